@@ -1,0 +1,25 @@
+# Writes OUTPUT, a C++ file defining athar::store::registry_migrations() from the INPUTS
+# scripts, each named NNNN_name.sql (NNNN is the schema version).
+set(entries "")
+foreach(path IN LISTS INPUTS)
+  get_filename_component(file_name ${path} NAME_WE)
+  string(REGEX MATCH "^([0-9]+)_(.*)$" ok ${file_name})
+  if(NOT ok)
+    message(FATAL_ERROR "migration ${path} is not named NNNN_name.sql")
+  endif()
+  math(EXPR version "${CMAKE_MATCH_1}")
+  file(READ ${path} sql)
+  string(APPEND entries "    {${version}, \"${CMAKE_MATCH_2}\", R\"athar_sql(${sql})athar_sql\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp "// Generated from src/store/migrations/*.sql; do not edit.
+#include \"store/migrations.h\"
+
+namespace athar::store {
+namespace {
+constexpr Migration kMigrations[] = {
+${entries}};
+}  // namespace
+std::span<const Migration> registry_migrations() { return kMigrations; }
+}  // namespace athar::store
+")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,556 @@
+// The `athar` command: a thin shell over the registry library. Every error class maps to one
+// exit code, listed in `athar --help`.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "core/error.h"
+#include "core/governorate.h"
+#include "registry/export.h"
+#include "registry/import.h"
+#include "registry/registry.h"
+#include "store/database.h"
+
+namespace {
+
+using athar::core::ExitCode;
+using athar::core::OrderedJson;
+namespace registry = athar::registry;
+namespace store = athar::store;
+
+constexpr const char* kExitCodes =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  internal error (a bug: please report it)\n"
+    "  2  usage error (unknown command or option)\n"
+    "  3  bad input (the message names the file, row or record, field and value);"
+    " nothing was written\n"
+    "  4  not found (no such record or database)\n"
+    "  5  conflict (e.g. `athar init` on an existing database)\n"
+    "  6  forbidden\n"
+    "  7  corruption (an integrity check failed)\n"
+    "  8  unavailable (database or file cannot be used now, or is newer than this Athar)\n";
+
+struct Globals {
+  std::string data_dir = "athar-data";
+  std::string actor;
+  bool json = false;
+};
+
+std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
+
+std::string default_actor() {
+  for (const char* var : {"ATHAR_ACTOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(var); v && *v) return v;
+  }
+  return "local-user";
+}
+
+// An open database with its schema brought up to date, and a registry writing as the actor.
+struct Session {
+  explicit Session(const Globals& g)
+      : db(store::open_sqlite(database_path(g), store::OpenMode::kExisting)),
+        registry((registry::Registry::prepare_schema(*db), *db), g.actor) {}
+  std::unique_ptr<store::Database> db;
+  registry::Registry registry;
+};
+
+void print_json(const OrderedJson& j) { std::cout << j.dump(2) << "\n"; }
+
+// One line naming a record for lists: its most telling fields.
+std::string describe(const registry::Record& r) {
+  const auto join = [&](std::initializer_list<const char*> fields, const char* separator) {
+    std::string out;
+    for (const char* f : fields) {
+      if (r.get(f).empty()) continue;
+      if (!out.empty()) out += separator;
+      out += r.get(f);
+    }
+    return out;
+  };
+  switch (r.spec->kind) {
+    case registry::Kind::kSource:
+      return join({"name", "kind", "published_on"}, " | ");
+    case registry::Kind::kSite:
+      return join({"name_lat", "name_ar"}, " / ") + " | " + join({"governorate", "status"}, " | ");
+    case registry::Kind::kUnit:
+      return join({"name_lat", "name_ar"}, " / ") + " | " + join({"kind", "parent"}, " | ");
+    case registry::Kind::kPerson: {
+      std::string ar = join({"given_name_ar", "father_name_ar", "family_name_ar"}, " ");
+      std::string lat = join({"given_name_lat", "father_name_lat", "family_name_lat"}, " ");
+      return (ar.empty()    ? lat
+              : lat.empty() ? ar
+                            : ar + " / " + lat) +
+             " | " + join({"role", "sex", "birth_date", "status"}, " | ");
+    }
+    case registry::Kind::kWitness:
+      return join({"notes"}, "");
+    case registry::Kind::kTestimony:
+      return join({"witness", "given_on", "language", "summary"}, " | ");
+    case registry::Kind::kEvent:
+      return join({"kind", "started_on", "ended_on", "site", "unit", "place"}, " | ");
+    case registry::Kind::kClaim:
+      return join({"subject", "topic", "figure", "figure_kind", "source", "verification"}, " | ");
+    case registry::Kind::kLink:
+      return join({"from_record", "type", "to_record", "role"}, " ") + " (" + r.get("source") + ")";
+  }
+  return {};
+}
+
+void print_report(const registry::ImportReport& report, const Globals& g) {
+  OrderedJson j;
+  j["rows"] = report.rows;
+  j["added"] = report.added;
+  if (g.json) return print_json(j);
+  std::cout << "imported " << report.rows << " records:";
+  for (const auto& [kind, n] : report.added) std::cout << " " << n << " " << kind;
+  std::cout << "\n";
+}
+
+void show_record(registry::Registry& reg, const std::string& id, const Globals& g) {
+  const registry::Record r = reg.get(id);
+  OrderedJson j = registry::Registry::to_json(r, false);
+  if (r.spec->status_field()) {
+    OrderedJson history = OrderedJson::array();
+    for (const auto& c : reg.history(r.id())) {
+      history.push_back({{"status", c.new_status},
+                         {"from", c.old_status},
+                         {"changed_on", c.changed_on},
+                         {"reported_by", c.reported_by},
+                         {"source", c.source},
+                         {"note", c.note},
+                         {"recorded_by", c.recorded_by}});
+    }
+    j["history"] = history;
+  }
+  OrderedJson claims = OrderedJson::array();
+  for (const auto& c : reg.claims_about(r.id()))
+    claims.push_back(registry::Registry::to_json(c, false));
+  if (!claims.empty()) j["claims"] = claims;
+  OrderedJson links = OrderedJson::array();
+  int64_t buried = 0;
+  for (const auto& l : reg.links_of(r.id())) {
+    if (l.get("type") == "buried_at" && l.get("to_record") == r.id()) ++buried;
+    links.push_back(registry::Registry::to_json(l, false));
+  }
+  if (!links.empty()) j["links"] = links;
+  if (r.spec->kind == registry::Kind::kSite) j["documented_persons"] = buried;
+  if (g.json) return print_json(j);
+
+  std::cout << r.id() << "  " << describe(r) << "\n";
+  for (size_t i = 0; i < r.spec->fields.size(); ++i) {
+    if (r.values[i].empty()) continue;
+    std::string value = r.spec->fields[i].sensitive ? "[protected]" : r.values[i];
+    std::printf("  %-24s %s\n", std::string(r.spec->fields[i].name).c_str(), value.c_str());
+  }
+  std::printf("  %-24s %s by %s\n", "created", r.created_at.c_str(), r.created_by.c_str());
+  if (!r.updated_at.empty()) std::printf("  %-24s %s\n", "updated", r.updated_at.c_str());
+  if (j.contains("history")) {
+    std::cout << "status history:\n";
+    for (const auto& c : j["history"]) {
+      std::cout << "  " << c["changed_on"].get<std::string>() << "  "
+                << c["status"].get<std::string>();
+      if (!c["reported_by"].get<std::string>().empty()) {
+        std::cout << "  reported by " << c["reported_by"].get<std::string>();
+      }
+      if (!c["source"].get<std::string>().empty())
+        std::cout << " (" << c["source"].get<std::string>() << ")";
+      if (!c["note"].get<std::string>().empty()) std::cout << ": " << c["note"].get<std::string>();
+      std::cout << "\n";
+    }
+  }
+  if (r.spec->kind == registry::Kind::kSite) {
+    std::cout << "documented persons buried here: " << buried << "\n";
+  }
+  if (!claims.empty()) {
+    std::cout << "claims:\n";
+    for (const auto& c : reg.claims_about(r.id())) {
+      const std::string source_name = reg.get(c.get("source")).get("name");
+      std::cout << "  " << c.id() << "  " << c.get("topic");
+      if (!c.get("figure").empty())
+        std::cout << "  " << c.get("figure") << " (" << c.get("figure_kind") << ")";
+      std::cout << "  " << source_name << "  " << c.get("claimed_on") << "  "
+                << c.get("verification") << "\n";
+    }
+  }
+  if (!links.empty()) {
+    std::cout << "links:\n";
+    for (const auto& l : reg.links_of(r.id()))
+      std::cout << "  " << l.id() << "  " << describe(l) << "\n";
+  }
+}
+
+void print_summary(const OrderedJson& s, const Globals& g) {
+  if (g.json) return print_json(s);
+  std::cout << "Athar registry " << s["database"].get<std::string>() << " (schema "
+            << s["schema_version"].get<int>() << ")\n\nrecords:\n";
+  for (const auto& [kind, n] : s["counts"].items())
+    std::printf("  %-12s %lld\n", kind.c_str(), static_cast<long long>(n.get<int64_t>()));
+  std::cout << "\npersons by status:\n";
+  for (const auto& [status, n] : s["persons_by_status"].items()) {
+    std::printf("  %-12s %lld\n", status.c_str(), static_cast<long long>(n.get<int64_t>()));
+  }
+  std::cout << "\nsites: claims beside what is documented\n";
+  for (const auto& site : s["sites"]) {
+    std::cout << "  " << site["id"].get<std::string>() << "  "
+              << site["name_lat"].get<std::string>();
+    if (!site["name_ar"].get<std::string>().empty())
+      std::cout << " / " << site["name_ar"].get<std::string>();
+    std::cout << "  [" << site["governorate"].get<std::string>() << ", "
+              << site["status"].get<std::string>() << "]\n";
+    std::cout << "    documented persons: " << site["documented_persons"].get<int64_t>() << "\n";
+    for (const auto& c : site["claims"]) {
+      std::cout << "    claim " << c["id"].get<std::string>() << ": ";
+      if (c.contains("figure")) {
+        std::cout << c["figure"].get<int64_t>() << " (" << c["figure_kind"].get<std::string>()
+                  << ")";
+      } else {
+        std::cout << c["topic"].get<std::string>();
+      }
+      std::cout << " per " << c["source_name"].get<std::string>();
+      if (!c["claimed_on"].get<std::string>().empty())
+        std::cout << ", " << c["claimed_on"].get<std::string>();
+      std::cout << " - " << c["verification"].get<std::string>() << "\n";
+    }
+  }
+}
+
+const char* type_name(registry::FieldType type) {
+  using registry::FieldType;
+  switch (type) {
+    case FieldType::kText:
+      return "text";
+    case FieldType::kChoice:
+      return "choice";
+    case FieldType::kGovernorate:
+      return "governorate";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kLatitude:
+      return "latitude";
+    case FieldType::kLongitude:
+      return "longitude";
+    case FieldType::kPolygon:
+      return "polygon";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kLanguage:
+      return "language";
+    case FieldType::kUrl:
+      return "url";
+    case FieldType::kRef:
+      return "id";
+    case FieldType::kAnyRef:
+      return "any id";
+    case FieldType::kStatus:
+      return "status";
+  }
+  return "";
+}
+
+// The data dictionary as Markdown tables (docs/registry.md includes this output).
+void print_data_dictionary() {
+  for (const registry::KindSpec& kind : registry::kind_specs()) {
+    std::cout << "### " << kind.name << " (`" << registry::format_record_id(kind.kind, 1)
+              << "`)\n\n"
+              << "| field | type | required | meaning |\n| --- | --- | --- | --- |\n";
+    for (const auto& f : kind.fields) {
+      std::string type = type_name(f.type);
+      if (f.type == registry::FieldType::kRef)
+        type += " of " + std::string(registry::kind_spec(f.ref_kind).name);
+      if (!f.choices.empty()) {
+        type += ": ";
+        for (size_t c = 0; c < f.choices.size(); ++c)
+          type += (c ? ", " : "") + std::string(f.choices[c]);
+      }
+      std::cout << "| `" << f.name << "` | " << type << " | " << (f.required ? "yes" : "") << " | "
+                << f.help << (f.sensitive ? " (sensitive)" : "") << " |\n";
+    }
+    if (!kind.transitions.empty()) {
+      std::cout << "\nAllowed status changes:";
+      std::string_view from;
+      for (const auto& t : kind.transitions) {
+        if (t.from != from) {
+          std::cout << (from.empty() ? "" : ";") << " " << t.from << " →";
+          from = t.from;
+        } else {
+          std::cout << ",";
+        }
+        std::cout << " " << t.to;
+      }
+      std::cout << ".\n";
+    }
+    std::cout << "\n";
+  }
+}
+
+std::string option_name(std::string_view field) {
+  std::string out = "--";
+  for (char c : field) out.push_back(c == '_' ? '-' : c);
+  return out;
+}
+
+// `athar <kind> add|list|show|update`, options generated from the kind's fields.
+void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g,
+                       std::function<void()>& action) {
+  auto* noun = app.add_subcommand(std::string(kind.name),
+                                  "Add, list, show or update " + std::string(kind.plural));
+  noun->require_subcommand(1);
+
+  struct FieldInput {
+    std::vector<std::string> values;
+    std::vector<CLI::Option*> options;
+    registry::StatusReport report;
+    std::string id;
+    std::vector<std::string> where;
+    size_t limit = 100, offset = 0;
+  };
+  auto input = std::make_shared<FieldInput>();
+  input->values.resize(kind.fields.size());
+
+  const auto field_options = [&kind, input](CLI::App* sub, bool for_add) {
+    input->options.resize(kind.fields.size());
+    for (size_t i = 0; i < kind.fields.size(); ++i) {
+      const auto& f = kind.fields[i];
+      std::string help(f.help);
+      if (!f.choices.empty() && f.type != registry::FieldType::kStatus) {
+        help += " {";
+        for (size_t c = 0; c < f.choices.size(); ++c)
+          help += (c ? "," : "") + std::string(f.choices[c]);
+        help += "}";
+      }
+      if (for_add && f.required && f.type != registry::FieldType::kStatus) help += " (required)";
+      input->options[i] = sub->add_option(option_name(f.name), input->values[i], help);
+    }
+    if (kind.status_field()) {
+      sub->add_option("--changed-on", input->report.changed_on,
+                      "date of the status change (default today)");
+      sub->add_option("--reported-by", input->report.reported_by, "who reported the status");
+      sub->add_option("--status-source", input->report.source, "source id for the status");
+      sub->add_option("--status-note", input->report.note, "note on the status change");
+    }
+  };
+
+  auto* add = noun->add_subcommand("add", "Add a " + std::string(kind.name));
+  field_options(add, true);
+  add->callback([&kind, &g, &action, input] {
+    action = [&kind, &g, input] {
+      Session s(g);
+      registry::Record r(kind);
+      r.values = input->values;
+      registry::Registry::Transaction tx(s.registry);
+      const registry::Record stored =
+          s.registry.add(std::move(r), input->report, "new " + std::string(kind.name));
+      tx.commit();
+      if (g.json) return print_json(registry::Registry::to_json(stored, false));
+      std::cout << stored.id() << "\n";
+    };
+  });
+
+  auto* list = noun->add_subcommand("list", "List " + std::string(kind.plural));
+  list->add_option("--where", input->where, "filter FIELD=VALUE (repeatable)");
+  list->add_option("--limit", input->limit, "at most this many (0: all)")->default_val(100);
+  list->add_option("--offset", input->offset, "skip this many");
+  list->callback([&kind, &g, &action, input] {
+    action = [&kind, &g, input] {
+      Session s(g);
+      registry::ListQuery q;
+      q.limit = input->limit;
+      q.offset = input->offset;
+      for (const std::string& w : input->where) {
+        const size_t eq = w.find('=');
+        if (eq == std::string::npos) {
+          throw athar::core::InputError("--where", "", w, "expected FIELD=VALUE");
+        }
+        q.equals.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+      }
+      const auto records = s.registry.list(kind, q);
+      if (g.json) {
+        OrderedJson arr = OrderedJson::array();
+        for (const auto& r : records) arr.push_back(registry::Registry::to_json(r, false));
+        return print_json(arr);
+      }
+      for (const auto& r : records) std::cout << r.id() << "  " << describe(r) << "\n";
+    };
+  });
+
+  auto* show = noun->add_subcommand(
+      "show", "Show a " + std::string(kind.name) + " with its history, claims and links");
+  show->add_option("id", input->id, "record id")->required();
+  show->callback([&g, &action, input] {
+    action = [&g, input] {
+      Session s(g);
+      show_record(s.registry, input->id, g);
+    };
+  });
+
+  auto* update = noun->add_subcommand(
+      "update", "Change fields of a " + std::string(kind.name) + " (an empty value clears one)");
+  update->add_option("id", input->id, "record id")->required();
+  field_options(update, false);
+  update->callback([&kind, &g, &action, input] {
+    action = [&kind, &g, input] {
+      Session s(g);
+      registry::FieldChanges changes;
+      for (size_t i = 0; i < kind.fields.size(); ++i) {
+        if (input->options[i]->count() > 0) {
+          changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
+        }
+      }
+      if (changes.empty()) {
+        throw athar::core::InputError(input->id, "", "", "no field to change was given");
+      }
+      registry::Registry::Transaction tx(s.registry);
+      const registry::Record r = s.registry.update(input->id, changes, input->report);
+      tx.commit();
+      if (g.json) return print_json(registry::Registry::to_json(r, false));
+      std::cout << r.id() << " updated\n";
+    };
+  });
+}
+
+int run(int argc, char** argv) {
+  Globals g;
+  g.actor = default_actor();
+  CLI::App app{
+      "Athar: registry and evidence for the investigation of mass graves and the search "
+      "for the missing."};
+  app.footer(kExitCodes);
+  app.require_subcommand(1);
+  app.add_option("--data", g.data_dir, "data folder (holds athar.db)")
+      ->envname("ATHAR_DATA")
+      ->capture_default_str();
+  app.add_option("--actor", g.actor, "who is writing, recorded with every change")
+      ->envname("ATHAR_ACTOR");
+  app.add_flag("--json", g.json, "print JSON instead of text");
+
+  std::function<void()> action;
+
+  app.add_subcommand("init", "Create the data folder and an empty registry database")
+      ->callback([&] {
+        action = [&] {
+          std::filesystem::create_directories(g.data_dir);
+          if (std::filesystem::exists(database_path(g))) {
+            throw athar::core::Conflict(database_path(g) + " already exists");
+          }
+          auto db = store::open_sqlite(database_path(g), store::OpenMode::kCreate);
+          const int version = registry::Registry::prepare_schema(*db);
+          std::cout << "created " << database_path(g) << " (schema " << version << ")\n";
+        };
+      });
+
+  app.add_subcommand("summary",
+                     "Counts, statuses, and each site's claims beside what is documented")
+      ->callback([&] {
+        action = [&] {
+          Session s(g);
+          print_summary(s.registry.summary(), g);
+        };
+      });
+
+  for (const registry::KindSpec& kind : registry::kind_specs())
+    add_kind_commands(app, kind, g, action);
+
+  auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
+  std::string import_file, csv_source, csv_role = "victim";
+  auto* import_persons = import_command->add_subcommand(
+      "persons", "Import persons from a UTF-8 CSV (columns: docs/registry.md)");
+  import_persons->add_option("file", import_file, "CSV file")->required();
+  import_persons->add_option("--source", csv_source, "source id that lists these persons");
+  import_persons->add_option("--role", csv_role, "role when a row gives none")
+      ->capture_default_str();
+  import_persons->callback([&] {
+    action = [&] {
+      Session s(g);
+      print_report(registry::import_persons_csv(s.registry, import_file, {csv_source, csv_role}),
+                   g);
+    };
+  });
+  std::string json_file;
+  import_command->add_option("file", json_file,
+                             "JSON file of records of any kind (docs/registry.md)");
+  import_command->callback([&] {
+    if (import_persons->parsed()) return;
+    if (json_file.empty()) throw CLI::RequiredError("import: a JSON file, or `persons FILE.csv`");
+    action = [&] {
+      Session s(g);
+      print_report(registry::import_json(s.registry, json_file), g);
+    };
+  });
+
+  std::string export_format = "json", export_kind, export_out;
+  bool include_sensitive = false;
+  auto* exp = app.add_subcommand("export", "Export the registry as JSON, or one kind as CSV");
+  exp->add_option("--format", export_format, "json or csv")
+      ->check(CLI::IsMember({"json", "csv"}))
+      ->capture_default_str();
+  exp->add_option("--kind", export_kind, "kind to export as CSV (e.g. persons)");
+  exp->add_option("--out", export_out, "file to write (default: standard output)");
+  exp->add_flag("--include-sensitive", include_sensitive,
+                "include witness identities and contacts");
+  exp->callback([&] {
+    action = [&] {
+      Session s(g);
+      std::ofstream file;
+      if (!export_out.empty()) {
+        file.open(export_out, std::ios::binary | std::ios::trunc);
+        if (!file) throw athar::core::Unavailable("cannot write " + export_out);
+      }
+      std::ostream& out = export_out.empty() ? std::cout : file;
+      if (export_format == "json") {
+        out << registry::export_json(s.registry, {include_sensitive}).dump(2) << "\n";
+      } else {
+        const registry::KindSpec* kind = registry::find_kind(export_kind);
+        if (!kind) {
+          throw athar::core::InputError("export", "--kind", export_kind,
+                                        "CSV export needs a kind (sources, sites, persons, ...)");
+        }
+        registry::export_csv(s.registry, *kind, out, {include_sensitive});
+      }
+      out.flush();
+      if (!out) throw athar::core::Unavailable("writing the export failed");
+    };
+  });
+
+  app.add_subcommand("governorates", "List Syria's governorates and their codes")->callback([&] {
+    action = [] {
+      for (const auto& gov : athar::core::governorates()) {
+        std::cout << gov.code << "\t" << gov.name_en << "\t" << gov.name_ar << "\n";
+      }
+    };
+  });
+  app.add_subcommand("fields", "Print the data dictionary: every kind and its fields (Markdown)")
+      ->callback([&] { action = print_data_dictionary; });
+  app.add_subcommand("link-types", "List the link types and the kinds they join")->callback([&] {
+    action = [] {
+      for (const auto& t : registry::link_types()) {
+        std::cout << t.name << "\t" << registry::kind_spec(t.from).name << " -> "
+                  << registry::kind_spec(t.to).name << "\t" << t.help << "\n";
+      }
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  try {
+    if (action) action();
+    return 0;
+  } catch (const athar::core::Error& e) {
+    std::cerr << "athar: " << e.what() << "\n";
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::cerr << "athar: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}  // namespace
+
+}  // namespace
+
+int main(int argc, char** argv) { return run(argc, argv); }

@@ -1,0 +1,129 @@
+#include "core/csv.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace athar::core {
+
+namespace {
+constexpr size_t kBufferSize = 1 << 20;
+}
+
+CsvReader::CsvReader(const std::string& path, char delimiter)
+    : path_(path), delimiter_(delimiter), buffer_(new char[kBufferSize]) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_) throw Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  if (fill() && buffer_len_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) {
+    buffer_pos_ = 3;
+  }
+}
+
+CsvReader::~CsvReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool CsvReader::fill() {
+  if (eof_) return false;
+  buffer_len_ = std::fread(buffer_.get(), 1, kBufferSize, file_);
+  buffer_pos_ = 0;
+  if (buffer_len_ == 0) {
+    if (std::ferror(file_)) throw Unavailable("cannot read " + path_ + ": " + std::strerror(errno));
+    eof_ = true;
+    return false;
+  }
+  return true;
+}
+
+std::string CsvReader::location() const { return path_ + " row " + std::to_string(row_); }
+
+std::string CsvReader::column_name(size_t index) const {
+  if (index < header_.size()) return header_[index];
+  return "column " + std::to_string(index + 1);
+}
+
+void CsvReader::set_header(const std::vector<std::string_view>& names) {
+  header_.assign(names.begin(), names.end());
+}
+
+bool CsvReader::next(std::vector<std::string_view>& fields) {
+  size_t count = 0;
+  auto field = [&]() -> std::string& {
+    if (count == field_storage_.size()) field_storage_.emplace_back();
+    return field_storage_[count];
+  };
+  while (true) {
+    // Start of a record.
+    if (buffer_pos_ == buffer_len_ && !fill()) return false;
+    ++row_;
+    count = 0;
+    field().clear();
+    bool in_quotes = false, after_quote = false, any_content = false;
+    while (true) {
+      if (buffer_pos_ == buffer_len_ && !fill()) {
+        if (in_quotes) {
+          throw InputError(location(), column_name(count), printable(field().substr(0, 40)),
+                           "quoted field is not closed before the end of the file");
+        }
+        break;
+      }
+      const char c = buffer_[buffer_pos_++];
+      if (in_quotes) {
+        if (c == '"') {
+          if (buffer_pos_ == buffer_len_) fill();
+          if (buffer_pos_ < buffer_len_ && buffer_[buffer_pos_] == '"') {
+            field().push_back('"');
+            ++buffer_pos_;
+          } else {
+            in_quotes = false;
+            after_quote = true;
+          }
+        } else {
+          field().push_back(c);
+        }
+        continue;
+      }
+      if (c == delimiter_) {
+        any_content = true;
+        ++count;
+        field().clear();
+        after_quote = false;
+        continue;
+      }
+      if (c == '\n') break;
+      if (c == '\r') continue;
+      if (after_quote) {
+        throw InputError(location(), column_name(count), printable(field().substr(0, 40)),
+                         "text after the closing quote of a quoted field");
+      }
+      if (c == '"' && field().empty()) {
+        in_quotes = true;
+        any_content = true;
+        continue;
+      }
+      any_content = true;
+      field().push_back(c);
+    }
+    if (!any_content && field().empty()) {
+      if (eof_ && buffer_pos_ == buffer_len_) return false;
+      --row_;  // a blank line is not a record
+      continue;
+    }
+    ++count;
+    fields.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      const std::string& f = field_storage_[i];
+      if (find_invalid_utf8(f) != std::string_view::npos) {
+        throw InputError(location(), column_name(i), printable(f.substr(0, 60)),
+                         "not valid UTF-8 (save the file as UTF-8; Windows-1256 and other "
+                         "legacy encodings are not read)");
+      }
+      fields[i] = f;
+    }
+    return true;
+  }
+}
+
+}  // namespace athar::core

@@ -1,0 +1,57 @@
+// Streaming RFC 4180 CSV reader: UTF-8 only (a leading BOM is skipped), quoted fields with ""
+// escapes and embedded newlines, LF or CRLF line ends. Memory stays flat whatever the file's
+// size: fields live in buffers reused from row to row.
+//
+//   athar::core::CsvReader csv("persons.csv");
+//   std::vector<std::string_view> row;
+//   csv.next(row);                 // header
+//   csv.set_header(row);           // errors now name the column
+//   while (csv.next(row)) { ... csv.location() ... }   // "persons.csv row 17"
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace athar::core {
+
+class CsvReader {
+ public:
+  // Throws Unavailable when the file cannot be opened.
+  explicit CsvReader(const std::string& path, char delimiter = ',');
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  // Reads the next record into `fields` (views valid until the next call). Returns false at end
+  // of file. Throws InputError naming the file, row and column for a malformed quote or a field
+  // that is not valid UTF-8. Blank lines are skipped.
+  bool next(std::vector<std::string_view>& fields);
+
+  // Column names used in error messages from now on.
+  void set_header(const std::vector<std::string_view>& names);
+  const std::vector<std::string>& header() const { return header_; }
+
+  // 1-based number of the record last returned (the header is row 1) and "FILE row N".
+  size_t row() const { return row_; }
+  std::string location() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  bool fill();
+  std::string column_name(size_t index) const;
+
+  std::string path_;
+  char delimiter_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<char[]> buffer_;
+  size_t buffer_pos_ = 0, buffer_len_ = 0;
+  bool eof_ = false;
+  size_t row_ = 0;
+  std::vector<std::string> field_storage_;
+  std::vector<std::string> header_;
+};
+
+}  // namespace athar::core

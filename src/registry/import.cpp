@@ -1,0 +1,251 @@
+#include "registry/import.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/csv.h"
+#include "core/error.h"
+#include "core/json.h"
+
+namespace athar::registry {
+
+using core::InputError;
+
+ImportReport import_persons_csv(Registry& registry, const std::string& path,
+                                const PersonsCsvOptions& options) {
+  const KindSpec& person = kind_spec(Kind::kPerson);
+  const KindSpec& link = kind_spec(Kind::kLink);
+  core::CsvReader csv(path);
+  std::vector<std::string_view> row;
+  if (!csv.next(row)) throw InputError(path, "", "", "the file is empty (no header row)");
+
+  // Column i of the file goes to field column_field[i] of the person (-1: source, -2: ignored).
+  constexpr int kSourceColumn = -1, kIgnoredColumn = -2;
+  std::vector<int> column_field;
+  bool has_source_column = false;
+  for (std::string_view name : row) {
+    const std::string column(name);
+    if (column == "source") {
+      column_field.push_back(kSourceColumn);
+      has_source_column = true;
+    } else if (column == "id") {
+      column_field.push_back(kIgnoredColumn);
+    } else if (int i = person.field_index(column); i >= 0) {
+      column_field.push_back(i);
+    } else {
+      throw InputError(path + " row 1 (header)", column, column,
+                       "unknown column (docs/registry.md lists the person columns)");
+    }
+  }
+  csv.set_header(row);
+  if (options.source.empty() && !has_source_column) {
+    throw InputError(path, "source", "",
+                     "say which source lists these persons: --source ID or a source column");
+  }
+
+  ImportReport report;
+  Registry::Transaction tx(registry);
+  Record record(person);
+  Record listed_by(link);
+  const int role_index = person.field_index("role");
+  listed_by.set("type", "listed_by");
+  while (csv.next(row)) {
+    const std::string where = csv.location();
+    if (row.size() != column_field.size()) {
+      throw InputError(where, "", std::to_string(row.size()) + " columns",
+                       "the header has " + std::to_string(column_field.size()) + " columns");
+    }
+    for (std::string& v : record.values) v.clear();
+    std::string source = options.source;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (column_field[c] >= 0) {
+        record.values[static_cast<size_t>(column_field[c])].assign(row[c]);
+      } else if (column_field[c] == kSourceColumn && !row[c].empty()) {
+        source.assign(row[c]);
+      }
+    }
+    if (record.values[static_cast<size_t>(role_index)].empty()) {
+      record.values[static_cast<size_t>(role_index)] = options.role;
+    }
+    if (source.empty()) throw InputError(where, "source", "", "no source lists this person");
+    // Records are moved through add() and back so that their buffers are reused row to row.
+    record = registry.add(std::move(record), {}, where);
+    listed_by.set("from_record", record.id());
+    listed_by.set("to_record", source);
+    listed_by.set("source", std::move(source));
+    listed_by = registry.add(std::move(listed_by), {}, where);
+    ++report.rows;
+  }
+  tx.commit();
+  report.added["persons"] = report.rows;
+  report.added["links"] = report.rows;
+  return report;
+}
+
+namespace {
+
+// Text form of a JSON value for a field: strings as they are, numbers in decimal, arrays and
+// objects (polygons) as compact JSON.
+std::string field_text(const core::Json& value, const std::string& where,
+                       const std::string& field) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return value.dump();
+  if (value.is_number_float()) {
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value.get<double>());
+    return std::string(buf, end);
+  }
+  if (value.is_array()) return value.dump();
+  if (value.is_null()) return {};
+  throw InputError(where, field, value.dump(), "expected text, a number or an array");
+}
+
+class JsonImporter {
+ public:
+  JsonImporter(Registry& registry, std::string path) : registry_(registry), path_(path) {}
+
+  ImportReport run(const core::Json& document) {
+    if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
+    for (const auto& [key, value] : document.items()) {
+      if (key == "format" || key == "version" || key == "exported_at" || key == "comment") continue;
+      if (!find_kind(key) || find_kind(key)->plural != key) {
+        throw InputError(
+            path_, key, key,
+            "unknown key (expected one array per kind: sources, sites, units, persons, "
+            "witnesses, testimonies, events, claims, links)");
+      }
+      if (!value.is_array()) throw InputError(path_, key, "", "expected an array of records");
+    }
+    ImportReport report;
+    Registry::Transaction tx(registry_);
+    for (const KindSpec& kind : kind_specs()) {
+      auto it = document.find(std::string(kind.plural));
+      if (it == document.end()) continue;
+      for (size_t i = 0; i < it->size(); ++i) {
+        add_record(kind, (*it)[i], i);
+        ++report.added[std::string(kind.plural)];
+        ++report.rows;
+      }
+    }
+    tx.commit();
+    return report;
+  }
+
+ private:
+  // A reference names a record of this file by its "id", or one already in the registry.
+  std::string resolve(const std::string& text) const {
+    auto it = local_ids_.find(text);
+    return it == local_ids_.end() ? text : it->second;
+  }
+
+  StatusReport status_report(const core::Json& entry, const std::string& where) const {
+    StatusReport r;
+    for (const auto& [key, value] : entry.items()) {
+      const std::string text = field_text(value, where, key);
+      if (key == "changed_on") {
+        r.changed_on = text;
+      } else if (key == "reported_by") {
+        r.reported_by = text;
+      } else if (key == "source") {
+        r.source = resolve(text);
+      } else if (key == "note") {
+        r.note = text;
+      } else if (key != "status") {
+        throw InputError(where, key, text,
+                         "unknown key in a history entry (status, changed_on, reported_by, "
+                         "source, note)");
+      }
+    }
+    return r;
+  }
+
+  void add_record(const KindSpec& kind, const core::Json& object, size_t index) {
+    std::string where = path_ + " " + std::string(kind.plural) + "[" + std::to_string(index) + "]";
+    if (!object.is_object()) throw InputError(where, "", "", "expected a JSON object");
+    std::string local_id;
+    if (auto id = object.find("id"); id != object.end()) {
+      local_id = field_text(*id, where, "id");
+      where += " (" + local_id + ")";
+      if (local_ids_.count(local_id)) {
+        throw InputError(where, "id", local_id, "the file uses this id twice");
+      }
+    }
+    Record record(kind);
+    for (const auto& [key, value] : object.items()) {
+      if (key == "id" || key == "history" || key == "created_at" || key == "created_by" ||
+          key == "updated_at") {
+        continue;
+      }
+      const FieldSpec* f = kind.field(key);
+      if (!f) {
+        throw InputError(where, key, value.dump(),
+                         "a " + std::string(kind.name) + " has no such field");
+      }
+      std::string text = field_text(value, where, key);
+      if (f->type == FieldType::kRef || f->type == FieldType::kAnyRef) text = resolve(text);
+      record.set(key, std::move(text));
+    }
+
+    // The first history entry is the record's first status; later ones are changes over time.
+    const FieldSpec* status = kind.status_field();
+    const core::Json* history = nullptr;
+    if (auto h = object.find("history"); h != object.end()) {
+      if (!status)
+        throw InputError(where, "history", "",
+                         "a " + std::string(kind.name) + " has no status history");
+      if (!h->is_array() || h->empty() || !(*h)[0].is_object() || !(*h)[0].contains("status")) {
+        throw InputError(where, "history", h->dump(),
+                         "expected an array of {status, changed_on, reported_by, source, note}");
+      }
+      history = &*h;
+      const std::string first = field_text((*h)[0]["status"], where, "history");
+      if (!record.get(status->name).empty() && record.get(status->name) != first) {
+        throw InputError(where, std::string(status->name), record.get(status->name),
+                         "differs from the first history entry (" + first + ")");
+      }
+      record.set(status->name, first);
+    }
+    StatusReport first_report;
+    if (history) first_report = status_report((*history)[0], where + " history[0]");
+    const Record stored = registry_.add(std::move(record), first_report, where);
+    if (!local_id.empty()) local_ids_[local_id] = stored.id();
+
+    if (history) {
+      for (size_t i = 1; i < history->size(); ++i) {
+        const std::string entry_where = where + " history[" + std::to_string(i) + "]";
+        const core::Json& entry = (*history)[i];
+        if (!entry.is_object() || !entry.contains("status")) {
+          throw InputError(entry_where, "status", "", "each history entry needs a status");
+        }
+        registry_.update(
+            stored.id(),
+            {{std::string(status->name), field_text(entry["status"], entry_where, "status")}},
+            status_report(entry, entry_where), entry_where);
+      }
+    }
+  }
+
+  Registry& registry_;
+  std::string path_;
+  std::unordered_map<std::string, std::string> local_ids_;
+};
+
+}  // namespace
+
+ImportReport import_json(Registry& registry, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::Unavailable("cannot open " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  core::Json document;
+  try {
+    document = core::Json::parse(buffer.str());
+  } catch (const core::Json::parse_error& e) {
+    throw InputError(path + ": not valid JSON (" + e.what() + ")");
+  }
+  return JsonImporter(registry, path).run(document);
+}
+
+}  // namespace athar::registry

@@ -1,0 +1,36 @@
+// Imports into the registry. Each import is one transaction: on the first bad row or record the
+// error names the file, row (or record) and field, and nothing of the file is written.
+//
+//   auto report = import_persons_csv(registry, "list.csv", {.source = "source-0002"});
+//   auto report = import_json(registry, "data/demo/scenario.json");
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "registry/registry.h"
+
+namespace athar::registry {
+
+struct ImportReport {
+  std::map<std::string, int64_t> added;  // records added per kind (plural name)
+  int64_t rows = 0;                      // data rows or records read
+};
+
+struct PersonsCsvOptions {
+  std::string source;  // source id that lists every person in the file ("" : a `source` column)
+  std::string role = "victim";  // role of persons whose row gives none
+};
+
+// Columns are the person fields of kinds.cpp (docs/registry.md lists them) plus `source`;
+// an `id` column, as `athar export` writes, is ignored. Each person is linked `listed_by` to
+// the row's source.
+ImportReport import_persons_csv(Registry& registry, const std::string& path,
+                                const PersonsCsvOptions& options);
+
+// The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
+// ...); a record's "id" may be a local name that later records of the same file refer to.
+ImportReport import_json(Registry& registry, const std::string& path);
+
+}  // namespace athar::registry

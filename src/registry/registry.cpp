@@ -1,0 +1,421 @@
+#include "registry/registry.h"
+
+#include <charconv>
+#include <map>
+#include <stdexcept>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "store/migrations.h"
+
+namespace athar::registry {
+
+namespace {
+
+int64_t pack(const RecordId& id) { return (static_cast<int64_t>(id.kind) << 56) | id.num; }
+
+bool stored_as_integer(FieldType type) {
+  return type == FieldType::kRef || type == FieldType::kInteger;
+}
+bool stored_as_real(FieldType type) {
+  return type == FieldType::kLatitude || type == FieldType::kLongitude;
+}
+
+// Binds a canonical field value at `index` in the column's storage type.
+void bind_value(store::Statement& stmt, int index, const FieldSpec& f, const std::string& value) {
+  if (value.empty()) {
+    stmt.bind_null(index);
+  } else if (f.type == FieldType::kRef) {
+    stmt.bind(index, parse_record_id(value)->num);
+  } else if (f.type == FieldType::kInteger) {
+    stmt.bind(index, static_cast<int64_t>(std::stoll(value)));
+  } else if (stored_as_real(f.type)) {
+    stmt.bind(index, std::stod(value));
+  } else {
+    stmt.bind_borrowed(index, value);  // the record outlives the statement's step
+  }
+}
+
+std::string column_list(const KindSpec& kind) {
+  std::string out;
+  for (const FieldSpec& f : kind.fields) {
+    if (!out.empty()) out += ", ";
+    out += f.name;
+  }
+  return out;
+}
+
+RecordId require_id(std::string_view text) {
+  auto id = parse_record_id(text);
+  if (!id) {
+    throw core::InputError(std::string(text), "", std::string(text),
+                           "is not a record id (such as site-0003 or person-000012)");
+  }
+  return *id;
+}
+
+}  // namespace
+
+const std::string& Record::get(std::string_view field) const {
+  const int i = spec->field_index(field);
+  if (i < 0)
+    throw std::out_of_range(std::string(spec->name) + " has no field " + std::string(field));
+  return values[static_cast<size_t>(i)];
+}
+
+void Record::set(std::string_view field, std::string value) {
+  const int i = spec->field_index(field);
+  if (i < 0)
+    throw std::out_of_range(std::string(spec->name) + " has no field " + std::string(field));
+  values[static_cast<size_t>(i)] = std::move(value);
+}
+
+Registry::Registry(store::Database& db, std::string actor) : db_(db), actor_(std::move(actor)) {
+  if (actor_.empty()) throw core::InputError("registry", "actor", "", "who is writing is required");
+}
+
+int Registry::prepare_schema(store::Database& db) {
+  return store::migrate(db, store::registry_migrations());
+}
+
+Registry::Transaction::Transaction(Registry& registry) : registry_(registry), tx_(registry.db_) {}
+
+Registry::Transaction::~Transaction() {
+  if (!committed_) registry_.known_existing_.clear();
+}
+
+void Registry::Transaction::commit() {
+  tx_.commit();
+  committed_ = true;
+}
+
+void Registry::check_reference(const RecordId& id, std::string_view where, std::string_view field,
+                               std::string_view value) const {
+  if (known_existing_.count(pack(id))) return;
+  if (!exists(id)) {
+    throw core::InputError(std::string(where), std::string(field), std::string(value),
+                           "no such " + std::string(kind_spec(id.kind).name) + " in the registry");
+  }
+  known_existing_.insert(pack(id));
+}
+
+store::Statement& Registry::exists_statement(Kind kind) const {
+  store::Statement*& stmt = exists_statements_[static_cast<size_t>(kind)];
+  if (!stmt)
+    stmt = &db_.cached("SELECT 1 FROM " + std::string(kind_spec(kind).plural) + " WHERE num = ?");
+  return *stmt;
+}
+
+store::Statement& Registry::insert_statement(const KindSpec& kind) {
+  store::Statement*& stmt = insert_statements_[static_cast<size_t>(kind.kind)];
+  if (!stmt) {
+    std::string sql = "INSERT INTO " + std::string(kind.plural) + "(" + column_list(kind) +
+                      ", created_at, created_by) VALUES(";
+    for (size_t i = 0; i < kind.fields.size() + 2; ++i) sql += i ? ",?" : "?";
+    sql += ")";
+    stmt = &db_.cached(sql);
+  }
+  return *stmt;
+}
+
+bool Registry::exists(const RecordId& id) const {
+  store::Statement& stmt = exists_statement(id.kind);
+  stmt.bind(1, id.num);
+  const bool found = stmt.step();
+  stmt.reset();
+  return found;
+}
+
+std::string Registry::select_sql(const KindSpec& kind) const {
+  return "SELECT num, " + column_list(kind) + ", created_at, created_by, updated_at FROM " +
+         std::string(kind.plural);
+}
+
+Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
+  Record r(kind);
+  r.num = row.int64(0);
+  int column = 1;
+  for (size_t i = 0; i < kind.fields.size(); ++i, ++column) {
+    const FieldSpec& f = kind.fields[i];
+    if (row.is_null(column)) continue;
+    if (f.type == FieldType::kRef) {
+      r.values[i] = format_record_id(f.ref_kind, row.int64(column));
+    } else if (stored_as_integer(f.type)) {
+      r.values[i] = std::to_string(row.int64(column));
+    } else if (stored_as_real(f.type)) {
+      char buf[32];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, row.real(column));
+      r.values[i].assign(buf, end);
+    } else {
+      r.values[i] = row.string(column);
+    }
+  }
+  r.created_at = row.string(column++);
+  r.created_by = row.string(column++);
+  r.updated_at = row.string(column);
+  return r;
+}
+
+Record Registry::add(Record record, const StatusReport& report, std::string_view where) {
+  record.num = 0;
+  validate(record, nullptr, where);
+  const KindSpec& kind = *record.spec;
+  store::Statement& insert = insert_statement(kind);
+  int index = 1;
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    bind_value(insert, index++, kind.fields[i], record.values[i]);
+  }
+  record.created_at = core::utc_timestamp_now();
+  record.created_by = actor_;
+  insert.bind_borrowed(index++, record.created_at);
+  insert.bind_borrowed(index, actor_);
+  try {
+    insert.run();
+  } catch (const core::Conflict& e) {
+    insert.reset();
+    throw core::InputError(std::string(where) + ": " + e.what());
+  }
+  record.num = db_.last_insert_id();
+  known_existing_.insert(pack({kind.kind, record.num}));
+  // The history starts with the first status when someone reported it, or when the kind's
+  // status is an assessment from the start (a site reported, a claim unverified). A person's
+  // status from a list is part of the record itself, created with it.
+  const FieldSpec* status = kind.status_field();
+  const bool reported = !report.changed_on.empty() || !report.reported_by.empty() ||
+                        !report.source.empty() || !report.note.empty();
+  if (status && !record.get(status->name).empty() && (reported || !kind.initial_status.empty())) {
+    insert_status_change(record, "", report, where);
+  }
+  return record;
+}
+
+void Registry::insert_status_change(const Record& record, const std::string& old_status,
+                                    const StatusReport& report, std::string_view where) {
+  const FieldSpec* status = record.spec->status_field();
+  std::string changed_on = report.changed_on;
+  if (changed_on.empty()) changed_on = core::PartialDate::today().to_string();
+  static constexpr FieldSpec kChangedOn{"changed_on", FieldType::kDate, true, ""};
+  static constexpr FieldSpec kSource{"status_source", FieldType::kRef, false, "", {},
+                                     Kind::kSource};
+  normalise_field(kChangedOn, changed_on, where);
+  std::string source = report.source;
+  normalise_field(kSource, source, where);
+
+  store::Statement& insert = db_.cached(
+      "INSERT INTO status_changes(record, field, old_status, new_status, changed_on, "
+      "reported_by, source, note, recorded_at, recorded_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, std::string_view(record.id()));
+  insert.bind(2, status->name);
+  insert.bind_text_or_null(3, old_status);
+  insert.bind(4, std::string_view(record.get(status->name)));
+  insert.bind(5, std::string_view(changed_on));
+  insert.bind_text_or_null(6, report.reported_by);
+  source.empty() ? insert.bind_null(7) : insert.bind(7, parse_record_id(source)->num);
+  insert.bind_text_or_null(8, report.note);
+  insert.bind(9, std::string_view(core::utc_timestamp_now()));
+  insert.bind(10, std::string_view(actor_));
+  insert.run();
+}
+
+Record Registry::get(std::string_view id_text) const {
+  const RecordId id = require_id(id_text);
+  const KindSpec& kind = kind_spec(id.kind);
+  store::Statement& stmt = db_.cached(select_sql(kind) + " WHERE num = ?");
+  stmt.bind(1, id.num);
+  if (!stmt.step()) {
+    stmt.reset();
+    throw core::NotFound("no " + std::string(kind.name) + " " + std::string(id_text));
+  }
+  Record r = read_row(kind, stmt);
+  stmt.reset();
+  return r;
+}
+
+Record Registry::update(std::string_view id, const FieldChanges& changes,
+                        const StatusReport& report, std::string_view where_given) {
+  const Record previous = get(id);
+  Record record = previous;
+  const std::string where(where_given.empty() ? id : where_given);
+  for (const auto& [field, value] : changes) {
+    if (record.spec->field_index(field) < 0) {
+      throw core::InputError(where, field, value,
+                             "a " + std::string(record.spec->name) + " has no such field");
+    }
+    record.set(field, value);
+  }
+  validate(record, &previous, where);
+
+  const KindSpec& kind = *record.spec;
+  std::string sql = "UPDATE " + std::string(kind.plural) + " SET ";
+  for (const FieldSpec& f : kind.fields) sql += std::string(f.name) + " = ?, ";
+  sql += "updated_at = ? WHERE num = ?";
+  store::Statement& stmt = db_.cached(sql);
+  int index = 1;
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    bind_value(stmt, index++, kind.fields[i], record.values[i]);
+  }
+  record.updated_at = core::utc_timestamp_now();
+  stmt.bind(index++, std::string_view(record.updated_at));
+  stmt.bind(index, record.num);
+  stmt.run();
+  if (const FieldSpec* status = kind.status_field()) {
+    const std::string& old_status = previous.get(status->name);
+    if (old_status != record.get(status->name)) {
+      insert_status_change(record, old_status, report, where);
+    }
+  }
+  return record;
+}
+
+std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query) const {
+  std::string sql = select_sql(kind);
+  std::vector<std::pair<const FieldSpec*, std::string>> filters;
+  for (const auto& [field, value] : query.equals) {
+    const FieldSpec* f = kind.field(field);
+    if (!f) {
+      throw core::InputError("list " + std::string(kind.plural), field, value,
+                             "a " + std::string(kind.name) + " has no such field");
+    }
+    sql += filters.empty() ? " WHERE " : " AND ";
+    sql += std::string(f->name) + " = ?";
+    filters.emplace_back(f, value);
+  }
+  sql += " ORDER BY num";
+  if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
+  if (query.offset)
+    sql +=
+        (query.limit ? "" : " LIMIT -1") + std::string(" OFFSET ") + std::to_string(query.offset);
+  auto stmt = db_.prepare(sql);
+  int index = 1;
+  for (const auto& [f, value] : filters) bind_value(*stmt, index++, *f, value);
+  std::vector<Record> out;
+  while (stmt->step()) out.push_back(read_row(kind, *stmt));
+  return out;
+}
+
+int64_t Registry::count(const KindSpec& kind) const {
+  auto stmt = db_.prepare("SELECT COUNT(*) FROM " + std::string(kind.plural));
+  stmt->step();
+  return stmt->int64(0);
+}
+
+std::vector<StatusChange> Registry::history(std::string_view id) const {
+  const Record record = get(id);  // NotFound for an unknown id
+  auto stmt = db_.prepare(
+      "SELECT record, field, old_status, new_status, changed_on, reported_by, source, note, "
+      "recorded_at, recorded_by FROM status_changes WHERE record = ? ORDER BY num");
+  stmt->bind(1, std::string_view(record.id()));
+  std::vector<StatusChange> out;
+  while (stmt->step()) {
+    StatusChange c;
+    c.record = stmt->string(0);
+    c.field = stmt->string(1);
+    c.old_status = stmt->string(2);
+    c.new_status = stmt->string(3);
+    c.changed_on = stmt->string(4);
+    c.reported_by = stmt->string(5);
+    if (!stmt->is_null(6)) c.source = format_record_id(Kind::kSource, stmt->int64(6));
+    c.note = stmt->string(7);
+    c.recorded_at = stmt->string(8);
+    c.recorded_by = stmt->string(9);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<Record> Registry::links_of(std::string_view id) const {
+  const KindSpec& kind = kind_spec(Kind::kLink);
+  auto stmt =
+      db_.prepare(select_sql(kind) + " WHERE from_record = ? OR to_record = ? ORDER BY num");
+  const std::string canonical = format_record_id(require_id(id));
+  stmt->bind(1, std::string_view(canonical));
+  stmt->bind(2, std::string_view(canonical));
+  std::vector<Record> out;
+  while (stmt->step()) out.push_back(read_row(kind, *stmt));
+  return out;
+}
+
+std::vector<Record> Registry::claims_about(std::string_view id) const {
+  ListQuery query;
+  query.limit = 0;
+  query.equals.emplace_back("subject", format_record_id(require_id(id)));
+  return list(kind_spec(Kind::kClaim), query);
+}
+
+core::OrderedJson Registry::to_json(const Record& record, bool include_sensitive) {
+  core::OrderedJson out;
+  out["id"] = record.id();
+  for (size_t i = 0; i < record.spec->fields.size(); ++i) {
+    const FieldSpec& f = record.spec->fields[i];
+    const std::string& value = record.values[i];
+    if (value.empty()) continue;
+    if (f.sensitive && !include_sensitive) {
+      out[std::string(f.name)] = "[protected]";
+    } else if (stored_as_real(f.type)) {
+      out[std::string(f.name)] = std::stod(value);
+    } else if (f.type == FieldType::kInteger) {
+      out[std::string(f.name)] = std::stoll(value);
+    } else if (f.type == FieldType::kPolygon) {
+      out[std::string(f.name)] = core::OrderedJson::parse(value);
+    } else {
+      out[std::string(f.name)] = value;
+    }
+  }
+  if (!record.created_at.empty()) out["created_at"] = record.created_at;
+  if (!record.created_by.empty()) out["created_by"] = record.created_by;
+  if (!record.updated_at.empty()) out["updated_at"] = record.updated_at;
+  return out;
+}
+
+core::OrderedJson Registry::summary() const {
+  core::OrderedJson out;
+  out["database"] = db_.location();
+  out["schema_version"] = store::schema_version(db_);
+  core::OrderedJson counts = core::OrderedJson::object();
+  for (const KindSpec& kind : kind_specs()) counts[std::string(kind.plural)] = count(kind);
+  out["counts"] = counts;
+
+  core::OrderedJson persons_by_status = core::OrderedJson::object();
+  auto by_status = db_.prepare(
+      "SELECT COALESCE(status, '(none)'), COUNT(*) FROM persons GROUP BY 1 ORDER BY 2 DESC");
+  while (by_status->step()) persons_by_status[by_status->string(0)] = by_status->int64(1);
+  out["persons_by_status"] = persons_by_status;
+
+  // Each site: its status, the claims about it side by side with the persons documented there.
+  core::OrderedJson sites = core::OrderedJson::array();
+  ListQuery all;
+  all.limit = 0;
+  auto documented = db_.prepare(
+      "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ?");
+  for (const Record& site : list(kind_spec(Kind::kSite), all)) {
+    core::OrderedJson s;
+    s["id"] = site.id();
+    s["name_lat"] = site.get("name_lat");
+    s["name_ar"] = site.get("name_ar");
+    s["governorate"] = site.get("governorate");
+    s["status"] = site.get("status");
+    documented->bind(1, std::string_view(site.id()));
+    documented->step();
+    s["documented_persons"] = documented->int64(0);
+    documented->reset();
+    core::OrderedJson claims = core::OrderedJson::array();
+    for (const Record& claim : claims_about(site.id())) {
+      core::OrderedJson c;
+      c["id"] = claim.id();
+      c["topic"] = claim.get("topic");
+      if (!claim.get("figure").empty()) c["figure"] = std::stoll(claim.get("figure"));
+      c["figure_kind"] = claim.get("figure_kind");
+      c["source"] = claim.get("source");
+      c["source_name"] = get(claim.get("source")).get("name");
+      c["claimed_on"] = claim.get("claimed_on");
+      c["verification"] = claim.get("verification");
+      claims.push_back(c);
+    }
+    s["claims"] = claims;
+    sites.push_back(s);
+  }
+  out["sites"] = sites;
+  return out;
+}
+
+}  // namespace athar::registry

@@ -1,0 +1,141 @@
+// The registry: sites, sources, claims, persons, units, witnesses, testimonies, events and the
+// typed links between them, stored through athar::store.
+//
+// Records are generic over the data dictionary of kinds.h: a Record holds one canonical text
+// value per field of its kind. Every write validates the whole record first (InputError naming
+// the record, field and value) and never opens a transaction of its own: callers group writes
+// with Registry::Transaction, so an import is all or nothing.
+//
+//   auto db = store::open_sqlite(path, store::OpenMode::kExisting);
+//   Registry registry(*db, "investigator-7");
+//   Registry::Transaction tx(registry);
+//   Record site(kind_spec(Kind::kSite));
+//   site.set("name_lat", "al-Qutayfah"); ...
+//   Record stored = registry.add(std::move(site), {}, "new site");
+//   tx.commit();
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/json.h"
+#include "registry/kinds.h"
+#include "store/database.h"
+
+namespace athar::registry {
+
+struct Record {
+  explicit Record(const KindSpec& kind_spec) : spec(&kind_spec), values(kind_spec.fields.size()) {}
+
+  const KindSpec* spec;
+  int64_t num = 0;                  // 0 until stored
+  std::vector<std::string> values;  // canonical text per field of spec, "" when absent
+  std::string created_at, created_by, updated_at;
+
+  std::string id() const { return format_record_id(spec->kind, num); }
+  // Throws std::out_of_range for a field the kind does not have.
+  const std::string& get(std::string_view field) const;
+  void set(std::string_view field, std::string value);
+};
+
+// Who reported a status change, when, and on what authority.
+struct StatusReport {
+  std::string changed_on;   // partial date; today when empty
+  std::string reported_by;  // person or organisation that reported it
+  std::string source;       // optional source id
+  std::string note;
+};
+
+struct StatusChange {
+  std::string record, field, old_status, new_status, changed_on, reported_by, source, note,
+      recorded_at, recorded_by;
+};
+
+struct ListQuery {
+  size_t limit = 100;  // 0: no limit
+  size_t offset = 0;
+  std::vector<std::pair<std::string, std::string>> equals;  // field = value filters
+};
+
+using FieldChanges = std::vector<std::pair<std::string, std::string>>;
+
+class Registry {
+ public:
+  // `actor` is recorded as the author of every write made through this object.
+  Registry(store::Database& db, std::string actor);
+
+  // Creates the schema in a new database or upgrades an old one; returns the schema version.
+  static int prepare_schema(store::Database& db);
+
+  // Groups writes; rolls back (and forgets cached lookups) unless committed.
+  class Transaction {
+   public:
+    explicit Transaction(Registry& registry);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+   private:
+    Registry& registry_;
+    store::Transaction tx_;
+    bool committed_ = false;
+  };
+
+  // Validates and stores a new record; `where` names it in error messages ("persons.csv row
+  // 7"). The status field, if any, starts the record's status history with `report`.
+  Record add(Record record, const StatusReport& report, std::string_view where);
+  // Changes fields ("" clears an optional one); a status change follows the allowed
+  // transitions and enters the history with `report`.
+  // `where` names the change in errors (the id when empty).
+  Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
+                std::string_view where = {});
+
+  Record get(std::string_view id) const;  // NotFound; InputError for a malformed id
+  bool exists(const RecordId& id) const;
+  std::vector<Record> list(const KindSpec& kind, const ListQuery& query) const;
+  int64_t count(const KindSpec& kind) const;
+  std::vector<StatusChange> history(std::string_view id) const;
+  std::vector<Record> links_of(std::string_view id) const;  // links from or to the record
+  std::vector<Record> claims_about(std::string_view id) const;
+
+  // Counts per kind, statuses, and each site with its claims beside the persons documented
+  // there.
+  core::OrderedJson summary() const;
+
+  // The record as JSON: id, its fields (sensitive ones only when asked), who/when.
+  static core::OrderedJson to_json(const Record& record, bool include_sensitive);
+
+  store::Database& database() { return db_; }
+  const std::string& actor() const { return actor_; }
+
+ private:
+  friend class RecordValidator;
+  void validate(Record& record, const Record* previous, std::string_view where) const;
+  // Brings one value to its field's canonical form; InputError naming `where` otherwise.
+  void normalise_field(const FieldSpec& field, std::string& value, std::string_view where) const;
+  void check_reference(const RecordId& id, std::string_view where, std::string_view field,
+                       std::string_view value) const;
+  void insert_status_change(const Record& record, const std::string& old_status,
+                            const StatusReport& report, std::string_view where);
+  Record read_row(const KindSpec& kind, store::Statement& row) const;
+  std::string select_sql(const KindSpec& kind) const;
+
+  // Statements prepared once per kind (the hot path of imports builds no SQL text).
+  store::Statement& insert_statement(const KindSpec& kind);
+  store::Statement& exists_statement(Kind kind) const;
+
+  store::Database& db_;
+  std::string actor_;
+  std::array<store::Statement*, kKindCount> insert_statements_{};
+  mutable std::array<store::Statement*, kKindCount> exists_statements_{};
+  // Ids verified to exist during the current transaction (packed kind and number).
+  mutable std::unordered_set<int64_t> known_existing_;
+};
+
+}  // namespace athar::registry

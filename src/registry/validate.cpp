@@ -1,0 +1,346 @@
+// Validation and canonical forms of registry records: each field by its type, then the rules
+// that join fields of one kind (dates in order, a name present, a link's endpoints).
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "core/governorate.h"
+#include "core/json.h"
+#include "core/text.h"
+#include "registry/registry.h"
+
+namespace athar::registry {
+
+using core::InputError;
+using core::PartialDate;
+
+namespace {
+
+std::string format_real(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
+}
+
+bool parse_real(std::string_view text, double& value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+bool has_ascii_letter(std::string_view text) {
+  for (char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  }
+  return false;
+}
+
+// Arabic block U+0600..U+06FF and supplements U+0750..U+077F: lead bytes 0xD8..0xDD.
+bool has_arabic_letter(std::string_view text) {
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0xD8 && b <= 0xDD) return true;
+  }
+  return false;
+}
+
+// Lower case, with '-' and ' ' as '_': "Intelligence-Branch" is intelligence_branch.
+void canonicalise_choice(std::string& text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '-' || c == ' ') c = '_';
+  }
+}
+
+std::string join_choices(std::span<const std::string_view> choices) {
+  std::string out;
+  for (std::string_view c : choices) {
+    if (!out.empty()) out += ", ";
+    out += c;
+  }
+  return out;
+}
+
+bool is_name_field(std::string_view name) {
+  return name.find("name_ar") != std::string_view::npos ||
+         name.find("name_lat") != std::string_view::npos;
+}
+
+}  // namespace
+
+// Brings one field's text to its canonical form or throws an InputError that names it.
+class RecordValidator {
+ public:
+  RecordValidator(const Registry& registry, std::string_view where)
+      : registry_(registry), where_(where) {}
+
+  void field(const FieldSpec& f, std::string& value) const {
+    if (!core::is_valid_utf8(value)) fail(f, core::printable(value), "not valid UTF-8");
+    const std::string_view trimmed = core::trim(value);
+    if (trimmed.size() != value.size()) value = std::string(trimmed);
+    if (value.empty()) {
+      if (f.required) fail(f, value, "is required");
+      return;
+    }
+    for (char c : value) {
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+        fail(f, core::printable(value), "contains a control character");
+      }
+    }
+    switch (f.type) {
+      case FieldType::kText:
+        if (is_name_field(f.name)) name(f, value);
+        break;
+      case FieldType::kChoice:
+      case FieldType::kStatus: {
+        const std::string given = value;
+        canonicalise_choice(value);
+        bool ok = false;
+        for (std::string_view allowed : f.choices) ok = ok || allowed == value;
+        if (!ok) fail(f, given, "must be one of: " + join_choices(f.choices));
+        break;
+      }
+      case FieldType::kGovernorate: {
+        auto g = core::find_governorate(value);
+        if (!g) {
+          fail(f, value,
+               "unknown governorate (one of Syria's 14, e.g. Damascus, Rif Dimashq, Aleppo, Homs;"
+               " `athar governorates` lists them)");
+        }
+        if (value != g->code) value = std::string(g->code);
+        break;
+      }
+      case FieldType::kDate: {
+        PartialDate d;
+        try {
+          d = PartialDate::parse(value);
+        } catch (const std::invalid_argument& e) {
+          fail(f, value, e.what());
+        }
+        if (PartialDate::today().certainly_before(d)) fail(f, value, "is in the future");
+        // parse() accepts only the canonical YYYY[-MM[-DD]] form: value is canonical already.
+        break;
+      }
+      case FieldType::kLatitude:
+      case FieldType::kLongitude: {
+        double v = 0;
+        const double limit = f.type == FieldType::kLatitude ? 90 : 180;
+        if (!parse_real(value, v)) fail(f, value, "is not a number (decimal degrees)");
+        if (v < -limit || v > limit) {
+          fail(f, value,
+               "is out of range (-" + format_real(limit) + " to " + format_real(limit) +
+                   " degrees)");
+        }
+        value = format_real(v);
+        break;
+      }
+      case FieldType::kPolygon:
+        value = polygon(f, value);
+        break;
+      case FieldType::kInteger: {
+        int64_t v = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc() || end != value.data() + value.size()) {
+          fail(f, value, "is not a whole number");
+        }
+        if (v < 0) fail(f, value, "must not be negative");
+        value = std::to_string(v);
+        break;
+      }
+      case FieldType::kLanguage: {
+        std::string code = core::ascii_lower(value);
+        bool ok = code.size() == 2 || code.size() == 3;
+        for (char c : code) ok = ok && c >= 'a' && c <= 'z';
+        if (!ok) fail(f, value, "must be an ISO 639 language code such as ar, en or ku");
+        value = std::move(code);
+        break;
+      }
+      case FieldType::kUrl:
+        if ((value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) ||
+            value.find_first_of(" \t\n") != std::string::npos) {
+          fail(f, value, "must be an http:// or https:// address without spaces");
+        }
+        break;
+      case FieldType::kRef:
+      case FieldType::kAnyRef: {
+        auto id = parse_record_id(value);
+        if (!id) fail(f, value, "is not a record id (such as site-0003 or person-000012)");
+        if (f.type == FieldType::kRef && id->kind != f.ref_kind) {
+          fail(f, value, "must be a " + std::string(kind_spec(f.ref_kind).name) + " id");
+        }
+        registry_.check_reference(*id, where_, f.name, value);
+        value = format_record_id(*id);
+        break;
+      }
+    }
+  }
+
+  [[noreturn]] void fail(const FieldSpec& f, const std::string& value,
+                         const std::string& problem) const {
+    throw InputError(std::string(where_), std::string(f.name), value, problem);
+  }
+  [[noreturn]] void fail(std::string_view field, const std::string& value,
+                         const std::string& problem) const {
+    throw InputError(std::string(where_), std::string(field), value, problem);
+  }
+
+ private:
+  void name(const FieldSpec& f, const std::string& value) const {
+    if (!core::contains_letter_or_digit(value)) fail(f, value, "has no letters");
+    const bool arabic_field = f.name.find("_ar") != std::string_view::npos;
+    if (arabic_field && has_ascii_letter(value)) {
+      fail(f, value, "is an Arabic-script field but holds Latin letters (use the _lat field)");
+    }
+    if (!arabic_field && has_arabic_letter(value)) {
+      fail(f, value, "is a Latin-script field but holds Arabic letters (use the _ar field)");
+    }
+  }
+
+  std::string polygon(const FieldSpec& f, const std::string& value) const {
+    core::Json points = core::Json::parse(value, nullptr, false);
+    if (points.is_discarded() || !points.is_array() || points.size() < 3) {
+      fail(f, value, "must be a JSON array of at least three [longitude, latitude] points");
+    }
+    for (const auto& p : points) {
+      if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number()) {
+        fail(f, value, "each point must be [longitude, latitude]");
+      }
+      const double lon = p[0].get<double>(), lat = p[1].get<double>();
+      if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+        fail(f, value, "a point is outside WGS84 ranges (longitude first, then latitude)");
+      }
+    }
+    return points.dump();
+  }
+
+  const Registry& registry_;
+  std::string_view where_;
+};
+
+void Registry::normalise_field(const FieldSpec& field, std::string& value,
+                               std::string_view where) const {
+  RecordValidator(*this, where).field(field, value);
+}
+
+void Registry::validate(Record& record, const Record* previous, std::string_view where) const {
+  RecordValidator v(*this, where);
+  const KindSpec& spec = *record.spec;
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    const FieldSpec& f = spec.fields[i];
+    // A new record takes the kind's initial status when none is given.
+    if (f.type == FieldType::kStatus && record.values[i].empty() && !previous) {
+      record.values[i] = std::string(spec.initial_status);
+    }
+    v.field(f, record.values[i]);
+  }
+
+  const auto value = [&](std::string_view name) -> const std::string& { return record.get(name); };
+  const auto date = [&](std::string_view name) { return PartialDate::parse_optional(value(name)); };
+  const auto not_before = [&](std::string_view later, std::string_view earlier) {
+    if (date(later).certainly_before(date(earlier))) {
+      v.fail(later, value(later),
+             "is before " + std::string(earlier) + " (" + value(earlier) + ")");
+    }
+  };
+  const auto both_or_neither = [&](std::string_view a, std::string_view b) {
+    if (value(a).empty() != value(b).empty()) {
+      const std::string_view missing = value(a).empty() ? a : b;
+      v.fail(missing, "", "is required when " + std::string(missing == a ? b : a) + " is given");
+    }
+  };
+
+  switch (spec.kind) {
+    case Kind::kSite:
+    case Kind::kUnit:
+      if (value("name_ar").empty() && value("name_lat").empty()) {
+        v.fail("name_ar", "", "a name in Arabic (name_ar) or Latin script (name_lat) is required");
+      }
+      if (spec.kind == Kind::kUnit) {
+        both_or_neither("latitude", "longitude");
+        if (record.num != 0 && value("parent") == record.id()) {
+          v.fail("parent", value("parent"), "a unit cannot be its own parent");
+        }
+      }
+      break;
+    case Kind::kPerson: {
+      bool named = false;
+      for (std::string_view part :
+           {"given_name_ar", "family_name_ar", "given_name_lat", "family_name_lat"}) {
+        named = named || !value(part).empty();
+      }
+      if (!named) {
+        v.fail("given_name_ar", "",
+               "a given or family name, in Arabic or Latin script, is required");
+      }
+      if (value("sex").empty()) record.set("sex", "unknown");
+      if (value("role") == "victim" && value("status").empty()) record.set("status", "missing");
+      not_before("disappeared_on", "birth_date");
+      not_before("detained_on", "birth_date");
+      not_before("died_on", "birth_date");
+      not_before("died_on", "disappeared_on");
+      not_before("died_on", "detained_on");
+      if (value("status") == "found_alive" && !value("died_on").empty()) {
+        v.fail("status", value("status"), "a person found alive cannot have a date of death");
+      }
+      break;
+    }
+    case Kind::kEvent:
+      not_before("ended_on", "started_on");
+      both_or_neither("latitude", "longitude");
+      break;
+    case Kind::kClaim: {
+      if (!value("figure").empty() && value("figure_kind").empty()) {
+        v.fail("figure_kind", "", "say whether the figure is a minimum, estimate or maximum");
+      }
+      if (value("figure").empty() && !value("figure_kind").empty()) {
+        v.fail("figure", "", "is required when figure_kind is given");
+      }
+      if (value("topic") == "body_count" && value("figure").empty()) {
+        v.fail("figure", "", "a body_count claim needs the figure");
+      }
+      const Kind subject = parse_record_id(value("subject"))->kind;
+      if (subject != Kind::kSite && subject != Kind::kPerson && subject != Kind::kUnit &&
+          subject != Kind::kEvent) {
+        v.fail("subject", value("subject"), "a claim is about a site, person, unit or event");
+      }
+      break;
+    }
+    case Kind::kLink: {
+      const Kind from = parse_record_id(value("from_record"))->kind;
+      const Kind to = parse_record_id(value("to_record"))->kind;
+      bool allowed = false;
+      std::string choices;
+      for (const LinkType& t : link_types()) {
+        if (t.name != value("type")) continue;
+        allowed = allowed || (t.from == from && t.to == to);
+        choices += std::string(choices.empty() ? "" : ", ") + std::string(kind_spec(t.from).name) +
+                   " -> " + std::string(kind_spec(t.to).name);
+      }
+      if (!allowed) {
+        v.fail("type", value("type"),
+               "cannot join a " + std::string(kind_spec(from).name) + " to a " +
+                   std::string(kind_spec(to).name) + " (it joins " + choices + ")");
+      }
+      if (value("from_record") == value("to_record")) {
+        v.fail("to_record", value("to_record"), "a record cannot be linked to itself");
+      }
+      break;
+    }
+    case Kind::kSource:
+    case Kind::kWitness:
+    case Kind::kTestimony:
+      break;
+  }
+
+  if (const FieldSpec* status = spec.status_field(); status && previous) {
+    const std::string& from = previous->get(status->name);
+    const std::string& to = value(status->name);
+    if (from != to && !spec.allows(from, to)) {
+      v.fail(status->name, to, "cannot change from " + from + " to " + to);
+    }
+  }
+}
+
+}  // namespace athar::registry

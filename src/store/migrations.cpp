@@ -1,0 +1,48 @@
+#include "store/migrations.h"
+
+#include <string>
+
+#include "core/date.h"
+#include "core/error.h"
+
+namespace athar::store {
+
+namespace {
+void ensure_version_table(Database& db) {
+  db.execute_script(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+}
+}  // namespace
+
+int schema_version(Database& db) {
+  ensure_version_table(db);
+  auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  stmt->step();
+  return static_cast<int>(stmt->int64(0));
+}
+
+int migrate(Database& db, std::span<const Migration> migrations) {
+  int current = schema_version(db);
+  const int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    throw core::Unavailable(db.location() + " has schema version " + std::to_string(current) +
+                            ", newer than this build of Athar knows (" + std::to_string(newest) +
+                            "); use a newer Athar");
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    Transaction tx(db);
+    db.execute_script(m.sql);
+    auto record = db.prepare("INSERT INTO schema_version(version, name, applied_at) VALUES(?,?,?)");
+    record->bind(1, m.version);
+    record->bind(2, m.name);
+    record->bind(3, core::utc_timestamp_now());
+    record->run();
+    tx.commit();
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace athar::store

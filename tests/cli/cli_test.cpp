@@ -1,0 +1,139 @@
+// Drives the built `athar` binary as a user would, checking output and exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "test_support.h"
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string output;  // standard output and error together
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  Result athar(const std::string& args) {
+    const std::string command = std::string(ATHAR_BINARY) + " --data '" + dir_.file("data") +
+                                "' --actor cli-test " + args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    EXPECT_NE(pipe, nullptr);
+    std::string output;
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  }
+  void init_with_demo() {
+    ASSERT_EQ(athar("init").exit_code, 0);
+    const Result r = athar(std::string("import ") + ATHAR_SOURCE_DIR + "/data/demo/scenario.json");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  athar::testing::ScratchDir dir_;
+};
+
+TEST_F(CliTest, HelpDocumentsExitCodes) {
+  const Result r = athar("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("Exit codes:"), std::string::npos);
+  EXPECT_NE(r.output.find("3  bad input"), std::string::npos);
+  const Result sub = athar("person add --help");
+  EXPECT_NE(sub.output.find("--given-name-ar"), std::string::npos);
+  EXPECT_NE(sub.output.find("Exit codes:"), std::string::npos) << sub.output;
+}
+
+TEST_F(CliTest, InitImportSummary) {
+  init_with_demo();
+  const Result s = athar("summary");
+  EXPECT_EQ(s.exit_code, 0);
+  EXPECT_NE(s.output.find("al-Qutayfah"), std::string::npos);
+  EXPECT_NE(s.output.find("100000 (minimum)"), std::string::npos);
+  EXPECT_NE(s.output.find("documented persons: 2"), std::string::npos);
+  EXPECT_EQ(athar("init").exit_code, 5);  // exists already
+}
+
+TEST_F(CliTest, AddShowUpdateList) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  Result r = athar("source add --name 'Family association' --kind organisation");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "source-0001\n");
+  r = athar(
+      "site add --name-lat 'Test site' --latitude 33.5 --longitude 36.3 "
+      "--governorate Damascus --reported-by 'field team' --changed-on 2025-01-02");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar(
+      "site update site-0001 --status secured --reported-by guard --status-source source-0001");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("site show site-0001");
+  EXPECT_NE(r.output.find("2025-01-02  reported  reported by field team"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("secured  reported by guard (source-0001)"), std::string::npos)
+      << r.output;
+  r = athar("--json site list --where status=secured");
+  EXPECT_NE(r.output.find("\"id\": \"site-0001\""), std::string::npos) << r.output;
+  r = athar("site update site-0001 --status reported");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.output.find("cannot change from secured to reported"), std::string::npos);
+}
+
+TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
+  EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
+  ASSERT_EQ(athar("init").exit_code, 0);
+  EXPECT_EQ(athar("site show site-0042").exit_code, 4);
+  EXPECT_EQ(athar("no-such-command").exit_code, 2);
+  const Result bad =
+      athar("person add --role victim --given-name-lat Samer --birth-date 1990-02-31");
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.output.find("field 'birth_date' value '1990-02-31': no such day in that month"),
+            std::string::npos)
+      << bad.output;
+}
+
+TEST_F(CliTest, CsvImportFailureWritesNothing) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);
+  const std::string csv = dir_.write(
+      "list.csv", "given_name_lat,birth_date,died_on\nSamer,1980,2013\nNour,1990,1985\n");
+  const Result r = athar("import persons " + csv + " --source source-0001");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.output.find("list.csv row 3: field 'died_on' value '1985'"), std::string::npos)
+      << r.output;
+  EXPECT_NE(athar("--json summary").output.find("\"persons\": 0"), std::string::npos);
+}
+
+TEST_F(CliTest, ExportJsonAndCsv) {
+  init_with_demo();
+  Result r = athar("export --format csv --kind persons");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("id,role,given_name_ar,", 0), 0u) << r.output;
+  r = athar("export --out " + dir_.file("all.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("export --format csv");
+  EXPECT_EQ(r.exit_code, 3);
+  r = athar("witness show W-0001");
+  EXPECT_NE(r.output.find("[protected]"), std::string::npos);
+  EXPECT_EQ(r.output.find("SYNTHETIC witness identity"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// docs/registry.md carries the data dictionary as `athar fields` prints it.
+TEST_F(CliTest, RegistryDocsHoldTheCurrentDataDictionary) {
+  const Result fields = athar("fields");
+  ASSERT_EQ(fields.exit_code, 0);
+  std::ifstream doc(std::string(ATHAR_SOURCE_DIR) + "/docs/registry.md");
+  const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(fields.output), std::string::npos)
+      << "docs/registry.md is out of date: replace its field tables with `athar fields`";
+}
+
+}  // namespace

@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/error.h"
+#include "registry/export.h"
+#include "registry/import.h"
+#include "registry_fixture.h"
+
+namespace athar::registry {
+namespace {
+
+const std::string kHeader =
+    "given_name_ar,father_name_ar,family_name_ar,given_name_lat,family_name_lat,sex,birth_date,"
+    "governorate,detained_on\n";
+
+class ImportTest : public RegistryTest {
+ protected:
+  // Imports `csv` expecting an InputError whose message holds every one of `words`.
+  void expect_refused(const std::string& csv, std::initializer_list<std::string> words,
+                      const PersonsCsvOptions& options = {"source-0001", "victim"}) {
+    const std::string path = dir_.write("list.csv", csv);
+    try {
+      import_persons_csv(registry_, path, options);
+      ADD_FAILURE() << "accepted; expected an error";
+    } catch (const core::InputError& e) {
+      for (const std::string& w : words) {
+        EXPECT_NE(std::string(e.what()).find(w), std::string::npos)
+            << "'" << w << "' not in: " << e.what();
+      }
+    }
+    EXPECT_EQ(count(Kind::kPerson), 0) << "an import that failed wrote persons";
+    EXPECT_EQ(count(Kind::kLink), 0);
+  }
+};
+
+TEST_F(ImportTest, ImportsPersonsAndLinksThemToTheirSource) {
+  const Record src = source();
+  const std::string path = dir_.write(
+      "list.csv", kHeader +
+                      "محمد,عبد الله,الحسن,Mohammad,al-Hasan,male,1985,Damascus,2013-04-12\n"
+                      ",,,Fatima,Alhassan,F,1990-07,ريف دمشق,\n"
+                      "\"أحمد\",,الخطيب,,,,,,\n");
+  // "F" is not a sex the dictionary knows: the file must say female.
+  EXPECT_THROW(import_persons_csv(registry_, path, {src.id(), "victim"}), core::InputError);
+  dir_.write("list.csv", kHeader +
+                             "محمد,عبد الله,الحسن,Mohammad,al-Hasan,male,1985,Damascus,2013-04-12\n"
+                             ",,,Fatima,Alhassan,female,1990-07,ريف دمشق,\n"
+                             "\"أحمد\",,الخطيب,,,,,,\n");
+  const ImportReport report = import_persons_csv(registry_, path, {src.id(), "victim"});
+  EXPECT_EQ(report.rows, 3);
+  EXPECT_EQ(count(Kind::kPerson), 3);
+  const Record fatima = registry_.get("person-000002");
+  EXPECT_EQ(fatima.get("governorate"), "rif-dimashq");
+  EXPECT_EQ(fatima.get("status"), "missing");
+  EXPECT_EQ(registry_.get("person-000003").get("sex"), "unknown");
+  const auto links = registry_.links_of("person-000001");
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].get("type"), "listed_by");
+  EXPECT_EQ(links[0].get("to_record"), src.id());
+}
+
+TEST_F(ImportTest, BadRowsNameFileRowFieldAndValueAndWriteNothing) {
+  source();
+  const std::string good = "محمد,,الحسن,,,male,1985,Damascus,\n";
+  expect_refused(kHeader + good + good + ",,,Samer,,male,1990-02-31,Homs,\n",
+                 {"list.csv row 4", "birth_date", "1990-02-31", "no such day"});
+  expect_refused(kHeader + good + ",,,Samer,,male,1990,Homs,1985\n",
+                 {"row 3", "detained_on", "before birth_date"});
+  expect_refused(kHeader + good + ",,,Samer,,male,1990,Tripoli,\n",
+                 {"row 3", "governorate", "Tripoli", "unknown governorate"});
+  expect_refused(kHeader + good + ",,,,,male,1990,Homs,\n", {"row 3", "given or family name"});
+  expect_refused(kHeader + good + "محمد,,الحسن,,,male,1985\n", {"row 3", "7 columns", "9 columns"});
+  expect_refused(kHeader + good + ",,\xE3\xCD\xE3\xCF,,,male,1990,Homs,\n",
+                 {"row 3", "family_name_ar", "UTF-8"});
+  expect_refused("given_name_ar,nickname\nمحمد,أبو علي\n", {"row 1", "nickname", "unknown column"});
+  expect_refused(kHeader + ",,,Samer,,male,1990,Homs,\n", {"source"}, {"", "victim"});
+  expect_refused(kHeader + ",,,Samer,,male,1990,Homs,\n", {"source-0009", "no such source"},
+                 {"source-0009", "victim"});
+  expect_refused("", {"empty"});
+}
+
+TEST_F(ImportTest, PerRowSourceColumn) {
+  source();
+  source();
+  const std::string path =
+      dir_.write("list.csv", "given_name_lat,source\nSamer,source-0001\nNour,source-0002\nHala,\n");
+  EXPECT_THROW(import_persons_csv(registry_, path, {"", "victim"}), core::InputError);  // Hala
+  import_persons_csv(registry_, path, {"source-0001", "victim"});  // the file's default source
+  EXPECT_EQ(registry_.links_of("person-000002")[0].get("source"), "source-0002");
+  EXPECT_EQ(registry_.links_of("person-000003")[0].get("source"), "source-0001");
+}
+
+TEST_F(ImportTest, DemoScenarioLoadsWithLocalReferences) {
+  const ImportReport report =
+      import_json(registry_, std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json");
+  EXPECT_EQ(report.added.at("sites"), 3);
+  EXPECT_EQ(report.added.at("claims"), 3);
+  const auto summary = registry_.summary();
+  // The three published claims, each beside its site.
+  std::vector<int64_t> figures;
+  for (const auto& s : summary["sites"]) {
+    for (const auto& c : s["claims"]) figures.push_back(c["figure"].get<int64_t>());
+  }
+  EXPECT_EQ(figures, (std::vector<int64_t>{100000, 6000, 75000}));
+  EXPECT_EQ(registry_.get("site-0001").get("status"), "unsecured");
+  EXPECT_EQ(registry_.history("site-0001").size(), 2u);
+  EXPECT_EQ(registry_.get("unit-0002").get("parent"), "unit-0001");
+  EXPECT_EQ(registry_.get("testimony-00001").get("witness"), "W-0001");
+}
+
+TEST_F(ImportTest, BadJsonRecordNamesItAndWritesNothing) {
+  const auto refused = [&](const std::string& json, std::initializer_list<std::string> words) {
+    const std::string path = dir_.write("in.json", json);
+    try {
+      import_json(registry_, path);
+      ADD_FAILURE() << "accepted: " << json;
+    } catch (const core::InputError& e) {
+      for (const std::string& w : words) {
+        EXPECT_NE(std::string(e.what()).find(w), std::string::npos) << e.what();
+      }
+    }
+    EXPECT_EQ(count(Kind::kSource), 0);
+  };
+  const std::string src = R"({"id": "s", "name": "A", "kind": "document"})";
+  refused(R"({"sources": [)" + src + R"(], "sites": [{"id": "q", "name_lat": "Q", "latitude": 33,
+          "longitude": 36, "governorate": "Narnia"}]})",
+          {"in.json sites[0] (q)", "governorate", "Narnia"});
+  refused(R"({"sources": [)" + src + R"(, {"name": "B", "kind": "document", "colour": "red"}]})",
+          {"sources[1]", "colour", "no such field"});
+  refused(R"({"sources": [)" + src + R"(], "graves": []})", {"graves", "unknown key"});
+  refused(R"({"sources": [)" + src + R"(], "sites": [{"name_lat": "Q", "latitude": 33,
+          "longitude": 36, "governorate": "Homs", "history": [{"status": "excavated"},
+          {"status": "reported", "source": "s"}]}]})",
+          {"history[1]", "cannot change from excavated to reported"});
+  refused(R"({"sources": [)" + src + R"(, )" + src + "]}", {"uses this id twice"});
+  refused("{\"sources\": [", {"not valid JSON"});
+}
+
+TEST_F(ImportTest, JsonExportReimportsIntoAnEmptyRegistry) {
+  import_json(registry_, std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json");
+  const auto exported = export_json(registry_, {});
+  EXPECT_FALSE(exported["witnesses"][0].contains("identity"));  // protected by default
+  const std::string path = dir_.write("export.json", exported.dump());
+
+  auto db2 = store::open_sqlite(dir_.file("second.db"), store::OpenMode::kCreate);
+  Registry::prepare_schema(*db2);
+  Registry second(*db2, "tester");
+  import_json(second, path);
+  for (const KindSpec& k : kind_specs()) {
+    ListQuery all;
+    all.limit = 0;
+    const auto a = registry_.list(k, all);
+    const auto b = second.list(k, all);
+    ASSERT_EQ(a.size(), b.size()) << k.plural;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].id(), b[i].id());
+      for (size_t f = 0; f < k.fields.size(); ++f) {
+        if (k.fields[f].sensitive) continue;
+        EXPECT_EQ(a[i].values[f], b[i].values[f]) << a[i].id() << "." << k.fields[f].name;
+      }
+    }
+  }
+  EXPECT_EQ(second.history("site-0001").size(), registry_.history("site-0001").size());
+  EXPECT_EQ(second.history("person-000008").back().note, "seen in Demo Prison Y");
+}
+
+TEST_F(ImportTest, CsvExportOfPersonsImportsBack) {
+  const Record src = source();
+  dir_.write(
+      "list.csv",
+      kHeader + "محمد,\"عبد, الله\",الحسن,Mohammad,al-Hasan,male,1985,Damascus,2013-04-12\n");
+  import_persons_csv(registry_, dir_.file("list.csv"), {src.id(), "victim"});
+  std::ostringstream out;
+  export_csv(registry_, kind_spec(Kind::kPerson), out, {});
+  const std::string path = dir_.write("export.csv", out.str());
+  import_persons_csv(registry_, path, {src.id(), "victim"});
+  const Record a = registry_.get("person-000001");
+  const Record b = registry_.get("person-000002");
+  EXPECT_EQ(a.values, b.values);
+  EXPECT_EQ(b.get("father_name_ar"), "عبد, الله");
+}
+
+}  // namespace
+}  // namespace athar::registry

@@ -1,0 +1,199 @@
+#include "registry/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "registry_fixture.h"
+
+namespace athar::registry {
+namespace {
+
+TEST_F(RegistryTest, AddStoresCanonicalValuesAndStartsTheHistory) {
+  const Record s = add(Kind::kSite,
+                       {{"name_ar", "القطيفة"},
+                        {"name_lat", " al-Qutayfah "},
+                        {"latitude", "33.73860"},
+                        {"longitude", "36.6008"},
+                        {"governorate", "ريف دمشق"},
+                        {"polygon", "[[36.60, 33.73], [36.61,33.73], [36.61, 33.74]]"}},
+                       {"2024-12-16", "press", "", "first report"});
+  EXPECT_EQ(s.id(), "site-0001");
+  const Record back = registry_.get("site-0001");
+  EXPECT_EQ(back.get("name_lat"), "al-Qutayfah");
+  EXPECT_EQ(back.get("latitude"), "33.7386");
+  EXPECT_EQ(back.get("governorate"), "rif-dimashq");
+  EXPECT_EQ(back.get("status"), "reported");
+  EXPECT_EQ(back.get("polygon"), "[[36.6,33.73],[36.61,33.73],[36.61,33.74]]");
+  EXPECT_EQ(back.created_by, "tester");
+  const auto history = registry_.history("site-0001");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].new_status, "reported");
+  EXPECT_EQ(history[0].changed_on, "2024-12-16");
+  EXPECT_EQ(history[0].reported_by, "press");
+  EXPECT_EQ(history[0].note, "first report");
+}
+
+TEST_F(RegistryTest, IdsAreNeverReused) {
+  site();
+  const Record second = site();
+  db_->execute_script("DELETE FROM sites WHERE num = " + std::to_string(second.num));
+  EXPECT_EQ(site().id(), "site-0003");
+}
+
+TEST_F(RegistryTest, GetUnknownOrMalformedIdFails) {
+  EXPECT_THROW(registry_.get("site-0099"), core::NotFound);
+  EXPECT_THROW(registry_.get("nonsense"), core::InputError);
+}
+
+TEST_F(RegistryTest, SiteStatusFollowsTransitionsAndKeepsHistory) {
+  const Record src = source();
+  site();
+  update("site-0001", {{"status", "secured"}}, {"2025-01-05", "field team", src.id(), ""});
+  update("site-0001", {{"status", "tampered"}}, {"2025-02-01", "guard", "", "fresh digging"});
+  update("site-0001", {{"status", "excavating"}});
+  update("site-0001", {{"status", "excavated"}});
+  EXPECT_THROW(update("site-0001", {{"status", "reported"}}), core::InputError);
+  EXPECT_THROW(update("site-0001", {{"status", "unsecured"}}), core::InputError);
+  const auto history = registry_.history("site-0001");
+  ASSERT_EQ(history.size(), 5u);
+  EXPECT_EQ(history[1].old_status, "reported");
+  EXPECT_EQ(history[1].new_status, "secured");
+  EXPECT_EQ(history[1].source, src.id());
+  EXPECT_EQ(history[2].note, "fresh digging");
+  EXPECT_EQ(registry_.get("site-0001").get("status"), "excavated");
+}
+
+TEST_F(RegistryTest, ClaimVerificationHistory) {
+  const Record src = source();
+  const Record s = site();
+  const Record c = add(Kind::kClaim, {{"source", src.id().c_str()},
+                                      {"subject", s.id().c_str()},
+                                      {"topic", "body_count"},
+                                      {"figure", "100000"},
+                                      {"figure_kind", "minimum"},
+                                      {"claimed_on", "2024-12-17"}});
+  EXPECT_EQ(c.get("verification"), "unverified");
+  update(c.id(), {{"verification", "disputed"}});
+  update(c.id(), {{"verification", "refuted"}});
+  EXPECT_THROW(update(c.id(), {{"verification", "verified"}}), core::InputError);
+  EXPECT_EQ(registry_.history(c.id()).size(), 3u);
+  ASSERT_EQ(registry_.claims_about(s.id()).size(), 1u);
+}
+
+TEST_F(RegistryTest, PersonStatusIdentifiedIsFinal) {
+  const Record p = add(Kind::kPerson, {{"role", "victim"}, {"given_name_ar", "سامر"}});
+  EXPECT_EQ(p.get("status"), "missing");  // a victim with no status is missing
+  EXPECT_EQ(p.get("sex"), "unknown");
+  update(p.id(), {{"status", "identified"}});
+  EXPECT_THROW(update(p.id(), {{"status", "missing"}}), core::InputError);
+}
+
+TEST_F(RegistryTest, UpdateValidatesTheWholeRecordAndCanClearFields) {
+  const Record p = add(Kind::kPerson, {{"role", "victim"},
+                                       {"given_name_lat", "Samer"},
+                                       {"birth_date", "1985"},
+                                       {"birthplace", "Douma"}});
+  EXPECT_THROW(update(p.id(), {{"died_on", "1980"}}), core::InputError);
+  EXPECT_THROW(update(p.id(), {{"no_such_field", "x"}}), core::InputError);
+  update(p.id(), {{"birthplace", ""}});
+  const Record back = registry_.get(p.id());
+  EXPECT_EQ(back.get("birthplace"), "");
+  EXPECT_EQ(back.get("died_on"), "");
+  EXPECT_FALSE(back.updated_at.empty());
+}
+
+TEST_F(RegistryTest, LinksJoinOnlyTheKindsTheirTypeAllows) {
+  const Record src = source();
+  const Record s = site();
+  const Record p = add(Kind::kPerson, {{"role", "victim"}, {"given_name_lat", "Samer"}});
+  const Record l = add(Kind::kLink, {{"from_record", p.id().c_str()},
+                                     {"type", "buried_at"},
+                                     {"to_record", s.id().c_str()},
+                                     {"source", src.id().c_str()}});
+  EXPECT_EQ(l.id(), "link-0000001");
+  EXPECT_EQ(registry_.links_of(s.id()).size(), 1u);
+  EXPECT_EQ(registry_.links_of(p.id()).size(), 1u);
+  try {
+    add(Kind::kLink, {{"from_record", s.id().c_str()},
+                      {"type", "buried_at"},
+                      {"to_record", p.id().c_str()},
+                      {"source", src.id().c_str()}});
+    FAIL() << "a site cannot be buried at a person";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.field(), "type");
+  }
+  // A link must name its source.
+  EXPECT_THROW(
+      add(Kind::kLink,
+          {{"from_record", p.id().c_str()}, {"type", "buried_at"}, {"to_record", s.id().c_str()}}),
+      core::InputError);
+}
+
+TEST_F(RegistryTest, ListFiltersAndPages) {
+  for (int i = 0; i < 5; ++i) site();
+  update("site-0002", {{"status", "secured"}});
+  ListQuery q;
+  q.equals = {{"status", "secured"}};
+  const auto secured = registry_.list(kind_spec(Kind::kSite), q);
+  ASSERT_EQ(secured.size(), 1u);
+  EXPECT_EQ(secured[0].id(), "site-0002");
+  ListQuery page;
+  page.limit = 2;
+  page.offset = 3;
+  const auto rows = registry_.list(kind_spec(Kind::kSite), page);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id(), "site-0004");
+  ListQuery bad;
+  bad.equals = {{"colour", "red"}};
+  EXPECT_THROW(registry_.list(kind_spec(Kind::kSite), bad), core::InputError);
+}
+
+TEST_F(RegistryTest, WitnessIdentityIsHiddenFromJsonUnlessAsked) {
+  const Record w = add(Kind::kWitness, {{"identity", "real name"}, {"notes", "driver"}});
+  EXPECT_EQ(w.id(), "W-0001");
+  EXPECT_EQ(Registry::to_json(w, false)["identity"], "[protected]");
+  EXPECT_EQ(Registry::to_json(w, true)["identity"], "real name");
+}
+
+TEST_F(RegistryTest, FailedTransactionWritesNothing) {
+  source();
+  {
+    Registry::Transaction tx(registry_);
+    Record s(kind_spec(Kind::kSite));
+    s.set("name_lat", "x");
+    s.set("latitude", "33");
+    s.set("longitude", "36");
+    s.set("governorate", "Homs");
+    registry_.add(s, {}, "first");
+    // Not committed.
+  }
+  EXPECT_EQ(count(Kind::kSite), 0);
+  EXPECT_EQ(db_->prepare("SELECT 1 FROM status_changes")->step(), false);
+}
+
+TEST_F(RegistryTest, SummaryPutsClaimsBesideDocumentedPersons) {
+  const Record src = source();
+  const Record s = site();
+  add(Kind::kClaim, {{"source", src.id().c_str()},
+                     {"subject", s.id().c_str()},
+                     {"topic", "body_count"},
+                     {"figure", "6000"},
+                     {"figure_kind", "estimate"}});
+  for (int i = 0; i < 3; ++i) {
+    const Record p = add(Kind::kPerson, {{"role", "victim"}, {"given_name_lat", "Samer"}});
+    add(Kind::kLink, {{"from_record", p.id().c_str()},
+                      {"type", "buried_at"},
+                      {"to_record", s.id().c_str()},
+                      {"source", src.id().c_str()}});
+  }
+  const auto summary = registry_.summary();
+  EXPECT_EQ(summary["counts"]["persons"], 3);
+  EXPECT_EQ(summary["persons_by_status"]["missing"], 3);
+  ASSERT_EQ(summary["sites"].size(), 1u);
+  EXPECT_EQ(summary["sites"][0]["documented_persons"], 3);
+  EXPECT_EQ(summary["sites"][0]["claims"][0]["figure"], 6000);
+  EXPECT_EQ(summary["sites"][0]["claims"][0]["source_name"], "Test list");
+}
+
+}  // namespace
+}  // namespace athar::registry
