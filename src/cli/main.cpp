@@ -420,6 +420,7 @@ int run(int argc, char** argv) {
       "for the missing."};
   app.footer(kExitCodes);
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--data, --actor, --json) may follow the subcommand
   app.add_option("--data", g.data_dir, "data folder (holds athar.db)")
       ->envname("ATHAR_DATA")
       ->capture_default_str();

@@ -83,6 +83,13 @@ TEST_F(CliTest, AddShowUpdateList) {
   EXPECT_NE(r.output.find("cannot change from secured to reported"), std::string::npos);
 }
 
+TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  const Result r = athar("source add --name L --kind document --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"created_by\": \"cli-test\""), std::string::npos) << r.output;
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
