@@ -1,5 +1,6 @@
 # Writes OUTPUT, a C++ file defining athar::store::registry_migrations() from the INPUTS
-# scripts, each named NNNN_name.sql (NNNN is the schema version).
+# scripts ('|'-separated), each named NNNN_name.sql (NNNN is the schema version).
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(entries "")
 foreach(path IN LISTS INPUTS)
   get_filename_component(file_name ${path} NAME_WE)

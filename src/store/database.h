@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,8 @@ class Statement {
   // Binds without copying: the text must stay valid and unchanged until the statement has
   // been stepped. For hot insert loops over values that outlive the step.
   virtual void bind_borrowed(int index, std::string_view value) = 0;
+  // Binds bytes as a BLOB without copying (valid until the statement has been stepped).
+  virtual void bind_blob(int index, std::span<const uint8_t> bytes) = 0;
   void bind(int index, const char* value) { bind(index, std::string_view(value)); }
   void bind(int index, int value) { bind(index, static_cast<int64_t>(value)); }
   // Empty text and absent values are stored as NULL.
@@ -58,6 +61,7 @@ class Statement {
   virtual int64_t int64(int column) const = 0;
   virtual double real(int column) const = 0;
   virtual std::string_view text(int column) const = 0;  // valid until the next step or reset
+  virtual std::span<const uint8_t> blob(int column) const = 0;  // likewise
   std::string string(int column) const { return std::string(text(column)); }
   std::optional<int64_t> optional_int64(int column) const {
     return is_null(column) ? std::nullopt : std::optional<int64_t>(int64(column));

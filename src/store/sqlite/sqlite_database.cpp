@@ -45,6 +45,11 @@ class SqliteStatement final : public Statement {
                             SQLITE_STATIC));
   }
 
+  void bind_blob(int index, std::span<const uint8_t> bytes) override {
+    check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_STATIC));
+  }
+
   bool step() override {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -66,6 +71,11 @@ class SqliteStatement final : public Statement {
   double real(int column) const override { return sqlite3_column_double(stmt_, column); }
   std::string_view text(int column) const override {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (!p) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+  std::span<const uint8_t> blob(int column) const override {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
     if (!p) return {};
     return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
   }

@@ -1,0 +1,153 @@
+#include "ledger/log.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace athar::ledger {
+
+namespace {
+
+Hash blob_hash(const store::Statement& row, int column, std::string_view what) {
+  const std::span<const uint8_t> blob = row.blob(column);
+  if (blob.size() != 32) throw core::Corruption(std::string(what) + " is not a 32-byte hash");
+  Hash h;
+  std::copy(blob.begin(), blob.end(), h.begin());
+  return h;
+}
+
+}  // namespace
+
+Ledger::Ledger(store::Database& db) : db_(db) { reload(); }
+
+void Ledger::reload() {
+  store::Statement& count = db_.cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entries");
+  count.step();
+  const auto n = static_cast<uint64_t>(count.int64(0));
+  count.reset();
+  range_ = CompactRange::of(*this, n);
+}
+
+uint64_t Ledger::append(std::string_view entry, std::string_view subject) {
+  const uint64_t index = range_.size();
+  const Hash leaf = leaf_hash(entry);
+  store::Statement& insert =
+      db_.cached("INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)");
+  insert.bind(1, static_cast<int64_t>(index));
+  insert.bind_borrowed(2, entry);
+  insert.bind_blob(3, leaf);
+  insert.bind_text_or_null(4, subject);
+  insert.run();
+  completed_.clear();
+  range_.append(leaf, completed_);
+  for (const CompactRange::Node& node : completed_) {
+    if (node.level < kLowestStoredLevel) continue;
+    store::Statement& put = db_.cached("INSERT INTO ledger_nodes(level, idx, hash) VALUES(?,?,?)");
+    put.bind(1, static_cast<int64_t>(node.level));
+    put.bind(2, static_cast<int64_t>(node.index));
+    put.bind_blob(3, node.hash);
+    put.run();
+  }
+  return index;
+}
+
+Hash Ledger::perfect_subtree(unsigned level, uint64_t index) const {
+  if (level >= kLowestStoredLevel) {
+    store::Statement& get = db_.cached("SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?");
+    get.bind(1, static_cast<int64_t>(level));
+    get.bind(2, static_cast<int64_t>(index));
+    if (!get.step()) {
+      get.reset();
+      throw core::Corruption("ledger node (level " + std::to_string(level) + ", index " +
+                             std::to_string(index) + ") is missing");
+    }
+    const Hash h = blob_hash(get, 0, "ledger node");
+    get.reset();
+    return h;
+  }
+  // Rebuild a low subtree from its leaves.
+  const uint64_t first = index << level, count = uint64_t{1} << level;
+  store::Statement& leaves = db_.cached(
+      "SELECT idx, leaf_hash FROM ledger_entries WHERE idx >= ? AND idx < ? ORDER BY idx");
+  leaves.bind(1, static_cast<int64_t>(first));
+  leaves.bind(2, static_cast<int64_t>(first + count));
+  Hash level_hashes[1u << kLowestStoredLevel];
+  uint64_t found = 0;
+  while (leaves.step()) {
+    if (static_cast<uint64_t>(leaves.int64(0)) != first + found) break;
+    level_hashes[found++] = blob_hash(leaves, 1, "ledger leaf hash");
+  }
+  leaves.reset();
+  if (found != count) {
+    throw core::Corruption("ledger entry " + std::to_string(first + found) + " is missing");
+  }
+  for (uint64_t width = count; width > 1; width /= 2) {
+    for (uint64_t i = 0; i < width / 2; ++i) {
+      level_hashes[i] = node_hash(level_hashes[2 * i], level_hashes[2 * i + 1]);
+    }
+  }
+  return level_hashes[0];
+}
+
+Hash Ledger::root_at(uint64_t tree_size) const {
+  if (tree_size > size()) throw core::NotFound("the ledger has fewer entries than that size");
+  return tree_size == size() ? root() : root_hash(*this, tree_size);
+}
+
+std::string Ledger::entry(uint64_t index) const {
+  store::Statement& get = db_.cached("SELECT entry FROM ledger_entries WHERE idx = ?");
+  get.bind(1, static_cast<int64_t>(index));
+  if (!get.step()) {
+    get.reset();
+    throw core::NotFound("no ledger entry " + std::to_string(index));
+  }
+  std::string out = get.string(0);
+  get.reset();
+  return out;
+}
+
+Hash Ledger::stored_leaf_hash(uint64_t index) const { return perfect_subtree(0, index); }
+
+std::vector<uint64_t> Ledger::entries_about(std::string_view subject) const {
+  store::Statement& get =
+      db_.cached("SELECT idx FROM ledger_entries WHERE subject = ? ORDER BY idx");
+  get.bind(1, subject);
+  std::vector<uint64_t> out;
+  while (get.step()) out.push_back(static_cast<uint64_t>(get.int64(0)));
+  get.reset();
+  return out;
+}
+
+std::vector<Hash> Ledger::inclusion_proof(uint64_t index, uint64_t tree_size) const {
+  if (tree_size > size() || index >= tree_size) {
+    throw core::NotFound("no entry " + std::to_string(index) + " in a ledger of size " +
+                         std::to_string(tree_size));
+  }
+  return ledger::inclusion_proof(*this, index, tree_size);
+}
+
+std::vector<Hash> Ledger::consistency_proof(uint64_t size1, uint64_t size2) const {
+  if (size1 == 0 || size1 > size2 || size2 > size()) {
+    throw core::NotFound("no consistency proof from size " + std::to_string(size1) + " to " +
+                         std::to_string(size2));
+  }
+  return ledger::consistency_proof(*this, size1, size2);
+}
+
+std::string origin(store::Database& db) {
+  store::Statement& get = db.cached("SELECT value FROM settings WHERE key = 'ledger_origin'");
+  std::string out;
+  if (get.step()) out = get.string(0);
+  get.reset();
+  if (out.empty())
+    throw core::NotFound("the ledger has no origin (was the database made by `athar init`?)");
+  return out;
+}
+
+void set_origin(store::Database& db, std::string_view value) {
+  store::Statement& put = db.cached("INSERT INTO settings(key, value) VALUES('ledger_origin', ?)");
+  put.bind(1, value);
+  put.run();
+}
+
+}  // namespace athar::ledger

@@ -1,0 +1,59 @@
+// The ledger: an append-only Merkle log of canonical JSON entries, stored through athar::store.
+//
+// Appends join the caller's transaction, so a registry write and its entry commit together or
+// not at all. Proofs read O(log n) stored subtree hashes, never the whole log.
+//
+//   Ledger ledger(db);
+//   store::Transaction tx(db);
+//   uint64_t index = ledger.append(entry_json, "site-0003");
+//   tx.commit();                       // on rollback instead: ledger.reload()
+//   auto proof = ledger.inclusion_proof(index, ledger.size());
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/merkle.h"
+#include "store/database.h"
+
+namespace athar::ledger {
+
+// Subtrees below this level are not stored; they are rebuilt from at most 2^level leaf hashes.
+inline constexpr unsigned kLowestStoredLevel = 4;
+
+class Ledger : public NodeSource {
+ public:
+  explicit Ledger(store::Database& db);
+
+  uint64_t size() const { return range_.size(); }
+  // Appends `entry` (its subject: the record or evidence id it concerns); returns its index.
+  uint64_t append(std::string_view entry, std::string_view subject);
+  Hash root() const { return range_.root(); }
+  Hash root_at(uint64_t tree_size) const;
+
+  std::string entry(uint64_t index) const;  // NotFound past the end
+  Hash stored_leaf_hash(uint64_t index) const;
+  // Indexes of the entries about `subject`, oldest first.
+  std::vector<uint64_t> entries_about(std::string_view subject) const;
+
+  std::vector<Hash> inclusion_proof(uint64_t index, uint64_t tree_size) const;
+  std::vector<Hash> consistency_proof(uint64_t size1, uint64_t size2) const;
+
+  // Re-reads the log's right edge from the store (after a rolled-back transaction).
+  void reload();
+
+  Hash perfect_subtree(unsigned level, uint64_t index) const override;
+
+ private:
+  store::Database& db_;
+  CompactRange range_;
+  std::vector<CompactRange::Node> completed_;  // reused by append
+};
+
+// The ledger's origin line (`athar/<random>`), set once at init.
+std::string origin(store::Database& db);
+void set_origin(store::Database& db, std::string_view origin);
+
+}  // namespace athar::ledger
