@@ -1,5 +1,7 @@
 // The `athar` command: a thin shell over the registry library. Every error class maps to one
 // exit code, listed in `athar --help`.
+#include <sodium.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -7,11 +9,15 @@
 #include <iostream>
 #include <map>
 
+#include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
+#include "ledger/checkpoint.h"
+#include "ledger/log.h"
 #include "registry/export.h"
 #include "registry/import.h"
 #include "registry/registry.h"
+#include "registry/verify.h"
 #include "store/database.h"
 
 namespace {
@@ -36,11 +42,16 @@ constexpr const char* kExitCodes =
 
 struct Globals {
   std::string data_dir = "athar-data";
+  std::string keys_dir;  // default <data>/keys
   std::string actor;
   bool json = false;
 };
 
 std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
+std::filesystem::path keys_path(const Globals& g) {
+  return g.keys_dir.empty() ? std::filesystem::path(g.data_dir) / "keys"
+                            : std::filesystem::path(g.keys_dir);
+}
 
 std::string default_actor() {
   for (const char* var : {"ATHAR_ACTOR", "USER", "LOGNAME"}) {
@@ -412,6 +423,114 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   });
 }
 
+OrderedJson proof_json(const std::vector<athar::ledger::Hash>& proof) {
+  OrderedJson out = OrderedJson::array();
+  for (const auto& h : proof) out.push_back(athar::ledger::to_base64(h));
+  return out;
+}
+
+// `athar checkpoint`, `athar verify` and `athar ledger ...`: the tamper-evident log.
+void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
+  app.add_subcommand("checkpoint", "Sign the ledger's current size and root (a C2SP checkpoint)")
+      ->callback([&] {
+        action = [&] {
+          Session s(g);
+          const auto key = athar::ledger::load_signing_key(keys_path(g));
+          store::Transaction tx(*s.db);
+          const auto c = athar::ledger::publish_checkpoint(*s.db, s.registry.ledger(), key);
+          tx.commit();
+          if (g.json) {
+            return print_json({{"num", c.num},
+                               {"size", c.size},
+                               {"root", athar::ledger::to_base64(c.root)},
+                               {"note", c.note}});
+          }
+          std::cout << c.note;
+        };
+      });
+
+  app.add_subcommand("verify",
+                     "Check every record, ledger entry and checkpoint; exit 0 only when all hold")
+      ->callback([&] {
+        action = [&] {
+          Session s(g);
+          const auto key = athar::ledger::load_verifier_key(keys_path(g));
+          const auto report = registry::verify_registry(s.registry, key);
+          if (g.json) {
+            OrderedJson findings = OrderedJson::array();
+            for (const auto& f : report.findings) {
+              findings.push_back(
+                  {{"subject", f.subject}, {"change", f.change}, {"detail", f.detail}});
+            }
+            print_json({{"ok", report.ok()},
+                        {"entries", report.entries},
+                        {"records", report.records},
+                        {"checkpoints", report.checkpoints},
+                        {"findings", findings}});
+          } else {
+            for (const auto& f : report.findings) {
+              std::cout << f.subject << ": " << f.change << " (" << f.detail << ")\n";
+            }
+            std::cout << (report.ok() ? "verified: " : "FAILED: ") << report.entries
+                      << " ledger entries, " << report.records << " records, " << report.checkpoints
+                      << " checkpoints";
+            if (!report.ok()) std::cout << "; " << report.findings.size() << " problems";
+            std::cout << "\n";
+          }
+          if (!report.ok()) throw athar::core::Corruption("verification failed");
+        };
+      });
+
+  auto* ledger_cmd = app.add_subcommand("ledger", "Read the ledger: entries, proofs, checkpoints");
+  ledger_cmd->require_subcommand(1);
+  static uint64_t index = 0, size = 0, from = 0;
+  auto* entry = ledger_cmd->add_subcommand("entry", "Print one entry (canonical JSON)");
+  entry->add_option("index", index, "entry index, from 0")->required();
+  entry->callback([&] {
+    action = [&] {
+      Session s(g);
+      std::cout << s.registry.ledger().entry(index) << "\n";
+    };
+  });
+  auto* proof = ledger_cmd->add_subcommand("proof", "Inclusion proof of an entry (RFC 9162)");
+  proof->add_option("index", index, "entry index, from 0")->required();
+  proof->add_option("--size", size, "tree size (default: the whole log)");
+  proof->callback([&] {
+    action = [&] {
+      Session s(g);
+      auto& ledger = s.registry.ledger();
+      const uint64_t n = size ? size : ledger.size();
+      print_json({{"leafIdx", index},
+                  {"treeSize", n},
+                  {"leafHash", athar::ledger::to_base64(ledger.stored_leaf_hash(index))},
+                  {"root", athar::ledger::to_base64(ledger.root_at(n))},
+                  {"proof", proof_json(ledger.inclusion_proof(index, n))}});
+    };
+  });
+  auto* consistency =
+      ledger_cmd->add_subcommand("consistency", "Consistency proof between two sizes");
+  consistency->add_option("from", from, "older tree size")->required();
+  consistency->add_option("--size", size, "newer tree size (default: the whole log)");
+  consistency->callback([&] {
+    action = [&] {
+      Session s(g);
+      auto& ledger = s.registry.ledger();
+      const uint64_t n = size ? size : ledger.size();
+      print_json({{"size1", from},
+                  {"size2", n},
+                  {"root1", athar::ledger::to_base64(ledger.root_at(from))},
+                  {"root2", athar::ledger::to_base64(ledger.root_at(n))},
+                  {"proof", proof_json(ledger.consistency_proof(from, n))}});
+    };
+  });
+  ledger_cmd->add_subcommand("checkpoints", "Print every kept checkpoint")->callback([&] {
+    action = [&] {
+      Session s(g);
+      for (const auto& c : athar::ledger::stored_checkpoints(*s.db)) std::cout << c.note << "\n";
+    };
+  });
+}
+
 int run(int argc, char** argv) {
   Globals g;
   g.actor = default_actor();
@@ -427,6 +546,8 @@ int run(int argc, char** argv) {
   app.add_option("--actor", g.actor, "who is writing, recorded with every change")
       ->envname("ATHAR_ACTOR");
   app.add_flag("--json", g.json, "print JSON instead of text");
+  app.add_option("--keys", g.keys_dir, "folder of the ledger's signing key (default DATA/keys)")
+      ->envname("ATHAR_KEYS");
 
   std::function<void()> action;
 
@@ -437,9 +558,18 @@ int run(int argc, char** argv) {
           if (std::filesystem::exists(database_path(g))) {
             throw athar::core::Conflict(database_path(g) + " already exists");
           }
+          // The key pair first: a database is never left without the key that signs its log.
+          std::array<uint8_t, 8> random{};
+          randombytes_buf(random.data(), random.size());
+          const std::string origin = "athar/" + athar::core::hex_encode(random);
+          const auto key = athar::ledger::generate_signing_key(origin);
+          athar::ledger::save_signing_key(key, keys_path(g));
           auto db = store::open_sqlite(database_path(g), store::OpenMode::kCreate);
           const int version = registry::Registry::prepare_schema(*db);
-          std::cout << "created " << database_path(g) << " (schema " << version << ")\n";
+          athar::ledger::set_origin(*db, origin);
+          std::cout << "created " << database_path(g) << " (schema " << version << ")\n"
+                    << "ledger origin " << origin << "; signing key in " << keys_path(g).string()
+                    << "\nverifier key: " << athar::ledger::verifier_key_text(key) << "\n";
         };
       });
 
@@ -454,6 +584,8 @@ int run(int argc, char** argv) {
 
   for (const registry::KindSpec& kind : registry::kind_specs())
     add_kind_commands(app, kind, g, action);
+
+  add_ledger_commands(app, g, action);
 
   auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
   std::string import_file, csv_source, csv_role = "victim";

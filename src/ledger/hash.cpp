@@ -9,9 +9,29 @@
 
 namespace athar::ledger {
 
+namespace {
+// OpenSSL 3 looks the algorithm up (under a lock) on every one-shot call; ledger appends hash
+// millions of small inputs, so the algorithm is fetched once and a context kept per thread.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (!md) throw std::runtime_error("OpenSSL has no SHA-256");
+  return md;
+}
+}  // namespace
+
 Hash sha256(std::span<const uint8_t> bytes) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
   Hash out;
-  SHA256(bytes.data(), bytes.size(), out.data());
+  unsigned int length = 0;
+  if (EVP_DigestInit_ex2(context.ctx, sha256_algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, out.data(), &length) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
   return out;
 }
 
@@ -28,7 +48,7 @@ struct Sha256::State {
 };
 
 Sha256::Sha256() : state_(std::make_unique<State>()) {
-  if (!state_->ctx || EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr) != 1) {
+  if (!state_->ctx || EVP_DigestInit_ex2(state_->ctx, sha256_algorithm(), nullptr) != 1) {
     throw std::runtime_error("cannot initialise SHA-256");
   }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/date.h"
 #include "core/error.h"
 
 namespace athar::ledger {
@@ -148,6 +149,45 @@ void set_origin(store::Database& db, std::string_view value) {
   store::Statement& put = db.cached("INSERT INTO settings(key, value) VALUES('ledger_origin', ?)");
   put.bind(1, value);
   put.run();
+}
+
+}  // namespace athar::ledger
+
+namespace athar::ledger {
+
+StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
+                                    const SigningKey& key) {
+  StoredCheckpoint c;
+  c.size = ledger.size();
+  c.root = ledger.root();
+  c.note = sign_checkpoint({origin(db), c.size, c.root}, key);
+  c.created_at = core::utc_timestamp_now();
+  store::Statement& put =
+      db.cached("INSERT INTO ledger_checkpoints(size, root, note, created_at) VALUES(?,?,?,?)");
+  put.bind(1, static_cast<int64_t>(c.size));
+  put.bind_blob(2, c.root);
+  put.bind(3, std::string_view(c.note));
+  put.bind(4, std::string_view(c.created_at));
+  put.run();
+  c.num = db.last_insert_id();
+  return c;
+}
+
+std::vector<StoredCheckpoint> stored_checkpoints(store::Database& db) {
+  auto rows =
+      db.prepare("SELECT num, size, root, note, created_at FROM ledger_checkpoints ORDER BY num");
+  std::vector<StoredCheckpoint> out;
+  while (rows->step()) {
+    StoredCheckpoint c;
+    c.num = rows->int64(0);
+    c.size = static_cast<uint64_t>(rows->int64(1));
+    const auto root = rows->blob(2);
+    if (root.size() == c.root.size()) std::copy(root.begin(), root.end(), c.root.begin());
+    c.note = rows->string(3);
+    c.created_at = rows->string(4);
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 }  // namespace athar::ledger

@@ -57,3 +57,24 @@ std::string origin(store::Database& db);
 void set_origin(store::Database& db, std::string_view origin);
 
 }  // namespace athar::ledger
+
+#include "ledger/checkpoint.h"
+
+namespace athar::ledger {
+
+struct StoredCheckpoint {
+  int64_t num = 0;
+  uint64_t size = 0;
+  Hash root{};
+  std::string note;  // the signed note as published
+  std::string created_at;
+};
+
+// Signs the ledger's current size and root with `key` and keeps the note; joins the caller's
+// transaction. The origin is the database's.
+StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
+                                    const SigningKey& key);
+// Every kept checkpoint, oldest first, as stored (signatures not checked here).
+std::vector<StoredCheckpoint> stored_checkpoints(store::Database& db);
+
+}  // namespace athar::ledger

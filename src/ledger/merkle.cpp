@@ -1,7 +1,5 @@
 #include "ledger/merkle.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <bit>
 #include <stdexcept>
@@ -22,9 +20,8 @@ Bytes hash_pair(std::span<const uint8_t> left, std::span<const uint8_t> right) {
   input.push_back(0x01);
   input.insert(input.end(), left.begin(), left.end());
   input.insert(input.end(), right.begin(), right.end());
-  Bytes out(32);
-  SHA256(input.data(), input.size(), out.data());
-  return out;
+  const Hash h = sha256(input);
+  return Bytes(h.begin(), h.end());
 }
 
 // Right-shifts fn and sn together until fn's lowest bit is set or fn is 0 (RFC 9162 §2.1.3.2
@@ -84,9 +81,7 @@ Hash node_hash(const Hash& left, const Hash& right) {
   input[0] = 0x01;
   std::copy(left.begin(), left.end(), input + 1);
   std::copy(right.begin(), right.end(), input + 33);
-  Hash out;
-  SHA256(input, sizeof input, out.data());
-  return out;
+  return sha256(std::span<const uint8_t>(input, sizeof input));
 }
 
 Hash empty_root() { return sha256(std::string_view()); }

@@ -1,5 +1,6 @@
 #include "registry/registry.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <stdexcept>
@@ -70,7 +71,68 @@ void Record::set(std::string_view field, std::string value) {
   values[static_cast<size_t>(i)] = std::move(value);
 }
 
-Registry::Registry(store::Database& db, std::string actor) : db_(db), actor_(std::move(actor)) {
+std::string canonical_record(const Record& record, const std::vector<StatusChange>& history) {
+  // Field indexes of each kind in byte order of their names, computed once.
+  static const auto sorted_fields = [] {
+    std::array<std::vector<size_t>, kKindCount> out;
+    for (const KindSpec& kind : kind_specs()) {
+      auto& order = out[static_cast<size_t>(kind.kind)];
+      for (size_t i = 0; i < kind.fields.size(); ++i) order.push_back(i);
+      std::sort(order.begin(), order.end(),
+                [&](size_t a, size_t b) { return kind.fields[a].name < kind.fields[b].name; });
+    }
+    return out;
+  }();
+  thread_local core::CanonicalJsonWriter w;
+  w.clear();
+  w.begin_object();
+  w.key("created_at");
+  w.string(record.created_at);
+  w.key("created_by");
+  w.string(record.created_by);
+  w.key("fields");
+  w.begin_object();
+  for (size_t i : sorted_fields[static_cast<size_t>(record.spec->kind)]) {
+    if (record.values[i].empty()) continue;
+    w.key(record.spec->fields[i].name);
+    w.string(record.values[i]);
+  }
+  w.end_object();
+  if (!history.empty()) {
+    w.key("history");
+    w.begin_array();
+    for (const StatusChange& c : history) {
+      w.begin_object();
+      const std::pair<const char*, const std::string*> parts[] = {{"changed_on", &c.changed_on},
+                                                                  {"field", &c.field},
+                                                                  {"new_status", &c.new_status},
+                                                                  {"note", &c.note},
+                                                                  {"old_status", &c.old_status},
+                                                                  {"recorded_at", &c.recorded_at},
+                                                                  {"recorded_by", &c.recorded_by},
+                                                                  {"reported_by", &c.reported_by},
+                                                                  {"source", &c.source}};
+      for (const auto& [name, value] : parts) {
+        if (value->empty()) continue;
+        w.key(name);
+        w.string(*value);
+      }
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.key("id");
+  w.string(record.id());
+  if (!record.updated_at.empty()) {
+    w.key("updated_at");
+    w.string(record.updated_at);
+  }
+  w.end_object();
+  return w.text();
+}
+
+Registry::Registry(store::Database& db, std::string actor)
+    : db_(db), actor_(std::move(actor)), ledger_(db) {
   if (actor_.empty()) throw core::InputError("registry", "actor", "", "who is writing is required");
 }
 
@@ -81,7 +143,13 @@ int Registry::prepare_schema(store::Database& db) {
 Registry::Transaction::Transaction(Registry& registry) : registry_(registry), tx_(registry.db_) {}
 
 Registry::Transaction::~Transaction() {
-  if (!committed_) registry_.known_existing_.clear();
+  if (committed_) return;
+  registry_.known_existing_.clear();
+  try {
+    tx_.rollback();  // first, so that the ledger reloads the committed log
+    registry_.ledger_.reload();
+  } catch (...) {  // a destructor must not throw; the original error is the one reported
+  }
 }
 
 void Registry::Transaction::commit() {
@@ -183,14 +251,36 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
   const FieldSpec* status = kind.status_field();
   const bool reported = !report.changed_on.empty() || !report.reported_by.empty() ||
                         !report.source.empty() || !report.note.empty();
+  std::vector<StatusChange> history;
   if (status && !record.get(status->name).empty() && (reported || !kind.initial_status.empty())) {
-    insert_status_change(record, "", report, where);
+    history.push_back(insert_status_change(record, "", report, where));
   }
+  append_ledger_entry("registry.add", record.id(),
+                      ledger::sha256(canonical_record(record, history)));
   return record;
 }
 
-void Registry::insert_status_change(const Record& record, const std::string& old_status,
-                                    const StatusReport& report, std::string_view where) {
+uint64_t Registry::append_ledger_entry(std::string_view op, std::string_view subject,
+                                       const ledger::Hash& sha256) {
+  // {"actor","at","op","record","sha256"}: canonical JSON, keys in byte order.
+  entry_writer_.clear();
+  entry_writer_.begin_object();
+  entry_writer_.key("actor");
+  entry_writer_.string(actor_);
+  entry_writer_.key("at");
+  entry_writer_.string(core::utc_timestamp_now());
+  entry_writer_.key("op");
+  entry_writer_.string(op);
+  entry_writer_.key("record");
+  entry_writer_.string(subject);
+  entry_writer_.key("sha256");
+  entry_writer_.string(ledger::to_hex(sha256));
+  entry_writer_.end_object();
+  return ledger_.append(entry_writer_.text(), subject);
+}
+
+StatusChange Registry::insert_status_change(const Record& record, const std::string& old_status,
+                                            const StatusReport& report, std::string_view where) {
   const FieldSpec* status = record.spec->status_field();
   std::string changed_on = report.changed_on;
   if (changed_on.empty()) changed_on = core::PartialDate::today().to_string();
@@ -212,9 +302,20 @@ void Registry::insert_status_change(const Record& record, const std::string& old
   insert.bind_text_or_null(6, report.reported_by);
   source.empty() ? insert.bind_null(7) : insert.bind(7, parse_record_id(source)->num);
   insert.bind_text_or_null(8, report.note);
-  insert.bind(9, std::string_view(core::utc_timestamp_now()));
+  StatusChange change{record.id(),
+                      std::string(status->name),
+                      old_status,
+                      record.get(status->name),
+                      changed_on,
+                      report.reported_by,
+                      source,
+                      report.note,
+                      core::utc_timestamp_now(),
+                      actor_};
+  insert.bind(9, std::string_view(change.recorded_at));
   insert.bind(10, std::string_view(actor_));
   insert.run();
+  return change;
 }
 
 Record Registry::get(std::string_view id_text) const {
@@ -264,6 +365,8 @@ Record Registry::update(std::string_view id, const FieldChanges& changes,
       insert_status_change(record, old_status, report, where);
     }
   }
+  append_ledger_entry("registry.update", record.id(),
+                      ledger::sha256(canonical_record(record, history_of(record.id()))));
   return record;
 }
 
@@ -300,26 +403,30 @@ int64_t Registry::count(const KindSpec& kind) const {
 }
 
 std::vector<StatusChange> Registry::history(std::string_view id) const {
-  const Record record = get(id);  // NotFound for an unknown id
-  auto stmt = db_.prepare(
+  return history_of(get(id).id());  // NotFound for an unknown id
+}
+
+std::vector<StatusChange> Registry::history_of(const std::string& id) const {
+  store::Statement& stmt = db_.cached(
       "SELECT record, field, old_status, new_status, changed_on, reported_by, source, note, "
       "recorded_at, recorded_by FROM status_changes WHERE record = ? ORDER BY num");
-  stmt->bind(1, std::string_view(record.id()));
+  stmt.bind(1, std::string_view(id));
   std::vector<StatusChange> out;
-  while (stmt->step()) {
+  while (stmt.step()) {
     StatusChange c;
-    c.record = stmt->string(0);
-    c.field = stmt->string(1);
-    c.old_status = stmt->string(2);
-    c.new_status = stmt->string(3);
-    c.changed_on = stmt->string(4);
-    c.reported_by = stmt->string(5);
-    if (!stmt->is_null(6)) c.source = format_record_id(Kind::kSource, stmt->int64(6));
-    c.note = stmt->string(7);
-    c.recorded_at = stmt->string(8);
-    c.recorded_by = stmt->string(9);
+    c.record = stmt.string(0);
+    c.field = stmt.string(1);
+    c.old_status = stmt.string(2);
+    c.new_status = stmt.string(3);
+    c.changed_on = stmt.string(4);
+    c.reported_by = stmt.string(5);
+    if (!stmt.is_null(6)) c.source = format_record_id(Kind::kSource, stmt.int64(6));
+    c.note = stmt.string(7);
+    c.recorded_at = stmt.string(8);
+    c.recorded_by = stmt.string(9);
     out.push_back(std::move(c));
   }
+  stmt.reset();
   return out;
 }
 

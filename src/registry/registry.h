@@ -23,7 +23,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/canonical_json.h"
 #include "core/json.h"
+#include "ledger/log.h"
 #include "registry/kinds.h"
 #include "store/database.h"
 
@@ -63,6 +65,10 @@ struct ListQuery {
 };
 
 using FieldChanges = std::vector<std::pair<std::string, std::string>>;
+
+// The canonical form of a record whose SHA-256 the ledger keeps (docs/ledger-format.md): every
+// field with a value (sensitive ones too), who/when, and the status history, as canonical JSON.
+std::string canonical_record(const Record& record, const std::vector<StatusChange>& history);
 
 class Registry {
  public:
@@ -111,6 +117,12 @@ class Registry {
   // The record as JSON: id, its fields (sensitive ones only when asked), who/when.
   static core::OrderedJson to_json(const Record& record, bool include_sensitive);
 
+  // Appends a ledger entry (docs/ledger-format.md) about `subject` whose canonical form now
+  // hashes to `sha256`; joins the caller's transaction.
+  uint64_t append_ledger_entry(std::string_view op, std::string_view subject,
+                               const ledger::Hash& sha256);
+  ledger::Ledger& ledger() { return ledger_; }
+
   store::Database& database() { return db_; }
   const std::string& actor() const { return actor_; }
 
@@ -121,8 +133,9 @@ class Registry {
   void normalise_field(const FieldSpec& field, std::string& value, std::string_view where) const;
   void check_reference(const RecordId& id, std::string_view where, std::string_view field,
                        std::string_view value) const;
-  void insert_status_change(const Record& record, const std::string& old_status,
-                            const StatusReport& report, std::string_view where);
+  StatusChange insert_status_change(const Record& record, const std::string& old_status,
+                                    const StatusReport& report, std::string_view where);
+  std::vector<StatusChange> history_of(const std::string& id) const;
   Record read_row(const KindSpec& kind, store::Statement& row) const;
   std::string select_sql(const KindSpec& kind) const;
 
@@ -132,6 +145,8 @@ class Registry {
 
   store::Database& db_;
   std::string actor_;
+  ledger::Ledger ledger_;
+  core::CanonicalJsonWriter entry_writer_;
   std::array<store::Statement*, kKindCount> insert_statements_{};
   mutable std::array<store::Statement*, kKindCount> exists_statements_{};
   // Ids verified to exist during the current transaction (packed kind and number).

@@ -120,6 +120,11 @@ class Transaction {
     db_.commit();
     done_ = true;
   }
+  void rollback() {
+    if (done_) return;
+    done_ = true;
+    db_.rollback();
+  }
 
  private:
   Database& db_;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -88,6 +89,29 @@ TEST_F(CliTest, GlobalOptionsMayFollowTheSubcommand) {
   const Result r = athar("source add --name L --kind document --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"created_by\": \"cli-test\""), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, CheckpointVerifyAndProofs) {
+  init_with_demo();
+  Result r = athar("checkpoint");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\n\n\xE2\x80\x94 athar/"), std::string::npos) << r.output;
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("verified: 56 ledger entries, 54 records, 1 checkpoints"),
+            std::string::npos)
+      << r.output;
+  r = athar("ledger proof 3");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"treeSize\": 56"), std::string::npos) << r.output;
+  r = athar("ledger consistency 10");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string sql = "sqlite3 '" + dir_.file("data/athar.db") +
+                          "' \"UPDATE persons SET notes = 'changed' WHERE num = 1\"";
+  ASSERT_EQ(std::system(sql.c_str()), 0);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("person-000001: altered"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {

@@ -30,3 +30,39 @@ TEST(Text, TrimsAndSplits) {
 
 }  // namespace
 }  // namespace athar::core
+
+#include "core/canonical_json.h"
+#include "core/json.h"
+
+namespace athar::core {
+namespace {
+
+// The hot-path writer must agree byte for byte with nlohmann's dump of the same document.
+TEST(CanonicalJson, MatchesNlohmannDumpForStringDocuments) {
+  const std::string tricky = std::string("q\"b\\s/\b\f\n\r\t\x01\x1f ") + "القطيفة é";
+  Json expected = {
+      {"b", tricky}, {"a", "x"}, {"c", Json::array({"1", tricky})}, {"d", {{"z", ""}, {"y", "w"}}}};
+  CanonicalJsonWriter w;
+  w.begin_object();
+  w.key("a");
+  w.string("x");
+  w.key("b");
+  w.string(tricky);
+  w.key("c");
+  w.begin_array();
+  w.string("1");
+  w.string(tricky);
+  w.end_array();
+  w.key("d");
+  w.begin_object();
+  w.key("y");
+  w.string("w");
+  w.key("z");
+  w.string("");
+  w.end_object();
+  w.end_object();
+  EXPECT_EQ(w.text(), expected.dump());
+}
+
+}  // namespace
+}  // namespace athar::core

@@ -197,3 +197,43 @@ TEST_F(RegistryTest, SummaryPutsClaimsBesideDocumentedPersons) {
 
 }  // namespace
 }  // namespace athar::registry
+
+namespace athar::registry {
+namespace {
+
+TEST_F(RegistryTest, EveryWriteAppendsALedgerEntryWithTheRecordsHash) {
+  const uint64_t before = registry_.ledger().size();
+  const Record s = site();
+  update(s.id(), {{"status", "secured"}}, {"2025-01-01", "team", "", ""});
+  ASSERT_EQ(registry_.ledger().size(), before + 2);
+  const core::Json added = core::Json::parse(registry_.ledger().entry(before));
+  EXPECT_EQ(added["op"], "registry.add");
+  EXPECT_EQ(added["record"], s.id());
+  EXPECT_EQ(added["actor"], "tester");
+  const core::Json updated = core::Json::parse(registry_.ledger().entry(before + 1));
+  EXPECT_EQ(updated["op"], "registry.update");
+  const Record now = registry_.get(s.id());
+  EXPECT_EQ(updated["sha256"],
+            ledger::to_hex(ledger::sha256(canonical_record(now, registry_.history(s.id())))));
+  EXPECT_EQ(registry_.ledger().entry(before + 1), updated.dump()) << "entries are canonical JSON";
+}
+
+TEST_F(RegistryTest, RolledBackWritesLeaveTheLedgerAsItWas) {
+  site();
+  const ledger::Hash root = registry_.ledger().root();
+  const uint64_t size = registry_.ledger().size();
+  {
+    Registry::Transaction tx(registry_);
+    Record r(kind_spec(Kind::kSource));
+    r.set("name", "x");
+    r.set("kind", "other");
+    registry_.add(r, {}, "uncommitted");
+  }
+  EXPECT_EQ(registry_.ledger().size(), size);
+  EXPECT_EQ(registry_.ledger().root(), root);
+  site();  // appends continue from the committed log
+  EXPECT_EQ(registry_.ledger().size(), size + 1);
+}
+
+}  // namespace
+}  // namespace athar::registry

@@ -14,7 +14,6 @@ CREATE TABLE ledger_entries (
   leaf_hash BLOB NOT NULL,
   subject TEXT
 );
-CREATE INDEX ledger_entries_subject ON ledger_entries(subject);
 
 -- Hashes of perfect subtrees of 2^level leaves starting at leaf idx << level, for levels at
 -- and above the stored level (lower ones are recomputed from leaf hashes).

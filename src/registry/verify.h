@@ -1,0 +1,34 @@
+// `athar verify`: checks that the registry and its ledger are exactly what was written.
+//
+// Recomputes every ledger leaf from its entry, the whole Merkle tree, every stored subtree
+// hash, every checkpoint's signature and root, and every record's canonical hash against the
+// last ledger entry about it. Each mismatch is a Finding that names what and how.
+//
+//   VerifyReport report = verify_registry(registry, verifier_key);
+//   if (!report.ok()) for (auto& f : report.findings) std::cout << f.subject << ": " << f.problem;
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ledger/checkpoint.h"
+#include "registry/registry.h"
+
+namespace athar::registry {
+
+struct Finding {
+  std::string subject;  // "site-0003", "ledger entry 17", "checkpoint 2", "object ab12…"
+  std::string change;   // altered, missing, unexpected, log rewritten, log truncated, bad signature
+  std::string detail;
+};
+
+struct VerifyReport {
+  uint64_t entries = 0, records = 0, checkpoints = 0;
+  std::vector<Finding> findings;
+  bool ok() const { return findings.empty(); }
+};
+
+VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key);
+
+}  // namespace athar::registry

@@ -1,0 +1,146 @@
+// Tampering the way a real adversary would, each detected by verify_registry and named.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "ledger/checkpoint.h"
+#include "ledger/log.h"
+#include "registry/import.h"
+#include "registry/verify.h"
+#include "registry_fixture.h"
+
+namespace athar::registry {
+namespace {
+
+class TamperTest : public RegistryTest {
+ protected:
+  void SetUp() override {
+    ledger::set_origin(*db_, "athar/test");
+    import_json(registry_, std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json");
+    store::Transaction tx(*db_);
+    checkpoint_size_ = ledger::publish_checkpoint(*db_, registry_.ledger(), key_).size;
+    tx.commit();
+    ASSERT_TRUE(verify().ok());
+  }
+  VerifyReport verify() {
+    return verify_registry(registry_, ledger::parse_verifier_key(ledger::verifier_key_text(key_)));
+  }
+  // Runs SQL through the sqlite3 shell, as someone with access to the file would.
+  void shell(const std::string& sql) {
+    const std::string command = "sqlite3 '" + dir_.file("athar.db") + "' \"" + sql + "\"";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  // True when the report has a finding about `subject` of the `change` kind.
+  static bool has(const VerifyReport& r, const std::string& subject, const std::string& change) {
+    for (const Finding& f : r.findings) {
+      if (f.subject == subject && f.change == change) return true;
+    }
+    return false;
+  }
+  static std::string describe(const VerifyReport& r) {
+    std::string out;
+    for (const Finding& f : r.findings)
+      out += f.subject + ": " + f.change + " (" + f.detail + ")\n";
+    return out;
+  }
+
+  ledger::SigningKey key_ = ledger::generate_signing_key("athar/test");
+  uint64_t checkpoint_size_ = 0;
+};
+
+TEST_F(TamperTest, RowEditedWithTheSqliteShell) {
+  shell("UPDATE persons SET family_name_ar = 'المعدل' WHERE num = 2");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "person-000002", "altered")) << describe(r);
+  EXPECT_EQ(r.findings.size(), 1u) << describe(r);
+}
+
+TEST_F(TamperTest, StatusHistoryEdited) {
+  shell("UPDATE status_changes SET changed_on = '2019-01-01' WHERE record = 'site-0001'");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "site-0001", "altered")) << describe(r);
+}
+
+TEST_F(TamperTest, RowDeleted) {
+  shell("DELETE FROM claims WHERE num = 1");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "claim-00001", "missing")) << describe(r);
+}
+
+TEST_F(TamperTest, RowInsertedBehindTheRegistrysBack) {
+  shell(
+      "INSERT INTO sources(name, kind, created_at, created_by) VALUES('forged', 'other', 'x', "
+      "'y')");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "source-0007", "unexpected")) << describe(r);
+}
+
+TEST_F(TamperTest, LedgerEntryDeleted) {
+  shell("DELETE FROM ledger_entries WHERE idx = 10");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger entries 10", "missing")) << describe(r);
+  EXPECT_TRUE(has(r, "checkpoint 1", "log truncated")) << describe(r);
+  // The record that entry was about is no longer vouched for.
+  EXPECT_TRUE(has(r, "unit-0001", "unexpected")) << describe(r);
+}
+
+TEST_F(TamperTest, LedgerEntryEdited) {
+  shell("UPDATE ledger_entries SET entry = replace(entry, 'tester', 'someone') WHERE idx = 4");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger entry 4", "altered")) << describe(r);
+}
+
+TEST_F(TamperTest, LogTruncated) {
+  shell(
+      "DELETE FROM ledger_entries WHERE idx >= 40; DELETE FROM ledger_nodes WHERE (idx + 1) << "
+      "level > 40");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "checkpoint 1", "log truncated")) << describe(r);
+  // Records written after the cut are no longer in the log.
+  EXPECT_TRUE(has(r, "link-0000023", "unexpected")) << describe(r);
+}
+
+TEST_F(TamperTest, StoredSubtreeHashAltered) {
+  shell("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 4 AND idx = 1");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger node 4/1", "altered")) << describe(r);
+}
+
+TEST_F(TamperTest, CheckpointForged) {
+  shell("UPDATE ledger_checkpoints SET note = replace(note, char(10) || '" +
+        std::to_string(checkpoint_size_) + "' || char(10), char(10) || '40' || char(10))");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "checkpoint 1", "bad signature")) << describe(r);
+}
+
+// The strongest attack short of stealing the key: change a record, then rebuild the whole log
+// so that every entry, leaf and subtree hash is consistent again. Only the signed checkpoint
+// given out before the change reveals it.
+TEST_F(TamperTest, LogReplacedWithARecomputedOne) {
+  shell("UPDATE sites SET description = 'nothing was ever here' WHERE num = 1");
+  std::vector<std::string> entries;
+  for (uint64_t i = 0; i < registry_.ledger().size(); ++i)
+    entries.push_back(registry_.ledger().entry(i));
+  const Record site = registry_.get("site-0001");
+  const std::string forged_hash =
+      ledger::to_hex(ledger::sha256(canonical_record(site, registry_.history("site-0001"))));
+  for (std::string& e : entries) {
+    core::Json j = core::Json::parse(e);
+    if (j["record"] == "site-0001") j["sha256"] = forged_hash;
+    e = j.dump();
+  }
+  {
+    store::Transaction tx(*db_);
+    db_->execute_script("DELETE FROM ledger_entries; DELETE FROM ledger_nodes;");
+    ledger::Ledger rebuilt(*db_);
+    for (const std::string& e : entries)
+      rebuilt.append(e, core::Json::parse(e)["record"].get<std::string>());
+    tx.commit();
+  }
+  const auto r = verify();
+  EXPECT_FALSE(has(r, "site-0001", "altered")) << "the forger recomputed its hash";
+  EXPECT_TRUE(has(r, "checkpoint 1", "log rewritten")) << describe(r);
+}
+
+}  // namespace
+}  // namespace athar::registry
