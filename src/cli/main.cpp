@@ -14,6 +14,7 @@
 #include "core/governorate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "registry/evidence.h"
 #include "registry/export.h"
 #include "registry/import.h"
 #include "registry/registry.h"
@@ -48,6 +49,9 @@ struct Globals {
 };
 
 std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
+std::filesystem::path objects_path(const Globals& g) {
+  return std::filesystem::path(g.data_dir) / "objects";
+}
 std::filesystem::path keys_path(const Globals& g) {
   return g.keys_dir.empty() ? std::filesystem::path(g.data_dir) / "keys"
                             : std::filesystem::path(g.keys_dir);
@@ -107,6 +111,10 @@ std::string describe(const registry::Record& r) {
       return join({"subject", "topic", "figure", "figure_kind", "source", "verification"}, " | ");
     case registry::Kind::kLink:
       return join({"from_record", "type", "to_record", "role"}, " ") + " (" + r.get("source") + ")";
+    case registry::Kind::kEvidence:
+      return join({"sha256", "media_type", "size", "captured_at"}, " | ");
+    case registry::Kind::kCustody:
+      return join({"evidence", "action", "by_whom", "at", "place", "to_whom"}, " | ");
   }
   return {};
 }
@@ -149,6 +157,16 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
   }
   if (!links.empty()) j["links"] = links;
   if (r.spec->kind == registry::Kind::kSite) j["documented_persons"] = buried;
+  std::vector<registry::Record> custody;
+  if (r.spec->kind == registry::Kind::kEvidence) {
+    registry::ListQuery q;
+    q.limit = 0;
+    q.equals.emplace_back("evidence", r.id());
+    custody = reg.list(registry::kind_spec(registry::Kind::kCustody), q);
+    OrderedJson events = OrderedJson::array();
+    for (const auto& c : custody) events.push_back(registry::Registry::to_json(c, false));
+    j["custody"] = events;
+  }
   if (g.json) return print_json(j);
 
   std::cout << r.id() << "  " << describe(r) << "\n";
@@ -186,6 +204,10 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
       std::cout << "  " << source_name << "  " << c.get("claimed_on") << "  "
                 << c.get("verification") << "\n";
     }
+  }
+  if (!custody.empty()) {
+    std::cout << "custody:\n";
+    for (const auto& c : custody) std::cout << "  " << c.id() << "  " << describe(c) << "\n";
   }
   if (!links.empty()) {
     std::cout << "links:\n";
@@ -258,6 +280,10 @@ const char* type_name(registry::FieldType type) {
       return "any id";
     case FieldType::kStatus:
       return "status";
+    case FieldType::kTimestamp:
+      return "timestamp";
+    case FieldType::kSha256:
+      return "sha256";
   }
   return "";
 }
@@ -304,6 +330,49 @@ std::string option_name(std::string_view field) {
   return out;
 }
 
+// `athar evidence add FILE...`: each file into the vault, one line printed (and flushed) per
+// file once its records are committed: a printed line is an acknowledged, durable intake.
+void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& action) {
+  struct Input {
+    std::vector<std::string> files;
+    registry::IngestOptions options;
+  };
+  auto input = std::make_shared<Input>();
+  auto* add =
+      noun.add_subcommand("add", "Store files as evidence, with a `collected` custody event");
+  add->add_option("files", input->files, "files to store")->required();
+  add->add_option("--collected-by", input->options.collected_by, "who collected them")->required();
+  add->add_option("--collected-at", input->options.collected_at,
+                  "when (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])")
+      ->required();
+  add->add_option("--source", input->options.source, "source id the files came from");
+  add->add_option("--site", input->options.site, "site id they concern");
+  add->add_option("--place", input->options.place, "where they were collected");
+  add->add_option("--note", input->options.note, "note");
+  add->callback([&g, &action, input] {
+    action = [&g, input] {
+      Session s(g);
+      athar::vault::ObjectStore objects(objects_path(g));
+      for (const std::string& file : input->files) {
+        const auto r = registry::ingest_evidence(s.registry, objects, file, input->options);
+        if (g.json) {
+          std::cout << OrderedJson{{"file", file},
+                                   {"evidence", r.evidence_id},
+                                   {"custody", r.custody_id},
+                                   {"sha256", athar::ledger::to_hex(r.sha256)},
+                                   {"size", r.size},
+                                   {"new_object", r.new_object}}
+                           .dump()
+                    << std::endl;
+        } else {
+          std::cout << "stored " << r.evidence_id << " " << r.custody_id << " "
+                    << athar::ledger::to_hex(r.sha256) << " " << file << std::endl;
+        }
+      }
+    };
+  });
+}
+
 // `athar <kind> add|list|show|update`, options generated from the kind's fields.
 void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g,
                        std::function<void()>& action) {
@@ -345,21 +414,26 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
     }
   };
 
-  auto* add = noun->add_subcommand("add", "Add a " + std::string(kind.name));
-  field_options(add, true);
-  add->callback([&kind, &g, &action, input] {
-    action = [&kind, &g, input] {
-      Session s(g);
-      registry::Record r(kind);
-      r.values = input->values;
-      registry::Registry::Transaction tx(s.registry);
-      const registry::Record stored =
-          s.registry.add(std::move(r), input->report, "new " + std::string(kind.name));
-      tx.commit();
-      if (g.json) return print_json(registry::Registry::to_json(stored, false));
-      std::cout << stored.id() << "\n";
-    };
-  });
+  // Evidence records are made from files (`athar evidence add FILE...`), never typed in.
+  if (kind.kind == registry::Kind::kEvidence) {
+    add_evidence_command(*noun, g, action);
+  } else {
+    auto* add = noun->add_subcommand("add", "Add a " + std::string(kind.name));
+    field_options(add, true);
+    add->callback([&kind, &g, &action, input] {
+      action = [&kind, &g, input] {
+        Session s(g);
+        registry::Record r(kind);
+        r.values = input->values;
+        registry::Registry::Transaction tx(s.registry);
+        const registry::Record stored =
+            s.registry.add(std::move(r), input->report, "new " + std::string(kind.name));
+        tx.commit();
+        if (g.json) return print_json(registry::Registry::to_json(stored, false));
+        std::cout << stored.id() << "\n";
+      };
+    });
+  }
 
   auto* list = noun->add_subcommand("list", "List " + std::string(kind.plural));
   list->add_option("--where", input->where, "filter FIELD=VALUE (repeatable)");
@@ -455,7 +529,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
         action = [&] {
           Session s(g);
           const auto key = athar::ledger::load_verifier_key(keys_path(g));
-          const auto report = registry::verify_registry(s.registry, key);
+          const athar::vault::ObjectStore objects(objects_path(g));
+          const auto report = registry::verify_registry(s.registry, key, &objects);
           if (g.json) {
             OrderedJson findings = OrderedJson::array();
             for (const auto& f : report.findings) {
@@ -473,9 +548,13 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
             }
             std::cout << (report.ok() ? "verified: " : "FAILED: ") << report.entries
                       << " ledger entries, " << report.records << " records, " << report.checkpoints
-                      << " checkpoints";
+                      << " checkpoints, " << report.objects << " objects";
+            if (report.unreferenced_objects || report.leftover_files) {
+              std::cout << " (" << report.unreferenced_objects << " objects without a record and "
+                        << report.leftover_files << " leftover files from interrupted intakes)";
+            }
             if (!report.ok()) std::cout << "; " << report.findings.size() << " problems";
-            std::cout << "\n";
+            std::cout << std::endl;
           }
           if (!report.ok()) throw athar::core::Corruption("verification failed");
         };

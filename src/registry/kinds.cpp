@@ -188,6 +188,35 @@ constexpr FieldSpec kLinkFields[] = {
     {"note", F::kText, false, "note"},
 };
 
+constexpr std::array<sv, 5> kCustodyActions{"collected", "transfer", "copy_to_court", "analysis",
+                                            "seal"};
+
+constexpr FieldSpec kEvidenceFields[] = {
+    {"sha256", F::kSha256, true, "SHA-256 of the file's bytes; names the stored object"},
+    {"size", F::kInteger, true, "size in bytes"},
+    {"media_type", F::kText, false, "media type found from the content (libmagic)"},
+    {"captured_at", F::kText, false, "capture time embedded in the file (EXIF/XMP, device clock)"},
+    {"gps_latitude", F::kLatitude, false, "GPS latitude embedded in the file"},
+    {"gps_longitude", F::kLongitude, false, "GPS longitude embedded in the file"},
+    {"device", F::kText, false, "device make and model embedded in the file"},
+    {"metadata", F::kText, false, "every embedded EXIF/XMP tag, as JSON"},
+    {"description", F::kText, false, "what the file shows or holds"},
+};
+
+constexpr FieldSpec kCustodyFields[] = {
+    {"evidence", F::kRef, true, "the evidence item", {}, Kind::kEvidence},
+    {"action", F::kChoice, true, "collected, transfer, copy_to_court, analysis, seal",
+     kCustodyActions},
+    {"by_whom", F::kText, true, "who collected, handed over, analysed or sealed it"},
+    {"at", F::kTimestamp, true, "when (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])"},
+    {"place", F::kText, false, "where"},
+    {"to_whom", F::kText, false, "who received it (transfer, copy to court)"},
+    {"source", F::kRef, false, "source the file came from", {}, Kind::kSource},
+    {"site", F::kRef, false, "site it concerns", {}, Kind::kSite},
+    {"original_name", F::kText, false, "the file's name when collected"},
+    {"note", F::kText, false, "note"},
+};
+
 constexpr KindSpec kKinds[] = {
     {Kind::kSource, "source", "sources", "source-", 4, kSourceFields, {}, {}},
     {Kind::kSite, "site", "sites", "site-", 4, kSiteFields, kSiteTransitions, "reported"},
@@ -199,6 +228,8 @@ constexpr KindSpec kKinds[] = {
     {Kind::kClaim, "claim", "claims", "claim-", 5, kClaimFields, kVerificationTransitions,
      "unverified"},
     {Kind::kLink, "link", "links", "link-", 7, kLinkFields, {}, {}},
+    {Kind::kEvidence, "evidence", "evidence", "evidence-", 6, kEvidenceFields, {}, {}},
+    {Kind::kCustody, "custody", "custody", "custody-", 6, kCustodyFields, {}, {}},
 };
 
 static_assert(std::size(kKinds) == kKindCount);

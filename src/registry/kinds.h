@@ -17,8 +17,20 @@
 
 namespace athar::registry {
 
-enum class Kind { kSource, kSite, kUnit, kPerson, kWitness, kTestimony, kEvent, kClaim, kLink };
-inline constexpr size_t kKindCount = 9;
+enum class Kind {
+  kSource,
+  kSite,
+  kUnit,
+  kPerson,
+  kWitness,
+  kTestimony,
+  kEvent,
+  kClaim,
+  kLink,
+  kEvidence,
+  kCustody
+};
+inline constexpr size_t kKindCount = 11;
 
 enum class FieldType {
   kText,         // free UTF-8 text
@@ -27,13 +39,15 @@ enum class FieldType {
   kDate,         // partial date YYYY[-MM[-DD]], not in the future
   kLatitude,     // WGS84 degrees
   kLongitude,
-  kPolygon,   // JSON array of [longitude, latitude] points, at least three
-  kInteger,   // non-negative
-  kLanguage,  // ISO 639-1 code
-  kUrl,       // http(s) URL
-  kRef,       // id of a record of FieldSpec::ref_kind (stored as its number)
-  kAnyRef,    // id of a record of any kind (stored as text)
-  kStatus,    // one of FieldSpec::choices, changed only along allowed transitions
+  kPolygon,    // JSON array of [longitude, latitude] points, at least three
+  kInteger,    // non-negative
+  kLanguage,   // ISO 639-1 code
+  kUrl,        // http(s) URL
+  kRef,        // id of a record of FieldSpec::ref_kind (stored as its number)
+  kAnyRef,     // id of a record of any kind (stored as text)
+  kStatus,     // one of FieldSpec::choices, changed only along allowed transitions
+  kTimestamp,  // YYYY-MM-DD, optionally THH:MM[:SS] and Z or +HH:MM; not in the future
+  kSha256,     // 64 lower-case hex digits
 };
 
 struct FieldSpec {

@@ -102,6 +102,12 @@ class Registry {
   Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
                 std::string_view where = {});
 
+  // Validates one field's value on its own (to its canonical form) before a record is built.
+  void check_field(const KindSpec& kind, std::string_view field, std::string& value,
+                   std::string_view where) const {
+    normalise_field(*kind.field(field), value, where);
+  }
+
   Record get(std::string_view id) const;  // NotFound; InputError for a malformed id
   bool exists(const RecordId& id) const;
   std::vector<Record> list(const KindSpec& kind, const ListQuery& query) const;

@@ -1,5 +1,6 @@
 // Validation and canonical forms of registry records: each field by its type, then the rules
 // that join fields of one kind (dates in order, a name present, a link's endpoints).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -163,6 +164,15 @@ class RecordValidator {
           fail(f, value, "must be an http:// or https:// address without spaces");
         }
         break;
+      case FieldType::kTimestamp:
+        timestamp(f, value);
+        break;
+      case FieldType::kSha256: {
+        bool ok = value.size() == 64;
+        for (char c : value) ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (!ok) fail(f, value, "must be 64 lower-case hex digits");
+        break;
+      }
       case FieldType::kRef:
       case FieldType::kAnyRef: {
         auto id = parse_record_id(value);
@@ -196,6 +206,37 @@ class RecordValidator {
     if (!arabic_field && has_arabic_letter(value)) {
       fail(f, value, "is a Latin-script field but holds Arabic letters (use the _ar field)");
     }
+  }
+
+  // YYYY-MM-DD, optionally THH:MM or THH:MM:SS, optionally Z or +HH:MM / -HH:MM.
+  void timestamp(const FieldSpec& f, const std::string& value) const {
+    PartialDate day;
+    try {
+      day = PartialDate::parse(std::string_view(value).substr(0, 10));
+    } catch (const std::invalid_argument& e) {
+      fail(f, value, std::string(e.what()) + " (expected YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])");
+    }
+    if (day.day() == 0) fail(f, value, "needs a full date (YYYY-MM-DD)");
+    if (PartialDate::today().certainly_before(day)) fail(f, value, "is in the future");
+    std::string_view rest = std::string_view(value).substr(10);
+    if (rest.empty()) return;
+    const auto two_digits = [&](std::string_view t, int max) {
+      return t.size() >= 2 && t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' &&
+             (t[0] - '0') * 10 + (t[1] - '0') <= max;
+    };
+    bool ok = rest.size() >= 6 && rest[0] == 'T' && two_digits(rest.substr(1), 23) &&
+              rest[3] == ':' && two_digits(rest.substr(4), 59);
+    if (ok) rest.remove_prefix(6);
+    if (ok && !rest.empty() && rest[0] == ':') {
+      ok = two_digits(rest.substr(1), 59);
+      rest.remove_prefix(std::min<size_t>(3, rest.size()));
+    }
+    if (ok && !rest.empty()) {
+      ok = rest == "Z" ||
+           (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') &&
+            two_digits(rest.substr(1), 14) && rest[3] == ':' && two_digits(rest.substr(4), 59));
+    }
+    if (!ok) fail(f, value, "expected YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]");
   }
 
   std::string polygon(const FieldSpec& f, const std::string& value) const {
@@ -328,10 +369,27 @@ void Registry::validate(Record& record, const Record* previous, std::string_view
       }
       break;
     }
+    case Kind::kEvidence:
+      both_or_neither("gps_latitude", "gps_longitude");
+      break;
     case Kind::kSource:
     case Kind::kWitness:
     case Kind::kTestimony:
+    case Kind::kCustody:
       break;
+  }
+
+  // What a file says about itself, and custody events, are records of fact: never edited.
+  if (previous && spec.kind == Kind::kCustody) {
+    v.fail("action", value("action"), "custody events are never changed; record a new one");
+  }
+  if (previous && spec.kind == Kind::kEvidence) {
+    for (size_t i = 0; i < spec.fields.size(); ++i) {
+      if (spec.fields[i].name != "description" && record.values[i] != previous->values[i]) {
+        v.fail(spec.fields[i].name, record.values[i],
+               "is read from the file and cannot be changed (only description can)");
+      }
+    }
   }
 
   if (const FieldSpec* status = spec.status_field(); status && previous) {

@@ -183,9 +183,41 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
   }
 }
 
+void check_objects(Registry& registry, const vault::ObjectStore& objects, VerifyReport& report) {
+  const vault::ObjectCheck check = objects.check();
+  report.objects = check.intact.size() + check.altered.size();
+  report.leftover_files = check.stray.size();
+  std::unordered_map<std::string, bool> referenced;  // hex -> intact
+  for (const ledger::Hash& h : check.intact) referenced[ledger::to_hex(h)] = false;
+  for (const std::string& name : check.altered) {
+    report.findings.push_back(
+        {"object " + name, "altered", "its bytes no longer hash to its name"});
+  }
+  ListQuery page;
+  page.limit = 20000;
+  while (true) {
+    const auto records = registry.list(kind_spec(Kind::kEvidence), page);
+    for (const Record& e : records) {
+      const std::string& hex = e.get("sha256");
+      auto it = referenced.find(hex);
+      if (it != referenced.end()) {
+        it->second = true;
+      } else if (std::find(check.altered.begin(), check.altered.end(), hex) ==
+                 check.altered.end()) {
+        report.findings.push_back(
+            {"object " + hex, "missing", "the file of " + e.id() + " is gone"});
+      }
+    }
+    if (records.size() < page.limit) break;
+    page.offset += page.limit;
+  }
+  for (const auto& [hex, used] : referenced) report.unreferenced_objects += used ? 0 : 1;
+}
+
 }  // namespace
 
-VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key) {
+VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
+                             const vault::ObjectStore* objects) {
   VerifyReport report;
   ledger::MemoryTree tree;
   std::unordered_map<std::string, LastEntry> last;
@@ -194,6 +226,7 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key)
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);
   check_records(registry, last, report);
+  if (objects) check_objects(registry, *objects, report);
   return report;
 }
 

@@ -14,6 +14,7 @@
 
 #include "ledger/checkpoint.h"
 #include "registry/registry.h"
+#include "vault/object_store.h"
 
 namespace athar::registry {
 
@@ -24,11 +25,16 @@ struct Finding {
 };
 
 struct VerifyReport {
-  uint64_t entries = 0, records = 0, checkpoints = 0;
+  uint64_t entries = 0, records = 0, checkpoints = 0, objects = 0;
+  // Objects no evidence record names, and leftovers in the vault's tmp/: what a crash between
+  // storing bytes and committing their record leaves. Harmless, reported, not failures.
+  uint64_t unreferenced_objects = 0, leftover_files = 0;
   std::vector<Finding> findings;
   bool ok() const { return findings.empty(); }
 };
 
-VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key);
+// `objects`, when given, is rehashed object by object and matched with the evidence records.
+VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
+                             const vault::ObjectStore* objects = nullptr);
 
 }  // namespace athar::registry

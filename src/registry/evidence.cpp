@@ -1,0 +1,76 @@
+#include "registry/evidence.h"
+
+#include <charconv>
+
+#include "core/error.h"
+#include "vault/metadata.h"
+
+namespace athar::registry {
+
+namespace {
+std::string format_degrees(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
+}
+}  // namespace
+
+std::optional<Record> find_evidence(const Registry& registry, const ledger::Hash& sha256) {
+  ListQuery q;
+  q.limit = 1;
+  q.equals.emplace_back("sha256", ledger::to_hex(sha256));
+  auto found = registry.list(kind_spec(Kind::kEvidence), q);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+IngestResult ingest_evidence(Registry& registry, vault::ObjectStore& objects,
+                             const std::filesystem::path& file, const IngestOptions& options) {
+  const std::string where = file.string();
+  // Everything the custody event needs is checked before any byte is stored.
+  const KindSpec& custody_kind = kind_spec(Kind::kCustody);
+  Record custody(custody_kind);
+  custody.set("action", "collected");
+  custody.set("original_name", file.filename().string());
+  custody.set("note", options.note);
+  custody.set("place", options.place);
+  for (auto [field, value] :
+       {std::pair{"by_whom", options.collected_by}, std::pair{"at", options.collected_at},
+        std::pair{"source", options.source}, std::pair{"site", options.site}}) {
+    registry.check_field(custody_kind, field, value, where);
+    custody.set(field, std::move(value));
+  }
+
+  const vault::StoredObject object = objects.put_file(file);
+  IngestResult result;
+  result.sha256 = object.sha256;
+  result.size = object.size;
+  result.new_object = !object.already_present;
+
+  Registry::Transaction tx(registry);
+  std::optional<Record> evidence = find_evidence(registry, object.sha256);
+  if (!evidence) {
+    const vault::FileMetadata meta = vault::read_metadata(objects.path_of(object.sha256));
+    Record r(kind_spec(Kind::kEvidence));
+    r.set("sha256", ledger::to_hex(object.sha256));
+    r.set("size", std::to_string(object.size));
+    r.set("media_type", meta.media_type);
+    r.set("captured_at", meta.captured_at);
+    if (meta.latitude && meta.longitude && *meta.latitude >= -90 && *meta.latitude <= 90 &&
+        *meta.longitude >= -180 && *meta.longitude <= 180) {
+      r.set("gps_latitude", format_degrees(*meta.latitude));
+      r.set("gps_longitude", format_degrees(*meta.longitude));
+    }
+    r.set("device", meta.device);
+    if (!meta.embedded.empty()) r.set("metadata", meta.embedded.dump());
+    evidence = registry.add(std::move(r), {}, where);
+  }
+  custody.set("evidence", evidence->id());
+  const Record stored = registry.add(std::move(custody), {}, where);
+  tx.commit();
+  result.evidence_id = evidence->id();
+  result.custody_id = stored.id();
+  return result;
+}
+
+}  // namespace athar::registry

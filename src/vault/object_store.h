@@ -1,0 +1,50 @@
+// Content-addressed evidence store: every file kept once under its SHA-256, never modified.
+//
+// Layout under the root: `ab/cdef…` (the hash in hex, split after two digits), objects read-only
+// (0444). A file is copied to `tmp/`, hashed while copied, fsynced, renamed into place, and its
+// folder fsynced, so that a crash leaves either the whole object or none (docs/vault.md).
+//
+//   ObjectStore store("athar-data/objects");
+//   StoredObject o = store.put_file("photo.jpg");   // o.sha256, o.size, o.already_present
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ledger/hash.h"
+
+namespace athar::vault {
+
+struct StoredObject {
+  ledger::Hash sha256{};
+  uint64_t size = 0;
+  bool already_present = false;
+};
+
+struct ObjectCheck {
+  std::vector<ledger::Hash> intact;  // objects whose bytes hash to their name
+  std::vector<std::string> altered;  // names of objects whose bytes no longer match
+  std::vector<std::string> stray;    // files that are not objects (left in tmp/, misnamed)
+};
+
+class ObjectStore {
+ public:
+  explicit ObjectStore(std::filesystem::path root);
+
+  StoredObject put_file(const std::filesystem::path& file);
+  std::filesystem::path path_of(const ledger::Hash& sha256) const;
+  bool contains(const ledger::Hash& sha256) const;
+  // Rehashes every object.
+  ObjectCheck check() const;
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// SHA-256 of a file's bytes, read in large blocks.
+ledger::Hash hash_file(const std::filesystem::path& file);
+
+}  // namespace athar::vault
