@@ -75,7 +75,10 @@ ObjectStore::ObjectStore(std::filesystem::path root) : root_(std::move(root)) {
 }
 
 std::filesystem::path ObjectStore::path_of(const ledger::Hash& sha256) const {
-  const std::string hex = core::hex_encode(sha256);
+  return path_of_hex(core::hex_encode(sha256));
+}
+
+std::filesystem::path ObjectStore::path_of_hex(std::string_view hex) const {
   return root_ / hex.substr(0, 2) / hex.substr(2);
 }
 

@@ -35,6 +35,7 @@ class ObjectStore {
 
   StoredObject put_file(const std::filesystem::path& file);
   std::filesystem::path path_of(const ledger::Hash& sha256) const;
+  std::filesystem::path path_of_hex(std::string_view sha256_hex) const;
   bool contains(const ledger::Hash& sha256) const;
   // Rehashes every object.
   ObjectCheck check() const;
