@@ -30,8 +30,12 @@ void Ledger::reload() {
 }
 
 uint64_t Ledger::append(std::string_view entry, std::string_view subject) {
+  return append_prepared(entry, leaf_hash(entry), subject);
+}
+
+uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf,
+                                 std::string_view subject) {
   const uint64_t index = range_.size();
-  const Hash leaf = leaf_hash(entry);
   store::Statement& insert =
       db_.cached("INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)");
   insert.bind(1, static_cast<int64_t>(index));

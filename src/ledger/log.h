@@ -30,6 +30,8 @@ class Ledger : public NodeSource {
   uint64_t size() const { return range_.size(); }
   // Appends `entry` (its subject: the record or evidence id it concerns); returns its index.
   uint64_t append(std::string_view entry, std::string_view subject);
+  // The same, with the entry's leaf hash computed by the caller (on another thread).
+  uint64_t append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject);
   Hash root() const { return range_.root(); }
   Hash root_at(uint64_t tree_size) const;
 

@@ -3,8 +3,10 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
+#include "core/bounded_queue.h"
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -45,38 +47,90 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
                      "say which source lists these persons: --source ID or a source column");
   }
 
+  // Two threads: this one writes to the database while a reader parses, validates and hashes
+  // the next rows (Registry::prepare_add). Ids are handed out in file order up front.
   ImportReport report;
   Registry::Transaction tx(registry);
-  Record record(person);
-  Record listed_by(link);
+  const int64_t first_person = registry.next_num(person);
+  const int64_t first_link = registry.next_num(link);
   const int role_index = person.field_index("role");
-  listed_by.set("type", "listed_by");
-  while (csv.next(row)) {
-    const std::string where = csv.location();
-    if (row.size() != column_field.size()) {
-      throw InputError(where, "", std::to_string(row.size()) + " columns",
-                       "the header has " + std::to_string(column_field.size()) + " columns");
-    }
-    for (std::string& v : record.values) v.clear();
-    std::string source = options.source;
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (column_field[c] >= 0) {
-        record.values[static_cast<size_t>(column_field[c])].assign(row[c]);
-      } else if (column_field[c] == kSourceColumn && !row[c].empty()) {
-        source.assign(row[c]);
+  const int link_source = link.field_index("source");
+  // Batches hold person and link records alternately; written ones come back for reuse, so
+  // that their buffers are allocated once, on the reader's side.
+  using Batch = std::vector<PreparedAdd>;
+  constexpr size_t kBatchRows = 512;
+  core::BoundedQueue<Batch> queue(8), written(16);
+  const auto new_batch = [&] {
+    Batch batch(2 * kBatchRows);
+    for (size_t i = 0; i < batch.size(); ++i) batch[i].record = Record(i % 2 ? link : person);
+    return batch;
+  };
+
+  std::thread reader([&] {
+    try {
+      std::vector<std::string_view> fields;
+      std::optional<Batch> batch = new_batch();
+      size_t used = 0;
+      int64_t n = 0;
+      while (csv.next(fields)) {
+        PreparedAdd& p = (*batch)[used];
+        PreparedAdd& l = (*batch)[used + 1];
+        p.where = csv.location();
+        if (fields.size() != column_field.size()) {
+          throw InputError(p.where, "", std::to_string(fields.size()) + " columns",
+                           "the header has " + std::to_string(column_field.size()) + " columns");
+        }
+        for (std::string& v : p.record.values) v.clear();
+        std::string& source = l.record.values[static_cast<size_t>(link_source)];
+        source = options.source;
+        for (size_t c = 0; c < fields.size(); ++c) {
+          if (column_field[c] >= 0) {
+            p.record.values[static_cast<size_t>(column_field[c])].assign(fields[c]);
+          } else if (column_field[c] == kSourceColumn && !fields[c].empty()) {
+            source.assign(fields[c]);
+          }
+        }
+        if (p.record.values[static_cast<size_t>(role_index)].empty()) {
+          p.record.values[static_cast<size_t>(role_index)] = options.role;
+        }
+        if (source.empty()) throw InputError(p.where, "source", "", "no source lists this person");
+        l.record.set("from_record", format_record_id(Kind::kPerson, first_person + n));
+        l.record.set("type", "listed_by");
+        l.record.set("to_record", source);
+        l.where = p.where;
+        registry.prepare_add(p, first_person + n);
+        registry.prepare_add(l, first_link + n);
+        ++n;
+        used += 2;
+        if (used == batch->size()) {
+          if (!queue.push(std::move(*batch))) return;  // the writer stopped
+          batch = written.try_pop();
+          if (!batch) batch = new_batch();
+          used = 0;
+        }
       }
+      if (used) {
+        batch->resize(used);
+        queue.push(std::move(*batch));
+      }
+      queue.close();
+    } catch (...) {
+      queue.fail(std::current_exception());
     }
-    if (record.values[static_cast<size_t>(role_index)].empty()) {
-      record.values[static_cast<size_t>(role_index)] = options.role;
+  });
+  struct JoinOnExit {
+    std::thread& thread;
+    core::BoundedQueue<Batch>& queue;
+    ~JoinOnExit() {
+      queue.close();  // unblocks a reader waiting to push after the writer failed
+      thread.join();
     }
-    if (source.empty()) throw InputError(where, "source", "", "no source lists this person");
-    // Records are moved through add() and back so that their buffers are reused row to row.
-    record = registry.add(std::move(record), {}, where);
-    listed_by.set("from_record", record.id());
-    listed_by.set("to_record", source);
-    listed_by.set("source", std::move(source));
-    listed_by = registry.add(std::move(listed_by), {}, where);
-    ++report.rows;
+  } join_on_exit{reader, queue};
+
+  while (auto batch = queue.pop()) {
+    for (const PreparedAdd& prepared : *batch) registry.write_prepared(prepared);
+    report.rows += static_cast<int64_t>(batch->size() / 2);
+    if (batch->size() == 2 * kBatchRows) written.try_push(std::move(*batch));
   }
   tx.commit();
   report.added["persons"] = report.rows;

@@ -186,6 +186,18 @@ store::Statement& Registry::insert_statement(const KindSpec& kind) {
   return *stmt;
 }
 
+store::Statement& Registry::numbered_insert_statement(const KindSpec& kind) {
+  store::Statement*& stmt = numbered_insert_statements_[static_cast<size_t>(kind.kind)];
+  if (!stmt) {
+    std::string sql = "INSERT INTO " + std::string(kind.plural) + "(num, " + column_list(kind) +
+                      ", created_at, created_by) VALUES(?";
+    for (size_t i = 0; i < kind.fields.size() + 2; ++i) sql += ",?";
+    sql += ")";
+    stmt = &db_.cached(sql);
+  }
+  return *stmt;
+}
+
 bool Registry::exists(const RecordId& id) const {
   store::Statement& stmt = exists_statement(id.kind);
   stmt.bind(1, id.num);
@@ -224,19 +236,23 @@ Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
   return r;
 }
 
+void Registry::bind_record(store::Statement& insert, const Record& record, int index) const {
+  const KindSpec& kind = *record.spec;
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    bind_value(insert, index++, kind.fields[i], record.values[i]);
+  }
+  insert.bind_borrowed(index++, record.created_at);
+  insert.bind_borrowed(index, record.created_by);
+}
+
 Record Registry::add(Record record, const StatusReport& report, std::string_view where) {
   record.num = 0;
   validate(record, nullptr, where);
   const KindSpec& kind = *record.spec;
   store::Statement& insert = insert_statement(kind);
-  int index = 1;
-  for (size_t i = 0; i < kind.fields.size(); ++i) {
-    bind_value(insert, index++, kind.fields[i], record.values[i]);
-  }
   record.created_at = core::utc_timestamp_now();
   record.created_by = actor_;
-  insert.bind_borrowed(index++, record.created_at);
-  insert.bind_borrowed(index, actor_);
+  bind_record(insert, record, 1);
   try {
     insert.run();
   } catch (const core::Conflict& e) {
@@ -260,23 +276,74 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
   return record;
 }
 
+int64_t Registry::next_num(const KindSpec& kind) const {
+  auto stmt =
+      db_.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) + 1");
+  stmt->bind(1, kind.plural);
+  stmt->step();
+  return stmt->int64(0);
+}
+
+void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
+  Record& record = prepared.record;
+  const KindSpec& kind = *record.spec;
+  if (!kind.initial_status.empty()) {
+    throw std::logic_error(std::string(kind.plural) + " cannot be prepared off the registry");
+  }
+  prepared.references.clear();
+  record.num = 0;
+  validate(record, nullptr, prepared.where, &prepared.references);
+  record.num = num;
+  record.created_at = core::utc_timestamp_now();
+  record.created_by = actor_;
+  static const std::vector<StatusChange> kNoHistory;
+  const ledger::Hash hash = ledger::sha256(canonical_record(record, kNoHistory));
+  prepared.entry = ledger_entry_text("registry.add", record.id(), hash);
+  prepared.leaf = ledger::leaf_hash(prepared.entry);
+}
+
+void Registry::write_prepared(const PreparedAdd& prepared) {
+  for (const DeferredReference& r : prepared.references) {
+    check_reference(r.id, prepared.where, r.field, r.value);
+  }
+  const Record& record = prepared.record;
+  store::Statement& insert = numbered_insert_statement(*record.spec);
+  insert.bind(1, record.num);
+  bind_record(insert, record, 2);
+  try {
+    insert.run();
+  } catch (const core::Conflict& e) {
+    insert.reset();
+    throw core::InputError(prepared.where + ": " + e.what());
+  }
+  known_existing_.insert(pack({record.spec->kind, record.num}));
+  const std::string id = record.id();
+  ledger_.append_prepared(prepared.entry, prepared.leaf, id);
+}
+
+std::string Registry::ledger_entry_text(std::string_view op, std::string_view subject,
+                                        const ledger::Hash& sha256) const {
+  // {"actor","at","op","record","sha256"}: canonical JSON, keys in byte order.
+  thread_local core::CanonicalJsonWriter w;
+  w.clear();
+  w.begin_object();
+  w.key("actor");
+  w.string(actor_);
+  w.key("at");
+  w.string(core::utc_timestamp_now());
+  w.key("op");
+  w.string(op);
+  w.key("record");
+  w.string(subject);
+  w.key("sha256");
+  w.string(ledger::to_hex(sha256));
+  w.end_object();
+  return w.text();
+}
+
 uint64_t Registry::append_ledger_entry(std::string_view op, std::string_view subject,
                                        const ledger::Hash& sha256) {
-  // {"actor","at","op","record","sha256"}: canonical JSON, keys in byte order.
-  entry_writer_.clear();
-  entry_writer_.begin_object();
-  entry_writer_.key("actor");
-  entry_writer_.string(actor_);
-  entry_writer_.key("at");
-  entry_writer_.string(core::utc_timestamp_now());
-  entry_writer_.key("op");
-  entry_writer_.string(op);
-  entry_writer_.key("record");
-  entry_writer_.string(subject);
-  entry_writer_.key("sha256");
-  entry_writer_.string(ledger::to_hex(sha256));
-  entry_writer_.end_object();
-  return ledger_.append(entry_writer_.text(), subject);
+  return ledger_.append(ledger_entry_text(op, subject, sha256), subject);
 }
 
 StatusChange Registry::insert_status_change(const Record& record, const std::string& old_status,

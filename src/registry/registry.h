@@ -66,6 +66,23 @@ struct ListQuery {
 
 using FieldChanges = std::vector<std::pair<std::string, std::string>>;
 
+// A reference met while validating off the database's thread, checked later by the writer.
+struct DeferredReference {
+  RecordId id;
+  std::string_view field;
+  std::string value;
+};
+
+// A record made ready for writing by Registry::prepare_add: validated, numbered, stamped, with
+// its ledger entry and leaf hash computed.
+struct PreparedAdd {
+  Record record{kind_spec(Kind::kSource)};
+  std::string where;
+  std::vector<DeferredReference> references;
+  std::string entry;
+  ledger::Hash leaf{};
+};
+
 // The canonical form of a record whose SHA-256 the ledger keeps (docs/ledger-format.md): every
 // field with a value (sensitive ones too), who/when, and the status history, as canonical JSON.
 std::string canonical_record(const Record& record, const std::vector<StatusChange>& history);
@@ -96,6 +113,17 @@ class Registry {
   // Validates and stores a new record; `where` names it in error messages ("persons.csv row
   // 7"). The status field, if any, starts the record's status history with `report`.
   Record add(Record record, const StatusReport& report, std::string_view where);
+  // Bulk writes on two threads (imports). prepare_add() does everything that needs no database
+  // — validation, canonical form, hashes, the ledger entry — and may run on any thread;
+  // write_prepared(), on the registry's thread, checks the references and writes. Records must
+  // be written in the order of the numbers next_num() handed out, inside one transaction.
+  // Kinds whose first status starts a history (sites, claims) are not prepared this way.
+  int64_t next_num(const KindSpec& kind) const;
+  // `prepared.record` and `prepared.where` are the caller's; the rest is filled in. Reusing one
+  // PreparedAdd row after row reuses its buffers.
+  void prepare_add(PreparedAdd& prepared, int64_t num) const;
+  void write_prepared(const PreparedAdd& prepared);
+
   // Changes fields ("" clears an optional one); a status change follows the allowed
   // transitions and enters the history with `report`.
   // `where` names the change in errors (the id when empty).
@@ -134,7 +162,9 @@ class Registry {
 
  private:
   friend class RecordValidator;
-  void validate(Record& record, const Record* previous, std::string_view where) const;
+  // References are checked against the database, or, when `deferred` is given, collected there.
+  void validate(Record& record, const Record* previous, std::string_view where,
+                std::vector<DeferredReference>* deferred = nullptr) const;
   // Brings one value to its field's canonical form; InputError naming `where` otherwise.
   void normalise_field(const FieldSpec& field, std::string& value, std::string_view where) const;
   void check_reference(const RecordId& id, std::string_view where, std::string_view field,
@@ -147,13 +177,17 @@ class Registry {
 
   // Statements prepared once per kind (the hot path of imports builds no SQL text).
   store::Statement& insert_statement(const KindSpec& kind);
+  store::Statement& numbered_insert_statement(const KindSpec& kind);
+  void bind_record(store::Statement& insert, const Record& record, int first_index) const;
+  std::string ledger_entry_text(std::string_view op, std::string_view subject,
+                                const ledger::Hash& sha256) const;
   store::Statement& exists_statement(Kind kind) const;
 
   store::Database& db_;
   std::string actor_;
   ledger::Ledger ledger_;
-  core::CanonicalJsonWriter entry_writer_;
   std::array<store::Statement*, kKindCount> insert_statements_{};
+  std::array<store::Statement*, kKindCount> numbered_insert_statements_{};
   mutable std::array<store::Statement*, kKindCount> exists_statements_{};
   // Ids verified to exist during the current transaction (packed kind and number).
   mutable std::unordered_set<int64_t> known_existing_;

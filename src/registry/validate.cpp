@@ -74,8 +74,9 @@ bool is_name_field(std::string_view name) {
 // Brings one field's text to its canonical form or throws an InputError that names it.
 class RecordValidator {
  public:
-  RecordValidator(const Registry& registry, std::string_view where)
-      : registry_(registry), where_(where) {}
+  RecordValidator(const Registry& registry, std::string_view where,
+                  std::vector<DeferredReference>* deferred = nullptr)
+      : registry_(registry), where_(where), deferred_(deferred) {}
 
   void field(const FieldSpec& f, std::string& value) const {
     if (!core::is_valid_utf8(value)) fail(f, core::printable(value), "not valid UTF-8");
@@ -180,7 +181,11 @@ class RecordValidator {
         if (f.type == FieldType::kRef && id->kind != f.ref_kind) {
           fail(f, value, "must be a " + std::string(kind_spec(f.ref_kind).name) + " id");
         }
-        registry_.check_reference(*id, where_, f.name, value);
+        if (deferred_) {
+          deferred_->push_back({*id, f.name, value});
+        } else {
+          registry_.check_reference(*id, where_, f.name, value);
+        }
         value = format_record_id(*id);
         break;
       }
@@ -258,6 +263,7 @@ class RecordValidator {
 
   const Registry& registry_;
   std::string_view where_;
+  std::vector<DeferredReference>* deferred_;
 };
 
 void Registry::normalise_field(const FieldSpec& field, std::string& value,
@@ -265,8 +271,9 @@ void Registry::normalise_field(const FieldSpec& field, std::string& value,
   RecordValidator(*this, where).field(field, value);
 }
 
-void Registry::validate(Record& record, const Record* previous, std::string_view where) const {
-  RecordValidator v(*this, where);
+void Registry::validate(Record& record, const Record* previous, std::string_view where,
+                        std::vector<DeferredReference>* deferred) const {
+  RecordValidator v(*this, where, deferred);
   const KindSpec& spec = *record.spec;
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     const FieldSpec& f = spec.fields[i];

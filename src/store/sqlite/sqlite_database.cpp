@@ -110,6 +110,9 @@ class SqliteDatabase final : public Database {
       throw Unavailable(message);
     }
     sqlite3_extended_result_codes(db_, 1);
+    // Larger pages than SQLite's 4 KiB default: fewer pages and WAL frames per imported row.
+    // Only takes effect on a new database (before WAL mode is set).
+    if (mode == OpenMode::kCreate) execute_script("PRAGMA page_size=16384;");
     sqlite3_busy_timeout(db_, 5000);
     execute_script(
         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
