@@ -1,0 +1,123 @@
+// Record linkage: which records of one or several lists are the same person (Fellegi–Sunter).
+//
+// A Dataset holds records as columns of text; a LinkageConfig says how each field is compared
+// and which blocking rules propose candidate pairs. Linking streams the candidate pairs (never
+// holding them all), estimates u-probabilities from random pairs and m-probabilities with EM,
+// scores every candidate with term-frequency-adjusted match weights, and clusters the pairs above
+// the threshold into entities. docs/linkage.md has the model and its formulas.
+//
+//   Dataset d({"given", "family", "birth_year"});
+//   d.add("list-a", {"محمد", "الحسن", "1985"});
+//   LinkageConfig c;
+//   c.fields = {{"given", Comparison::kName, true}, {"family", Comparison::kName, true},
+//               {"birth_year", Comparison::kYear}};
+//   c.blocking = {{"family"}, {"given", "birth_year"}};
+//   LinkageResult r = link(d, c);     // r.clusters, r.pairs_scored, r.model
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace athar::linkage {
+
+enum class Comparison {
+  kExact,   // agree / disagree
+  kName,    // a personal name, either script: exact normal form, Jaro–Winkler >= 0.93, 0.85, 0.70
+  kString,  // other text: exact, Jaro–Winkler >= 0.93, 0.85, 0.70
+  kYear,    // exact, within one year (years from ages are often one off)
+  kDate,    // YYYYMMDD or YYYY-MM-DD: exact, one typo or day/month swapped, same year
+  kIdentifier,  // exact, one edit apart
+};
+
+struct FieldRule {
+  std::string name;
+  Comparison comparison = Comparison::kExact;
+  // A match on a common value (Muhammad) is weaker evidence than on a rare one.
+  bool term_frequencies = false;
+};
+
+// Records agree on a blocking rule when every one of its fields has the same blocking key
+// (for names: the phonetic skeleton; otherwise the normal form); records with an empty key on
+// a rule's field are not blocked by it.
+struct BlockingRule {
+  std::vector<std::string> fields;
+};
+
+struct LinkageConfig {
+  std::vector<FieldRule> fields;
+  std::vector<BlockingRule> blocking;
+  double threshold = 0.9;  // match probability at or above which a pair links
+  size_t u_sample_pairs = 1'000'000;
+  int em_iterations = 50;
+  bool link_only_across_lists = false;  // link mode: never pair two records of one list
+  uint64_t seed = 1;
+  size_t max_block_size = 5000;  // a larger block is skipped and counted (too common a key)
+  // Keep every scored candidate (for evaluation tools on small data; memory grows with pairs).
+  bool keep_scores = false;
+};
+
+class Dataset {
+ public:
+  explicit Dataset(std::vector<std::string> columns);
+  // Appends a record; returns its index. `values` in column order; "" for missing.
+  size_t add(std::string_view list, const std::vector<std::string>& values, std::string id = {});
+  size_t size() const { return lists_.size(); }
+  const std::vector<std::string>& columns() const { return columns_; }
+  int column(std::string_view name) const;  // -1 when absent
+  const std::string& value(size_t record, size_t column) const { return values_[column][record]; }
+  const std::string& id(size_t record) const { return ids_[record]; }
+  uint32_t list(size_t record) const { return lists_[record]; }
+  const std::vector<std::string>& list_names() const { return list_names_; }
+
+ private:
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> values_;  // [column][record]
+  std::vector<std::string> ids_;
+  std::vector<uint32_t> lists_;
+  std::vector<std::string> list_names_;
+};
+
+// What each field's level contributes, as estimated.
+struct FieldModel {
+  std::string name;
+  std::vector<std::string> level_names;  // index 0: missing
+  std::vector<double> m, u;              // per level; level 0 unused
+};
+
+struct Model {
+  double prior = 0;  // λ: the share of candidate pairs that match
+  std::vector<FieldModel> fields;
+  int iterations = 0;
+};
+
+// One scored pair and why: the weight (log2 Bayes factor) each field added.
+struct ScoredPair {
+  uint32_t a, b;
+  double probability;
+  double weight;
+  std::vector<double> field_weights;
+};
+
+struct LinkageResult {
+  Model model;
+  uint64_t candidate_pairs = 0;
+  uint64_t skipped_blocks = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> links;  // pairs at or above the threshold
+  std::vector<uint32_t> cluster;                     // entity index of every record
+  size_t clusters = 0;
+  std::vector<std::tuple<uint32_t, uint32_t, double>>
+      scores;  // with keep_scores: a, b, probability
+  double seconds_blocking = 0, seconds_em = 0, seconds_scoring = 0;
+};
+
+LinkageResult link(const Dataset& data, const LinkageConfig& config);
+
+// Scores one pair with a fitted model, with each field's weight (the explanation).
+ScoredPair explain(const Dataset& data, const LinkageConfig& config, const Model& model, uint32_t a,
+                   uint32_t b);
+
+}  // namespace athar::linkage

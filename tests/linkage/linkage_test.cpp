@@ -1,0 +1,93 @@
+#include "linkage/linkage.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "linkage/evaluate.h"
+
+namespace athar::linkage {
+namespace {
+
+// A small population of synthetic persons in two lists, the second partly in Latin script.
+Dataset two_lists() {
+  Dataset d({"given", "family", "year"});
+  const char* arabic[][3] = {{"محمد", "الحسن", "1985"},     {"أحمد", "الخطيب", "1990"},
+                             {"سامر", "التجريبي", "1979"},  {"فادي", "النموذجي", "1988"},
+                             {"رامي", "المثالي", "1992"},   {"وسيم", "العيني", "1983"},
+                             {"مازن", "المرجعي", "1975"},   {"نور", "الافتراضي", "1995"},
+                             {"باسل", "الاختباري", "1970"}, {"هالة", "التمثيلي", "1986"}};
+  for (auto& r : arabic) d.add("list-a", {r[0], r[1], r[2]});
+  const char* latin[][3] = {{"Mohamed", "al-Hassan", "1985"}, {"Ahmad", "Alkhatib", "1991"},
+                            {"Samer", "al-Tajribi", "1979"},  {"Fadi", "al-Namudhaji", "1988"},
+                            {"Rami", "al-Mithali", "1992"},   {"Khaled", "al-Bahri", "1960"},
+                            {"Omar", "al-Sayed", "1950"},     {"Layla", "Haddad", "1999"}};
+  for (auto& r : latin) d.add("list-b", {r[0], r[1], r[2]});
+  return d;
+}
+
+LinkageConfig config() {
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName, true},
+              {"family", Comparison::kName, true},
+              {"year", Comparison::kYear}};
+  c.blocking = {{{"family"}}, {{"given", "year"}}};
+  c.link_only_across_lists = true;
+  c.threshold = 0.5;
+  return c;
+}
+
+TEST(Linkage, LinksTheSamePersonAcrossScripts) {
+  const Dataset d = two_lists();
+  const LinkageResult r = link(d, config());
+  // Records 0..4 of list A are records 10..14 of list B.
+  for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(r.cluster[i], r.cluster[10 + i]) << d.value(i, 0);
+  for (uint32_t i = 5; i < 10; ++i) {
+    for (uint32_t j = 10; j < d.size(); ++j) EXPECT_NE(r.cluster[i], r.cluster[j]) << i << " " << j;
+  }
+  EXPECT_EQ(r.clusters, d.size() - 5);
+  for (const auto& [a, b] : r.links) EXPECT_NE(d.list(a), d.list(b));
+}
+
+TEST(Linkage, ExplainsEachFieldsWeight) {
+  const Dataset d = two_lists();
+  const LinkageConfig c = config();
+  const LinkageResult r = link(d, c);
+  const ScoredPair same = explain(d, c, r.model, 2, 12);  // Samer al-Tajribi 1979 twice
+  const ScoredPair other = explain(d, c, r.model, 2, 15);
+  ASSERT_EQ(same.field_weights.size(), 3u);
+  double sum = std::log2(r.model.prior / (1 - r.model.prior));
+  for (double w : same.field_weights) sum += w;
+  EXPECT_NEAR(sum, same.weight, 1e-9);
+  EXPECT_GT(same.probability, 0.9);
+  EXPECT_LT(other.probability, 0.1);
+  EXPECT_GT(same.field_weights[2], 0);  // same year is evidence for
+  EXPECT_LT(other.field_weights[2], 0);
+}
+
+TEST(Linkage, RejectsBadConfiguration) {
+  const Dataset d = two_lists();
+  LinkageConfig c = config();
+  c.fields.push_back({"nickname", Comparison::kName});
+  EXPECT_THROW(link(d, c), core::InputError);
+  c = config();
+  c.blocking = {{{"year", "colour"}}};
+  EXPECT_THROW(link(d, c), core::InputError);
+  Dataset bad({"a", "b"});
+  EXPECT_THROW(bad.add("x", {"only one"}), core::InputError);
+}
+
+TEST(Evaluate, PairCounts) {
+  const std::vector<std::string> truth = {"1", "1", "1", "2", "3"};
+  const auto links = evaluate_links({{0, 1}, {1, 2}, {3, 4}}, truth);
+  EXPECT_EQ(links.true_pairs, 3u);
+  EXPECT_EQ(links.correct_pairs, 2u);
+  EXPECT_NEAR(links.precision, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(links.recall, 2.0 / 3, 1e-12);
+  const auto clusters = evaluate_clusters({0, 0, 0, 1, 2}, truth);
+  EXPECT_EQ(clusters.f1, 1.0);
+}
+
+}  // namespace
+}  // namespace athar::linkage
