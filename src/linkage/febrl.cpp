@@ -39,6 +39,7 @@ LinkageConfig febrl_all_fields() {
               {"address_2", Comparison::kString},         {"suburb", Comparison::kString, true},
               {"postcode", Comparison::kIdentifier},      {"state", Comparison::kExact},
               {"date_of_birth", Comparison::kDate},       {"soc_sec_id", Comparison::kIdentifier}};
+  c.swappable = {{"given_name", "surname"}};
   c.blocking = {{{"soc_sec_id"}},
                 {{"surname", "date_of_birth"}},
                 {{"given_name", "postcode"}},
@@ -57,6 +58,7 @@ LinkageConfig febrl_victim_list_fields() {
               {"birth_year", Comparison::kYear},
               {"suburb", Comparison::kString, true},
               {"state", Comparison::kExact}};
+  c.swappable = {{"given_name", "surname"}};
   c.blocking = {{{"surname"}},
                 {{"given_name", "birth_year"}},
                 {{"given_name", "suburb"}},

@@ -178,18 +178,20 @@ std::vector<PreparedField> prepare(const Dataset& data, const LinkageConfig& con
   return fields;
 }
 
-uint8_t compare_field(const PreparedField& f, uint32_t a, uint32_t b) {
+// Compares field `f` of record a with field `g` of record b (the same field but for swapped
+// name parts); both fields have f's comparison.
+uint8_t compare_values(const PreparedField& f, uint32_t a, const PreparedField& g, uint32_t b) {
   const std::u32string& x = f.normal[a];
-  const std::u32string& y = f.normal[b];
-  const bool missing = f.rule.comparison == Comparison::kYear ? (f.year[a] < 0 || f.year[b] < 0)
+  const std::u32string& y = g.normal[b];
+  const bool missing = f.rule.comparison == Comparison::kYear ? (f.year[a] < 0 || g.year[b] < 0)
                                                               : (x.empty() || y.empty());
   if (missing) return 0;
   switch (f.rule.comparison) {
     case Comparison::kExact:
       return x == y ? 2 : 1;
     case Comparison::kName:
-      if (f.arabic[a] != f.arabic[b]) {
-        const double s = names::phonetic_similarity(f.phonetic[a], f.phonetic[b]);
+      if (f.arabic[a] != g.arabic[b]) {
+        const double s = names::phonetic_similarity(f.phonetic[a], g.phonetic[b]);
         return s >= 0.95 ? 4 : s >= 0.85 ? 3 : s >= 0.75 ? 2 : 1;
       }
       [[fallthrough]];
@@ -199,7 +201,7 @@ uint8_t compare_field(const PreparedField& f, uint32_t a, uint32_t b) {
       return s >= 0.93 ? 4 : s >= 0.85 ? 3 : s >= 0.70 ? 2 : 1;
     }
     case Comparison::kYear: {
-      const int d = std::abs(f.year[a] - f.year[b]);
+      const int d = std::abs(f.year[a] - g.year[b]);
       return d == 0 ? 3 : d == 1 ? 2 : 1;
     }
     case Comparison::kDate: {
@@ -209,13 +211,34 @@ uint8_t compare_field(const PreparedField& f, uint32_t a, uint32_t b) {
         return 3;  // day and month swapped
       }
       if (names::damerau_levenshtein(x, y) <= 1) return 3;
-      return f.year[a] >= 0 && f.year[a] == f.year[b] ? 2 : 1;
+      return f.year[a] >= 0 && f.year[a] == g.year[b] ? 2 : 1;
     }
     case Comparison::kIdentifier:
       if (x == y) return 3;
       return names::damerau_levenshtein(x, y) <= 1 ? 2 : 1;
   }
   return 1;
+}
+
+uint8_t compare_field(const PreparedField& f, uint32_t a, uint32_t b) {
+  return compare_values(f, a, f, b);
+}
+
+// Every field's level for a pair. Name parts written in each other's place (given and family
+// name swapped) are compared crosswise when that agrees better.
+void levels_of(const std::vector<PreparedField>& fields,
+               const std::vector<std::pair<size_t, size_t>>& swappable, uint32_t a, uint32_t b,
+               uint8_t* levels) {
+  for (size_t f = 0; f < fields.size(); ++f) levels[f] = compare_field(fields[f], a, b);
+  for (const auto& [x, y] : swappable) {
+    if (levels[x] == 0 || levels[y] == 0 || levels[x] > 2 || levels[y] > 2) continue;
+    const uint8_t xy = compare_values(fields[x], a, fields[y], b);
+    const uint8_t yx = compare_values(fields[y], a, fields[x], b);
+    if (xy >= 4 && yx >= 4) {
+      levels[x] = xy;
+      levels[y] = yx;
+    }
+  }
 }
 
 // Candidate pairs of every blocking rule, each pair once: a pair is proposed by the first rule
@@ -309,21 +332,27 @@ class Blocker {
   std::vector<uint32_t> field_masks_;
 };
 
-uint64_t pattern_of(const std::vector<PreparedField>& fields, uint32_t a, uint32_t b) {
+uint64_t pattern_of(const std::vector<PreparedField>& fields,
+                    const std::vector<std::pair<size_t, size_t>>& swappable, uint32_t a,
+                    uint32_t b) {
+  uint8_t levels[16];
+  levels_of(fields, swappable, a, b, levels);
   uint64_t p = 0;
-  for (size_t f = 0; f < fields.size(); ++f)
-    p |= uint64_t{compare_field(fields[f], a, b)} << (4 * f);
+  for (size_t f = 0; f < fields.size(); ++f) p |= uint64_t{levels[f]} << (4 * f);
   return p;
 }
 
 uint8_t level_in(uint64_t pattern, size_t field) { return (pattern >> (4 * field)) & 15; }
 
-double pair_weight(const std::vector<PreparedField>& fields, const Model& model, uint32_t a,
-                   uint32_t b, std::vector<double>* explanation) {
+double pair_weight(const std::vector<PreparedField>& fields,
+                   const std::vector<std::pair<size_t, size_t>>& swappable, const Model& model,
+                   uint32_t a, uint32_t b, std::vector<double>* explanation) {
+  uint8_t levels[16];
+  levels_of(fields, swappable, a, b, levels);
   double w = std::log2(model.prior / (1 - model.prior));
   if (explanation) explanation->assign(fields.size(), 0.0);
   for (size_t f = 0; f < fields.size(); ++f) {
-    const uint8_t level = compare_field(fields[f], a, b);
+    const uint8_t level = levels[f];
     if (level == 0) continue;
     const FieldModel& fm = model.fields[f];
     double u = fm.u[level];
@@ -344,6 +373,7 @@ double probability_of(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); 
 
 Model fit(const Dataset& data, const LinkageConfig& config,
           const std::vector<PreparedField>& fields,
+          const std::vector<std::pair<size_t, size_t>>& swappable,
           const std::vector<std::unordered_map<uint64_t, uint64_t>>& patterns,
           const std::vector<uint32_t>& field_masks) {
   Model model;
@@ -358,7 +388,9 @@ Model fit(const Dataset& data, const LinkageConfig& config,
   for (size_t s = 0; s < samples; ++s) {
     const uint32_t a = pick(rng), b = pick(rng);
     if (a == b || (config.link_only_across_lists && data.list(a) == data.list(b))) continue;
-    for (size_t f = 0; f < fields.size(); ++f) u_counts[f][compare_field(fields[f], a, b)] += 1;
+    uint8_t levels[16];
+    levels_of(fields, swappable, a, b, levels);
+    for (size_t f = 0; f < fields.size(); ++f) u_counts[f][levels[f]] += 1;
   }
   for (size_t f = 0; f < fields.size(); ++f) {
     FieldModel fm;
@@ -444,6 +476,26 @@ Model fit(const Dataset& data, const LinkageConfig& config,
   return model;
 }
 
+std::vector<std::pair<size_t, size_t>> swappable_fields(const LinkageConfig& config,
+                                                        const std::vector<PreparedField>& fields) {
+  std::vector<std::pair<size_t, size_t>> out;
+  const auto index = [&](const std::string& name) {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].rule.name == name) return f;
+    }
+    throw core::InputError("linkage configuration", "swappable", name, "is not a compared field");
+  };
+  for (const auto& [x, y] : config.swappable) {
+    const size_t i = index(x), j = index(y);
+    if (fields[i].rule.comparison != fields[j].rule.comparison) {
+      throw core::InputError("linkage configuration", "swappable", x + "/" + y,
+                             "are compared differently");
+    }
+    out.emplace_back(i, j);
+  }
+  return out;
+}
+
 uint32_t find(std::vector<uint32_t>& parent, uint32_t x) {
   while (parent[x] != x) {
     parent[x] = parent[parent[x]];
@@ -464,15 +516,18 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   LinkageResult result;
   auto t = Clock::now();
   const std::vector<PreparedField> fields = prepare(data, config);
+  const auto swappable = swappable_fields(config, fields);
   const Blocker blocker(data, config, fields);
   std::vector<std::unordered_map<uint64_t, uint64_t>> patterns(config.blocking.size());
   result.skipped_blocks = blocker.for_each_pair(
-      [&](uint32_t a, uint32_t b, size_t rule) { ++patterns[rule][pattern_of(fields, a, b)]; },
+      [&](uint32_t a, uint32_t b, size_t rule) {
+        ++patterns[rule][pattern_of(fields, swappable, a, b)];
+      },
       false);
   result.seconds_blocking = since(t);
   t = Clock::now();
   if (data.size() < 2) return result;
-  result.model = fit(data, config, fields, patterns, blocker.field_masks_);
+  result.model = fit(data, config, fields, swappable, patterns, blocker.field_masks_);
   result.seconds_em = since(t);
   t = Clock::now();
 
@@ -480,7 +535,8 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   std::iota(parent.begin(), parent.end(), 0u);
   blocker.for_each_pair([&](uint32_t a, uint32_t b, size_t) {
     ++result.candidate_pairs;
-    const double probability = probability_of(pair_weight(fields, result.model, a, b, nullptr));
+    const double probability =
+        probability_of(pair_weight(fields, swappable, result.model, a, b, nullptr));
     if (config.keep_scores) result.scores.emplace_back(a, b, probability);
     if (probability < config.threshold) return;
     result.links.emplace_back(a, b);
@@ -503,7 +559,7 @@ ScoredPair explain(const Dataset& data, const LinkageConfig& config, const Model
                    uint32_t b) {
   const std::vector<PreparedField> fields = prepare(data, config);
   ScoredPair p{a, b, 0, 0, {}};
-  p.weight = pair_weight(fields, model, a, b, &p.field_weights);
+  p.weight = pair_weight(fields, swappable_fields(config, fields), model, a, b, &p.field_weights);
   p.probability = probability_of(p.weight);
   return p;
 }

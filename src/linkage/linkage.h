@@ -50,6 +50,9 @@ struct BlockingRule {
 struct LinkageConfig {
   std::vector<FieldRule> fields;
   std::vector<BlockingRule> blocking;
+  // Pairs of fields (given and family name, say) that lists sometimes write in each other's
+  // place: compared crosswise when both disagree and the swap agrees.
+  std::vector<std::pair<std::string, std::string>> swappable;
   double threshold = 0.9;  // match probability at or above which a pair links
   size_t u_sample_pairs = 1'000'000;
   int em_iterations = 50;

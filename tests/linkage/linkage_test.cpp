@@ -91,3 +91,31 @@ TEST(Evaluate, PairCounts) {
 
 }  // namespace
 }  // namespace athar::linkage
+
+namespace athar::linkage {
+namespace {
+
+TEST(Linkage, SwappedNamePartsAreComparedCrosswise) {
+  Dataset d({"given", "family", "year"});
+  d.add("a", {"Samer", "Tajribi", "1979"});
+  d.add("b", {"Tajribi", "Samer", "1979"});
+  for (int i = 0; i < 30; ++i) {
+    d.add("a", {"Given" + std::to_string(i), "Family" + std::to_string(i % 7),
+                std::to_string(1950 + i)});
+  }
+  LinkageConfig c;
+  c.fields = {
+      {"given", Comparison::kName}, {"family", Comparison::kName}, {"year", Comparison::kYear}};
+  c.blocking = {{{"year"}}};
+  c.em_iterations = 0;  // the starting model is enough to compare the two settings
+  const LinkageResult plain = link(d, c);
+  const double apart = explain(d, c, plain.model, 0, 1).probability;
+  c.swappable = {{"given", "family"}};
+  const double crosswise = explain(d, c, plain.model, 0, 1).probability;
+  EXPECT_GT(crosswise, apart);
+  c.swappable = {{"given", "year"}};
+  EXPECT_THROW(link(d, c), core::InputError);
+}
+
+}  // namespace
+}  // namespace athar::linkage
