@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 #include <sstream>
@@ -20,8 +21,6 @@
 #include "test_support.h"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::string run(const std::string& command, int* exit_code) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
@@ -54,9 +53,12 @@ class CrashTest : public ::testing::Test {
     return paths;
   }
 
-  // Starts `athar evidence add` on `files`, kills it after `delay` (or lets it finish when
-  // delay is zero), and returns what it printed.
-  std::string add_and_kill(const std::vector<std::string>& files, std::chrono::microseconds delay) {
+  // Starts `athar evidence add` on `files`; once it has acknowledged `after_lines` files, waits
+  // `delay` more and kills it (after_lines < 0: lets it finish). Returns what it printed.
+  // Counting acknowledgements rather than time makes the kills land mid-intake however loaded
+  // the machine is.
+  std::string add_and_kill(const std::vector<std::string>& files, int after_lines,
+                           std::chrono::microseconds delay) {
     const std::string out_path = dir_.file("stdout.txt");
     std::vector<std::string> args = {
         ATHAR_BINARY, "--data",         data(), "--actor",        "crash-test",       "evidence",
@@ -72,16 +74,25 @@ class CrashTest : public ::testing::Test {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    if (delay.count() > 0) {
+    int status = 0;
+    if (after_lines >= 0) {
+      while (lines_in(out_path) < after_lines && waitpid(pid, &status, WNOHANG) == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
       std::this_thread::sleep_for(delay);
       kill(pid, SIGKILL);
     }
-    int status = 0;
     waitpid(pid, &status, 0);
     std::ifstream in(out_path);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+  }
+
+  static int lines_in(const std::string& path) {
+    std::ifstream in(path);
+    return static_cast<int>(
+        std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
   }
 
   std::set<std::string> listed_ids(const std::string& kind) {
@@ -102,18 +113,19 @@ TEST_F(CrashTest, KilledIntakeLosesNothingAcknowledged) {
   int code = 0;
   run(std::string(ATHAR_BINARY) + " --data '" + data() + "' init", &code);
   ASSERT_EQ(code, 0);
-  // How long an uninterrupted intake of 500 files takes here.
-  const auto start = Clock::now();
-  const std::string full = add_and_kill(make_files(0, 500), std::chrono::microseconds(0));
-  const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+  // An uninterrupted intake first: every file acknowledged.
+  const std::string full = add_and_kill(make_files(0, 500), -1, std::chrono::microseconds(0));
   ASSERT_EQ(std::count(full.begin(), full.end(), '\n'), 500) << full;
 
+  // Kill after a random number of acknowledged files plus a random few milliseconds, so that
+  // kills land while objects are written, renamed and committed.
   std::mt19937_64 rng(20261129);
-  std::uniform_int_distribution<int64_t> moment(duration.count() / 50, duration.count() * 9 / 10);
+  std::uniform_int_distribution<int> after(0, 480);
+  std::uniform_int_distribution<int> extra_us(0, 4000);
   int interrupted = 0;
   for (int round = 1; round <= 20; ++round) {
     const std::string out =
-        add_and_kill(make_files(round, 500), std::chrono::microseconds(moment(rng)));
+        add_and_kill(make_files(round, 500), after(rng), std::chrono::microseconds(extra_us(rng)));
     // Acknowledged: complete lines only.
     std::vector<std::pair<std::string, std::string>> acknowledged;  // evidence, custody
     std::istringstream lines(out);
