@@ -473,27 +473,44 @@ std::vector<StatusChange> Registry::history(std::string_view id) const {
   return history_of(get(id).id());  // NotFound for an unknown id
 }
 
+namespace {
+constexpr const char* kStatusColumns =
+    "SELECT record, field, old_status, new_status, changed_on, reported_by, source, note, "
+    "recorded_at, recorded_by FROM status_changes";
+
+StatusChange read_status_change(const store::Statement& row) {
+  StatusChange c;
+  c.record = row.string(0);
+  c.field = row.string(1);
+  c.old_status = row.string(2);
+  c.new_status = row.string(3);
+  c.changed_on = row.string(4);
+  c.reported_by = row.string(5);
+  if (!row.is_null(6)) c.source = format_record_id(Kind::kSource, row.int64(6));
+  c.note = row.string(7);
+  c.recorded_at = row.string(8);
+  c.recorded_by = row.string(9);
+  return c;
+}
+}  // namespace
+
 std::vector<StatusChange> Registry::history_of(const std::string& id) const {
-  store::Statement& stmt = db_.cached(
-      "SELECT record, field, old_status, new_status, changed_on, reported_by, source, note, "
-      "recorded_at, recorded_by FROM status_changes WHERE record = ? ORDER BY num");
+  store::Statement& stmt =
+      db_.cached(std::string(kStatusColumns) + " WHERE record = ? ORDER BY num");
   stmt.bind(1, std::string_view(id));
   std::vector<StatusChange> out;
-  while (stmt.step()) {
-    StatusChange c;
-    c.record = stmt.string(0);
-    c.field = stmt.string(1);
-    c.old_status = stmt.string(2);
-    c.new_status = stmt.string(3);
-    c.changed_on = stmt.string(4);
-    c.reported_by = stmt.string(5);
-    if (!stmt.is_null(6)) c.source = format_record_id(Kind::kSource, stmt.int64(6));
-    c.note = stmt.string(7);
-    c.recorded_at = stmt.string(8);
-    c.recorded_by = stmt.string(9);
-    out.push_back(std::move(c));
-  }
+  while (stmt.step()) out.push_back(read_status_change(stmt));
   stmt.reset();
+  return out;
+}
+
+std::unordered_map<std::string, std::vector<StatusChange>> Registry::status_histories() const {
+  std::unordered_map<std::string, std::vector<StatusChange>> out;
+  auto rows = db_.prepare(std::string(kStatusColumns) + " ORDER BY num");
+  while (rows->step()) {
+    StatusChange c = read_status_change(*rows);
+    out[c.record].push_back(std::move(c));
+  }
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -141,6 +142,8 @@ class Registry {
   std::vector<Record> list(const KindSpec& kind, const ListQuery& query) const;
   int64_t count(const KindSpec& kind) const;
   std::vector<StatusChange> history(std::string_view id) const;
+  // Every record's status history, by record id (for whole-registry checks).
+  std::unordered_map<std::string, std::vector<StatusChange>> status_histories() const;
   std::vector<Record> links_of(std::string_view id) const;  // links from or to the record
   std::vector<Record> claims_about(std::string_view id) const;
 

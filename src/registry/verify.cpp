@@ -121,27 +121,7 @@ void check_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
 
 void check_records(Registry& registry, std::unordered_map<std::string, LastEntry>& last,
                    VerifyReport& report) {
-  store::Database& db = registry.database();
-  std::unordered_map<std::string, std::vector<StatusChange>> histories;
-  {
-    auto rows = db.prepare(
-        "SELECT record, field, old_status, new_status, changed_on, reported_by, source, note, "
-        "recorded_at, recorded_by FROM status_changes ORDER BY num");
-    while (rows->step()) {
-      StatusChange c{rows->string(0),
-                     rows->string(1),
-                     rows->string(2),
-                     rows->string(3),
-                     rows->string(4),
-                     rows->string(5),
-                     "",
-                     rows->string(7),
-                     rows->string(8),
-                     rows->string(9)};
-      if (!rows->is_null(6)) c.source = format_record_id(Kind::kSource, rows->int64(6));
-      histories[c.record].push_back(std::move(c));
-    }
-  }
+  const auto histories = registry.status_histories();
   static const std::vector<StatusChange> kNoHistory;
   for (const KindSpec& kind : kind_specs()) {
     ListQuery page;
