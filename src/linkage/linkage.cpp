@@ -304,8 +304,9 @@ class Blocker {
               for (size_t j = i + 1; j < end; ++j) {
                 const uint32_t a = order[i], b = order[j];
                 if (config_.link_only_across_lists && data_.list(a) == data_.list(b)) continue;
-                if (once && blocked_earlier(rule, a, b)) continue;
-                visit(a, b, rule);
+                const bool first = !blocked_earlier(rule, a, b);
+                if (once && !first) continue;
+                visit(a, b, rule, first);
               }
             }
           }
@@ -476,6 +477,34 @@ Model fit(const Dataset& data, const LinkageConfig& config,
   return model;
 }
 
+// λ, the share of matches among the candidate pairs as scored (each pair once), by EM with m
+// and u fixed: the per-rule runs see each rule's blocks whole, which overstates it.
+double candidate_prior(const Model& model, const std::unordered_map<uint64_t, uint64_t>& candidates,
+                       size_t field_count) {
+  std::vector<std::pair<double, double>> ratios;  // (count, m-likelihood / u-likelihood)
+  double total = 0;
+  for (const auto& [pattern, count] : candidates) {
+    double ratio = 1;
+    for (size_t f = 0; f < field_count; ++f) {
+      const uint8_t l = level_in(pattern, f);
+      if (l) ratio *= model.fields[f].m[l] / model.fields[f].u[l];
+    }
+    ratios.emplace_back(static_cast<double>(count), ratio);
+    total += static_cast<double>(count);
+  }
+  if (total == 0) return model.prior;
+  double prior = model.prior;
+  for (int it = 0; it < 200; ++it) {
+    double matches = 0;
+    for (const auto& [count, ratio] : ratios)
+      matches += count * prior * ratio / (prior * ratio + 1 - prior);
+    const double next = std::clamp(matches / total, 1e-9, 1 - 1e-9);
+    if (std::abs(next - prior) < 1e-10) return next;
+    prior = next;
+  }
+  return prior;
+}
+
 std::vector<std::pair<size_t, size_t>> swappable_fields(const LinkageConfig& config,
                                                         const std::vector<PreparedField>& fields) {
   std::vector<std::pair<size_t, size_t>> out;
@@ -519,21 +548,25 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   const auto swappable = swappable_fields(config, fields);
   const Blocker blocker(data, config, fields);
   std::vector<std::unordered_map<uint64_t, uint64_t>> patterns(config.blocking.size());
+  std::unordered_map<uint64_t, uint64_t> candidates;  // each candidate pair once
   result.skipped_blocks = blocker.for_each_pair(
-      [&](uint32_t a, uint32_t b, size_t rule) {
-        ++patterns[rule][pattern_of(fields, swappable, a, b)];
+      [&](uint32_t a, uint32_t b, size_t rule, bool first) {
+        const uint64_t pattern = pattern_of(fields, swappable, a, b);
+        ++patterns[rule][pattern];
+        if (first) ++candidates[pattern];
       },
       false);
   result.seconds_blocking = since(t);
   t = Clock::now();
   if (data.size() < 2) return result;
   result.model = fit(data, config, fields, swappable, patterns, blocker.field_masks_);
+  result.model.prior = candidate_prior(result.model, candidates, fields.size());
   result.seconds_em = since(t);
   t = Clock::now();
 
   std::vector<uint32_t> parent(data.size());
   std::iota(parent.begin(), parent.end(), 0u);
-  blocker.for_each_pair([&](uint32_t a, uint32_t b, size_t) {
+  blocker.for_each_pair([&](uint32_t a, uint32_t b, size_t, bool) {
     ++result.candidate_pairs;
     const double probability =
         probability_of(pair_weight(fields, swappable, result.model, a, b, nullptr));

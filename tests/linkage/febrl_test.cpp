@@ -25,7 +25,7 @@ TEST(Febrl, AllFieldsDataset1) { EXPECT_GE(run("dataset1.csv", febrl_all_fields(
 // Victim-list fields only (given name, surname, birth year, suburb, state): the goal is 0.97 on
 // dataset2; this holds the present figure so that it cannot fall unnoticed.
 TEST(Febrl, VictimListFieldsDataset2) {
-  EXPECT_GE(run("dataset2.csv", febrl_victim_list_fields()).f1, 0.88);
+  EXPECT_GE(run("dataset2.csv", febrl_victim_list_fields()).f1, 0.90);
 }
 
 }  // namespace
