@@ -15,6 +15,7 @@
 #include "core/governorate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "linkage/simulate.h"
 #include "registry/bundle.h"
 #include "registry/evidence.h"
 #include "registry/export.h"
@@ -670,6 +671,30 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   });
 }
 
+// `athar simulate lists`: synthetic Syrian-style lists with their truth (linkage/simulate.h).
+void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
+  auto* simulate = app.add_subcommand("simulate", "Make synthetic data with known truth");
+  simulate->require_subcommand(1);
+  auto config = std::make_shared<athar::linkage::SimulationConfig>();
+  auto out = std::make_shared<std::string>();
+  auto* lists = simulate->add_subcommand(
+      "lists", "Synthetic victim lists (list-N.csv, importable) and truth.csv; no real person");
+  lists->add_option("--population", config->population, "persons in the population")
+      ->capture_default_str();
+  lists->add_option("--seed", config->seed, "random seed")->capture_default_str();
+  lists->add_option("--typo-rate", config->typo_rate, "share of name parts with a typo")
+      ->capture_default_str();
+  lists->add_option("--out", *out, "folder to write")->required();
+  lists->callback([&action, config, out] {
+    action = [config, out] {
+      const auto sim = athar::linkage::simulate_lists(*config);
+      athar::linkage::write_simulation(sim, *out);
+      std::cout << "wrote " << sim.records.size() << " records of " << sim.population
+                << " synthetic persons in " << config->lists.size() << " lists to " << *out << "\n";
+    };
+  });
+}
+
 int run(int argc, char** argv) {
   Globals g;
   g.actor = default_actor();
@@ -726,6 +751,7 @@ int run(int argc, char** argv) {
 
   add_ledger_commands(app, g, action);
   add_bundle_commands(app, g, action);
+  add_simulate_commands(app, action);
 
   auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
   std::string import_file, csv_source, csv_role = "victim";

@@ -114,6 +114,19 @@ TEST_F(CliTest, CheckpointVerifyAndProofs) {
   EXPECT_NE(r.output.find("person-000001: altered"), std::string::npos) << r.output;
 }
 
+TEST_F(CliTest, SimulatedListsImportIntoTheRegistry) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  ASSERT_EQ(athar("source add --name 'Simulated list 1 (synthetic)' --kind document").exit_code, 0);
+  Result r = athar("simulate lists --population 300 --seed 7 --out " + dir_.file("sim"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (int l = 1; l <= 3; ++l) {
+    r = athar("import persons " + dir_.file("sim/list-" + std::to_string(l) + ".csv") +
+              " --source source-0001");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  EXPECT_EQ(athar("verify").exit_code, 0);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
