@@ -114,12 +114,19 @@ std::string Ledger::entry(uint64_t index) const {
 Hash Ledger::stored_leaf_hash(uint64_t index) const { return perfect_subtree(0, index); }
 
 std::vector<uint64_t> Ledger::entries_about(std::string_view subject) const {
-  store::Statement& get =
-      db_.cached("SELECT idx FROM ledger_entries WHERE subject = ? ORDER BY idx");
-  get.bind(1, subject);
-  std::vector<uint64_t> out;
-  while (get.step()) out.push_back(static_cast<uint64_t>(get.int64(0)));
-  get.reset();
+  auto found = entries_about(std::set<std::string>{std::string(subject)});
+  return found.empty() ? std::vector<uint64_t>{} : std::move(found.begin()->second);
+}
+
+std::map<std::string, std::vector<uint64_t>> Ledger::entries_about(
+    const std::set<std::string>& subjects) const {
+  // The subject column is not indexed (an index costs every append); a scan reads it alone.
+  std::map<std::string, std::vector<uint64_t>> out;
+  auto rows = db_.prepare("SELECT idx, subject FROM ledger_entries ORDER BY idx");
+  while (rows->step()) {
+    const std::string subject(rows->text(1));
+    if (subjects.count(subject)) out[subject].push_back(static_cast<uint64_t>(rows->int64(0)));
+  }
   return out;
 }
 

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,9 @@ class Ledger : public NodeSource {
   Hash stored_leaf_hash(uint64_t index) const;
   // Indexes of the entries about `subject`, oldest first.
   std::vector<uint64_t> entries_about(std::string_view subject) const;
+  // The same for several subjects, in one pass over the log.
+  std::map<std::string, std::vector<uint64_t>> entries_about(
+      const std::set<std::string>& subjects) const;
 
   std::vector<Hash> inclusion_proof(uint64_t index, uint64_t tree_size) const;
   std::vector<Hash> consistency_proof(uint64_t size1, uint64_t size2) const;

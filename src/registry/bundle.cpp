@@ -40,20 +40,6 @@ std::vector<Record> custody_of(const Registry& registry, const std::string& evid
   return registry.list(kind_spec(Kind::kCustody), q);
 }
 
-// Ledger indexes of the entries about each of `subjects`, in one pass over the log.
-std::map<std::string, std::vector<uint64_t>> entries_about(store::Database& db,
-                                                           const std::set<std::string>& subjects) {
-  std::map<std::string, std::vector<uint64_t>> out;
-  auto rows = db.prepare("SELECT idx, subject FROM ledger_entries ORDER BY idx");
-  while (rows->step()) {
-    const std::string_view subject = rows->text(1);
-    if (subjects.count(std::string(subject))) {
-      out[std::string(subject)].push_back(static_cast<uint64_t>(rows->int64(0)));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& objects,
@@ -78,7 +64,7 @@ BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& object
   }
   std::set<std::string> ids;
   for (const Record& r : records) ids.insert(r.id());
-  const auto entries = entries_about(db, ids);
+  const auto entries = log.entries_about(ids);
 
   // A checkpoint that covers the log as it is now.
   auto checkpoints = ledger::stored_checkpoints(db);

@@ -174,27 +174,26 @@ store::Statement& Registry::exists_statement(Kind kind) const {
   return *stmt;
 }
 
+namespace {
+// INSERT of a kind's fields and who/when; with `numbered`, the key `num` is given too.
+std::string insert_sql(const KindSpec& kind, bool numbered) {
+  std::string sql = "INSERT INTO " + std::string(kind.plural) + "(" + (numbered ? "num, " : "") +
+                    column_list(kind) + ", created_at, created_by) VALUES(";
+  const size_t parameters = kind.fields.size() + 2 + (numbered ? 1 : 0);
+  for (size_t i = 0; i < parameters; ++i) sql += i ? ",?" : "?";
+  return sql + ")";
+}
+}  // namespace
+
 store::Statement& Registry::insert_statement(const KindSpec& kind) {
   store::Statement*& stmt = insert_statements_[static_cast<size_t>(kind.kind)];
-  if (!stmt) {
-    std::string sql = "INSERT INTO " + std::string(kind.plural) + "(" + column_list(kind) +
-                      ", created_at, created_by) VALUES(";
-    for (size_t i = 0; i < kind.fields.size() + 2; ++i) sql += i ? ",?" : "?";
-    sql += ")";
-    stmt = &db_.cached(sql);
-  }
+  if (!stmt) stmt = &db_.cached(insert_sql(kind, false));
   return *stmt;
 }
 
 store::Statement& Registry::numbered_insert_statement(const KindSpec& kind) {
   store::Statement*& stmt = numbered_insert_statements_[static_cast<size_t>(kind.kind)];
-  if (!stmt) {
-    std::string sql = "INSERT INTO " + std::string(kind.plural) + "(num, " + column_list(kind) +
-                      ", created_at, created_by) VALUES(?";
-    for (size_t i = 0; i < kind.fields.size() + 2; ++i) sql += ",?";
-    sql += ")";
-    stmt = &db_.cached(sql);
-  }
+  if (!stmt) stmt = &db_.cached(insert_sql(kind, true));
   return *stmt;
 }
 
