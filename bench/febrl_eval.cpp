@@ -21,7 +21,8 @@ void run(const char* name, const athar::linkage::FebrlData& f, athar::linkage::L
       s.emplace_back(p, same);
     }
     std::sort(s.begin(), s.end(), [](auto& x, auto& y) { return x.first > y.first; });
-    const auto total_true = athar::linkage::evaluate_links({}, f.truth).true_pairs;
+    const auto total_true =
+        athar::linkage::evaluate_links(std::vector<athar::linkage::Link>{}, f.truth).true_pairs;
     double best_f1 = 0, best_t = 0;
     uint64_t tp = 0;
     for (size_t i = 0; i < s.size(); ++i) {
@@ -47,7 +48,7 @@ void run(const char* name, const athar::linkage::FebrlData& f, athar::linkage::L
       "  (prior %.4f, %d EM iterations, %.2f s)\n",
       name, static_cast<unsigned long long>(r.candidate_pairs), links.precision, links.recall,
       links.f1, clusters.precision, clusters.recall, clusters.f1, r.model.prior, r.model.iterations,
-      r.seconds_blocking + r.seconds_em + r.seconds_scoring);
+      r.seconds_prepare + r.seconds_em + r.seconds_prior + r.seconds_scoring);
 }
 }  // namespace
 

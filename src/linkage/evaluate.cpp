@@ -35,6 +35,13 @@ PairAccuracy evaluate_links(const std::vector<std::pair<uint32_t, uint32_t>>& li
   return finish(a);
 }
 
+PairAccuracy evaluate_links(const std::vector<Link>& links, const std::vector<std::string>& truth) {
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  pairs.reserve(links.size());
+  for (const Link& l : links) pairs.emplace_back(l.a, l.b);
+  return evaluate_links(pairs, truth);
+}
+
 PairAccuracy evaluate_clusters(const std::vector<uint32_t>& cluster,
                                const std::vector<std::string>& truth) {
   PairAccuracy a;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "linkage/linkage.h"
+
 namespace athar::linkage {
 
 struct PairAccuracy {
@@ -16,6 +18,7 @@ struct PairAccuracy {
 // `truth[r]` is the true entity of record r. Links: the pairs the model accepted.
 PairAccuracy evaluate_links(const std::vector<std::pair<uint32_t, uint32_t>>& links,
                             const std::vector<std::string>& truth);
+PairAccuracy evaluate_links(const std::vector<Link>& links, const std::vector<std::string>& truth);
 // Clusters: every pair of records placed in one cluster.
 PairAccuracy evaluate_clusters(const std::vector<uint32_t>& cluster,
                                const std::vector<std::string>& truth);

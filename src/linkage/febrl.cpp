@@ -59,11 +59,10 @@ LinkageConfig febrl_victim_list_fields() {
               {"suburb", Comparison::kString, true},
               {"state", Comparison::kExact}};
   c.swappable = {{"given_name", "surname"}};
-  c.blocking = {{{"surname"}},
-                {{"given_name", "birth_year"}},
-                {{"given_name", "suburb"}},
+  c.blocking = {{{"given_name|surname"}},
                 {{"birth_year", "suburb"}},
-                {{"given_name", "state"}}};
+                {{"birth_year", "state"}},
+                {{"suburb"}}};
   return c;
 }
 

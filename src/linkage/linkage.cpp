@@ -1,12 +1,12 @@
 #include "linkage/linkage.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
-#include <stdexcept>
-#include <unordered_map>
+#include <thread>
 
 #include "core/error.h"
 #include "core/unicode.h"
@@ -17,7 +17,10 @@
 namespace athar::linkage {
 
 Dataset::Dataset(std::vector<std::string> columns)
-    : columns_(std::move(columns)), values_(columns_.size()) {}
+    : columns_(std::move(columns)),
+      cells_(columns_.size()),
+      dictionary_(columns_.size(), std::vector<std::string>{""}),
+      value_ids_(columns_.size()) {}
 
 int Dataset::column(std::string_view name) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
@@ -34,10 +37,26 @@ size_t Dataset::add(std::string_view list, const std::vector<std::string>& value
   }
   auto it = std::find(list_names_.begin(), list_names_.end(), list);
   if (it == list_names_.end()) it = list_names_.insert(list_names_.end(), std::string(list));
+  for (size_t c = 0; c < values.size(); ++c) {
+    uint32_t value_id = 0;
+    if (!values[c].empty()) {
+      auto [slot, inserted] =
+          value_ids_[c].try_emplace(values[c], static_cast<uint32_t>(dictionary_[c].size()));
+      if (inserted) dictionary_[c].push_back(values[c]);
+      value_id = slot->second;
+    }
+    cells_[c].push_back(value_id);
+  }
+  if (!id.empty() || !ids_.empty()) {
+    while (ids_.size() < lists_.size()) ids_.push_back(std::to_string(ids_.size() + 1));
+    ids_.push_back(id.empty() ? std::to_string(lists_.size() + 1) : std::move(id));
+  }
   lists_.push_back(static_cast<uint32_t>(it - list_names_.begin()));
-  for (size_t c = 0; c < values.size(); ++c) values_[c].push_back(values[c]);
-  ids_.push_back(id.empty() ? std::to_string(size()) : std::move(id));
   return size() - 1;
+}
+
+std::string Dataset::id(size_t record) const {
+  return record < ids_.size() ? ids_[record] : std::to_string(record + 1);
 }
 
 namespace {
@@ -46,6 +65,8 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
+
+constexpr uint32_t kMissing = UINT32_MAX;
 
 int level_count(Comparison c) {
   switch (c) {
@@ -57,6 +78,7 @@ int level_count(Comparison c) {
     case Comparison::kDate:
       return 5;
     case Comparison::kYear:
+      return 5;
     case Comparison::kIdentifier:
       return 4;
   }
@@ -78,382 +100,570 @@ std::vector<std::string> level_names(Comparison c) {
     case Comparison::kDate:
       return {"missing", "different", "same year", "one typo or day/month swapped", "same"};
     case Comparison::kYear:
-      return {"missing", "different", "within one year", "same"};
+      return {"missing", "different", "one digit mistyped", "within one year", "same"};
     case Comparison::kIdentifier:
       return {"missing", "different", "one edit apart", "same"};
   }
   return {};
 }
 
-// A field of every record, prepared once for fast comparison.
-struct PreparedField {
-  FieldRule rule;
-  int column = -1;
-  std::vector<std::u32string> normal;        // normal form (names, strings, identifiers, dates)
-  std::vector<std::string> block_key;        // blocking key ("" : none)
-  std::vector<names::PhoneticKey> phonetic;  // names only
-  std::vector<uint8_t> arabic;               // names only: 1 when in Arabic script
-  std::vector<int> year;                     // years and dates: -1 when missing
-  std::vector<uint32_t> term;                // index into term_frequency
-  std::vector<double> term_frequency;        // share of non-empty records with this value
-};
-
-std::vector<PreparedField> prepare(const Dataset& data, const LinkageConfig& config) {
-  std::vector<PreparedField> fields;
-  const size_t n = data.size();
-  for (const FieldRule& rule : config.fields) {
-    PreparedField f;
-    f.rule = rule;
-    f.column = data.column(rule.name);
-    if (f.column < 0)
-      throw core::InputError("linkage configuration", "fields", rule.name, "no such column");
-    f.normal.resize(n);
-    f.block_key.resize(n);
-    f.year.assign(n, -1);
-    if (rule.comparison == Comparison::kName) {
-      f.phonetic.resize(n);
-      f.arabic.resize(n);
-    }
-    std::unordered_map<std::u32string, uint32_t> terms;
-    std::vector<uint32_t> counts;
-    f.term.resize(n);
-    size_t non_empty = 0;
-    for (size_t r = 0; r < n; ++r) {
-      const std::string& raw = data.value(r, static_cast<size_t>(f.column));
-      std::string normal;
-      switch (rule.comparison) {
-        case Comparison::kName:
-          normal = names::normalise_name(raw);
-          f.arabic[r] = names::has_arabic_letters(raw) ? 1 : 0;
-          names::phonetic_key(normal, f.phonetic[r]);
-          f.block_key[r] = core::to_utf8(f.phonetic[r].skeleton);
-          if (f.block_key[r].empty() && !normal.empty()) f.block_key[r] = normal;
-          break;
-        case Comparison::kString:
-          normal = names::normalise_latin(raw);
-          f.block_key[r] = normal;
-          break;
-        case Comparison::kYear:
-        case Comparison::kDate: {
-          for (char c : raw) {
-            if (c >= '0' && c <= '9') normal.push_back(c);
-          }
-          if (normal.size() >= 4) f.year[r] = std::stoi(normal.substr(0, 4));
-          f.block_key[r] = rule.comparison == Comparison::kYear
-                               ? normal.substr(0, std::min<size_t>(4, normal.size()))
-                               : normal;
-          if (rule.comparison == Comparison::kYear) normal = f.block_key[r];
-          break;
-        }
-        case Comparison::kExact:
-        case Comparison::kIdentifier: {
-          const auto trimmed =
-              raw.find_first_not_of(' ') == std::string::npos
-                  ? std::string()
-                  : raw.substr(raw.find_first_not_of(' '),
-                               raw.find_last_not_of(' ') - raw.find_first_not_of(' ') + 1);
-          normal = trimmed;
-          f.block_key[r] = normal;
-          break;
-        }
-      }
-      f.normal[r] = core::to_utf32(normal);
-      if (normal.empty()) {
-        f.term[r] = UINT32_MAX;
-        continue;
-      }
-      ++non_empty;
-      auto [it, inserted] = terms.try_emplace(f.normal[r], static_cast<uint32_t>(counts.size()));
-      if (inserted) counts.push_back(0);
-      ++counts[it->second];
-      f.term[r] = it->second;
-    }
-    f.term_frequency.resize(counts.size());
-    for (size_t t = 0; t < counts.size(); ++t) {
-      f.term_frequency[t] =
-          static_cast<double>(counts[t]) / static_cast<double>(std::max<size_t>(non_empty, 1));
-    }
-    fields.push_back(std::move(f));
-  }
-  return fields;
+// A mixing step (SplitMix64's finaliser) so that blocking keys spread over 64 bits.
+uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
 }
 
-// Compares field `f` of record a with field `g` of record b (the same field but for swapped
-// name parts); both fields have f's comparison.
-uint8_t compare_values(const PreparedField& f, uint32_t a, const PreparedField& g, uint32_t b) {
-  const std::u32string& x = f.normal[a];
-  const std::u32string& y = g.normal[b];
-  const bool missing = f.rule.comparison == Comparison::kYear ? (f.year[a] < 0 || g.year[b] < 0)
-                                                              : (x.empty() || y.empty());
-  if (missing) return 0;
+// A field prepared once for fast comparison. Values are reduced to *terms* (distinct normal
+// forms): every record holds a term index, and what comparison needs is kept per term.
+struct PreparedField {
+  FieldRule rule;
+  std::vector<uint32_t> term;  // per record; kMissing when empty
+  // Per term:
+  std::vector<std::u32string> normal;
+  std::vector<names::PhoneticKey> phonetic;  // names only
+  std::vector<uint8_t> arabic;               // names only: in Arabic script
+  std::vector<int> year;                     // years and dates: -1 when none
+  std::vector<double> frequency;             // share of the non-empty records holding it
+  // Share holding its blocking key: محمد, Mohamed and Muhammad are one common name, which is
+  // what an agreement across scripts is weighed against.
+  std::vector<double> sound_frequency;
+  std::vector<uint64_t> block_key;  // 0: cannot block
+};
+
+std::string normal_form(Comparison comparison, const std::string& raw) {
+  switch (comparison) {
+    case Comparison::kName:
+      return names::normalise_name(raw);
+    case Comparison::kString:
+      return names::normalise_latin(raw);
+    case Comparison::kYear:
+    case Comparison::kDate: {
+      std::string digits;
+      for (char c : raw) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      if (comparison == Comparison::kYear && digits.size() > 4) digits.resize(4);
+      return digits;
+    }
+    case Comparison::kExact:
+    case Comparison::kIdentifier: {
+      const size_t first = raw.find_first_not_of(' ');
+      if (first == std::string::npos) return {};
+      return raw.substr(first, raw.find_last_not_of(' ') - first + 1);
+    }
+  }
+  return raw;
+}
+
+PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
+  const int column = data.column(rule.name);
+  if (column < 0)
+    throw core::InputError("linkage configuration", "fields", rule.name, "no such column");
+  PreparedField f;
+  f.rule = rule;
+  // Normalise each distinct raw value once.
+  const auto& values = data.distinct_values(static_cast<size_t>(column));
+  std::vector<uint32_t> term_of_value(values.size(), kMissing);
+  std::unordered_map<std::u32string, uint32_t> terms;
+  for (size_t v = 1; v < values.size(); ++v) {
+    const std::string normal = normal_form(rule.comparison, values[v]);
+    if (normal.empty()) continue;
+    auto [it, inserted] =
+        terms.try_emplace(core::to_utf32(normal), static_cast<uint32_t>(f.normal.size()));
+    term_of_value[v] = it->second;
+    if (!inserted) continue;
+    f.normal.push_back(it->first);
+    std::string key = normal;
+    if (rule.comparison == Comparison::kName) {
+      f.arabic.push_back(names::has_arabic_letters(normal) ? 1 : 0);
+      f.phonetic.emplace_back();
+      names::phonetic_key(normal, f.phonetic.back());
+      if (!f.phonetic.back().skeleton.empty()) key = core::to_utf8(f.phonetic.back().skeleton);
+    }
+    int year = -1;
+    if ((rule.comparison == Comparison::kYear || rule.comparison == Comparison::kDate) &&
+        normal.size() >= 4) {
+      year = std::stoi(normal.substr(0, 4));
+    }
+    f.year.push_back(year);
+    // One key space for every field, so that "given|family" meets a name in either place.
+    f.block_key.push_back(mix(std::hash<std::string>{}(key)) | 1);
+  }
+  f.term.resize(data.size());
+  std::vector<uint64_t> counts(f.normal.size(), 0);
+  std::unordered_map<uint64_t, uint64_t> key_counts;
+  size_t non_empty = 0;
+  for (size_t r = 0; r < data.size(); ++r) {
+    const uint32_t t = term_of_value[data.value_id(r, static_cast<size_t>(column))];
+    f.term[r] = t;
+    if (t == kMissing) continue;
+    ++counts[t];
+    ++key_counts[f.block_key[t]];
+    ++non_empty;
+  }
+  const double total = static_cast<double>(std::max<size_t>(non_empty, 1));
+  f.frequency.resize(f.normal.size());
+  f.sound_frequency.resize(f.normal.size());
+  for (size_t t = 0; t < f.normal.size(); ++t) {
+    f.frequency[t] = static_cast<double>(counts[t]) / total;
+    f.sound_frequency[t] = static_cast<double>(key_counts[f.block_key[t]]) / total;
+  }
+  return f;
+}
+
+// Compares term x of field f with term y of field g (the same field, or its swappable partner);
+// both fields have f's comparison.
+uint8_t compare_terms(const PreparedField& f, uint32_t x, const PreparedField& g, uint32_t y) {
+  if (x == kMissing || y == kMissing) return 0;
+  const std::u32string& p = f.normal[x];
+  const std::u32string& q = g.normal[y];
+  const bool same = &f == &g ? x == y : p == q;
   switch (f.rule.comparison) {
     case Comparison::kExact:
-      return x == y ? 2 : 1;
+      return same ? 2 : 1;
     case Comparison::kName:
-      if (f.arabic[a] != g.arabic[b]) {
-        const double s = names::phonetic_similarity(f.phonetic[a], g.phonetic[b]);
-        return s >= 0.95 ? 4 : s >= 0.85 ? 3 : s >= 0.75 ? 2 : 1;
+      if (f.arabic[x] != g.arabic[y]) {
+        // Across scripts there is no identical spelling: a sound match counts as the same name.
+        const double s = names::phonetic_similarity(f.phonetic[x], g.phonetic[y]);
+        return s >= 0.95 ? 5 : s >= 0.85 ? 4 : s >= 0.75 ? 3 : s >= 0.6 ? 2 : 1;
       }
       [[fallthrough]];
     case Comparison::kString: {
-      if (x == y) return 5;
-      const double s = names::jaro_winkler(x, y);
+      if (same) return 5;
+      const double s = names::jaro_winkler(p, q);
       return s >= 0.93 ? 4 : s >= 0.85 ? 3 : s >= 0.70 ? 2 : 1;
     }
     case Comparison::kYear: {
-      const int d = std::abs(f.year[a] - g.year[b]);
-      return d == 0 ? 3 : d == 1 ? 2 : 1;
+      if (f.year[x] < 0 || g.year[y] < 0) return 0;
+      const int d = std::abs(f.year[x] - g.year[y]);
+      if (d <= 1) return d == 0 ? 4 : 3;
+      return names::damerau_levenshtein(p, q) <= 1 ? 2 : 1;  // 1985 for 1958 or 1995
     }
     case Comparison::kDate: {
-      if (x == y) return 4;
-      if (x.size() == 8 && y.size() == 8 && x.substr(0, 4) == y.substr(0, 4) &&
-          x.substr(4, 2) == y.substr(6, 2) && x.substr(6, 2) == y.substr(4, 2)) {
+      if (same) return 4;
+      if (p.size() == 8 && q.size() == 8 && p.compare(0, 4, q, 0, 4) == 0 &&
+          p.compare(4, 2, q, 6, 2) == 0 && p.compare(6, 2, q, 4, 2) == 0) {
         return 3;  // day and month swapped
       }
-      if (names::damerau_levenshtein(x, y) <= 1) return 3;
-      return f.year[a] >= 0 && f.year[a] == g.year[b] ? 2 : 1;
+      if (names::damerau_levenshtein(p, q) <= 1) return 3;
+      return f.year[x] >= 0 && f.year[x] == g.year[y] ? 2 : 1;
     }
     case Comparison::kIdentifier:
-      if (x == y) return 3;
-      return names::damerau_levenshtein(x, y) <= 1 ? 2 : 1;
+      if (same) return 3;
+      return names::damerau_levenshtein(p, q) <= 1 ? 2 : 1;
   }
   return 1;
 }
 
-uint8_t compare_field(const PreparedField& f, uint32_t a, uint32_t b) {
-  return compare_values(f, a, f, b);
-}
-
-// Every field's level for a pair. Name parts written in each other's place (given and family
-// name swapped) are compared crosswise when that agrees better.
-void levels_of(const std::vector<PreparedField>& fields,
-               const std::vector<std::pair<size_t, size_t>>& swappable, uint32_t a, uint32_t b,
-               uint8_t* levels) {
-  for (size_t f = 0; f < fields.size(); ++f) levels[f] = compare_field(fields[f], a, b);
-  for (const auto& [x, y] : swappable) {
-    if (levels[x] == 0 || levels[y] == 0 || levels[x] > 2 || levels[y] > 2) continue;
-    const uint8_t xy = compare_values(fields[x], a, fields[y], b);
-    const uint8_t yx = compare_values(fields[y], a, fields[x], b);
-    if (xy >= 4 && yx >= 4) {
-      levels[x] = xy;
-      levels[y] = yx;
-    }
-  }
-}
-
-// Candidate pairs of every blocking rule, each pair once: a pair is proposed by the first rule
-// that blocks it together. Nothing is stored beyond each rule's record order.
-class Blocker {
+// Recent comparisons of two terms, per field and thread: names repeat (Zipf), so most pairs of
+// spellings meet again and again. Direct-mapped; a miss just compares.
+class ComparisonCache {
  public:
-  Blocker(const Dataset& data, const LinkageConfig& config,
-          const std::vector<PreparedField>& fields)
-      : data_(data), config_(config) {
-    for (const BlockingRule& rule : config.blocking) {
-      std::vector<size_t> parts;
-      uint32_t mask = 0;
-      for (const std::string& name : rule.fields) {
-        size_t k = 0;
-        while (k < fields.size() && fields[k].rule.name != name) ++k;
-        if (k == fields.size()) {
-          throw core::InputError("linkage configuration", "blocking", name,
-                                 "is not a compared field");
-        }
-        parts.push_back(k);
-        mask |= 1u << k;
-      }
-      field_masks_.push_back(mask);
-      std::vector<std::string> keys(data.size());
-      for (size_t r = 0; r < data.size(); ++r) {
-        for (size_t k : parts) {
-          const std::string& part = fields[k].block_key[r];
-          if (part.empty()) {
-            keys[r].clear();
-            break;
-          }
-          keys[r] += part;
-          keys[r].push_back('\x1f');
-        }
-      }
-      keys_.push_back(std::move(keys));
+  explicit ComparisonCache(size_t fields) : keys_(fields << kBits, 0), levels_(fields << kBits) {}
+  template <class Compare>
+  uint8_t get(size_t field, uint32_t x, uint32_t y, Compare compare) {
+    const uint64_t key = (uint64_t{x} << 32 | y) + 1;  // never 0, the empty slot
+    const size_t slot = (field << kBits) | (mix(key) & ((size_t{1} << kBits) - 1));
+    if (keys_[slot] != key) {
+      keys_[slot] = key;
+      levels_[slot] = compare();
     }
-  }
-
-  // Calls visit(a, b, rule) for every candidate pair; returns the number of oversized blocks
-  // skipped.
-  // With `once` false, each rule sees all the pairs of its blocks (training: a rule's pairs are
-  // then not biased by what earlier rules took).
-  template <class Visit>
-  uint64_t for_each_pair(Visit visit, bool once = true) const {
-    uint64_t skipped = 0;
-    std::vector<uint32_t> order(data_.size());
-    for (size_t rule = 0; rule < keys_.size(); ++rule) {
-      const auto& keys = keys_[rule];
-      std::iota(order.begin(), order.end(), 0u);
-      std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-        return keys[x] < keys[y] || (keys[x] == keys[y] && x < y);
-      });
-      size_t start = 0;
-      while (start < order.size()) {
-        size_t end = start + 1;
-        while (end < order.size() && keys[order[end]] == keys[order[start]]) ++end;
-        if (!keys[order[start]].empty() && end - start > 1) {
-          if (end - start > config_.max_block_size) {
-            ++skipped;
-          } else {
-            for (size_t i = start; i < end; ++i) {
-              for (size_t j = i + 1; j < end; ++j) {
-                const uint32_t a = order[i], b = order[j];
-                if (config_.link_only_across_lists && data_.list(a) == data_.list(b)) continue;
-                const bool first = !blocked_earlier(rule, a, b);
-                if (once && !first) continue;
-                visit(a, b, rule, first);
-              }
-            }
-          }
-        }
-        start = end;
-      }
-    }
-    return skipped;
+    return levels_[slot];
   }
 
  private:
-  bool blocked_earlier(size_t rule, uint32_t a, uint32_t b) const {
-    for (size_t k = 0; k < rule; ++k) {
-      if (!keys_[k][a].empty() && keys_[k][a] == keys_[k][b]) return true;
-    }
-    return false;
-  }
-  const Dataset& data_;
-  const LinkageConfig& config_;
-  std::vector<std::vector<std::string>> keys_;
-
- public:
-  // Fields (bit k for field k) a rule blocks on.
-  std::vector<uint32_t> field_masks_;
+  static constexpr size_t kBits = 14;
+  std::vector<uint64_t> keys_;
+  std::vector<uint8_t> levels_;
 };
 
-uint64_t pattern_of(const std::vector<PreparedField>& fields,
-                    const std::vector<std::pair<size_t, size_t>>& swappable, uint32_t a,
-                    uint32_t b) {
-  uint8_t levels[16];
-  levels_of(fields, swappable, a, b, levels);
-  uint64_t p = 0;
-  for (size_t f = 0; f < fields.size(); ++f) p |= uint64_t{levels[f]} << (4 * f);
+struct Prepared {
+  std::vector<PreparedField> fields;
+  std::vector<std::pair<size_t, size_t>> swappable;
+
+  size_t field_index(const std::string& name, const char* setting) const {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].rule.name == name) return f;
+    }
+    throw core::InputError("linkage configuration", setting, name, "is not a compared field");
+  }
+
+  // Every field's level for a pair. Name parts written in each other's place (given and family
+  // name swapped) are compared crosswise when that agrees better.
+  void levels_of(uint32_t a, uint32_t b, uint8_t* levels, ComparisonCache* cache) const {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      const PreparedField& field = fields[f];
+      uint32_t x = field.term[a], y = field.term[b];
+      if (!cache || x == y || x == kMissing || y == kMissing ||
+          field.rule.comparison == Comparison::kYear ||
+          field.rule.comparison == Comparison::kExact) {
+        levels[f] = compare_terms(field, x, field, y);
+        continue;
+      }
+      if (x > y) std::swap(x, y);  // every comparison is symmetric
+      levels[f] = cache->get(f, x, y, [&] { return compare_terms(field, x, field, y); });
+    }
+    for (const auto& [x, y] : swappable) {
+      if (levels[x] == 0 || levels[y] == 0 || levels[x] > 2 || levels[y] > 2) continue;
+      const uint8_t xy = compare_terms(fields[x], fields[x].term[a], fields[y], fields[y].term[b]);
+      const uint8_t yx = compare_terms(fields[y], fields[y].term[a], fields[x], fields[x].term[b]);
+      if (xy >= 3 && yx >= 3) {
+        levels[x] = xy;
+        levels[y] = yx;
+      }
+    }
+  }
+
+  uint64_t pattern_of(uint32_t a, uint32_t b, ComparisonCache* cache) const {
+    uint8_t levels[16];
+    levels_of(a, b, levels, cache);
+    uint64_t p = 0;
+    for (size_t f = 0; f < fields.size(); ++f) p |= uint64_t{levels[f]} << (4 * f);
+    return p;
+  }
+
+  // The pair's weight without the prior: the sum of the fields' log2(m/u).
+  double evidence(const Model& model, uint32_t a, uint32_t b, double* explanation,
+                  ComparisonCache* cache) const {
+    uint8_t levels[16];
+    levels_of(a, b, levels, cache);
+    double w = 0;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      const uint8_t level = levels[f];
+      if (explanation) explanation[f] = 0;
+      if (level == 0) continue;
+      const FieldModel& fm = model.fields[f];
+      double u = fm.u[level];
+      // Term frequency: agreeing on a value that a share p of the records hold happens by chance
+      // with probability about p, not the field's average.
+      const PreparedField& field = fields[f];
+      if (field.rule.term_frequencies && level + 1 == static_cast<int>(fm.u.size()) &&
+          field.term[a] != kMissing) {
+        const bool across_scripts = field.rule.comparison == Comparison::kName &&
+                                    field.term[b] != kMissing &&
+                                    field.arabic[field.term[a]] != field.arabic[field.term[b]];
+        u = std::max(
+            across_scripts ? field.sound_frequency[field.term[a]] : field.frequency[field.term[a]],
+            1e-9);
+      }
+      const double fw = std::log2(fm.m[level] / u);
+      w += fw;
+      if (explanation) explanation[f] = fw;
+    }
+    return w;
+  }
+};
+
+Prepared prepare(const Dataset& data, const LinkageConfig& config) {
+  if (config.fields.empty() || config.fields.size() > 16) {
+    throw core::InputError("linkage configuration", "fields", std::to_string(config.fields.size()),
+                           "1 to 16 fields");
+  }
+  Prepared p;
+  for (const FieldRule& rule : config.fields) p.fields.push_back(prepare_field(data, rule));
+  for (const auto& [x, y] : config.swappable) {
+    const size_t i = p.field_index(x, "swappable"), j = p.field_index(y, "swappable");
+    if (p.fields[i].rule.comparison != p.fields[j].rule.comparison) {
+      throw core::InputError("linkage configuration", "swappable", x + "/" + y,
+                             "are compared differently");
+    }
+    p.swappable.emplace_back(i, j);
+  }
   return p;
 }
 
-uint8_t level_in(uint64_t pattern, size_t field) { return (pattern >> (4 * field)) & 15; }
-
-double pair_weight(const std::vector<PreparedField>& fields,
-                   const std::vector<std::pair<size_t, size_t>>& swappable, const Model& model,
-                   uint32_t a, uint32_t b, std::vector<double>* explanation) {
-  uint8_t levels[16];
-  levels_of(fields, swappable, a, b, levels);
-  double w = std::log2(model.prior / (1 - model.prior));
-  if (explanation) explanation->assign(fields.size(), 0.0);
-  for (size_t f = 0; f < fields.size(); ++f) {
-    const uint8_t level = levels[f];
-    if (level == 0) continue;
-    const FieldModel& fm = model.fields[f];
-    double u = fm.u[level];
-    // Term frequency: agreeing on a value shared by a share p of the records happens by chance
-    // with probability about p, not the field's average.
-    if (fields[f].rule.term_frequencies && level + 1 == static_cast<int>(fm.u.size()) &&
-        fields[f].term[a] != UINT32_MAX) {
-      u = std::max(fields[f].term_frequency[fields[f].term[a]], 1e-9);
-    }
-    const double fw = std::log2(fm.m[level] / u);
-    w += fw;
-    if (explanation) (*explanation)[f] = fw;
-  }
-  return w;
-}
-
+double logit2(double p) { return std::log2(p / (1 - p)); }
 double probability_of(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); }
 
-Model fit(const Dataset& data, const LinkageConfig& config,
-          const std::vector<PreparedField>& fields,
-          const std::vector<std::pair<size_t, size_t>>& swappable,
-          const std::vector<std::unordered_map<uint64_t, uint64_t>>& patterns,
-          const std::vector<uint32_t>& field_masks) {
-  Model model;
-  // u from random pairs.
-  std::mt19937_64 rng(config.seed);
-  std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(data.size() - 1));
-  std::vector<std::vector<double>> u_counts(fields.size());
-  for (size_t f = 0; f < fields.size(); ++f)
-    u_counts[f].assign(static_cast<size_t>(level_count(fields[f].rule.comparison)), 1.0);
-  const size_t samples =
-      std::min<size_t>(config.u_sample_pairs, data.size() * (data.size() - 1) / 2);
-  for (size_t s = 0; s < samples; ++s) {
-    const uint32_t a = pick(rng), b = pick(rng);
-    if (a == b || (config.link_only_across_lists && data.list(a) == data.list(b))) continue;
-    uint8_t levels[16];
-    levels_of(fields, swappable, a, b, levels);
-    for (size_t f = 0; f < fields.size(); ++f) u_counts[f][levels[f]] += 1;
+unsigned thread_count(const LinkageConfig& config) {
+  if (config.threads) return config.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Runs work(thread, chunk) for chunks 0..chunks-1 on `threads` threads, each taking the next
+// chunk as it finishes one.
+template <class Work>
+void parallel_chunks(unsigned threads, size_t chunks, Work work) {
+  std::atomic<size_t> next{0};
+  const auto run = [&](unsigned thread) {
+    for (size_t c = next++; c < chunks; c = next++) work(thread, c);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& t : pool) t.join();
+}
+
+// Candidate pairs of every blocking rule. Each record has, per rule, up to `stride` keys (one
+// per choice among the rule's "a|b" alternatives; 0 where a field is empty). Records are sorted
+// by key one rule at a time and pairs are produced block by block, never stored.
+class Blocker {
+ public:
+  struct Rule {
+    std::vector<std::vector<size_t>> parts;  // per part, its alternative fields
+    uint32_t field_mask = 0;                 // every field the rule blocks on
+    size_t stride = 1;
+    std::vector<uint64_t> keys;  // [record * stride + k]
+  };
+
+  Blocker(const Dataset& data, const LinkageConfig& config, const Prepared& prepared)
+      : data_(data), config_(config) {
+    if (config.blocking.empty())
+      throw core::InputError("linkage configuration", "blocking", "", "at least one rule");
+    for (const BlockingRule& spec : config.blocking) {
+      Rule rule;
+      for (const std::string& part : spec.fields) {
+        std::vector<size_t> alternatives;
+        size_t from = 0;
+        while (true) {
+          const size_t bar = part.find('|', from);
+          const size_t f = prepared.field_index(
+              part.substr(from, bar == std::string::npos ? bar : bar - from), "blocking");
+          alternatives.push_back(f);
+          rule.field_mask |= 1u << f;
+          if (bar == std::string::npos) break;
+          from = bar + 1;
+        }
+        rule.stride *= alternatives.size();
+        rule.parts.push_back(std::move(alternatives));
+      }
+      if (rule.parts.empty() || rule.stride > 16) {
+        throw core::InputError("linkage configuration", "blocking", "",
+                               "a rule needs 1 or more fields and at most 16 key choices");
+      }
+      rule.keys.assign(data.size() * rule.stride, 0);
+      for (size_t r = 0; r < data.size(); ++r) {
+        uint64_t* keys = &rule.keys[r * rule.stride];
+        for (size_t k = 0; k < rule.stride; ++k) {
+          uint64_t key = 0x9e3779b97f4a7c15ULL;
+          size_t choice = k;
+          for (const auto& alternatives : rule.parts) {
+            const PreparedField& field =
+                prepared.fields[alternatives[choice % alternatives.size()]];
+            choice /= alternatives.size();
+            const uint32_t t = field.term[r];
+            if (t == kMissing || field.block_key[t] == 0) {
+              key = 0;
+              break;
+            }
+            key = mix(key ^ field.block_key[t]);
+          }
+          if (key) key |= 1;  // never 0, which means "no key"
+          // A record's keys are distinct, so that it appears once per block.
+          for (size_t j = 0; j < k && key; ++j) {
+            if (keys[j] == key) key = 0;
+          }
+          keys[k] = key;
+        }
+      }
+      rules_.push_back(std::move(rule));
+    }
   }
-  for (size_t f = 0; f < fields.size(); ++f) {
+
+  const std::vector<Rule>& rules() const { return rules_; }
+
+  struct Blocks {
+    std::vector<std::pair<uint64_t, uint32_t>> entries;  // (key, record) sorted by key
+    std::vector<std::pair<uint32_t, uint32_t>> spans;    // [begin, end) of each block to pair
+    uint64_t skipped = 0;
+    uint64_t pairs = 0;  // pairs within the spans (before the list and repeat checks)
+  };
+
+  Blocks blocks_of(size_t rule_index) const {
+    const Rule& rule = rules_[rule_index];
+    Blocks b;
+    for (size_t i = 0; i < rule.keys.size(); ++i) {
+      if (rule.keys[i])
+        b.entries.emplace_back(rule.keys[i], static_cast<uint32_t>(i / rule.stride));
+    }
+    std::sort(b.entries.begin(), b.entries.end());
+    size_t start = 0;
+    while (start < b.entries.size()) {
+      size_t end = start + 1;
+      while (end < b.entries.size() && b.entries[end].first == b.entries[start].first) ++end;
+      const size_t size = end - start;
+      if (size > config_.max_block_size) {
+        ++b.skipped;
+      } else if (size > 1) {
+        b.spans.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(end));
+        b.pairs += size * (size - 1) / 2;
+      }
+      start = end;
+    }
+    return b;
+  }
+
+  // Calls visit(a, b) for every pair of a block that this rule is the first to propose (or,
+  // with `repeats`, every pair of the block: training sees each rule's blocks whole).
+  template <class Visit>
+  void pairs_of_block(size_t rule_index, const Blocks& b, size_t span, bool repeats,
+                      Visit&& visit) const {
+    const auto [begin, end] = b.spans[span];
+    const uint64_t key = b.entries[begin].first;
+    for (uint32_t i = begin; i < end; ++i) {
+      const uint32_t x = b.entries[i].second;
+      for (uint32_t j = i + 1; j < end; ++j) {
+        const uint32_t y = b.entries[j].second;
+        if (config_.link_only_across_lists && data_.list(x) == data_.list(y)) continue;
+        if (!first_shared_key(rule_index, x, y, key)) continue;
+        if (!repeats && blocked_earlier(rule_index, x, y)) continue;
+        visit(x, y);
+      }
+    }
+  }
+
+ private:
+  bool share_key(const Rule& rule, uint32_t a, uint32_t b) const {
+    const uint64_t* ka = &rule.keys[a * rule.stride];
+    const uint64_t* kb = &rule.keys[b * rule.stride];
+    for (size_t i = 0; i < rule.stride; ++i) {
+      if (!ka[i]) continue;
+      for (size_t j = 0; j < rule.stride; ++j) {
+        if (ka[i] == kb[j]) return true;
+      }
+    }
+    return false;
+  }
+  // Two records sharing several keys of one rule meet in several blocks: only the block of the
+  // smallest shared key pairs them.
+  bool first_shared_key(size_t rule_index, uint32_t a, uint32_t b, uint64_t key) const {
+    const Rule& rule = rules_[rule_index];
+    if (rule.stride == 1) return true;
+    const uint64_t* ka = &rule.keys[a * rule.stride];
+    const uint64_t* kb = &rule.keys[b * rule.stride];
+    for (size_t i = 0; i < rule.stride; ++i) {
+      if (!ka[i] || ka[i] >= key) continue;
+      for (size_t j = 0; j < rule.stride; ++j) {
+        if (ka[i] == kb[j]) return false;
+      }
+    }
+    return true;
+  }
+  bool blocked_earlier(size_t rule_index, uint32_t a, uint32_t b) const {
+    for (size_t k = 0; k < rule_index; ++k) {
+      if (share_key(rules_[k], a, b)) return true;
+    }
+    return false;
+  }
+
+  const Dataset& data_;
+  const LinkageConfig& config_;
+  std::vector<Rule> rules_;
+};
+
+constexpr double kMinimumM = 1e-3;
+
+uint8_t level_in(uint64_t pattern, size_t field) { return (pattern >> (4 * field)) & 15; }
+
+using PatternCounts = std::unordered_map<uint64_t, uint64_t>;
+
+// u from random pairs, with add-one smoothing; m starts with agreement likelier among matches.
+Model starting_model(const Dataset& data, const LinkageConfig& config, const Prepared& p,
+                     unsigned threads) {
+  const size_t n = data.size();
+  const size_t samples = std::min<size_t>(config.u_sample_pairs, n * (n - 1) / 2);
+  constexpr size_t kChunks = 64;  // fixed, so that the sample does not depend on the threads
+  std::vector<std::vector<std::vector<double>>> counts(
+      threads, std::vector<std::vector<double>>(p.fields.size()));
+  for (auto& per_thread : counts) {
+    for (size_t f = 0; f < p.fields.size(); ++f)
+      per_thread[f].assign(static_cast<size_t>(level_count(p.fields[f].rule.comparison)), 0.0);
+  }
+  parallel_chunks(threads, kChunks, [&](unsigned thread, size_t chunk) {
+    std::mt19937_64 rng(mix(config.seed * kChunks + chunk));
+    std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(n - 1));
+    uint8_t levels[16];
+    for (size_t s = chunk; s < samples; s += kChunks) {
+      const uint32_t a = pick(rng), b = pick(rng);
+      if (a == b || (config.link_only_across_lists && data.list(a) == data.list(b))) continue;
+      p.levels_of(a, b, levels, nullptr);
+      for (size_t f = 0; f < p.fields.size(); ++f) counts[thread][f][levels[f]] += 1;
+    }
+  });
+  Model model;
+  for (size_t f = 0; f < p.fields.size(); ++f) {
     FieldModel fm;
-    fm.name = fields[f].rule.name;
-    fm.level_names = level_names(fields[f].rule.comparison);
-    const size_t levels = u_counts[f].size();
+    fm.name = p.fields[f].rule.name;
+    fm.level_names = level_names(p.fields[f].rule.comparison);
+    const size_t levels = fm.level_names.size();
+    std::vector<double> u_counts(levels, 1.0);
+    for (const auto& per_thread : counts) {
+      for (size_t l = 0; l < levels; ++l) u_counts[l] += per_thread[f][l];
+    }
     double total = 0;
-    for (size_t l = 1; l < levels; ++l) total += u_counts[f][l];
+    for (size_t l = 1; l < levels; ++l) total += u_counts[l];
     fm.u.assign(levels, 0);
     fm.m.assign(levels, 0);
+    double m_total = 0;
     for (size_t l = 1; l < levels; ++l) {
-      fm.u[l] = u_counts[f][l] / total;
-      fm.m[l] = std::pow(4.0, static_cast<double>(l));  // agreement likelier among matches
+      fm.u[l] = u_counts[l] / total;
+      fm.m[l] = std::pow(4.0, static_cast<double>(l));
+      m_total += fm.m[l];
     }
-    const double m_total = std::accumulate(fm.m.begin(), fm.m.end(), 0.0);
     for (double& m : fm.m) m /= m_total;
     model.fields.push_back(std::move(fm));
   }
+  return model;
+}
 
-  // EM for m and the prior with u fixed, once per blocking rule over the pairs that rule
-  // proposed, leaving out the fields the rule blocks on (their agreement there is forced, not
-  // evidence); each field's m is the mean over the rules that did not block on it (as Splink
-  // trains). Runs over distinct comparison patterns with their counts.
+// m by EM with u fixed, once per blocking rule over that rule's pairs, leaving out the fields the
+// rule blocks on (their agreement there is forced, not evidence); each field's m is the mean over
+// the rules that do not block on it (as Splink trains). Runs over distinct comparison patterns
+// with their counts.
+void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
+                const std::vector<PatternCounts>& patterns, const std::vector<uint32_t>& masks) {
   const std::vector<FieldModel> start = model.fields;
-  std::vector<std::vector<double>> m_total(fields.size());
-  std::vector<int> m_runs(fields.size(), 0);
-  for (size_t f = 0; f < fields.size(); ++f) m_total[f].assign(start[f].m.size(), 0.0);
-  double prior_weighted = 0, pairs_total = 0;
+  std::vector<std::vector<double>> m_total(field_count);
+  std::vector<int> m_runs(field_count, 0);
+  for (size_t f = 0; f < field_count; ++f) m_total[f].assign(start[f].m.size(), 0.0);
   for (size_t rule = 0; rule < patterns.size(); ++rule) {
-    const uint32_t blocked = field_masks[rule];
+    const uint32_t blocked = masks[rule];
     std::vector<FieldModel> fm = start;
     double prior = 0.1;
-    std::vector<std::pair<uint64_t, double>> distinct(patterns[rule].begin(), patterns[rule].end());
+    // Sorted, so that the sums (and the model) do not depend on how threads met the patterns.
+    std::vector<std::pair<uint64_t, uint64_t>> distinct(patterns[rule].begin(),
+                                                        patterns[rule].end());
+    std::sort(distinct.begin(), distinct.end());
     double rule_pairs = 0;
-    for (const auto& [pattern, count] : distinct) rule_pairs += count;
+    for (const auto& [pattern, count] : distinct) rule_pairs += static_cast<double>(count);
     if (rule_pairs == 0) continue;
+    std::vector<std::vector<double>> m_sum(field_count), m_next(field_count);
     for (int it = 0; it < config.em_iterations; ++it) {
       double matches = 0;
-      std::vector<std::vector<double>> m_sum(fields.size());
-      for (size_t f = 0; f < fields.size(); ++f) m_sum[f].assign(fm[f].m.size(), 0.0);
+      for (size_t f = 0; f < field_count; ++f) m_sum[f].assign(fm[f].m.size(), 0.0);
       for (const auto& [pattern, count] : distinct) {
         double lm = prior, lu = 1 - prior;
-        for (size_t f = 0; f < fields.size(); ++f) {
+        for (size_t f = 0; f < field_count; ++f) {
           const uint8_t l = level_in(pattern, f);
           if (l == 0 || (blocked >> f & 1)) continue;
           lm *= fm[f].m[l];
           lu *= fm[f].u[l];
         }
-        const double g = lm / (lm + lu);
-        matches += g * count;
-        for (size_t f = 0; f < fields.size(); ++f) m_sum[f][level_in(pattern, f)] += g * count;
+        const double g = lm / (lm + lu) * static_cast<double>(count);
+        matches += g;
+        for (size_t f = 0; f < field_count; ++f) m_sum[f][level_in(pattern, f)] += g;
       }
       const double new_prior = std::clamp(matches / rule_pairs, 1e-9, 1 - 1e-9);
       double change = std::abs(new_prior - prior);
       prior = new_prior;
-      for (size_t f = 0; f < fields.size(); ++f) {
+      for (size_t f = 0; f < field_count; ++f) {
         if (blocked >> f & 1) continue;
         double sum = 0;
         for (size_t l = 1; l < m_sum[f].size(); ++l) sum += m_sum[f][l];
+        // No level is impossible for a match (a floor of 1/1000): one unexpected disagreement
+        // must not veto a pair.
+        double floored = 0;
+        std::vector<double>& next = m_next[f];
+        next.assign(m_sum[f].size(), 0.0);
         for (size_t l = 1; l < m_sum[f].size(); ++l) {
-          const double m = std::max(
-              (m_sum[f][l] + 1e-6) / (sum + 1e-6 * static_cast<double>(m_sum[f].size())), 1e-9);
+          next[l] = std::max(m_sum[f][l] / std::max(sum, 1e-300), kMinimumM);
+          floored += next[l];
+        }
+        for (size_t l = 1; l < next.size(); ++l) {
+          const double m = next[l] / floored;
           change = std::max(change, std::abs(m - fm[f].m[l]));
           fm[f].m[l] = m;
         }
@@ -461,71 +671,55 @@ Model fit(const Dataset& data, const LinkageConfig& config,
       model.iterations = std::max(model.iterations, it + 1);
       if (change < 1e-7) break;
     }
-    for (size_t f = 0; f < fields.size(); ++f) {
+    for (size_t f = 0; f < field_count; ++f) {
       if (blocked >> f & 1) continue;
       for (size_t l = 1; l < fm[f].m.size(); ++l) m_total[f][l] += fm[f].m[l];
       ++m_runs[f];
     }
-    prior_weighted += prior * rule_pairs;
-    pairs_total += rule_pairs;
   }
-  for (size_t f = 0; f < fields.size(); ++f) {
+  for (size_t f = 0; f < field_count; ++f) {
     if (m_runs[f] == 0) continue;  // blocked on by every rule: keep the starting m
     for (size_t l = 1; l < m_total[f].size(); ++l) model.fields[f].m[l] = m_total[f][l] / m_runs[f];
   }
-  model.prior = pairs_total > 0 ? std::clamp(prior_weighted / pairs_total, 1e-9, 1 - 1e-9) : 0.5;
-  return model;
 }
 
-// λ, the share of matches among the candidate pairs as scored (each pair once), by EM with m
-// and u fixed: the per-rule runs see each rule's blocks whole, which overstates it.
-double candidate_prior(const Model& model, const std::unordered_map<uint64_t, uint64_t>& candidates,
-                       size_t field_count) {
-  std::vector<std::pair<double, double>> ratios;  // (count, m-likelihood / u-likelihood)
-  double total = 0;
-  for (const auto& [pattern, count] : candidates) {
-    double ratio = 1;
-    for (size_t f = 0; f < field_count; ++f) {
-      const uint8_t l = level_in(pattern, f);
-      if (l) ratio *= model.fields[f].m[l] / model.fields[f].u[l];
+// Candidate evidence (weight without the prior) in bins of 1/32 bit, for λ.
+constexpr double kBinsPerBit = 32;
+constexpr int kBinLimit = 96;  // bits either side
+constexpr size_t kBins = static_cast<size_t>(2 * kBinLimit * kBinsPerBit);
+size_t bin_of(double w) {
+  const double x = std::clamp((w + kBinLimit) * kBinsPerBit, 0.0, static_cast<double>(kBins - 1));
+  return static_cast<size_t>(x);
+}
+double weight_of_bin(size_t bin) {
+  return (static_cast<double>(bin) + 0.5) / kBinsPerBit - kBinLimit;
+}
+
+// λ over all comparable pairs by EM with m and u fixed: the pairs blocking never proposes are
+// taken as non-matches (blocking is built to keep the matches), the candidates contribute their
+// match probabilities.
+double estimate_prior(const std::vector<uint64_t>& histogram, double comparable, double start,
+                      double* expected_matches) {
+  double prior = std::clamp(start, 1e-15, 0.5);
+  double matches = 0;
+  for (int it = 0; it < 2000; ++it) {
+    matches = 0;
+    const double prior_weight = logit2(prior);
+    for (size_t bin = 0; bin < histogram.size(); ++bin) {
+      if (histogram[bin])
+        matches +=
+            static_cast<double>(histogram[bin]) * probability_of(weight_of_bin(bin) + prior_weight);
     }
-    ratios.emplace_back(static_cast<double>(count), ratio);
-    total += static_cast<double>(count);
-  }
-  if (total == 0) return model.prior;
-  double prior = model.prior;
-  for (int it = 0; it < 200; ++it) {
-    double matches = 0;
-    for (const auto& [count, ratio] : ratios)
-      matches += count * prior * ratio / (prior * ratio + 1 - prior);
-    const double next = std::clamp(matches / total, 1e-9, 1 - 1e-9);
-    if (std::abs(next - prior) < 1e-10) return next;
+    const double next = std::clamp(matches / comparable, 1e-15, 1 - 1e-9);
+    const bool done = std::abs(next - prior) <= 1e-9 * prior;
     prior = next;
+    if (done) break;
   }
+  if (expected_matches) *expected_matches = matches;
   return prior;
 }
 
-std::vector<std::pair<size_t, size_t>> swappable_fields(const LinkageConfig& config,
-                                                        const std::vector<PreparedField>& fields) {
-  std::vector<std::pair<size_t, size_t>> out;
-  const auto index = [&](const std::string& name) {
-    for (size_t f = 0; f < fields.size(); ++f) {
-      if (fields[f].rule.name == name) return f;
-    }
-    throw core::InputError("linkage configuration", "swappable", name, "is not a compared field");
-  };
-  for (const auto& [x, y] : config.swappable) {
-    const size_t i = index(x), j = index(y);
-    if (fields[i].rule.comparison != fields[j].rule.comparison) {
-      throw core::InputError("linkage configuration", "swappable", x + "/" + y,
-                             "are compared differently");
-    }
-    out.emplace_back(i, j);
-  }
-  return out;
-}
-
-uint32_t find(std::vector<uint32_t>& parent, uint32_t x) {
+uint32_t find_root(std::vector<uint32_t>& parent, uint32_t x) {
   while (parent[x] != x) {
     parent[x] = parent[parent[x]];
     x = parent[x];
@@ -533,68 +727,194 @@ uint32_t find(std::vector<uint32_t>& parent, uint32_t x) {
   return x;
 }
 
+// Joins linked records into entities, strongest links first; with one record per list, a link
+// that would put two records of one list in an entity is left out.
+void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResult& result) {
+  const bool per_list = config.one_record_per_list && data.list_names().size() <= 64;
+  std::vector<uint32_t> parent(data.size());
+  std::iota(parent.begin(), parent.end(), 0u);
+  std::vector<uint64_t> lists;
+  if (per_list) {
+    lists.resize(data.size());
+    for (uint32_t r = 0; r < data.size(); ++r) lists[r] = uint64_t{1} << data.list(r);
+  }
+  for (const Link& l : result.links) {
+    const uint32_t x = find_root(parent, l.a), y = find_root(parent, l.b);
+    if (x == y) continue;
+    if (per_list) {
+      if (lists[x] & lists[y]) continue;
+      lists[y] |= lists[x];
+    }
+    parent[x] = y;
+  }
+  std::vector<uint32_t> index_of_root(data.size(), UINT32_MAX);
+  std::vector<size_t> sizes;
+  result.cluster.resize(data.size());
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    const uint32_t root = find_root(parent, r);
+    if (index_of_root[root] == UINT32_MAX) {
+      index_of_root[root] = static_cast<uint32_t>(sizes.size());
+      sizes.push_back(0);
+    }
+    result.cluster[r] = index_of_root[root];
+    ++sizes[index_of_root[root]];
+  }
+  result.clusters = sizes.size();
+  result.cluster_sizes.clear();
+  for (size_t s : sizes) {
+    if (result.cluster_sizes.size() <= s) result.cluster_sizes.resize(s + 1, 0);
+    ++result.cluster_sizes[s];
+  }
+}
+
+uint64_t comparable_pairs(const Dataset& data, bool across_lists) {
+  const uint64_t n = data.size();
+  if (!across_lists) return n * (n - 1) / 2;
+  std::vector<uint64_t> per_list(data.list_names().size(), 0);
+  for (size_t r = 0; r < n; ++r) ++per_list[data.list(r)];
+  uint64_t same_list = 0;
+  for (uint64_t k : per_list) same_list += k * (k - 1) / 2;
+  return n * (n - 1) / 2 - same_list;
+}
+
 }  // namespace
 
 LinkageResult link(const Dataset& data, const LinkageConfig& config) {
-  if (config.fields.empty() || config.fields.size() > 16) {
-    throw core::InputError("linkage configuration", "fields", std::to_string(config.fields.size()),
-                           "1 to 16 fields");
-  }
-  if (config.blocking.empty())
-    throw core::InputError("linkage configuration", "blocking", "", "at least one rule");
   LinkageResult result;
+  result.threads = thread_count(config);
+  const unsigned threads = result.threads;
   auto t = Clock::now();
-  const std::vector<PreparedField> fields = prepare(data, config);
-  const auto swappable = swappable_fields(config, fields);
-  const Blocker blocker(data, config, fields);
-  std::vector<std::unordered_map<uint64_t, uint64_t>> patterns(config.blocking.size());
-  std::unordered_map<uint64_t, uint64_t> candidates;  // each candidate pair once
-  result.skipped_blocks = blocker.for_each_pair(
-      [&](uint32_t a, uint32_t b, size_t rule, bool first) {
-        const uint64_t pattern = pattern_of(fields, swappable, a, b);
-        ++patterns[rule][pattern];
-        if (first) ++candidates[pattern];
-      },
-      false);
-  result.seconds_blocking = since(t);
-  t = Clock::now();
-  if (data.size() < 2) return result;
-  result.model = fit(data, config, fields, swappable, patterns, blocker.field_masks_);
-  result.model.prior = candidate_prior(result.model, candidates, fields.size());
-  result.seconds_em = since(t);
-  t = Clock::now();
-
-  std::vector<uint32_t> parent(data.size());
-  std::iota(parent.begin(), parent.end(), 0u);
-  blocker.for_each_pair([&](uint32_t a, uint32_t b, size_t, bool) {
-    ++result.candidate_pairs;
-    const double probability =
-        probability_of(pair_weight(fields, swappable, result.model, a, b, nullptr));
-    if (config.keep_scores) result.scores.emplace_back(a, b, probability);
-    if (probability < config.threshold) return;
-    result.links.emplace_back(a, b);
-    parent[find(parent, a)] = find(parent, b);
-  });
-  std::unordered_map<uint32_t, uint32_t> cluster_of_root;
-  result.cluster.resize(data.size());
-  for (uint32_t r = 0; r < data.size(); ++r) {
-    const uint32_t root = find(parent, r);
-    auto [it, inserted] =
-        cluster_of_root.try_emplace(root, static_cast<uint32_t>(cluster_of_root.size()));
-    result.cluster[r] = it->second;
+  const Prepared p = prepare(data, config);
+  const Blocker blocker(data, config, p);
+  result.comparable_pairs = comparable_pairs(data, config.link_only_across_lists);
+  result.seconds_prepare = since(t);
+  if (data.size() < 2) {
+    cluster_links(data, config, result);
+    return result;
   }
-  result.clusters = cluster_of_root.size();
+
+  // EM for m over (a random share of) each rule's blocks.
+  t = Clock::now();
+  result.model = starting_model(data, config, p, threads);
+  // Each rule's blocks, sorted once for both passes.
+  std::vector<Blocker::Blocks> all_blocks;
+  for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
+    all_blocks.push_back(blocker.blocks_of(rule));
+    result.skipped_blocks += all_blocks.back().skipped;
+  }
+  std::vector<ComparisonCache> caches(threads, ComparisonCache(p.fields.size()));
+  std::vector<PatternCounts> patterns(blocker.rules().size());
+  std::vector<uint32_t> masks;
+  for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
+    masks.push_back(blocker.rules()[rule].field_mask);
+    const Blocker::Blocks& blocks = all_blocks[rule];
+    const double share =
+        blocks.pairs > config.em_pairs_per_rule
+            ? static_cast<double>(config.em_pairs_per_rule) / static_cast<double>(blocks.pairs)
+            : 1.0;
+    const uint64_t cut = share >= 1 ? UINT64_MAX : static_cast<uint64_t>(share * 0x1p64);
+    std::vector<PatternCounts> per_thread(threads);
+    parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
+      if (cut != UINT64_MAX &&
+          mix(blocks.entries[blocks.spans[span].first].first ^ config.seed) > cut)
+        return;
+      blocker.pairs_of_block(rule, blocks, span, true, [&](uint32_t a, uint32_t b) {
+        ++per_thread[thread][p.pattern_of(a, b, &caches[thread])];
+      });
+    });
+    for (const auto& counts : per_thread) {
+      for (const auto& [pattern, count] : counts) patterns[rule][pattern] += count;
+    }
+  }
+  estimate_m(result.model, config, p.fields.size(), patterns, masks);
+  result.seconds_em = since(t);
+
+  // One pass over the candidates, each once: their evidence in a histogram, for λ, and the
+  // pairs strong enough that they could reach the threshold whatever λ turns out to be (λ is at
+  // most the share of candidates among the comparable pairs). Only those are kept.
+  t = Clock::now();
+  const double threshold_weight = logit2(std::clamp(config.threshold, 1e-12, 1 - 1e-12));
+  double most_prior = 0;
+  {
+    uint64_t pairs = 0;
+    for (const auto& blocks : all_blocks) pairs += blocks.pairs;
+    most_prior = std::clamp(static_cast<double>(pairs) /
+                                static_cast<double>(std::max<uint64_t>(result.comparable_pairs, 1)),
+                            1e-15, 0.5);
+  }
+  const double keep_from = config.keep_scores ? -INFINITY : threshold_weight - logit2(most_prior);
+  std::vector<std::vector<uint64_t>> histograms(threads, std::vector<uint64_t>(kBins, 0));
+  std::vector<std::vector<uint64_t>> candidates(threads,
+                                                std::vector<uint64_t>(blocker.rules().size(), 0));
+  std::vector<std::vector<Link>> kept(threads);  // probability holds the evidence until λ is known
+  for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
+    const Blocker::Blocks& blocks = all_blocks[rule];
+    parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
+      blocker.pairs_of_block(rule, blocks, span, false, [&](uint32_t a, uint32_t b) {
+        const double w = p.evidence(result.model, a, b, nullptr, &caches[thread]);
+        ++histograms[thread][bin_of(w)];
+        ++candidates[thread][rule];
+        if (w >= keep_from) kept[thread].push_back({a, b, w});
+      });
+    });
+  }
+  std::vector<uint64_t> histogram(kBins, 0);
+  for (unsigned thread = 0; thread < threads; ++thread) {
+    for (size_t bin = 0; bin < kBins; ++bin) histogram[bin] += histograms[thread][bin];
+  }
+  result.candidates_per_rule.assign(blocker.rules().size(), 0);
+  for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
+    for (unsigned thread = 0; thread < threads; ++thread)
+      result.candidates_per_rule[rule] += candidates[thread][rule];
+    result.candidate_pairs += result.candidates_per_rule[rule];
+  }
+  result.model.prior =
+      estimate_prior(histogram, static_cast<double>(result.comparable_pairs),
+                     static_cast<double>(std::max<uint64_t>(result.candidate_pairs, 1)) /
+                         static_cast<double>(result.comparable_pairs) / 10,
+                     &result.expected_matches);
+  result.seconds_prior = since(t);
+
+  // The links: kept pairs at or above the threshold, strongest first.
+  t = Clock::now();
+  const double prior_weight = logit2(result.model.prior);
+  for (auto& per_thread : kept) {
+    for (const Link& k : per_thread) {
+      const double probability = probability_of(k.probability + prior_weight);
+      if (config.keep_scores) result.scores.emplace_back(k.a, k.b, probability);
+      if (probability >= config.threshold) result.links.push_back({k.a, k.b, probability});
+    }
+    std::vector<Link>().swap(per_thread);
+  }
+  std::sort(result.links.begin(), result.links.end(), [](const Link& x, const Link& y) {
+    return x.probability != y.probability ? x.probability > y.probability
+                                          : std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
+  cluster_links(data, config, result);
   result.seconds_scoring = since(t);
   return result;
 }
 
+std::vector<ScoredPair> explain(const Dataset& data, const LinkageConfig& config,
+                                const Model& model,
+                                const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
+  const Prepared p = prepare(data, config);
+  std::vector<ScoredPair> out;
+  for (const auto& [a, b] : pairs) {
+    if (a >= data.size() || b >= data.size())
+      throw core::InputError("linkage pair", "record", std::to_string(std::max(a, b)),
+                             "no such record");
+    ScoredPair s{a, b, 0, 0, std::vector<double>(p.fields.size(), 0.0)};
+    s.weight = logit2(model.prior) + p.evidence(model, a, b, s.field_weights.data(), nullptr);
+    s.probability = probability_of(s.weight);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 ScoredPair explain(const Dataset& data, const LinkageConfig& config, const Model& model, uint32_t a,
                    uint32_t b) {
-  const std::vector<PreparedField> fields = prepare(data, config);
-  ScoredPair p{a, b, 0, 0, {}};
-  p.weight = pair_weight(fields, swappable_fields(config, fields), model, a, b, &p.field_weights);
-  p.probability = probability_of(p.weight);
-  return p;
+  return explain(data, config, model, {{a, b}}).front();
 }
 
 }  // namespace athar::linkage

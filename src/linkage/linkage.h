@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace athar::linkage {
@@ -28,7 +30,7 @@ enum class Comparison {
   kExact,   // agree / disagree
   kName,    // a personal name, either script: exact normal form, Jaro–Winkler >= 0.93, 0.85, 0.70
   kString,  // other text: exact, Jaro–Winkler >= 0.93, 0.85, 0.70
-  kYear,    // exact, within one year (years from ages are often one off)
+  kYear,    // exact, within one year (years from ages are often one off), one digit mistyped
   kDate,    // YYYYMMDD or YYYY-MM-DD: exact, one typo or day/month swapped, same year
   kIdentifier,  // exact, one edit apart
 };
@@ -40,9 +42,10 @@ struct FieldRule {
   bool term_frequencies = false;
 };
 
-// Records agree on a blocking rule when every one of its fields has the same blocking key
-// (for names: the phonetic skeleton; otherwise the normal form); records with an empty key on
-// a rule's field are not blocked by it.
+// Records share a block when every one of the rule's fields has the same blocking key (for
+// names: the phonetic skeleton; otherwise the normal form); records with an empty key on a
+// rule's field are not blocked by it. A field written "given|family" takes either field's key,
+// so that a record whose given and family names were swapped still meets its twin.
 struct BlockingRule {
   std::vector<std::string> fields;
 };
@@ -53,16 +56,25 @@ struct LinkageConfig {
   // Pairs of fields (given and family name, say) that lists sometimes write in each other's
   // place: compared crosswise when both disagree and the swap agrees.
   std::vector<std::pair<std::string, std::string>> swappable;
-  double threshold = 0.9;  // match probability at or above which a pair links
+  double threshold = 0.5;  // match probability at or above which a pair links
   size_t u_sample_pairs = 1'000'000;
   int em_iterations = 50;
+  // EM for m trains on at most about this many pairs per blocking rule (whole blocks, drawn at
+  // random): enough for the few parameters, and bounded as the lists grow.
+  size_t em_pairs_per_rule = 1'000'000;
   bool link_only_across_lists = false;  // link mode: never pair two records of one list
+  // An entity holds at most one record of each list (links taken strongest first; a link that
+  // would put two records of one list together is left out of the clusters). Up to 64 lists.
+  bool one_record_per_list = false;
   uint64_t seed = 1;
   size_t max_block_size = 5000;  // a larger block is skipped and counted (too common a key)
+  unsigned threads = 0;          // 0: every core
   // Keep every scored candidate (for evaluation tools on small data; memory grows with pairs).
   bool keep_scores = false;
 };
 
+// Records as columns of text. Each column keeps its distinct values once (lists repeat the same
+// few names), so that millions of records fit in little memory.
 class Dataset {
  public:
   explicit Dataset(std::vector<std::string> columns);
@@ -71,15 +83,24 @@ class Dataset {
   size_t size() const { return lists_.size(); }
   const std::vector<std::string>& columns() const { return columns_; }
   int column(std::string_view name) const;  // -1 when absent
-  const std::string& value(size_t record, size_t column) const { return values_[column][record]; }
-  const std::string& id(size_t record) const { return ids_[record]; }
+  const std::string& value(size_t record, size_t column) const {
+    return dictionary_[column][cells_[column][record]];
+  }
+  // The value id of a record's cell (0: empty) and the column's distinct values by id.
+  uint32_t value_id(size_t record, size_t column) const { return cells_[column][record]; }
+  const std::vector<std::string>& distinct_values(size_t column) const {
+    return dictionary_[column];
+  }
+  std::string id(size_t record) const;  // as given to add(), or the record's 1-based number
   uint32_t list(size_t record) const { return lists_[record]; }
   const std::vector<std::string>& list_names() const { return list_names_; }
 
  private:
   std::vector<std::string> columns_;
-  std::vector<std::vector<std::string>> values_;  // [column][record]
-  std::vector<std::string> ids_;
+  std::vector<std::vector<uint32_t>> cells_;          // [column][record] → value id
+  std::vector<std::vector<std::string>> dictionary_;  // [column][value id]; id 0 is ""
+  std::vector<std::unordered_map<std::string, uint32_t>> value_ids_;
+  std::vector<std::string> ids_;  // empty unless ids were given
   std::vector<uint32_t> lists_;
   std::vector<std::string> list_names_;
 };
@@ -92,7 +113,10 @@ struct FieldModel {
 };
 
 struct Model {
-  double prior = 0;  // λ: the share of candidate pairs that match
+  // λ: the share of matches among all the pairs that could be compared (not only the
+  // candidates), since u comes from random pairs: a candidate's agreement on its blocking
+  // fields is then evidence weighed once.
+  double prior = 0;
   std::vector<FieldModel> fields;
   int iterations = 0;
 };
@@ -105,21 +129,34 @@ struct ScoredPair {
   std::vector<double> field_weights;
 };
 
+struct Link {
+  uint32_t a, b;
+  double probability;
+};
+
 struct LinkageResult {
   Model model;
-  uint64_t candidate_pairs = 0;
+  uint64_t comparable_pairs = 0;  // every pair the mode allows (n(n−1)/2 when deduplicating)
+  uint64_t candidate_pairs = 0;   // proposed by blocking, each once, and scored
+  std::vector<uint64_t> candidates_per_rule;  // the pairs each rule was first to propose
   uint64_t skipped_blocks = 0;
-  std::vector<std::pair<uint32_t, uint32_t>> links;  // pairs at or above the threshold
-  std::vector<uint32_t> cluster;                     // entity index of every record
+  double expected_matches = 0;    // Σ of match probabilities over the candidates
+  std::vector<Link> links;        // pairs at or above the threshold, strongest first
+  std::vector<uint32_t> cluster;  // entity index of every record
   size_t clusters = 0;
+  std::vector<size_t> cluster_sizes;  // [k]: how many entities have k records
   std::vector<std::tuple<uint32_t, uint32_t, double>>
       scores;  // with keep_scores: a, b, probability
-  double seconds_blocking = 0, seconds_em = 0, seconds_scoring = 0;
+  unsigned threads = 1;
+  double seconds_prepare = 0, seconds_em = 0, seconds_prior = 0, seconds_scoring = 0;
 };
 
 LinkageResult link(const Dataset& data, const LinkageConfig& config);
 
-// Scores one pair with a fitted model, with each field's weight (the explanation).
+// Scores pairs with a fitted model, with each field's weight (the explanation).
+std::vector<ScoredPair> explain(const Dataset& data, const LinkageConfig& config,
+                                const Model& model,
+                                const std::vector<std::pair<uint32_t, uint32_t>>& pairs);
 ScoredPair explain(const Dataset& data, const LinkageConfig& config, const Model& model, uint32_t a,
                    uint32_t b);
 

@@ -253,10 +253,12 @@ Simulation simulate_lists(const SimulationConfig& config) {
 }
 
 Dataset simulation_dataset(const Simulation& s, std::vector<std::string>* truth) {
-  Dataset d({"given", "father", "family", "mother", "birth_year", "governorate"});
+  Dataset d({"given", "father", "grandfather", "family", "mother", "birth_year", "governorate",
+             "disappeared"});
   for (const SimulatedRecord& r : s.records) {
     d.add("list-" + std::to_string(r.list + 1),
-          {r.given, r.father, r.family, r.mother, r.birth_year, r.governorate});
+          {r.given, r.father, r.grandfather, r.family, r.mother, r.birth_year, r.governorate,
+           r.disappeared});
     if (truth) truth->push_back(std::to_string(r.person));
   }
   return d;
@@ -264,12 +266,16 @@ Dataset simulation_dataset(const Simulation& s, std::vector<std::string>* truth)
 
 LinkageConfig simulation_linkage_config() {
   LinkageConfig c;
-  c.fields = {{"given", Comparison::kName, true},  {"father", Comparison::kName, true},
-              {"family", Comparison::kName, true}, {"mother", Comparison::kName, true},
-              {"birth_year", Comparison::kYear},   {"governorate", Comparison::kExact}};
-  c.blocking = {
-      {{"family", "given"}}, {{"family", "birth_year"}}, {{"given", "father", "birth_year"}}};
+  c.fields = {{"given", Comparison::kName, true},       {"father", Comparison::kName, true},
+              {"grandfather", Comparison::kName, true}, {"family", Comparison::kName, true},
+              {"mother", Comparison::kName, true},      {"birth_year", Comparison::kYear},
+              {"governorate", Comparison::kExact},      {"disappeared", Comparison::kYear}};
+  c.blocking = {{{"family", "given", "birth_year|father|governorate|mother"}},
+                {{"family", "birth_year"}},
+                {{"family", "father", "grandfather|governorate"}},
+                {{"given", "father", "birth_year", "governorate|grandfather|mother"}}};
   c.link_only_across_lists = true;
+  c.one_record_per_list = true;  // each list names a person once
   return c;
 }
 

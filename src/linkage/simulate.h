@@ -49,8 +49,9 @@ struct Simulation {
 
 Simulation simulate_lists(const SimulationConfig& config);
 
-// The records as a linkage Dataset (columns given, father, family, mother, birth_year,
-// governorate; each record's list kept) with the truth, and a configuration suited to it.
+// The records as a linkage Dataset (columns given, father, grandfather, family, mother, birth_year,
+// governorate, disappeared; each record's list kept) with the truth, and a configuration suited to
+// it.
 Dataset simulation_dataset(const Simulation& s, std::vector<std::string>* truth);
 LinkageConfig simulation_linkage_config();
 

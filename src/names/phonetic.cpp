@@ -65,8 +65,10 @@ std::pair<char32_t, char32_t> arabic_class(char32_t c) {
       return {0, U'U'};  // و
     case 0x064A:
       return {0, U'I'};  // ي
+    case 0x0639:
+      return {0, U'A'};  // ع: Latin spellings write a vowel (Ali, Omar, Saad) or nothing
     default:
-      return {0, 0};  // ع and anything else: no sound class
+      return {0, 0};
   }
 }
 
