@@ -16,6 +16,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "linkage/simulate.h"
+#include "matching/person_linkage.h"
 #include "registry/bundle.h"
 #include "registry/evidence.h"
 #include "registry/export.h"
@@ -377,11 +378,228 @@ void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& act
 }
 
 // `athar <kind> add|list|show|update`, options generated from the kind's fields.
+std::string sizes_text(const std::vector<size_t>& sizes) {
+  std::string out;
+  for (size_t k = 1; k < sizes.size(); ++k) {
+    if (!sizes[k]) continue;
+    out += (out.empty() ? "" : ", ") + std::to_string(sizes[k]) + " of " + std::to_string(k);
+  }
+  return out;
+}
+
+OrderedJson sizes_json(const std::vector<size_t>& sizes) {
+  OrderedJson j = OrderedJson::object();
+  for (size_t k = 1; k < sizes.size(); ++k) {
+    if (sizes[k]) j[std::to_string(k)] = sizes[k];
+  }
+  return j;
+}
+
+// Linkage of list files without a database: entities.csv, links.csv and skipped.csv in `out`.
+void link_csv_files(const std::vector<std::string>& files, const athar::linkage::LinkageConfig& c,
+                    bool skip_bad_rows, const std::string& out, const Globals& g) {
+  namespace matching = athar::matching;
+  const matching::PersonLists lists = matching::read_person_lists(files, skip_bad_rows);
+  if (lists.data.size() < 2) {
+    throw athar::core::InputError("linkage", "--csv", std::to_string(lists.data.size()),
+                                  "at least two readable persons are needed");
+  }
+  const athar::linkage::LinkageResult r = athar::linkage::link(lists.data, c);
+  if (!out.empty()) {
+    std::filesystem::create_directories(out);
+    std::ofstream entities(out + "/entities.csv");
+    entities << "entity,list,record\n";
+    for (uint32_t i = 0; i < lists.data.size(); ++i) {
+      entities << r.cluster[i] << ',' << lists.data.list_names()[lists.data.list(i)] << ",\""
+               << lists.origin[i] << "\"\n";
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (const auto& l : r.links) pairs.emplace_back(l.a, l.b);
+    const auto explained = athar::linkage::explain(lists.data, c, r.model, pairs);
+    std::ofstream links(out + "/links.csv");
+    links << "record_a,record_b,probability";
+    for (const auto& f : r.model.fields) links << ",weight_" << f.name;
+    links << "\n";
+    for (size_t i = 0; i < explained.size(); ++i) {
+      links << '"' << lists.origin[explained[i].a] << "\",\"" << lists.origin[explained[i].b]
+            << "\"," << r.links[i].probability;
+      for (double w : explained[i].field_weights) links << ',' << w;
+      links << "\n";
+    }
+    std::ofstream skipped(out + "/skipped.csv");
+    skipped << "record,reason\n";
+    for (const auto& s : lists.skipped) {
+      std::string reason = s.reason;
+      for (char& ch : reason) {
+        if (ch == '"') ch = '\'';
+      }
+      skipped << '"' << s.where << "\",\"" << reason << "\"\n";
+    }
+    if (!entities || !links || !skipped) throw athar::core::Unavailable("cannot write to " + out);
+  }
+  size_t links_above = 0;
+  for (const auto& l : r.links) links_above += l.probability >= c.threshold ? 1 : 0;
+  if (g.json) {
+    return print_json({{"records", lists.data.size()},
+                       {"rows", lists.rows},
+                       {"skipped_rows", lists.skipped.size()},
+                       {"lists", lists.data.list_names().size()},
+                       {"candidate_pairs", r.candidate_pairs},
+                       {"links", links_above},
+                       {"entities", r.clusters},
+                       {"entity_sizes", sizes_json(r.cluster_sizes)},
+                       {"prior", r.model.prior}});
+  }
+  std::cout << lists.data.size() << " persons in " << lists.data.list_names().size() << " lists; "
+            << r.candidate_pairs << " candidate pairs; " << links_above << " links at or above "
+            << c.threshold << "; " << r.clusters << " entities (" << sizes_text(r.cluster_sizes)
+            << ")\n";
+  if (!lists.skipped.empty()) {
+    std::cerr << lists.skipped.size() << " of " << lists.rows << " rows skipped"
+              << (out.empty() ? "" : " (listed in " + out + "/skipped.csv)") << ":\n";
+    for (size_t i = 0; i < lists.skipped.size() && i < 10; ++i)
+      std::cerr << "  " << lists.skipped[i].reason << "\n";
+  }
+}
+
+// `athar link` without a subcommand runs record linkage; `link review` and `link decide` are
+// the analyst's side of it. The typed-link subcommands (add, list, ...) sit beside them.
+void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& action) {
+  namespace matching = athar::matching;
+  noun.require_subcommand(0, 1);
+  struct Options {
+    matching::RunOptions run;
+    std::vector<std::string> csv;
+    std::string out;
+    bool skip_bad_rows = false;
+    size_t limit = 20;
+    bool all = false;
+    std::string a, b, decision, note;
+  };
+  auto o = std::make_shared<Options>();
+  noun.add_option("--csv", o->csv,
+                  "link these person lists (import persons columns; one list per file) "
+                  "without a database");
+  noun.add_option("--out", o->out, "with --csv: write entities.csv, links.csv, skipped.csv here");
+  noun.add_flag("--skip-bad-rows", o->skip_bad_rows,
+                "with --csv: leave out bad rows and report them instead of stopping");
+  noun.add_option("--threshold", o->run.threshold, "match probability that joins an entity")
+      ->capture_default_str();
+  noun.add_option("--review-from", o->run.review_from,
+                  "keep pairs from this probability for review")
+      ->capture_default_str();
+  noun.add_option("--role", o->run.role, "link persons of this role (\"\": all)")
+      ->capture_default_str();
+  noun.add_flag("--across-lists-only", o->run.across_sources_only,
+                "never pair two persons of one list (lists without duplicates of their own)");
+  noun.add_option("--threads", o->run.threads, "threads (default: every core)");
+  noun.callback([&noun, &g, &action, o] {
+    if (!noun.get_subcommands().empty()) return;
+    action = [&g, o] {
+      if (!o->csv.empty()) {
+        athar::linkage::LinkageConfig c = matching::person_linkage_config();
+        c.threshold = o->run.threshold;
+        c.threads = o->run.threads;
+        c.report_from = o->out.empty() ? 1.0 : o->run.review_from;
+        c.link_only_across_lists = c.one_record_per_list = o->run.across_sources_only;
+        return link_csv_files(o->csv, c, o->skip_bad_rows, o->out, g);
+      }
+      Session s(g);
+      const matching::RunReport r = matching::run_person_linkage(s.registry, o->run);
+      if (g.json) {
+        return print_json({{"run", r.run},
+                           {"persons", r.records},
+                           {"lists", r.lists},
+                           {"candidate_pairs", r.candidates},
+                           {"links", r.links},
+                           {"for_review", r.for_review},
+                           {"entities", r.entities},
+                           {"entity_sizes", sizes_json(r.cluster_sizes)},
+                           {"decisions_applied", r.decisions_applied},
+                           {"prior", r.model.prior},
+                           {"seconds", r.seconds}});
+      }
+      std::cout << "linkage run " << r.run << ": " << r.records << " persons in " << r.lists
+                << " lists; " << r.candidates << " candidate pairs; " << r.links
+                << " links at or above " << o->run.threshold << "; " << r.for_review
+                << " pairs kept for review (from " << o->run.review_from << "); " << r.entities
+                << " entities (" << sizes_text(r.cluster_sizes) << "); " << r.decisions_applied
+                << " reviewed decisions respected\n";
+    };
+  });
+
+  auto* review = noun.add_subcommand(
+      "review",
+      "Pairs of the latest linkage run to review, most probable first, with each "
+      "field's weight");
+  review->add_option("--limit", o->limit, "at most this many")->capture_default_str();
+  review->add_flag("--all", o->all, "include pairs already decided");
+  review->callback([&g, &action, o] {
+    action = [&g, o] {
+      Session s(g);
+      const auto pairs = matching::candidates(s.registry, {o->limit, o->all});
+      if (g.json) {
+        OrderedJson arr = OrderedJson::array();
+        for (const auto& c : pairs) {
+          OrderedJson weights = OrderedJson::object();
+          for (const auto& w : c.explanation) weights[w.field] = w.weight;
+          arr.push_back({{"a", c.a},
+                         {"b", c.b},
+                         {"probability", c.probability},
+                         {"weights", weights},
+                         {"decision", c.decision}});
+        }
+        return print_json(arr);
+      }
+      for (const auto& c : pairs) {
+        char probability[16];
+        std::snprintf(probability, sizeof probability, "%.4f", c.probability);
+        std::cout << probability << "  " << c.a << "  " << c.b << "  "
+                  << (c.decision.empty() ? "(not reviewed)" : c.decision) << "\n";
+        std::cout << "    " << describe(s.registry.get(c.a)) << "\n    "
+                  << describe(s.registry.get(c.b)) << "\n   ";
+        for (const auto& w : c.explanation) {
+          char weight[32];
+          std::snprintf(weight, sizeof weight, " %s %+.1f", w.field.c_str(), w.weight);
+          std::cout << weight;
+        }
+        std::cout << "\n";
+      }
+    };
+  });
+
+  auto* decide =
+      noun.add_subcommand("decide",
+                          "Record that two persons are the same person or different persons; every "
+                          "later linkage run respects it");
+  decide->add_option("a", o->a, "person id")->required();
+  decide->add_option("b", o->b, "person id")->required();
+  decide->add_option("decision", o->decision, "same or different")
+      ->required()
+      ->check(CLI::IsMember({"same", "different"}));
+  decide->add_option("--note", o->note, "why (kept with the decision)");
+  decide->callback([&g, &action, o] {
+    action = [&g, o] {
+      Session s(g);
+      matching::decide(s.registry, o->a, o->b, o->decision == "same", o->note);
+      std::cout << o->a << " and " << o->b << ": " << o->decision << "\n";
+    };
+  });
+}
+
 void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g,
                        std::function<void()>& action) {
-  auto* noun = app.add_subcommand(std::string(kind.name),
-                                  "Add, list, show or update " + std::string(kind.plural));
-  noun->require_subcommand(1);
+  const bool is_link = kind.kind == registry::Kind::kLink;
+  auto* noun = app.add_subcommand(
+      std::string(kind.name),
+      is_link ? "Typed links (add, list, show, update); without a subcommand: find the persons "
+                "that are one person (record linkage), in the registry or in list files (--csv)"
+              : "Add, list, show or update " + std::string(kind.plural));
+  if (is_link) {
+    add_linkage_commands(*noun, g, action);
+  } else {
+    noun->require_subcommand(1);
+  }
 
   struct FieldInput {
     std::vector<std::string> values;
@@ -533,7 +751,10 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
           Session s(g);
           const auto key = athar::ledger::load_verifier_key(keys_path(g));
           const athar::vault::ObjectStore objects(objects_path(g));
-          const auto report = registry::verify_registry(s.registry, key, &objects);
+          auto report = registry::verify_registry(s.registry, key, &objects);
+          // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
+          for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
+            report.findings.push_back({subject, "altered", detail});
           if (g.json) {
             OrderedJson findings = OrderedJson::array();
             for (const auto& f : report.findings) {

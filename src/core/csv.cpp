@@ -95,6 +95,9 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       if (c == '\n') break;
       if (c == '\r') continue;
       if (after_quote) {
+        // The rest of the line goes with the bad record, so that reading can go on after it.
+        while ((buffer_pos_ < buffer_len_ || fill()) && buffer_[buffer_pos_++] != '\n') {
+        }
         throw InputError(location(), column_name(count), printable(field().substr(0, 40)),
                          "text after the closing quote of a quoted field");
       }

@@ -27,7 +27,8 @@ class CsvReader {
 
   // Reads the next record into `fields` (views valid until the next call). Returns false at end
   // of file. Throws InputError naming the file, row and column for a malformed quote or a field
-  // that is not valid UTF-8. Blank lines are skipped.
+  // that is not valid UTF-8; the next call then reads the record after the bad one (a caller may
+  // skip bad rows). Blank lines are skipped.
   bool next(std::vector<std::string_view>& fields);
 
   // Column names used in error messages from now on.

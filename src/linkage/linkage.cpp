@@ -727,8 +727,9 @@ uint32_t find_root(std::vector<uint32_t>& parent, uint32_t x) {
   return x;
 }
 
-// Joins linked records into entities, strongest links first; with one record per list, a link
-// that would put two records of one list in an entity is left out.
+// Joins linked records into entities: the analyst's "same" decisions first, then the links at or
+// above the threshold, strongest first. A join that would put together two records an analyst
+// called different, or (with one record per list) two records of one list, is left out.
 void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResult& result) {
   const bool per_list = config.one_record_per_list && data.list_names().size() <= 64;
   std::vector<uint32_t> parent(data.size());
@@ -738,14 +739,46 @@ void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResu
     lists.resize(data.size());
     for (uint32_t r = 0; r < data.size(); ++r) lists[r] = uint64_t{1} << data.list(r);
   }
-  for (const Link& l : result.links) {
-    const uint32_t x = find_root(parent, l.a), y = find_root(parent, l.b);
-    if (x == y) continue;
-    if (per_list) {
-      if (lists[x] & lists[y]) continue;
-      lists[y] |= lists[x];
+  // Per entity root: the records it must never hold (kept on the root, merged small into large).
+  std::unordered_map<uint32_t, std::vector<uint32_t>> apart;
+  for (const auto& d : config.decisions) {
+    if (d.a >= data.size() || d.b >= data.size() || d.a == d.b) {
+      throw core::InputError("linkage decision", "record",
+                             std::to_string(d.a) + "/" + std::to_string(d.b), "no such pair");
+    }
+    if (!d.same) {
+      apart[d.a].push_back(d.b);
+      apart[d.b].push_back(d.a);
+    }
+  }
+  const auto join = [&](uint32_t a, uint32_t b, bool decided) {
+    uint32_t x = find_root(parent, a), y = find_root(parent, b);
+    if (x == y) return;
+    if (per_list && !decided && (lists[x] & lists[y])) return;
+    auto ax = apart.find(x), ay = apart.find(y);
+    if (ax != apart.end() && ay != apart.end() && ax->second.size() > ay->second.size()) {
+      std::swap(x, y);
+      std::swap(ax, ay);
+    }
+    if (ax != apart.end()) {
+      for (uint32_t r : ax->second) {
+        if (find_root(parent, r) == y) return;
+      }
     }
     parent[x] = y;
+    if (per_list) lists[y] |= lists[x];
+    if (ax != apart.end()) {
+      std::vector<uint32_t> moved = std::move(ax->second);
+      apart.erase(ax);
+      auto& into = apart[y];
+      into.insert(into.end(), moved.begin(), moved.end());
+    }
+  };
+  for (const auto& d : config.decisions) {
+    if (d.same) join(d.a, d.b, true);
+  }
+  for (const Link& l : result.links) {
+    if (l.probability >= config.threshold) join(l.a, l.b, false);
   }
   std::vector<uint32_t> index_of_root(data.size(), UINT32_MAX);
   std::vector<size_t> sizes;
@@ -833,7 +866,8 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   // pairs strong enough that they could reach the threshold whatever λ turns out to be (λ is at
   // most the share of candidates among the comparable pairs). Only those are kept.
   t = Clock::now();
-  const double threshold_weight = logit2(std::clamp(config.threshold, 1e-12, 1 - 1e-12));
+  const double lowest = std::min(config.threshold, config.report_from);
+  const double threshold_weight = logit2(std::clamp(lowest, 1e-12, 1 - 1e-12));
   double most_prior = 0;
   {
     uint64_t pairs = 0;
@@ -882,7 +916,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
     for (const Link& k : per_thread) {
       const double probability = probability_of(k.probability + prior_weight);
       if (config.keep_scores) result.scores.emplace_back(k.a, k.b, probability);
-      if (probability >= config.threshold) result.links.push_back({k.a, k.b, probability});
+      if (probability >= lowest) result.links.push_back({k.a, k.b, probability});
     }
     std::vector<Link>().swap(per_thread);
   }

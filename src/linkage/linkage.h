@@ -57,6 +57,9 @@ struct LinkageConfig {
   // place: compared crosswise when both disagree and the swap agrees.
   std::vector<std::pair<std::string, std::string>> swappable;
   double threshold = 0.5;  // match probability at or above which a pair links
+  // Pairs from this probability up are returned too (for review) but join no entity below the
+  // threshold; 1 or more: only the links.
+  double report_from = 1;
   size_t u_sample_pairs = 1'000'000;
   int em_iterations = 50;
   // EM for m trains on at most about this many pairs per blocking rule (whole blocks, drawn at
@@ -71,6 +74,13 @@ struct LinkageConfig {
   unsigned threads = 0;          // 0: every core
   // Keep every scored candidate (for evaluation tools on small data; memory grows with pairs).
   bool keep_scores = false;
+  // An analyst's reviewed decisions (record indices): "same" pairs always share an entity,
+  // "different" pairs never do, whatever the model says.
+  struct Decision {
+    uint32_t a, b;
+    bool same;
+  };
+  std::vector<Decision> decisions;
 };
 
 // Records as columns of text. Each column keeps its distinct values once (lists repeat the same
@@ -141,7 +151,7 @@ struct LinkageResult {
   std::vector<uint64_t> candidates_per_rule;  // the pairs each rule was first to propose
   uint64_t skipped_blocks = 0;
   double expected_matches = 0;    // Σ of match probabilities over the candidates
-  std::vector<Link> links;        // pairs at or above the threshold, strongest first
+  std::vector<Link> links;        // pairs at or above min(threshold, report_from), strongest first
   std::vector<uint32_t> cluster;  // entity index of every record
   size_t clusters = 0;
   std::vector<size_t> cluster_sizes;  // [k]: how many entities have k records

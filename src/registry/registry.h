@@ -131,6 +131,13 @@ class Registry {
   Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
                 std::string_view where = {});
 
+  // Validates a new record as add() would (to canonical form), without writing it or checking
+  // that the records it refers to exist: for tools that read registry files without importing.
+  void validate_new(Record& record, std::string_view where) const {
+    std::vector<DeferredReference> unchecked;
+    validate(record, nullptr, where, &unchecked);
+  }
+
   // Validates one field's value on its own (to its canonical form) before a record is built.
   void check_field(const KindSpec& kind, std::string_view field, std::string& value,
                    std::string_view where) const {

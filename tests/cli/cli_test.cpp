@@ -127,6 +127,66 @@ TEST_F(CliTest, SimulatedListsImportIntoTheRegistry) {
   EXPECT_EQ(athar("verify").exit_code, 0);
 }
 
+TEST_F(CliTest, LinkListFilesWithoutADatabase) {
+  Result r = athar("simulate lists --population 400 --seed 5 --out " + dir_.file("sim"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string lists;
+  for (int l = 1; l <= 3; ++l) lists += " " + dir_.file("sim/list-" + std::to_string(l) + ".csv");
+  // A bad row stops the run, naming it; skipped on request, it is reported.
+  {
+    std::ofstream append(dir_.file("sim/list-2.csv"), std::ios::app);
+    append << ",,,,,Samer,,,al-Tajribi,,male,1979-02-30,,,SYNTHETIC\n";
+  }
+  r = athar("link --csv" + lists + " --across-lists-only");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("list-2.csv row "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("birth_date"), std::string::npos) << r.output;
+  r = athar("link --csv" + lists + " --across-lists-only --skip-bad-rows --out " +
+            dir_.file("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 of "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" entities ("), std::string::npos) << r.output;
+  std::ifstream entities(dir_.file("out/entities.csv")), links(dir_.file("out/links.csv"));
+  std::string header;
+  std::getline(entities, header);
+  EXPECT_EQ(header, "entity,list,record");
+  std::getline(links, header);
+  EXPECT_EQ(header.rfind("record_a,record_b,probability,weight_given", 0), 0u) << header;
+  EXPECT_FALSE(athar("link --csv " + dir_.file("missing.csv")).exit_code == 0);
+}
+
+TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  Result r = athar("simulate lists --population 400 --seed 5 --out " + dir_.file("sim"));
+  for (int l = 1; l <= 3; ++l) {
+    ASSERT_EQ(
+        athar("source add --name 'List " + std::to_string(l) + " (synthetic)' --kind document")
+            .exit_code,
+        0);
+    r = athar("import persons " + dir_.file("sim/list-" + std::to_string(l) + ".csv") +
+              " --source source-000" + std::to_string(l));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  r = athar("link --across-lists-only");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("linkage run 1:"), std::string::npos) << r.output;
+  r = athar("--json link review --limit 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const size_t a = r.output.find("\"a\": \"") + 6, b = r.output.find("\"b\": \"") + 6;
+  const std::string first = r.output.substr(a, 13), second = r.output.substr(b, 13);
+  r = athar("link decide " + first + " " + second + " different --note 'family says no'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(athar("link decide " + first + " " + second + " maybe").exit_code, 2);
+  r = athar("link --across-lists-only");
+  EXPECT_NE(r.output.find("1 reviewed decisions respected"), std::string::npos) << r.output;
+  r = athar("link review --all --limit 1000");
+  EXPECT_NE(r.output.find("different"), std::string::npos);
+  // The typed links stay where they were.
+  EXPECT_EQ(athar("link list --limit 1").exit_code, 0);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);

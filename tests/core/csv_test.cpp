@@ -84,6 +84,26 @@ TEST(CsvReader, RejectsUnclosedQuoteAndTextAfterQuote) {
   EXPECT_THROW(read_all(dir.write("b.csv", "a,b\n\"x\"y,b\n")), InputError);
 }
 
+// After a bad record the reader goes on with the next one, so that callers may skip bad rows.
+TEST(CsvReader, ReadsOnAfterABadRecord) {
+  testing::ScratchDir dir;
+  CsvReader csv(dir.write("c.csv", "a,b\n\"x\"y,b,\"c\"\nfine,1\n\xE3\xCD,2\nalso fine,3\n"));
+  Row row;
+  std::vector<std::string> good;
+  size_t bad = 0;
+  while (true) {
+    try {
+      if (!csv.next(row)) break;
+      good.emplace_back(row[0]);
+    } catch (const InputError&) {
+      ++bad;
+    }
+  }
+  EXPECT_EQ(bad, 2u);
+  EXPECT_EQ(good, (std::vector<std::string>{"a", "fine", "also fine"}));
+  EXPECT_EQ(csv.row(), 5u);
+}
+
 TEST(CsvReader, MissingFileIsUnavailable) {
   EXPECT_THROW(CsvReader("/nonexistent/file.csv"), Unavailable);
 }

@@ -1,0 +1,166 @@
+#include "matching/person_linkage.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/error.h"
+#include "linkage/simulate.h"
+#include "registry/import.h"
+#include "store/database.h"
+#include "test_support.h"
+
+namespace athar::matching {
+namespace {
+
+const char* kHeader = "given_name_ar,family_name_ar,given_name_lat,family_name_lat,birth_date\n";
+
+TEST(PersonLists, ReadsEachFileAsAList) {
+  testing::ScratchDir dir;
+  const std::string a = dir.write("a.csv", std::string(kHeader) +
+                                               "سامر,التجريبي,,,1979\n"
+                                               ",,Fadi,al-Namudhaji,1988-03\n");
+  const std::string b = dir.write("b.csv", std::string(kHeader) + ",,Samer,al-Tajribi,1979\n");
+  const PersonLists lists = read_person_lists({a, b}, false);
+  ASSERT_EQ(lists.data.size(), 3u);
+  EXPECT_EQ(lists.data.list_names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("family"))), "al-Namudhaji");
+  EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("birth_year"))), "1988");
+  EXPECT_EQ(lists.origin[2], b + " row 2");
+}
+
+// Each kind of bad row stops the read naming the row and field, or is skipped and reported.
+TEST(PersonLists, BadRowsStopTheReadOrAreSkippedAndReported) {
+  testing::ScratchDir dir;
+  const std::string bad_rows[] = {
+      "Samer,al-Tajribi\n",                   // too few columns
+      ",,Samer,al-Tajribi,1979-13-40\n",      // a date that cannot be parsed
+      ",,?!..,---,1979\n",                    // names that are only punctuation
+      ",,Sam\xe1\xed\xd1,al-Tajribi,1979\n",  // Windows-1256 bytes, not UTF-8
+  };
+  const char* expected[] = {"2 columns", "birth_date", "given_name_lat", "UTF-8"};
+  for (size_t i = 0; i < std::size(bad_rows); ++i) {
+    const std::string path =
+        dir.write("list.csv", std::string(kHeader) + ",,Fadi,al-Namudhaji,1988\n" + bad_rows[i] +
+                                  ",,Rami,al-Mithali,1992\n");
+    try {
+      read_person_lists({path}, false);
+      ADD_FAILURE() << "accepted " << bad_rows[i];
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("list.csv row 3"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(expected[i]), std::string::npos) << e.what();
+    }
+    const PersonLists lists = read_person_lists({path}, true);
+    EXPECT_EQ(lists.data.size(), 2u);
+    EXPECT_EQ(lists.rows, 3u);
+    ASSERT_EQ(lists.skipped.size(), 1u);
+    EXPECT_EQ(lists.skipped[0].where, path + " row 3");
+  }
+  // A header the format does not know is never skipped: nothing could be read right.
+  const std::string header = dir.write("header.csv", "given_name,family\nSamer,Tajribi\n");
+  EXPECT_THROW(read_person_lists({header}, true), core::InputError);
+}
+
+class RegistryLinkage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kCreate);
+    registry::Registry::prepare_schema(*db_);
+    registry_ = std::make_unique<registry::Registry>(*db_, "analyst-test");
+    linkage::SimulationConfig sc;
+    sc.population = 800;
+    sc.seed = 3;
+    const linkage::Simulation sim = linkage::simulate_lists(sc);
+    linkage::write_simulation(sim, dir_.file("sim"));
+    for (int l = 1; l <= 3; ++l) {
+      registry::Record source(registry::kind_spec(registry::Kind::kSource));
+      source.set("name", "Synthetic list " + std::to_string(l));
+      source.set("kind", "organisation");
+      registry::Registry::Transaction tx(*registry_);
+      const std::string id = registry_->add(source, {}, "test").id();
+      tx.commit();
+      registry::import_persons_csv(*registry_, dir_.file("sim/list-" + std::to_string(l) + ".csv"),
+                                   {.source = id});
+    }
+  }
+  std::map<std::string, int64_t> entity_of() {
+    std::map<std::string, int64_t> out;
+    for (const auto& e : entities(*registry_)) out[e.record] = e.entity;
+    return out;
+  }
+  testing::ScratchDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<registry::Registry> registry_;
+};
+
+TEST_F(RegistryLinkage, RunKeepsPairsForReviewAndEntities) {
+  const uint64_t ledger_before = registry_->ledger().size();
+  RunOptions o;
+  o.across_sources_only = true;
+  const RunReport r = run_person_linkage(*registry_, o);
+  EXPECT_EQ(r.run, 1);
+  EXPECT_EQ(r.lists, 3u);
+  EXPECT_GT(r.links, 100u);
+  EXPECT_GE(r.for_review, r.links);
+  EXPECT_LT(r.entities, r.records);
+  EXPECT_EQ(registry_->ledger().size(), ledger_before + 1);  // the run's entry
+  const auto pairs = candidates(*registry_, {.limit = 1000000});
+  ASSERT_EQ(pairs.size(), r.for_review);
+  EXPECT_GE(pairs.front().probability, pairs.back().probability);
+  EXPECT_GE(pairs.back().probability, o.review_from);
+  ASSERT_EQ(pairs.front().explanation.size(), 9u);
+  EXPECT_EQ(pairs.front().explanation[0].field, "given");
+  const auto entity = entity_of();
+  EXPECT_EQ(entity.size(), r.records);
+  // Pairs at or above the threshold share an entity (one record per list may hold some apart).
+  size_t together = 0;
+  for (const auto& c : pairs) {
+    if (c.probability >= o.threshold) together += entity.at(c.a) == entity.at(c.b) ? 1 : 0;
+  }
+  EXPECT_GE(together, r.links * 9 / 10);
+}
+
+TEST_F(RegistryLinkage, DecisionsAreKeptAndRespectedByLaterRuns) {
+  RunOptions o;
+  o.across_sources_only = true;
+  run_person_linkage(*registry_, o);
+  const auto pairs = candidates(*registry_, {.limit = 1000000});
+  const Candidate* linked = nullptr;
+  const Candidate* unlinked = nullptr;
+  auto entity = entity_of();
+  for (const auto& c : pairs) {
+    if (!linked && c.probability > 0.99 && entity.at(c.a) == entity.at(c.b)) linked = &c;
+    if (!unlinked && c.probability < 0.3 && entity.at(c.a) != entity.at(c.b)) unlinked = &c;
+  }
+  ASSERT_TRUE(linked && unlinked);
+  const std::string la = linked->a, lb = linked->b, ua = unlinked->a, ub = unlinked->b;
+  decide(*registry_, lb, la, false, "different mothers per the family");  // order does not matter
+  decide(*registry_, ua, ub, true, "confirmed by the family");
+  EXPECT_TRUE(check_decisions(*registry_).empty());
+  const RunReport again = run_person_linkage(*registry_, o);
+  EXPECT_EQ(again.decisions_applied, 2u);
+  entity = entity_of();
+  EXPECT_NE(entity.at(la), entity.at(lb));
+  EXPECT_EQ(entity.at(ua), entity.at(ub));
+  // Reviewed pairs leave the queue, unless asked for.
+  for (const auto& c : candidates(*registry_, {.limit = 1000000}))
+    EXPECT_FALSE(c.a == la && c.b == lb);
+  bool shown = false;
+  for (const auto& c : candidates(*registry_, {.limit = 1000000, .include_decided = true}))
+    shown = shown || (c.a == la && c.b == lb && c.decision == "different");
+  EXPECT_TRUE(shown);
+  // A decision changed behind Athar's back is found.
+  db_->execute_script("UPDATE match_decisions SET decision = 'same' WHERE decision = 'different'");
+  const auto findings = check_decisions(*registry_);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].first, "match:" + la + "|" + lb);
+}
+
+TEST_F(RegistryLinkage, BadDecisionsAreRefused) {
+  EXPECT_THROW(decide(*registry_, "person-000001", "person-000001", true, ""), core::InputError);
+  EXPECT_THROW(decide(*registry_, "person-000001", "person-999999", true, ""), core::NotFound);
+  EXPECT_THROW(decide(*registry_, "person-000001", "source-0001", true, ""), core::InputError);
+}
+
+}  // namespace
+}  // namespace athar::matching
