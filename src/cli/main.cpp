@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -399,19 +400,25 @@ OrderedJson sizes_json(const std::vector<size_t>& sizes) {
 void link_csv_files(const std::vector<std::string>& files, const athar::linkage::LinkageConfig& c,
                     bool skip_bad_rows, const std::string& out, const Globals& g) {
   namespace matching = athar::matching;
+  const auto started = std::chrono::steady_clock::now();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   const matching::PersonLists lists = matching::read_person_lists(files, skip_bad_rows);
+  const double seconds_reading = seconds_since(started);
   if (lists.data.size() < 2) {
     throw athar::core::InputError("linkage", "--csv", std::to_string(lists.data.size()),
                                   "at least two readable persons are needed");
   }
   const athar::linkage::LinkageResult r = athar::linkage::link(lists.data, c);
+  const auto writing = std::chrono::steady_clock::now();
   if (!out.empty()) {
     std::filesystem::create_directories(out);
     std::ofstream entities(out + "/entities.csv");
     entities << "entity,list,record\n";
     for (uint32_t i = 0; i < lists.data.size(); ++i) {
       entities << r.cluster[i] << ',' << lists.data.list_names()[lists.data.list(i)] << ",\""
-               << lists.origin[i] << "\"\n";
+               << lists.where(i) << "\"\n";
     }
     std::vector<std::pair<uint32_t, uint32_t>> pairs;
     for (const auto& l : r.links) pairs.emplace_back(l.a, l.b);
@@ -421,8 +428,8 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
     for (const auto& f : r.model.fields) links << ",weight_" << f.name;
     links << "\n";
     for (size_t i = 0; i < explained.size(); ++i) {
-      links << '"' << lists.origin[explained[i].a] << "\",\"" << lists.origin[explained[i].b]
-            << "\"," << r.links[i].probability;
+      links << '"' << lists.where(explained[i].a) << "\",\"" << lists.where(explained[i].b) << "\","
+            << r.links[i].probability;
       for (double w : explained[i].field_weights) links << ',' << w;
       links << "\n";
     }
@@ -448,7 +455,16 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
                        {"links", links_above},
                        {"entities", r.clusters},
                        {"entity_sizes", sizes_json(r.cluster_sizes)},
-                       {"prior", r.model.prior}});
+                       {"prior", r.model.prior},
+                       {"threads", r.threads},
+                       {"seconds",
+                        {{"reading", seconds_reading},
+                         {"preparing", r.seconds_prepare},
+                         {"em", r.seconds_em},
+                         {"scoring", r.seconds_prior},
+                         {"clustering", r.seconds_scoring},
+                         {"writing", seconds_since(writing)},
+                         {"total", seconds_since(started)}}}});
   }
   std::cout << lists.data.size() << " persons in " << lists.data.list_names().size() << " lists; "
             << r.candidate_pairs << " candidate pairs; " << links_above << " links at or above "

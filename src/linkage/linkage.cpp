@@ -1,6 +1,7 @@
 #include "linkage/linkage.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -130,7 +131,9 @@ struct PreparedField {
   // Share holding its blocking key: محمد, Mohamed and Muhammad are one common name, which is
   // what an agreement across scripts is weighed against.
   std::vector<double> sound_frequency;
-  std::vector<uint64_t> block_key;  // 0: cannot block
+  std::vector<double> minus_log2_frequency, minus_log2_sound_frequency;  // −log2 of the above
+  unsigned levels = 0;                                                   // of its comparison
+  std::vector<uint64_t> block_key;                                       // 0: cannot block
 };
 
 std::string normal_form(Comparison comparison, const std::string& raw) {
@@ -164,6 +167,7 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
     throw core::InputError("linkage configuration", "fields", rule.name, "no such column");
   PreparedField f;
   f.rule = rule;
+  f.levels = static_cast<unsigned>(level_count(rule.comparison));
   // Normalise each distinct raw value once.
   const auto& values = data.distinct_values(static_cast<size_t>(column));
   std::vector<uint32_t> term_of_value(values.size(), kMissing);
@@ -210,8 +214,24 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
   for (size_t t = 0; t < f.normal.size(); ++t) {
     f.frequency[t] = static_cast<double>(counts[t]) / total;
     f.sound_frequency[t] = static_cast<double>(key_counts[f.block_key[t]]) / total;
+    f.minus_log2_frequency.push_back(-std::log2(std::max(f.frequency[t], 1e-9)));
+    f.minus_log2_sound_frequency.push_back(-std::log2(std::max(f.sound_frequency[t], 1e-9)));
   }
   return f;
+}
+
+// One digit different, or two neighbours swapped (a Damerau–Levenshtein distance of 1 between
+// strings of one length), without the general algorithm's cost.
+bool one_digit_apart(const std::u32string& p, const std::u32string& q) {
+  if (p.size() != q.size()) return names::damerau_levenshtein(p, q) <= 1;
+  size_t first = p.size(), differences = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == q[i]) continue;
+    if (++differences == 1) first = i;
+  }
+  if (differences == 1) return true;
+  return differences == 2 && first + 1 < p.size() && p[first] == q[first + 1] &&
+         p[first + 1] == q[first];
 }
 
 // Compares term x of field f with term y of field g (the same field, or its swappable partner);
@@ -240,7 +260,7 @@ uint8_t compare_terms(const PreparedField& f, uint32_t x, const PreparedField& g
       if (f.year[x] < 0 || g.year[y] < 0) return 0;
       const int d = std::abs(f.year[x] - g.year[y]);
       if (d <= 1) return d == 0 ? 4 : 3;
-      return names::damerau_levenshtein(p, q) <= 1 ? 2 : 1;  // 1985 for 1958 or 1995
+      return one_digit_apart(p, q) ? 2 : 1;  // 1985 for 1958 or 1995
     }
     case Comparison::kDate: {
       if (same) return 4;
@@ -275,7 +295,7 @@ class ComparisonCache {
   }
 
  private:
-  static constexpr size_t kBits = 14;
+  static constexpr size_t kBits = 16;
   std::vector<uint64_t> keys_;
   std::vector<uint8_t> levels_;
 };
@@ -283,6 +303,11 @@ class ComparisonCache {
 struct Prepared {
   std::vector<PreparedField> fields;
   std::vector<std::pair<size_t, size_t>> swappable;
+  // Each record's terms, field after field: a pair's comparison reads one cache line per record.
+  std::vector<uint32_t> record_terms;
+  uint32_t term(uint32_t record, size_t field) const {
+    return record_terms[record * fields.size() + field];
+  }
 
   size_t field_index(const std::string& name, const char* setting) const {
     for (size_t f = 0; f < fields.size(); ++f) {
@@ -296,7 +321,7 @@ struct Prepared {
   void levels_of(uint32_t a, uint32_t b, uint8_t* levels, ComparisonCache* cache) const {
     for (size_t f = 0; f < fields.size(); ++f) {
       const PreparedField& field = fields[f];
-      uint32_t x = field.term[a], y = field.term[b];
+      uint32_t x = term(a, f), y = term(b, f);
       if (!cache || x == y || x == kMissing || y == kMissing ||
           field.rule.comparison == Comparison::kYear ||
           field.rule.comparison == Comparison::kExact) {
@@ -308,8 +333,8 @@ struct Prepared {
     }
     for (const auto& [x, y] : swappable) {
       if (levels[x] == 0 || levels[y] == 0 || levels[x] > 2 || levels[y] > 2) continue;
-      const uint8_t xy = compare_terms(fields[x], fields[x].term[a], fields[y], fields[y].term[b]);
-      const uint8_t yx = compare_terms(fields[y], fields[y].term[a], fields[x], fields[x].term[b]);
+      const uint8_t xy = compare_terms(fields[x], term(a, x), fields[y], term(b, y));
+      const uint8_t yx = compare_terms(fields[y], term(a, y), fields[x], term(b, x));
       if (xy >= 3 && yx >= 3) {
         levels[x] = xy;
         levels[y] = yx;
@@ -325,31 +350,44 @@ struct Prepared {
     return p;
   }
 
+  // A model's weights laid out for scoring: log2(m/u) per field and level, and for agreement on
+  // a term weighed by its frequency, log2(m) to which −log2(frequency) is added. No logarithm
+  // is taken per pair.
+  struct Weights {
+    std::vector<std::array<double, 8>> level;
+    std::vector<double> log2_m_top;
+  };
+  Weights weights_of(const Model& model) const {
+    Weights w;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      const FieldModel& fm = model.fields[f];
+      std::array<double, 8> levels{};
+      for (size_t l = 1; l < fm.m.size(); ++l) levels[l] = std::log2(fm.m[l] / fm.u[l]);
+      w.level.push_back(levels);
+      w.log2_m_top.push_back(std::log2(fm.m.back()));
+    }
+    return w;
+  }
+
   // The pair's weight without the prior: the sum of the fields' log2(m/u).
-  double evidence(const Model& model, uint32_t a, uint32_t b, double* explanation,
+  double evidence(const Weights& weights, uint32_t a, uint32_t b, double* explanation,
                   ComparisonCache* cache) const {
     uint8_t levels[16];
     levels_of(a, b, levels, cache);
     double w = 0;
     for (size_t f = 0; f < fields.size(); ++f) {
       const uint8_t level = levels[f];
-      if (explanation) explanation[f] = 0;
-      if (level == 0) continue;
-      const FieldModel& fm = model.fields[f];
-      double u = fm.u[level];
+      const PreparedField& field = fields[f];
+      double fw = weights.level[f][level];
       // Term frequency: agreeing on a value that a share p of the records hold happens by chance
       // with probability about p, not the field's average.
-      const PreparedField& field = fields[f];
-      if (field.rule.term_frequencies && level + 1 == static_cast<int>(fm.u.size()) &&
-          field.term[a] != kMissing) {
+      if (field.rule.term_frequencies && level + 1u == field.levels) {
+        const uint32_t x = term(a, f);
         const bool across_scripts = field.rule.comparison == Comparison::kName &&
-                                    field.term[b] != kMissing &&
-                                    field.arabic[field.term[a]] != field.arabic[field.term[b]];
-        u = std::max(
-            across_scripts ? field.sound_frequency[field.term[a]] : field.frequency[field.term[a]],
-            1e-9);
+                                    field.arabic[x] != field.arabic[term(b, f)];
+        fw = weights.log2_m_top[f] +
+             (across_scripts ? field.minus_log2_sound_frequency[x] : field.minus_log2_frequency[x]);
       }
-      const double fw = std::log2(fm.m[level] / u);
       w += fw;
       if (explanation) explanation[f] = fw;
     }
@@ -371,6 +409,12 @@ Prepared prepare(const Dataset& data, const LinkageConfig& config) {
                              "are compared differently");
     }
     p.swappable.emplace_back(i, j);
+  }
+  const size_t n = data.size(), count = p.fields.size();
+  p.record_terms.resize(n * count);
+  for (size_t f = 0; f < count; ++f) {
+    for (size_t r = 0; r < n; ++r) p.record_terms[r * count + f] = p.fields[f].term[r];
+    std::vector<uint32_t>().swap(p.fields[f].term);
   }
   return p;
 }
@@ -406,7 +450,8 @@ class Blocker {
     std::vector<std::vector<size_t>> parts;  // per part, its alternative fields
     uint32_t field_mask = 0;                 // every field the rule blocks on
     size_t stride = 1;
-    std::vector<uint64_t> keys;  // [record * stride + k]
+    std::vector<uint64_t> keys;  // [record * stride + k], until every rule is made
+    size_t offset = 0;           // of its keys in a record's row of keys_
   };
 
   Blocker(const Dataset& data, const LinkageConfig& config, const Prepared& prepared)
@@ -441,10 +486,10 @@ class Blocker {
           uint64_t key = 0x9e3779b97f4a7c15ULL;
           size_t choice = k;
           for (const auto& alternatives : rule.parts) {
-            const PreparedField& field =
-                prepared.fields[alternatives[choice % alternatives.size()]];
+            const size_t f = alternatives[choice % alternatives.size()];
+            const PreparedField& field = prepared.fields[f];
             choice /= alternatives.size();
-            const uint32_t t = field.term[r];
+            const uint32_t t = prepared.term(static_cast<uint32_t>(r), f);
             if (t == kMissing || field.block_key[t] == 0) {
               key = 0;
               break;
@@ -461,38 +506,70 @@ class Blocker {
       }
       rules_.push_back(std::move(rule));
     }
+    // Every rule's keys of a record side by side: checking whether an earlier rule proposed a
+    // pair then reads one or two cache lines per record.
+    for (Rule& rule : rules_) {
+      rule.offset = stride_;
+      stride_ += rule.stride;
+    }
+    keys_.resize(data.size() * stride_);
+    for (Rule& rule : rules_) {
+      for (size_t r = 0; r < data.size(); ++r) {
+        std::copy_n(&rule.keys[r * rule.stride], rule.stride, &keys_[r * stride_ + rule.offset]);
+      }
+    }
+    for (Rule& rule : rules_) std::vector<uint64_t>().swap(rule.keys);
   }
 
   const std::vector<Rule>& rules() const { return rules_; }
 
+  // A rule's blocks of two records or more: their records, block after block. Singletons and
+  // keys are not kept, so that the blocks of every rule fit in memory at once.
   struct Blocks {
-    std::vector<std::pair<uint64_t, uint32_t>> entries;  // (key, record) sorted by key
-    std::vector<std::pair<uint32_t, uint32_t>> spans;    // [begin, end) of each block to pair
+    struct Span {
+      uint32_t begin, end;  // into records
+      uint64_t key;
+    };
+    std::vector<uint32_t> records;
+    std::vector<Span> spans;
     uint64_t skipped = 0;
     uint64_t pairs = 0;  // pairs within the spans (before the list and repeat checks)
   };
 
   Blocks blocks_of(size_t rule_index) const {
     const Rule& rule = rules_[rule_index];
-    Blocks b;
-    for (size_t i = 0; i < rule.keys.size(); ++i) {
-      if (rule.keys[i])
-        b.entries.emplace_back(rule.keys[i], static_cast<uint32_t>(i / rule.stride));
+    std::vector<std::pair<uint64_t, uint32_t>> entries;  // (key, record)
+    size_t count = 0;
+    for (size_t i = 0; i < data_.size(); ++i) {
+      for (size_t k = 0; k < rule.stride; ++k)
+        count += keys_[i * stride_ + rule.offset + k] ? 1 : 0;
     }
-    std::sort(b.entries.begin(), b.entries.end());
+    entries.reserve(count);
+    for (uint32_t r = 0; r < data_.size(); ++r) {
+      for (size_t k = 0; k < rule.stride; ++k) {
+        const uint64_t key = keys_[r * stride_ + rule.offset + k];
+        if (key) entries.emplace_back(key, r);
+      }
+    }
+    std::sort(entries.begin(), entries.end());
+    Blocks b;
     size_t start = 0;
-    while (start < b.entries.size()) {
+    while (start < entries.size()) {
       size_t end = start + 1;
-      while (end < b.entries.size() && b.entries[end].first == b.entries[start].first) ++end;
+      while (end < entries.size() && entries[end].first == entries[start].first) ++end;
       const size_t size = end - start;
       if (size > config_.max_block_size) {
         ++b.skipped;
       } else if (size > 1) {
-        b.spans.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(end));
+        const auto begin = static_cast<uint32_t>(b.records.size());
+        for (size_t i = start; i < end; ++i) b.records.push_back(entries[i].second);
+        b.spans.push_back({begin, static_cast<uint32_t>(b.records.size()), entries[start].first});
         b.pairs += size * (size - 1) / 2;
       }
       start = end;
     }
+    b.records.shrink_to_fit();
+    b.spans.shrink_to_fit();
     return b;
   }
 
@@ -501,12 +578,11 @@ class Blocker {
   template <class Visit>
   void pairs_of_block(size_t rule_index, const Blocks& b, size_t span, bool repeats,
                       Visit&& visit) const {
-    const auto [begin, end] = b.spans[span];
-    const uint64_t key = b.entries[begin].first;
+    const auto [begin, end, key] = b.spans[span];
     for (uint32_t i = begin; i < end; ++i) {
-      const uint32_t x = b.entries[i].second;
+      const uint32_t x = b.records[i];
       for (uint32_t j = i + 1; j < end; ++j) {
-        const uint32_t y = b.entries[j].second;
+        const uint32_t y = b.records[j];
         if (config_.link_only_across_lists && data_.list(x) == data_.list(y)) continue;
         if (!first_shared_key(rule_index, x, y, key)) continue;
         if (!repeats && blocked_earlier(rule_index, x, y)) continue;
@@ -517,8 +593,8 @@ class Blocker {
 
  private:
   bool share_key(const Rule& rule, uint32_t a, uint32_t b) const {
-    const uint64_t* ka = &rule.keys[a * rule.stride];
-    const uint64_t* kb = &rule.keys[b * rule.stride];
+    const uint64_t* ka = &keys_[a * stride_ + rule.offset];
+    const uint64_t* kb = &keys_[b * stride_ + rule.offset];
     for (size_t i = 0; i < rule.stride; ++i) {
       if (!ka[i]) continue;
       for (size_t j = 0; j < rule.stride; ++j) {
@@ -532,8 +608,8 @@ class Blocker {
   bool first_shared_key(size_t rule_index, uint32_t a, uint32_t b, uint64_t key) const {
     const Rule& rule = rules_[rule_index];
     if (rule.stride == 1) return true;
-    const uint64_t* ka = &rule.keys[a * rule.stride];
-    const uint64_t* kb = &rule.keys[b * rule.stride];
+    const uint64_t* ka = &keys_[a * stride_ + rule.offset];
+    const uint64_t* kb = &keys_[b * stride_ + rule.offset];
     for (size_t i = 0; i < rule.stride; ++i) {
       if (!ka[i] || ka[i] >= key) continue;
       for (size_t j = 0; j < rule.stride; ++j) {
@@ -552,6 +628,8 @@ class Blocker {
   const Dataset& data_;
   const LinkageConfig& config_;
   std::vector<Rule> rules_;
+  size_t stride_ = 0;           // keys per record, all rules
+  std::vector<uint64_t> keys_;  // [record * stride_ + rule.offset + k]
 };
 
 constexpr double kMinimumM = 1e-3;
@@ -848,9 +926,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
     const uint64_t cut = share >= 1 ? UINT64_MAX : static_cast<uint64_t>(share * 0x1p64);
     std::vector<PatternCounts> per_thread(threads);
     parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
-      if (cut != UINT64_MAX &&
-          mix(blocks.entries[blocks.spans[span].first].first ^ config.seed) > cut)
-        return;
+      if (cut != UINT64_MAX && mix(blocks.spans[span].key ^ config.seed) > cut) return;
       blocker.pairs_of_block(rule, blocks, span, true, [&](uint32_t a, uint32_t b) {
         ++per_thread[thread][p.pattern_of(a, b, &caches[thread])];
       });
@@ -876,19 +952,25 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
                                 static_cast<double>(std::max<uint64_t>(result.comparable_pairs, 1)),
                             1e-15, 0.5);
   }
+  const Prepared::Weights weights = p.weights_of(result.model);
   const double keep_from = config.keep_scores ? -INFINITY : threshold_weight - logit2(most_prior);
   std::vector<std::vector<uint64_t>> histograms(threads, std::vector<uint64_t>(kBins, 0));
   std::vector<std::vector<uint64_t>> candidates(threads,
                                                 std::vector<uint64_t>(blocker.rules().size(), 0));
-  std::vector<std::vector<Link>> kept(threads);  // probability holds the evidence until λ is known
+  // (a, b, evidence) in 12 bytes: at millions of records the kept pairs are the bulk of memory.
+  struct Kept {
+    uint32_t a, b;
+    float evidence;
+  };
+  std::vector<std::vector<Kept>> kept(threads);
   for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
     const Blocker::Blocks& blocks = all_blocks[rule];
     parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
       blocker.pairs_of_block(rule, blocks, span, false, [&](uint32_t a, uint32_t b) {
-        const double w = p.evidence(result.model, a, b, nullptr, &caches[thread]);
+        const double w = p.evidence(weights, a, b, nullptr, &caches[thread]);
         ++histograms[thread][bin_of(w)];
         ++candidates[thread][rule];
-        if (w >= keep_from) kept[thread].push_back({a, b, w});
+        if (w >= keep_from) kept[thread].push_back({a, b, static_cast<float>(w)});
       });
     });
   }
@@ -913,12 +995,12 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   t = Clock::now();
   const double prior_weight = logit2(result.model.prior);
   for (auto& per_thread : kept) {
-    for (const Link& k : per_thread) {
-      const double probability = probability_of(k.probability + prior_weight);
+    for (const Kept& k : per_thread) {
+      const double probability = probability_of(k.evidence + prior_weight);
       if (config.keep_scores) result.scores.emplace_back(k.a, k.b, probability);
       if (probability >= lowest) result.links.push_back({k.a, k.b, probability});
     }
-    std::vector<Link>().swap(per_thread);
+    std::vector<Kept>().swap(per_thread);
   }
   std::sort(result.links.begin(), result.links.end(), [](const Link& x, const Link& y) {
     return x.probability != y.probability ? x.probability > y.probability
@@ -933,13 +1015,14 @@ std::vector<ScoredPair> explain(const Dataset& data, const LinkageConfig& config
                                 const Model& model,
                                 const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
   const Prepared p = prepare(data, config);
+  const Prepared::Weights weights = p.weights_of(model);
   std::vector<ScoredPair> out;
   for (const auto& [a, b] : pairs) {
     if (a >= data.size() || b >= data.size())
       throw core::InputError("linkage pair", "record", std::to_string(std::max(a, b)),
                              "no such record");
     ScoredPair s{a, b, 0, 0, std::vector<double>(p.fields.size(), 0.0)};
-    s.weight = logit2(model.prior) + p.evidence(model, a, b, s.field_weights.data(), nullptr);
+    s.weight = logit2(model.prior) + p.evidence(weights, a, b, s.field_weights.data(), nullptr);
     s.probability = probability_of(s.weight);
     out.push_back(std::move(s));
   }

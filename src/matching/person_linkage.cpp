@@ -125,7 +125,7 @@ linkage::LinkageConfig person_linkage_config() {
               {"birth_year", Comparison::kYear},        {"governorate", Comparison::kExact},
               {"disappeared", Comparison::kYear}};
   c.swappable = {{"given", "family"}};
-  c.blocking = {{{"family|given", "given|family", "birth_year|father|governorate|mother"}},
+  c.blocking = {{{"family", "given", "birth_year|father|governorate|mother"}},
                 {{"family", "birth_year"}},
                 {{"family", "father", "grandfather|governorate"}},
                 {{"given", "father", "birth_year", "governorate|grandfather|mother"}}};
@@ -149,6 +149,7 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
   registry::Record record(person);
   const int role = person.field_index("role");
   for (const std::string& path : paths) {
+    out.files.push_back(path);
     core::CsvReader csv(path);
     if (!csv.next(row)) throw core::InputError(path, "", "", "the file is empty (no header row)");
     std::vector<int> column_field;  // -1: not a person field (source, id)
@@ -162,6 +163,7 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
     }
     csv.set_header(row);
     const std::string list = std::filesystem::path(path).stem().string();
+    const size_t file_index = out.files.size() - 1;
     while (true) {
       std::string where;
       try {
@@ -186,7 +188,7 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
             },
             values);
         out.data.add(list, values);
-        out.origin.push_back(where);
+        out.origin.push_back({static_cast<uint32_t>(file_index), static_cast<uint32_t>(csv.row())});
       } catch (const core::InputError& e) {
         if (!skip_bad_rows) throw;
         if (where.empty()) {  // the reader refused the row itself (encoding, quotes)

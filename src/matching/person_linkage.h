@@ -32,7 +32,14 @@ struct SkippedRow {
 
 struct PersonLists {
   linkage::Dataset data = empty_person_dataset();
-  std::vector<std::string> origin;  // per record: "file row N"
+  std::vector<std::string> files;
+  struct Row {
+    uint32_t file, row;
+  };
+  std::vector<Row> origin;                  // per record: its file and row
+  std::string where(size_t record) const {  // "file row N"
+    return files[origin[record].file] + " row " + std::to_string(origin[record].row);
+  }
   std::vector<SkippedRow> skipped;  // with skip_bad_rows only
   size_t rows = 0;                  // data rows read, skipped ones included
 };

@@ -26,7 +26,7 @@ TEST(PersonLists, ReadsEachFileAsAList) {
   EXPECT_EQ(lists.data.list_names(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("family"))), "al-Namudhaji");
   EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("birth_year"))), "1988");
-  EXPECT_EQ(lists.origin[2], b + " row 2");
+  EXPECT_EQ(lists.where(2), b + " row 2");
 }
 
 // Each kind of bad row stops the read naming the row and field, or is skipped and reported.
