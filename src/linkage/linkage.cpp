@@ -751,6 +751,13 @@ void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
     }
     for (size_t f = 0; f < field_count; ++f) {
       if (blocked >> f & 1) continue;
+      // Among matches, full agreement must be likelier than disagreement; a rule whose EM says
+      // otherwise has found some other structure in its blocks (relatives sharing names, or a
+      // field that follows from a blocked one, as sex from the given name) and is not used.
+      if (fm[f].m.back() < fm[f].m[1]) {
+        ++model.implausible_estimates;
+        continue;
+      }
       for (size_t l = 1; l < fm[f].m.size(); ++l) m_total[f][l] += fm[f].m[l];
       ++m_runs[f];
     }

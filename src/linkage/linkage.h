@@ -129,6 +129,9 @@ struct Model {
   double prior = 0;
   std::vector<FieldModel> fields;
   int iterations = 0;
+  // Per-rule estimates of a field's m left out because full agreement came out less likely
+  // among matches than disagreement (docs/linkage.md).
+  int implausible_estimates = 0;
 };
 
 // One scored pair and why: the weight (log2 Bayes factor) each field added.

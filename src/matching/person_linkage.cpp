@@ -121,9 +121,11 @@ linkage::LinkageConfig person_linkage_config() {
   linkage::LinkageConfig c;
   c.fields = {{"given", Comparison::kName, true},       {"father", Comparison::kName, true},
               {"grandfather", Comparison::kName, true}, {"family", Comparison::kName, true},
-              {"mother", Comparison::kName, true},      {"sex", Comparison::kExact},
-              {"birth_year", Comparison::kYear},        {"governorate", Comparison::kExact},
-              {"disappeared", Comparison::kYear}};
+              {"mother", Comparison::kName, true},      {"birth_year", Comparison::kYear},
+              {"governorate", Comparison::kExact},      {"disappeared", Comparison::kYear}};
+  // Sex is read but not compared: it follows from the given name nearly always, and weighing
+  // both would count one fact twice (Fellegi–Sunter assumes fields independent given the match
+  // status).
   c.swappable = {{"given", "family"}};
   c.blocking = {{{"family", "given", "birth_year|father|governorate|mother"}},
                 {{"family", "birth_year"}},
