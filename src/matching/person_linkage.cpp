@@ -36,7 +36,8 @@ constexpr const char* kPersonColumns[] = {"given_name_ar",
                                           "birth_date",
                                           "governorate",
                                           "disappeared_on",
-                                          "detained_on"};
+                                          "detained_on",
+                                          "birthplace"};
 constexpr size_t kPersonColumnCount = std::size(kPersonColumns);
 
 std::string year_of(const std::string& date) { return date.size() >= 4 ? date.substr(0, 4) : ""; }
@@ -55,6 +56,7 @@ void person_values(Get get, std::vector<std::string>& out) {
   out.push_back(get(12));
   const std::string& disappeared = get(13);
   out.push_back(year_of(!disappeared.empty() ? disappeared : get(14)));
+  out.push_back(get(15));
 }
 
 std::string explanation_json(const linkage::ScoredPair& pair, const linkage::Model& model) {
@@ -113,7 +115,7 @@ const registry::Record& require_person(registry::Registry& registry, std::string
 
 linkage::Dataset empty_person_dataset() {
   return linkage::Dataset({"given", "father", "grandfather", "family", "mother", "sex",
-                           "birth_year", "governorate", "disappeared"});
+                           "birth_year", "governorate", "disappeared", "birthplace"});
 }
 
 linkage::LinkageConfig person_linkage_config() {
@@ -122,7 +124,8 @@ linkage::LinkageConfig person_linkage_config() {
   c.fields = {{"given", Comparison::kName, true},       {"father", Comparison::kName, true},
               {"grandfather", Comparison::kName, true}, {"family", Comparison::kName, true},
               {"mother", Comparison::kName, true},      {"birth_year", Comparison::kYear},
-              {"governorate", Comparison::kExact},      {"disappeared", Comparison::kYear}};
+              {"governorate", Comparison::kExact},      {"disappeared", Comparison::kYear},
+              {"birthplace", Comparison::kName, true}};  // a town or village, in either script
   // Sex is read but not compared: it follows from the given name nearly always, and weighing
   // both would count one fact twice (Fellegi–Sunter assumes fields independent given the match
   // status).

@@ -108,7 +108,7 @@ TEST_F(RegistryLinkage, RunKeepsPairsForReviewAndEntities) {
   ASSERT_EQ(pairs.size(), r.for_review);
   EXPECT_GE(pairs.front().probability, pairs.back().probability);
   EXPECT_GE(pairs.back().probability, o.review_from);
-  ASSERT_EQ(pairs.front().explanation.size(), 8u);
+  ASSERT_EQ(pairs.front().explanation.size(), 9u);
   EXPECT_EQ(pairs.front().explanation[0].field, "given");
   const auto entity = entity_of();
   EXPECT_EQ(entity.size(), r.records);
