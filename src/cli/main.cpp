@@ -14,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
+#include "kinship/pairwise.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "linkage/simulate.h"
@@ -909,6 +910,108 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
 }
 
 // `athar simulate lists`: synthetic Syrian-style lists with their truth (linkage/simulate.h).
+// `athar kinship …`: DNA kinship tools that need no database (docs/kinship.md).
+void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
+  namespace kinship = athar::kinship;
+  auto* noun = app.add_subcommand("kinship", "DNA kinship: likelihood ratios for STR profiles");
+  noun->require_subcommand(1);
+  struct Options {
+    std::string frequencies;
+    std::vector<std::string> profiles;
+    std::string a, b, relationship = "parent-child";
+    double theta = 0, dropout = -1;
+  };
+  auto o = std::make_shared<Options>();
+  auto* pair = noun->add_subcommand(
+      "pair", "LR that two profiles are related as stated rather than unrelated, marker by marker");
+  pair->add_option("a", o->a, "sample (a reference, or remains)")->required();
+  pair->add_option("b", o->b, "sample")->required();
+  pair->add_option("--profiles", o->profiles, "profile file(s): long or wide table")->required();
+  pair->add_option("--relationship", o->relationship,
+                   "same-person, parent-child, full-siblings, half-siblings, grandparent, "
+                   "avuncular, first-cousins")
+      ->capture_default_str();
+  pair->add_option("--theta", o->theta, "Fst (Balding-Nichols), e.g. 0.01")->capture_default_str();
+  pair->add_option("--dropout", o->dropout, "dropout probability for sample b (degraded remains)");
+  pair->add_option("--frequencies", o->frequencies,
+                   "allele frequency table (default: $ATHAR_FREQUENCIES, else "
+                   "data/str-frequencies/west-asia.txt)");
+  pair->callback([&g, &action, o] {
+    action = [&g, o] {
+      std::string path = o->frequencies;
+      if (path.empty()) {
+        const char* env = std::getenv("ATHAR_FREQUENCIES");
+        path = env && *env ? env : "data/str-frequencies/west-asia.txt";
+      }
+      kinship::FrequencyTable table = kinship::FrequencyTable::read(path);
+      std::vector<kinship::Profile> all;
+      for (const std::string& file : o->profiles) {
+        for (auto& p : kinship::read_profiles(file, table)) all.push_back(std::move(p));
+      }
+      const auto find = [&](const std::string& name) -> kinship::Profile {
+        for (const auto& p : all) {
+          if (p.sample == name) return p;
+        }
+        throw athar::core::NotFound("no sample " + name + " in the profile files");
+      };
+      const kinship::Profile a = find(o->a);
+      kinship::Profile b = find(o->b);
+      if (o->dropout >= 0) b.dropout = o->dropout;
+      const auto added = table.add_unseen({a, b});
+      const kinship::Relationship r = kinship::parse_relationship(o->relationship);
+      const kinship::PairwiseResult result = kinship::pairwise_lr(table, a, b, r, o->theta);
+      const auto genotype = [](const kinship::Genotype& x) {
+        return kinship::allele_text(x.a) + "," + kinship::allele_text(x.b);
+      };
+      if (g.json) {
+        OrderedJson markers = OrderedJson::array();
+        for (const auto& m : result.per_marker) {
+          markers.push_back({{"marker", table.marker(m.marker).name},
+                             {"a", genotype(a.markers[m.marker])},
+                             {"b", genotype(b.markers[m.marker])},
+                             {"lr", m.lr}});
+        }
+        OrderedJson j = {{"relationship", kinship::relationship_name(r)},
+                         {"a", a.sample},
+                         {"b", b.sample},
+                         {"theta", o->theta},
+                         {"lr", result.lr},
+                         {"log10_lr", result.log10_lr},
+                         {"markers_compared", result.markers_compared},
+                         {"inconsistent_markers", result.inconsistent_markers},
+                         {"unseen_alleles", added},
+                         {"markers", markers}};
+        if (r == kinship::Relationship::kSamePerson)
+          j["random_match_probability"] = result.random_match_probability;
+        return print_json(j);
+      }
+      char line[160];
+      std::snprintf(line, sizeof line, "%-16s %-12s %-12s %s\n", "marker", a.sample.c_str(),
+                    b.sample.c_str(), "LR");
+      std::cout << line;
+      for (const auto& m : result.per_marker) {
+        std::snprintf(line, sizeof line, "%-16s %-12s %-12s %.6g\n",
+                      table.marker(m.marker).name.c_str(), genotype(a.markers[m.marker]).c_str(),
+                      genotype(b.markers[m.marker]).c_str(), m.lr);
+        std::cout << line;
+      }
+      std::snprintf(line, sizeof line, "%s LR %.6g (log10 %.3f) over %zu markers, %zu inconsistent",
+                    kinship::relationship_name(r).c_str(), result.lr, result.log10_lr,
+                    result.markers_compared, result.inconsistent_markers);
+      std::cout << line << "; theta " << o->theta;
+      if (r == kinship::Relationship::kSamePerson) {
+        std::snprintf(line, sizeof line, "; random match probability %.3g",
+                      result.random_match_probability);
+        std::cout << line;
+      }
+      std::cout << "\n";
+      for (const auto& u : added)
+        std::cout << "allele not in the frequency table, given the minimum frequency: " << u
+                  << "\n";
+    };
+  });
+}
+
 void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   auto* simulate = app.add_subcommand("simulate", "Make synthetic data with known truth");
   simulate->require_subcommand(1);
@@ -989,6 +1092,7 @@ int run(int argc, char** argv) {
   add_ledger_commands(app, g, action);
   add_bundle_commands(app, g, action);
   add_simulate_commands(app, action);
+  add_kinship_commands(app, g, action);
 
   auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
   std::string import_file, csv_source, csv_role = "victim";

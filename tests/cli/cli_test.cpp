@@ -187,6 +187,24 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+TEST_F(CliTest, KinshipPairPrintsEachMarkersLr) {
+  const std::string profiles = dir_.write("profiles.csv",
+                                          "sample,marker,allele1,allele2\n"
+                                          "ref-1,TPOX,8,11\nref-1,FGA,21,22\n"
+                                          "bone-7,TPOX,8,8\nbone-7,FGA,22,30.2\n");
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  Result r = athar("kinship pair ref-1 bone-7 --profiles " + profiles + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("parent-child LR "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("over 2 markers, 0 inconsistent"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FGA 30.2"), std::string::npos) << r.output;  // unseen allele noted
+  r = athar("kinship pair ref-1 bone-7 --relationship cousins --profiles " + profiles +
+            frequencies);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_EQ(athar("kinship pair ref-1 bone-9 --profiles " + profiles + frequencies).exit_code, 4);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
