@@ -3,10 +3,38 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "kinship/internal/genotypes.h"
+
+namespace athar::kinship_internal {
+
+std::vector<Possible> possible_genotypes(const kinship::FrequencyTable& table, size_t marker,
+                                         const kinship::Genotype& seen, double dropout) {
+  std::vector<Possible> out;
+  const double pa = table.frequency(marker, seen.a);
+  if (seen.a != seen.b || dropout == 0) {
+    out.push_back({seen.a, seen.b, pa, table.frequency(marker, seen.b), 1.0});
+    return out;
+  }
+  out.push_back({seen.a, seen.a, pa, pa, 1 - dropout * dropout});
+  const kinship::Marker& m = table.marker(marker);
+  for (size_t i = 0; i < m.alleles.size(); ++i) {
+    if (m.alleles[i] == seen.a) continue;
+    const Allele x = m.alleles[i];
+    const double px = m.frequency[i];
+    out.push_back({std::min(seen.a, x), std::max(seen.a, x), x < seen.a ? px : pa,
+                   x < seen.a ? pa : px, dropout * (1 - dropout)});
+  }
+  return out;
+}
+
+}  // namespace athar::kinship_internal
 
 namespace athar::kinship {
 
 namespace {
+
+using kinship_internal::Possible;
+using kinship_internal::possible_genotypes;
 
 struct Named {
   Relationship relationship;
@@ -33,36 +61,6 @@ double draw(Allele x, double p, const Allele* seen, int n, double theta) {
   int c = 0;
   for (int i = 0; i < n; ++i) c += seen[i] == x ? 1 : 0;
   return (c * theta + (1 - theta) * p) / (1 + (n - 1) * theta);
-}
-
-// A genotype that may have shown as the observation, with P(observation | genotype).
-struct Possible {
-  Allele a, b;
-  double pa, pb;  // frequencies
-  double weight;
-};
-
-// What a typed genotype could truly be: two alleles seen are the genotype; one allele seen, with
-// dropout d, is a homozygote shown (1 − d²) or a heterozygote with its other allele dropped
-// (d(1 − d)) — for every allele the table knows.
-std::vector<Possible> possible_genotypes(const FrequencyTable& table, size_t marker,
-                                         const Genotype& seen, double dropout) {
-  std::vector<Possible> out;
-  const double pa = table.frequency(marker, seen.a);
-  if (seen.a != seen.b || dropout == 0) {
-    out.push_back({seen.a, seen.b, pa, table.frequency(marker, seen.b), 1.0});
-    return out;
-  }
-  out.push_back({seen.a, seen.a, pa, pa, 1 - dropout * dropout});
-  const Marker& m = table.marker(marker);
-  for (size_t i = 0; i < m.alleles.size(); ++i) {
-    if (m.alleles[i] == seen.a) continue;
-    const Allele x = m.alleles[i];
-    const double px = m.frequency[i];
-    out.push_back({std::min(seen.a, x), std::max(seen.a, x), x < seen.a ? px : pa,
-                   x < seen.a ? pa : px, dropout * (1 - dropout)});
-  }
-  return out;
 }
 
 double genotype_probability(const Possible& g, double theta) {

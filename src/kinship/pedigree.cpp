@@ -1,0 +1,468 @@
+#include "kinship/pedigree.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/csv.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "kinship/internal/genotypes.h"
+
+namespace athar::kinship {
+
+std::vector<size_t> Family::missing() const {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].missing) out.push_back(i);
+  }
+  return out;
+}
+
+int Family::member_index(std::string_view name) const {
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+std::string family_where(const Family& f, const Member& m) {
+  return "family " + f.id + ", member " + m.name;
+}
+
+}  // namespace
+
+void check_family(const Family& family) {
+  std::set<std::string> names;
+  bool typed = false, missing = false;
+  for (const Member& m : family.members) {
+    if (!names.insert(m.name).second)
+      throw core::InputError("family " + family.id, "member", m.name, "given twice");
+    if ((m.father < 0) != (m.mother < 0)) {
+      throw core::InputError(family_where(family, m), m.father < 0 ? "father" : "mother", "",
+                             "give both parents or neither (an untyped parent may be added)");
+    }
+    if (m.father >= 0) {
+      const Member& father = family.members[static_cast<size_t>(m.father)];
+      const Member& mother = family.members[static_cast<size_t>(m.mother)];
+      if (father.sex == "female")
+        throw core::InputError(family_where(family, m), "father", father.name, "is female");
+      if (mother.sex == "male")
+        throw core::InputError(family_where(family, m), "mother", mother.name, "is male");
+      if (m.father == m.mother)
+        throw core::InputError(family_where(family, m), "mother", mother.name,
+                               "is also the father");
+    }
+    typed = typed || m.typed();
+    missing = missing || m.missing;
+    if (m.missing && m.typed()) {
+      throw core::InputError(family_where(family, m), "sample", m.profile.sample,
+                             "a missing member has no reference profile");
+    }
+  }
+  // Nobody may be their own ancestor.
+  std::vector<int> state(family.members.size(), 0);  // 0 new, 1 on the path, 2 done
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (state[i] == 2) return;
+    if (state[i] == 1) {
+      throw core::InputError(family_where(family, family.members[i]), "father/mother",
+                             family.members[i].name, "is their own ancestor (a cycle)");
+    }
+    state[i] = 1;
+    for (int p : {family.members[i].father, family.members[i].mother}) {
+      if (p >= 0) visit(static_cast<size_t>(p));
+    }
+    state[i] = 2;
+  };
+  for (size_t i = 0; i < family.members.size(); ++i) visit(i);
+  if (!missing) throw core::InputError("family " + family.id, "missing", "", "no missing member");
+  if (!typed) throw core::InputError("family " + family.id, "sample", "", "nobody is typed");
+}
+
+std::vector<Family> read_families(const std::string& path, const std::vector<Profile>& references,
+                                  const FrequencyTable& table) {
+  core::CsvReader csv(path);
+  std::vector<std::string_view> row;
+  if (!csv.next(row)) throw core::InputError(path, "", "", "the file is empty (no header row)");
+  const std::vector<std::string> expected = {"family", "member", "sex",    "father",
+                                             "mother", "sample", "missing"};
+  std::vector<int> column(expected.size(), -1);
+  for (size_t c = 0; c < row.size(); ++c) {
+    const std::string name(core::trim(row[c]));
+    const auto it = std::find(expected.begin(), expected.end(), name);
+    if (it == expected.end())
+      throw core::InputError(path + " row 1 (header)", name, name, "unknown column");
+    column[static_cast<size_t>(it - expected.begin())] = static_cast<int>(c);
+  }
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (column[i] < 0)
+      throw core::InputError(path + " row 1 (header)", expected[i], "", "missing column");
+  }
+  csv.set_header(row);
+  struct Pending {
+    std::string where, father, mother;
+  };
+  std::vector<Family> families;
+  std::map<std::string, size_t> family_index;
+  std::vector<std::vector<Pending>> pending;
+  std::map<std::string, const Profile*> by_sample;
+  for (const Profile& p : references) by_sample[p.sample] = &p;
+  const auto none = [](std::string_view v) { return v.empty() || v == "-"; };
+  while (csv.next(row)) {
+    const std::string where = csv.location();
+    if (row.size() != expected.size())
+      throw core::InputError(where, "", std::to_string(row.size()) + " columns", "expected 7");
+    const auto cell = [&](size_t i) {
+      return std::string(core::trim(row[static_cast<size_t>(column[i])]));
+    };
+    const std::string id = cell(0);
+    if (id.empty()) throw core::InputError(where, "family", "", "no family id");
+    auto [it, inserted] = family_index.try_emplace(id, families.size());
+    if (inserted) {
+      families.push_back({id, {}});
+      pending.emplace_back();
+    }
+    Family& f = families[it->second];
+    Member m;
+    m.name = cell(1);
+    if (m.name.empty()) throw core::InputError(where, "member", "", "no member name");
+    m.sex = cell(2);
+    if (m.sex == "unknown" || m.sex == "-") m.sex.clear();
+    if (!m.sex.empty() && m.sex != "male" && m.sex != "female")
+      throw core::InputError(where, "sex", m.sex, "male, female or unknown");
+    const std::string missing = cell(6);
+    if (missing != "yes" && missing != "no" && !missing.empty())
+      throw core::InputError(where, "missing", missing, "yes or no");
+    m.missing = missing == "yes";
+    const std::string sample = cell(5);
+    if (!none(sample)) {
+      const auto p = by_sample.find(sample);
+      if (p == by_sample.end()) {
+        throw core::InputError(where, "sample", sample,
+                               "no such reference profile (family " + id + ")");
+      }
+      m.profile = *p->second;
+      if (m.profile.markers.size() != table.size())
+        throw std::logic_error("profile read with another frequency table");
+    }
+    const std::string father = cell(3), mother = cell(4);
+    pending[it->second].push_back({where, none(father) ? "" : father, none(mother) ? "" : mother});
+    f.members.push_back(std::move(m));
+  }
+  for (size_t fi = 0; fi < families.size(); ++fi) {
+    Family& f = families[fi];
+    for (size_t i = 0; i < f.members.size(); ++i) {
+      const Pending& p = pending[fi][i];
+      for (const auto& [field, name, slot] :
+           {std::tuple{"father", p.father, &f.members[i].father},
+            std::tuple{"mother", p.mother, &f.members[i].mother}}) {
+        if (name.empty()) continue;
+        const int index = f.member_index(name);
+        if (index < 0) {
+          throw core::InputError(p.where, field, name, "no such member in family " + f.id);
+        }
+        *slot = index;
+      }
+    }
+    check_family(f);
+  }
+  return families;
+}
+
+std::string draw_family(const Family& family) {
+  std::ostringstream out;
+  out << "family " << family.id << "\n";
+  std::vector<int> depth(family.members.size(), -1);
+  std::function<int(size_t)> depth_of = [&](size_t i) -> int {
+    if (depth[i] >= 0) return depth[i];
+    const Member& m = family.members[i];
+    depth[i] = m.father < 0 ? 0
+                            : 1 + std::max(depth_of(static_cast<size_t>(m.father)),
+                                           depth_of(static_cast<size_t>(m.mother)));
+    return depth[i];
+  };
+  std::vector<size_t> order(family.members.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return depth_of(x) < depth_of(y); });
+  for (size_t i : order) {
+    const Member& m = family.members[i];
+    out << std::string(2 + 4 * static_cast<size_t>(depth_of(i)), ' ') << m.name << " ("
+        << (m.sex.empty() ? "sex unknown" : m.sex);
+    if (m.father >= 0) {
+      out << ", child of " << family.members[static_cast<size_t>(m.father)].name << " and "
+          << family.members[static_cast<size_t>(m.mother)].name;
+    }
+    out << ")";
+    if (m.missing) out << "  MISSING";
+    if (m.typed()) out << "  typed: " << m.profile.sample;
+    out << "\n";
+  }
+  return out.str();
+}
+
+namespace {
+
+// A factor over some members' genotypes, dense over each member's domain (a typed member has
+// one genotype, an untyped one every genotype), first variable slowest.
+struct Factor {
+  std::vector<size_t> vars;
+  std::vector<double> values;
+};
+
+// The product of factors, with `drop` summed out (none when drop is SIZE_MAX).
+Factor combine(const std::vector<const Factor*>& factors, size_t drop,
+               const std::vector<size_t>& domain_size) {
+  std::vector<size_t> all;
+  for (const Factor* f : factors) {
+    for (size_t v : f->vars) {
+      if (std::find(all.begin(), all.end(), v) == all.end()) all.push_back(v);
+    }
+  }
+  Factor out;
+  for (size_t v : all) {
+    if (v != drop) out.vars.push_back(v);
+  }
+  // Each factor's (and the result's) stride for each variable of `all`.
+  const auto strides = [&](const std::vector<size_t>& vars) {
+    std::vector<size_t> stride(all.size(), 0);
+    size_t s = 1;
+    for (size_t k = vars.size(); k-- > 0;) {
+      const size_t at =
+          static_cast<size_t>(std::find(all.begin(), all.end(), vars[k]) - all.begin());
+      stride[at] = s;
+      s *= domain_size[vars[k]];
+    }
+    return stride;
+  };
+  std::vector<std::vector<size_t>> factor_strides;
+  for (const Factor* f : factors) factor_strides.push_back(strides(f->vars));
+  const std::vector<size_t> out_stride = strides(out.vars);
+  size_t out_size = 1, total = 1;
+  for (size_t v : out.vars) out_size *= domain_size[v];
+  for (size_t v : all) total *= domain_size[v];
+  out.values.assign(out_size, 0.0);
+  std::vector<size_t> value(all.size(), 0);
+  for (size_t n = 0; n < total; ++n) {
+    double product = 1;
+    for (size_t f = 0; f < factors.size() && product != 0; ++f) {
+      size_t index = 0;
+      for (size_t k = 0; k < all.size(); ++k) index += value[k] * factor_strides[f][k];
+      product *= factors[f]->values[index];
+    }
+    if (product != 0) {
+      size_t index = 0;
+      for (size_t k = 0; k < all.size(); ++k) index += value[k] * out_stride[k];
+      out.values[index] += product;
+    }
+    for (size_t k = all.size(); k-- > 0;) {  // next assignment
+      if (++value[k] < domain_size[all[k]]) break;
+      value[k] = 0;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+MissingPersonLikelihood::MissingPersonLikelihood(const FrequencyTable& table, const Family& family,
+                                                 size_t missing)
+    : table_(table), markers_(table.size()) {
+  check_family(family);
+  if (missing >= family.members.size() || !family.members[missing].missing)
+    throw std::logic_error("not a missing member");
+  const size_t n = family.members.size();
+  for (size_t m = 0; m < table.size(); ++m) {
+    MarkerTable& t = markers_[m];
+    // The family's alleles here, and one "other" for every allele nobody typed carries: exact
+    // without mutation, since untyped founders' alleles are exchangeable.
+    for (const Member& member : family.members) {
+      if (!member.typed() || !member.profile.markers[m].typed()) continue;
+      t.informative = true;
+      for (Allele a : {member.profile.markers[m].a, member.profile.markers[m].b}) {
+        if (std::find(t.alleles.begin(), t.alleles.end(), a) == t.alleles.end())
+          t.alleles.push_back(a);
+      }
+    }
+    if (!t.informative) continue;
+    std::sort(t.alleles.begin(), t.alleles.end());
+    std::vector<double> p;
+    double known = 0;
+    for (Allele a : t.alleles) {
+      p.push_back(table.frequency(m, a));
+      known += p.back();
+    }
+    t.other_frequency = std::max(0.0, 1 - known);
+    p.push_back(t.other_frequency);
+    const size_t k = p.size();
+    // Genotypes i <= j over the lumped alleles.
+    std::vector<std::pair<size_t, size_t>> genotypes;
+    std::vector<std::vector<size_t>> index(k, std::vector<size_t>(k));
+    for (size_t i = 0; i < k; ++i) {
+      for (size_t j = i; j < k; ++j) {
+        index[i][j] = index[j][i] = genotypes.size();
+        genotypes.emplace_back(i, j);
+      }
+    }
+    const size_t states = genotypes.size();
+    const auto at = [&](Allele a) {
+      return static_cast<size_t>(std::find(t.alleles.begin(), t.alleles.end(), a) -
+                                 t.alleles.begin());
+    };
+    // Domains: a member typed here has the one genotype seen; any other, every genotype.
+    std::vector<std::vector<size_t>> domain(n);
+    std::vector<size_t> domain_size(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      if (member.typed() && member.profile.markers[m].typed()) {
+        const Genotype& g = member.profile.markers[m];
+        domain[i] = {index[at(g.a)][at(g.b)]};
+      } else {
+        for (size_t s = 0; s < states; ++s) domain[i].push_back(s);
+      }
+      domain_size[i] = domain[i].size();
+    }
+    std::vector<Factor> factors;
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      Factor f;
+      if (member.father < 0) {  // a founder: Hardy–Weinberg
+        f.vars = {i};
+        for (size_t g : domain[i]) {
+          const auto [x, y] = genotypes[g];
+          f.values.push_back(x == y ? p[x] * p[x] : 2 * p[x] * p[y]);
+        }
+      } else {  // Mendel: one allele from each parent, each of theirs with chance ½
+        const size_t father = static_cast<size_t>(member.father);
+        const size_t mother = static_cast<size_t>(member.mother);
+        f.vars = {i, father, mother};
+        f.values.assign(domain_size[i] * domain_size[father] * domain_size[mother], 0.0);
+        for (size_t ci = 0; ci < domain_size[i]; ++ci) {
+          const auto [c1, c2] = genotypes[domain[i][ci]];
+          for (size_t fi = 0; fi < domain_size[father]; ++fi) {
+            const auto [f1, f2] = genotypes[domain[father][fi]];
+            for (size_t mi = 0; mi < domain_size[mother]; ++mi) {
+              const auto [m1, m2] = genotypes[domain[mother][mi]];
+              double chance = 0;
+              for (size_t x : {f1, f2}) {
+                for (size_t y : {m1, m2}) {
+                  if ((x == c1 && y == c2) || (x == c2 && y == c1)) chance += 0.25;
+                }
+              }
+              f.values[(ci * domain_size[father] + fi) * domain_size[mother] + mi] = chance;
+            }
+          }
+        }
+      }
+      factors.push_back(std::move(f));
+    }
+    // Eliminate every member but the missing one, smallest resulting factor first.
+    std::vector<bool> eliminated(n, false);
+    for (size_t round = 0; round + 1 < n; ++round) {
+      size_t best = SIZE_MAX;
+      double best_size = INFINITY;
+      for (size_t v = 0; v < n; ++v) {
+        if (v == missing || eliminated[v]) continue;
+        std::set<size_t> scope;
+        for (const Factor& f : factors) {
+          if (std::find(f.vars.begin(), f.vars.end(), v) != f.vars.end())
+            scope.insert(f.vars.begin(), f.vars.end());
+        }
+        double size = 1;
+        for (size_t u : scope) size *= static_cast<double>(domain_size[u]);
+        if (size < best_size) {
+          best = v;
+          best_size = size;
+        }
+      }
+      std::vector<const Factor*> with;
+      for (const Factor& f : factors) {
+        if (std::find(f.vars.begin(), f.vars.end(), best) != f.vars.end()) with.push_back(&f);
+      }
+      Factor combined = combine(with, best, domain_size);
+      std::vector<Factor> rest;
+      for (Factor& f : factors) {
+        if (std::find(f.vars.begin(), f.vars.end(), best) == f.vars.end())
+          rest.push_back(std::move(f));
+      }
+      rest.push_back(std::move(combined));
+      factors = std::move(rest);
+      eliminated[best] = true;
+    }
+    std::vector<const Factor*> left;
+    for (const Factor& f : factors) left.push_back(&f);
+    const Factor over_missing = combine(left, SIZE_MAX, domain_size);
+    double total = 0;
+    for (double v : over_missing.values) total += v;
+    if (total <= 0) {
+      throw core::InputError("family " + family.id, "marker", table.marker(m).name,
+                             "the references are inconsistent with the pedigree (a mutation, "
+                             "a sample swap or a wrong relationship)");
+    }
+    t.posterior.resize(states);
+    for (size_t s = 0; s < states; ++s) t.posterior[s] = over_missing.values[s] / total;
+  }
+}
+
+double MissingPersonLikelihood::lumped(const MarkerTable& t, size_t marker, Allele a,
+                                       Allele b) const {
+  const size_t k = t.alleles.size() + 1;
+  const auto slot = [&](Allele x) {
+    const auto it = std::lower_bound(t.alleles.begin(), t.alleles.end(), x);
+    return it != t.alleles.end() && *it == x ? static_cast<size_t>(it - t.alleles.begin()) : k - 1;
+  };
+  size_t i = slot(a), j = slot(b);
+  if (i > j) std::swap(i, j);
+  const size_t index = i * k - i * (i - 1) / 2 + (j - i);  // genotypes i <= j, row by row
+  double p = t.posterior[index];
+  if (t.other_frequency <= 0) return i == k - 1 || j == k - 1 ? 0 : p;
+  // An allele nobody typed: its share of "other".
+  const double po = t.other_frequency;
+  if (i != k - 1 && j == k - 1) return p * table_.frequency(marker, i == slot(a) ? b : a) / po;
+  if (i == k - 1) {
+    const double pa = table_.frequency(marker, a), pb = table_.frequency(marker, b);
+    return p * (a == b ? pa * pa : 2 * pa * pb) / (po * po);
+  }
+  return p;
+}
+
+double MissingPersonLikelihood::genotype_probability(size_t marker, Allele a, Allele b) const {
+  const MarkerTable& t = markers_[marker];
+  if (!t.informative) {
+    const double pa = table_.frequency(marker, a), pb = table_.frequency(marker, b);
+    return a == b ? pa * pa : 2 * pa * pb;
+  }
+  return lumped(t, marker, a, b);
+}
+
+PairwiseResult MissingPersonLikelihood::lr(const Profile& remains) const {
+  if (remains.markers.size() != table_.size())
+    throw std::logic_error("profile read with another frequency table");
+  PairwiseResult result;
+  double log10_sum = 0;
+  for (size_t m = 0; m < table_.size(); ++m) {
+    const MarkerTable& t = markers_[m];
+    if (!t.informative || !remains.markers[m].typed()) continue;
+    double related = 0, unrelated = 0;
+    for (const auto& g :
+         kinship_internal::possible_genotypes(table_, m, remains.markers[m], remains.dropout)) {
+      related += g.weight * lumped(t, m, g.a, g.b);
+      unrelated += g.weight * (g.a == g.b ? g.pa * g.pa : 2 * g.pa * g.pb);
+    }
+    const double lr = related / unrelated;
+    ++result.markers_compared;
+    result.per_marker.push_back({m, lr});
+    if (lr == 0) ++result.inconsistent_markers;
+    log10_sum += lr > 0 ? std::log10(lr) : 0;
+  }
+  result.log10_lr = result.inconsistent_markers ? -INFINITY : log10_sum;
+  result.lr = result.inconsistent_markers ? 0 : std::pow(10.0, log10_sum);
+  return result;
+}
+
+}  // namespace athar::kinship

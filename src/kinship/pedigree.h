@@ -1,0 +1,77 @@
+// Family pedigrees and the likelihood of remains being a family's missing member
+// (docs/kinship.md).
+//
+// A family is its members with sex and parents, some typed (reference profiles given by
+// relatives), one or more missing. For a missing member M and each marker, the engine computes
+// once P(references, M has genotype g) for every genotype g by variable elimination over the
+// members' genotypes (exact for any pedigree, loops included); the LR of remains R being M is
+// then a few look-ups per marker:
+//   LR = Σ_g P(R seen | g) · P(g | references) / Σ_g P(R seen | g) · P(g).
+// Markers multiply. No mutation and no θ yet: a remains genotype the pedigree cannot produce
+// gives LR 0 at that marker.
+//
+//   std::vector<Family> families = read_families("families.csv", references);
+//   MissingPersonLikelihood m(table, families[0], families[0].missing()[0]);
+//   PairwiseResult r = m.lr(remains);
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kinship/pairwise.h"
+#include "kinship/str.h"
+
+namespace athar::kinship {
+
+struct Member {
+  std::string name;
+  std::string sex;               // "male", "female" or "" (unknown)
+  int father = -1, mother = -1;  // member indexes; both -1 for a founder
+  bool missing = false;
+  Profile profile;  // markers empty when not typed
+  bool typed() const { return !profile.markers.empty(); }
+};
+
+struct Family {
+  std::string id;
+  std::vector<Member> members;
+  std::vector<size_t> missing() const;
+  int member_index(std::string_view name) const;
+};
+
+// Families from a CSV with columns family, member, sex, father, mother, sample, missing (one row
+// per member; `sample` names the member's reference profile among `references`, `missing` is
+// yes/no). InputError names the file, row, family and member for an unknown parent or sample, a
+// father who is female or a mother who is male, one parent given without the other, a member
+// given twice, a member who is their own ancestor, a family with no missing member or with
+// nobody typed. Nothing is returned unless every family is good.
+std::vector<Family> read_families(const std::string& path, const std::vector<Profile>& references,
+                                  const FrequencyTable& table);
+// The same checks on a family built in memory.
+void check_family(const Family& family);
+
+// The pedigree drawn as indented text for review: each member under their parents, with sex,
+// typed or missing.
+std::string draw_family(const Family& family);
+
+class MissingPersonLikelihood {
+ public:
+  MissingPersonLikelihood(const FrequencyTable& table, const Family& family, size_t missing);
+  // LR that `remains` is the missing member rather than someone unrelated to the family.
+  PairwiseResult lr(const Profile& remains) const;
+  // P(the missing member has genotype a/b | the references), for the tests and the reports.
+  double genotype_probability(size_t marker, Allele a, Allele b) const;
+
+ private:
+  struct MarkerTable {
+    bool informative = false;     // some reference typed here
+    std::vector<Allele> alleles;  // the family's alleles; index alleles.size() is "other"
+    double other_frequency = 0;
+    std::vector<double> posterior;  // P(g | references) per lumped genotype (i <= j)
+  };
+  double lumped(const MarkerTable& t, size_t marker, Allele a, Allele b) const;
+  const FrequencyTable& table_;
+  std::vector<MarkerTable> markers_;
+};
+
+}  // namespace athar::kinship
