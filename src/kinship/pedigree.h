@@ -62,13 +62,17 @@ class MissingPersonLikelihood {
   // P(the missing member has genotype a/b | the references), for the tests and the reports.
   double genotype_probability(size_t marker, Allele a, Allele b) const;
 
- private:
+  // A marker's tabulation: the family's alleles (ascending) and one "other" for all the rest,
+  // and P(genotype | references) for each genotype i <= j of those, row by row.
   struct MarkerTable {
-    bool informative = false;     // some reference typed here
-    std::vector<Allele> alleles;  // the family's alleles; index alleles.size() is "other"
+    bool informative = false;  // some reference typed here
+    std::vector<Allele> alleles;
     double other_frequency = 0;
-    std::vector<double> posterior;  // P(g | references) per lumped genotype (i <= j)
+    std::vector<double> posterior;
   };
+  const MarkerTable& marker_table(size_t marker) const { return markers_[marker]; }
+
+ private:
   double lumped(const MarkerTable& t, size_t marker, Allele a, Allele b) const;
   const FrequencyTable& table_;
   std::vector<MarkerTable> markers_;

@@ -34,7 +34,10 @@ Allele parse_allele(std::string_view text) {
 
 std::string allele_text(Allele allele) {
   std::string out = std::to_string(allele / 10);
-  if (allele % 10) out += "." + std::to_string(allele % 10);
+  if (allele % 10) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + allele % 10));
+  }
   return out;
 }
 
@@ -221,7 +224,10 @@ class ProfileBuilder {
     }
     if (alleles.size() > 2) {
       std::string list;
-      for (Allele a : alleles) list += (list.empty() ? "" : ",") + allele_text(a);
+      for (Allele a : alleles) {
+        if (!list.empty()) list.push_back(',');
+        list += allele_text(a);
+      }
       throw core::InputError(where, std::string(marker), list,
                              "three alleles at one marker (sample " + profile_.sample +
                                  "): a mixture cannot be compared as one person");

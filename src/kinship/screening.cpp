@@ -1,0 +1,251 @@
+#include "kinship/screening.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <thread>
+
+#include "core/error.h"
+#include "kinship/internal/genotypes.h"
+
+namespace athar::kinship {
+
+namespace {
+
+unsigned thread_count(unsigned threads) {
+  return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+template <class Work>
+void parallel_chunks(unsigned threads, size_t chunks, Work work) {
+  std::atomic<size_t> next{0};
+  const auto run = [&](unsigned thread) {
+    for (size_t c = next++; c < chunks; c = next++) work(thread, c);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& t : pool) t.join();
+}
+
+int rank_of(const Marker& m, Allele a) {
+  const auto it = std::lower_bound(m.alleles.begin(), m.alleles.end(), a);
+  return it != m.alleles.end() && *it == a ? static_cast<int>(it - m.alleles.begin()) : -1;
+}
+
+}  // namespace
+
+ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
+                               unsigned threads)
+    : table_(table) {
+  const size_t markers = table.size();
+  if (markers > 64) throw core::Unavailable("screening handles at most 64 markers");
+  for (size_t m = 0; m < markers; ++m) {
+    if (table.marker(m).alleles.size() > 64) {
+      throw core::Unavailable("screening handles at most 64 alleles a marker; " +
+                              table.marker(m).name + " has " +
+                              std::to_string(table.marker(m).alleles.size()));
+    }
+  }
+  for (uint32_t f = 0; f < families.size(); ++f) {
+    for (size_t member : families[f].missing())
+      targets_.push_back({f, static_cast<uint32_t>(member)});
+  }
+  // Tabulate every family (the expensive part) on all cores, then lay the tables out.
+  std::vector<std::optional<MissingPersonLikelihood>> built(targets_.size());
+  std::vector<std::exception_ptr> errors(targets_.size());
+  parallel_chunks(thread_count(threads), targets_.size(), [&](unsigned, size_t t) {
+    try {
+      built[t].emplace(table, families[targets_[t].family], targets_[t].member);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  });
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  entries_.resize(targets_.size() * markers);
+  informative_.assign(targets_.size(), 0);
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    likelihoods_.push_back(std::move(*built[t]));
+    const MissingPersonLikelihood& l = likelihoods_.back();
+    for (size_t m = 0; m < markers; ++m) {
+      const auto& mt = l.marker_table(m);
+      MarkerEntry& e = entries_[t * markers + m];
+      e.offset = static_cast<uint32_t>(log10_lr_.size());
+      if (!mt.informative) {
+        e.width = 1;
+        log10_lr_.push_back(0);
+        continue;
+      }
+      informative_[t] |= uint64_t{1} << m;
+      const Marker& marker = table.marker(m);
+      std::vector<double> p;
+      for (Allele a : mt.alleles) {
+        const int rank = rank_of(marker, a);
+        if (rank < 0) throw std::logic_error("a reference allele missing from the table");
+        e.alleles |= uint64_t{1} << rank;
+        p.push_back(table.frequency(m, a));
+      }
+      const size_t k = mt.alleles.size() + 1;  // slot k − 1: every other allele
+      const double po = mt.other_frequency;
+      e.width = static_cast<uint8_t>(k);
+      const size_t start = log10_lr_.size();
+      log10_lr_.resize(start + k * k);
+      for (size_t i = 0; i < k; ++i) {
+        for (size_t j = i; j < k; ++j) {
+          const double post = mt.posterior[i * k - i * (i - 1) / 2 + (j - i)];
+          double lr = 0;
+          if (j < k - 1) {  // both the family's alleles
+            lr = post / (i == j ? p[i] * p[i] : 2 * p[i] * p[j]);
+          } else if (po > 0) {
+            lr = i < k - 1 ? post / (2 * p[i] * po) : post / (po * po);
+          }
+          const float v = lr > 0 ? static_cast<float>(std::log10(lr)) : -INFINITY;
+          log10_lr_[start + i * k + j] = log10_lr_[start + j * k + i] = v;
+        }
+      }
+    }
+  }
+}
+
+// The inner loop, tiled: a block of remains against a block of families, so that the families'
+// tables stay in cache while every remains sample of the block passes over them.
+struct Screener {
+  const ScreeningIndex& index;
+  struct Prepared {
+    uint64_t typed = 0, exact = 0;       // markers seen; markers needing the exact (dropout) path
+    std::vector<uint64_t> a_bit, b_bit;  // per marker: 1 << the rank of each allele
+  };
+
+  static Prepared prepare(const FrequencyTable& table, const Profile& r) {
+    Prepared p;
+    p.a_bit.assign(table.size(), 0);
+    p.b_bit.assign(table.size(), 0);
+    for (size_t m = 0; m < table.size(); ++m) {
+      if (!r.markers[m].typed()) continue;
+      const int a = rank_of(table.marker(m), r.markers[m].a);
+      const int b = rank_of(table.marker(m), r.markers[m].b);
+      if (a < 0 || b < 0) throw std::logic_error("a remains allele missing from the table");
+      p.typed |= uint64_t{1} << m;
+      p.a_bit[m] = uint64_t{1} << a;
+      p.b_bit[m] = uint64_t{1} << b;
+      if (r.dropout > 0 && a == b) p.exact |= uint64_t{1} << m;
+    }
+    return p;
+  }
+
+  double exact_log10(size_t target, size_t m, const Profile& r) const {
+    double related = 0, unrelated = 0;
+    for (const auto& g :
+         kinship_internal::possible_genotypes(index.table_, m, r.markers[m], r.dropout)) {
+      related += g.weight * index.likelihoods_[target].genotype_probability(m, g.a, g.b);
+      unrelated += g.weight * (g.a == g.b ? g.pa * g.pa : 2 * g.pa * g.pb);
+    }
+    return related > 0 ? std::log10(related / unrelated) : -INFINITY;
+  }
+
+  // Sum of log10 LRs over the compared markers (−inf when a marker excludes). One look-up per
+  // marker: each allele's slot is its rank among the family's alleles (a popcount) or "other".
+  float compare(size_t target, const Prepared& r, const Profile& profile) const {
+    const size_t markers = index.table_.size();
+    uint64_t bits = r.typed & ~r.exact & index.informative_[target];
+    float sum = 0;
+    const ScreeningIndex::MarkerEntry* entries = &index.entries_[target * markers];
+    const float* tables = index.log10_lr_.data();
+    while (bits) {
+      const int m = __builtin_ctzll(bits);
+      bits &= bits - 1;
+      const auto& e = entries[m];
+      const uint64_t a = r.a_bit[m], b = r.b_bit[m];
+      const uint32_t other = e.width - 1u;
+      const uint32_t sa =
+          e.alleles & a ? static_cast<uint32_t>(__builtin_popcountll(e.alleles & (a - 1))) : other;
+      const uint32_t sb =
+          e.alleles & b ? static_cast<uint32_t>(__builtin_popcountll(e.alleles & (b - 1))) : other;
+      sum += tables[e.offset + sa * e.width + sb];
+      if (sum == -INFINITY) return sum;  // excluded: the rest cannot matter
+    }
+    if (r.exact) {  // markers whose single allele may hide a dropped one: exactly, instead
+      uint64_t exact = r.exact & index.informative_[target];
+      while (exact) {
+        const int m = __builtin_ctzll(exact);
+        exact &= exact - 1;
+        sum += static_cast<float>(exact_log10(target, static_cast<size_t>(m), profile));
+      }
+    }
+    return sum;
+  }
+
+  // Markers compared and inconsistent, for a reported pair.
+  void count(size_t target, const Prepared& r, const Profile& profile, uint32_t& compared,
+             uint32_t& inconsistent) const {
+    const size_t markers = index.table_.size();
+    uint64_t bits = r.typed & index.informative_[target];
+    compared = static_cast<uint32_t>(__builtin_popcountll(bits));
+    inconsistent = 0;
+    while (bits) {
+      const int m = __builtin_ctzll(bits);
+      bits &= bits - 1;
+      Prepared one = r;
+      one.typed = uint64_t{1} << m;
+      one.exact &= one.typed;
+      (void)markers;
+      inconsistent += compare(target, one, profile) == -INFINITY ? 1 : 0;
+    }
+  }
+};
+
+ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& remains,
+                       const ScreeningOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ScreeningResult result;
+  result.threads = thread_count(options.threads);
+  const size_t targets = index.targets().size();
+  result.prior =
+      options.prior > 0 ? options.prior : 1.0 / static_cast<double>(std::max<size_t>(targets, 1));
+  if (!(result.prior > 0 && result.prior < 1) && targets > 1)
+    throw core::InputError("screening", "prior", std::to_string(options.prior), "in (0, 1)");
+  const float threshold =
+      options.threshold > 0 ? static_cast<float>(std::log10(options.threshold)) : -INFINITY;
+  const Screener screener{index};
+  std::vector<Screener::Prepared> prepared;
+  for (const Profile& r : remains) prepared.push_back(Screener::prepare(index.table(), r));
+  constexpr size_t kRemainsBlock = 64, kTargetBlock = 256;
+  const size_t remains_blocks = (remains.size() + kRemainsBlock - 1) / kRemainsBlock;
+  const size_t target_blocks = (targets + kTargetBlock - 1) / kTargetBlock;
+  std::vector<std::vector<ScreeningCandidate>> found(result.threads);
+  parallel_chunks(
+      result.threads, remains_blocks * target_blocks, [&](unsigned thread, size_t tile) {
+        const size_t rb = tile / target_blocks, tb = tile % target_blocks;
+        const size_t r_end = std::min(remains.size(), (rb + 1) * kRemainsBlock);
+        const size_t t_end = std::min(targets, (tb + 1) * kTargetBlock);
+        for (size_t r = rb * kRemainsBlock; r < r_end; ++r) {
+          for (size_t t = tb * kTargetBlock; t < t_end; ++t) {
+            const float log10_lr = screener.compare(t, prepared[r], remains[r]);
+            if (!(log10_lr >= threshold)) continue;
+            uint32_t compared, inconsistent;
+            screener.count(t, prepared[r], remains[r], compared, inconsistent);
+            const double lr_prior = std::pow(10.0, log10_lr) * result.prior;
+            found[thread].push_back({static_cast<uint32_t>(r), index.targets()[t].family,
+                                     index.targets()[t].member, log10_lr, compared, inconsistent,
+                                     lr_prior / (lr_prior + 1 - result.prior)});
+          }
+        }
+      });
+  for (auto& f : found) result.candidates.insert(result.candidates.end(), f.begin(), f.end());
+  std::sort(result.candidates.begin(), result.candidates.end(),
+            [](const ScreeningCandidate& x, const ScreeningCandidate& y) {
+              if (x.remains != y.remains) return x.remains < y.remains;
+              if (x.log10_lr != y.log10_lr) return x.log10_lr > y.log10_lr;
+              return std::tie(x.family, x.member) < std::tie(y.family, y.member);
+            });
+  result.comparisons = static_cast<uint64_t>(remains.size()) * targets;
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace athar::kinship

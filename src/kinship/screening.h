@@ -1,0 +1,74 @@
+// Screening: every remains sample against every family's missing members (docs/kinship.md).
+//
+// Each family's likelihood over its missing member's genotype is tabulated once per marker
+// (MissingPersonLikelihood) and turned into a table of log10 LRs indexed by the remains' two
+// alleles — the family's alleles by rank, every other allele as one — so that a comparison is
+// one look-up and one addition per marker. Remains whose single visible allele may hide a
+// dropped one take a slower exact path at those markers. All cores.
+//
+//   ScreeningIndex index(table, families);
+//   ScreeningResult r = screen(index, remains, {.threshold = 10000});
+//   r.candidates: (remains, family, member, LR, markers, inconsistencies, posterior), ranked
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kinship/pedigree.h"
+
+namespace athar::kinship {
+
+class ScreeningIndex {
+ public:
+  ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
+                 unsigned threads = 0);
+  struct Target {
+    uint32_t family, member;  // indexes into the families given
+  };
+  const std::vector<Target>& targets() const { return targets_; }
+  const FrequencyTable& table() const { return table_; }
+
+ private:
+  friend struct Screener;
+  const FrequencyTable& table_;
+  std::vector<Target> targets_;
+  std::vector<MissingPersonLikelihood> likelihoods_;  // per target, for the exact path
+  // Per target and marker: the family's alleles (ranks in the frequency table) as a bit set,
+  // where its table starts, and its width (family alleles + 1).
+  struct MarkerEntry {
+    uint64_t alleles = 0;
+    uint32_t offset = 0;
+    uint8_t width = 1;
+  };
+  std::vector<MarkerEntry> entries_;   // [target * markers + marker]
+  std::vector<float> log10_lr_;        // width × width tables, by slot of each allele
+  std::vector<uint64_t> informative_;  // per target: markers with a typed reference
+};
+
+struct ScreeningOptions {
+  double threshold = 10000;  // candidates: LR at or above
+  // Prior probability that a remains sample is a given missing person; 0: 1 / the number of
+  // missing persons screened.
+  double prior = 0;
+  unsigned threads = 0;
+};
+
+struct ScreeningCandidate {
+  uint32_t remains, family, member;
+  double log10_lr;
+  uint32_t markers_compared, inconsistent_markers;
+  double posterior;  // LR·π / (LR·π + 1 − π)
+};
+
+struct ScreeningResult {
+  std::vector<ScreeningCandidate> candidates;  // by remains, then LR, highest first
+  uint64_t comparisons = 0;
+  double prior = 0;
+  double seconds = 0;
+  unsigned threads = 1;
+};
+
+ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& remains,
+                       const ScreeningOptions& options);
+
+}  // namespace athar::kinship
