@@ -15,6 +15,8 @@
 #include "core/error.h"
 #include "core/governorate.h"
 #include "kinship/pairwise.h"
+#include "kinship/screening.h"
+#include "kinship/simulate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "linkage/simulate.h"
@@ -1010,6 +1012,127 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                   << "\n";
     };
   });
+  // Families, their references and remains, read and checked together.
+  struct Screening {
+    std::string families, references, remains, out;
+    double threshold = 10000, prior = 0;
+    size_t limit = 5;
+    std::string family_id;
+  };
+  auto sc = std::make_shared<Screening>();
+  const auto load_table = [o]() {
+    std::string path = o->frequencies;
+    if (path.empty()) {
+      const char* env = std::getenv("ATHAR_FREQUENCIES");
+      path = env && *env ? env : "data/str-frequencies/west-asia.txt";
+    }
+    return kinship::FrequencyTable::read(path);
+  };
+
+  auto* screen = noun->add_subcommand(
+      "screen", "Every remains sample against every family's missing members: candidates ranked");
+  screen->add_option("--families", sc->families, "families CSV (docs/kinship.md)")->required();
+  screen->add_option("--references", sc->references, "reference profiles")->required();
+  screen->add_option("--remains", sc->remains, "remains profiles")->required();
+  screen->add_option("--threshold", sc->threshold, "LR at or above which a pair is a candidate")
+      ->capture_default_str();
+  screen->add_option("--prior", sc->prior,
+                     "prior that remains are a given missing person (default 1/missing)");
+  screen->add_option("--limit", sc->limit, "candidates shown per remains sample")
+      ->capture_default_str();
+  screen->add_option("--out", sc->out, "write every candidate to this CSV");
+  screen->add_option("--frequencies", o->frequencies, "allele frequency table");
+  screen->callback([&g, &action, sc, load_table] {
+    action = [&g, sc, load_table] {
+      kinship::FrequencyTable table = load_table();
+      const auto references = kinship::read_profiles(sc->references, table);
+      const auto remains = kinship::read_profiles(sc->remains, table);
+      std::vector<kinship::Profile> everyone = references;
+      everyone.insert(everyone.end(), remains.begin(), remains.end());
+      const auto unseen = table.add_unseen(everyone);
+      const auto families = kinship::read_families(sc->families, references, table);
+      const auto& remains_final = remains;
+      const kinship::ScreeningIndex index(table, families);
+      kinship::ScreeningOptions options;
+      options.threshold = sc->threshold;
+      options.prior = sc->prior;
+      const kinship::ScreeningResult r = kinship::screen(index, remains_final, options);
+      if (!sc->out.empty()) {
+        std::ofstream out(sc->out);
+        out << "remains,family,member,log10_lr,markers_compared,posterior\n";
+        for (const auto& c : r.candidates) {
+          out << remains_final[c.remains].sample << ',' << families[c.family].id << ','
+              << families[c.family].members[c.member].name << ',' << c.log10_lr << ','
+              << c.markers_compared << ',' << c.posterior << "\n";
+        }
+        if (!out) throw athar::core::Unavailable("cannot write " + sc->out);
+      }
+      if (g.json) {
+        OrderedJson list = OrderedJson::array();
+        for (const auto& c : r.candidates) {
+          list.push_back({{"remains", remains_final[c.remains].sample},
+                          {"family", families[c.family].id},
+                          {"member", families[c.family].members[c.member].name},
+                          {"log10_lr", c.log10_lr},
+                          {"markers_compared", c.markers_compared},
+                          {"posterior", c.posterior}});
+        }
+        return print_json({{"remains", remains_final.size()},
+                           {"missing_persons", index.targets().size()},
+                           {"comparisons", r.comparisons},
+                           {"seconds", r.seconds},
+                           {"prior", r.prior},
+                           {"unseen_alleles", unseen},
+                           {"candidates", list}});
+      }
+      std::cout << remains_final.size() << " remains against " << index.targets().size()
+                << " missing persons in " << families.size() << " families: " << r.comparisons
+                << " comparisons, " << r.candidates.size()
+                << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n";
+      size_t shown = 0;
+      uint32_t last = UINT32_MAX;
+      for (const auto& c : r.candidates) {
+        if (c.remains != last) {
+          last = c.remains;
+          shown = 0;
+          std::cout << remains_final[c.remains].sample << "\n";
+        }
+        if (shown++ >= sc->limit) continue;
+        char line[200];
+        std::snprintf(
+            line, sizeof line, "  %-14s %-12s log10 LR %7.2f  over %2u markers  posterior %.6f\n",
+            families[c.family].id.c_str(), families[c.family].members[c.member].name.c_str(),
+            c.log10_lr, c.markers_compared, c.posterior);
+        std::cout << line;
+      }
+      for (const auto& u : unseen)
+        std::cout << "allele not in the frequency table, given the minimum frequency: " << u
+                  << "\n";
+    };
+  });
+
+  auto* family = noun->add_subcommand("family", "Check families and draw their pedigrees");
+  family->require_subcommand(1);
+  auto* show = family->add_subcommand("show", "Check a families file and draw each pedigree");
+  show->add_option("--families", sc->families, "families CSV")->required();
+  show->add_option("--references", sc->references, "reference profiles")->required();
+  show->add_option("id", sc->family_id, "only this family");
+  show->add_option("--frequencies", o->frequencies, "allele frequency table");
+  show->callback([&action, sc, load_table] {
+    action = [sc, load_table] {
+      const kinship::FrequencyTable table = load_table();
+      const auto families = kinship::read_families(
+          sc->families, kinship::read_profiles(sc->references, table), table);
+      size_t shown = 0;
+      for (const auto& f : families) {
+        if (!sc->family_id.empty() && f.id != sc->family_id) continue;
+        std::cout << kinship::draw_family(f);
+        ++shown;
+      }
+      if (!sc->family_id.empty() && shown == 0)
+        throw athar::core::NotFound("no family " + sc->family_id + " in " + sc->families);
+    };
+  });
 }
 
 void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
@@ -1025,6 +1148,45 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   lists->add_option("--typo-rate", config->typo_rate, "share of name parts with a typo")
       ->capture_default_str();
   lists->add_option("--out", *out, "folder to write")->required();
+  auto families_config = std::make_shared<athar::kinship::FamilySimulationConfig>();
+  auto frequencies = std::make_shared<std::string>("data/str-frequencies/west-asia.txt");
+  auto* families = simulate->add_subcommand(
+      "families", "Synthetic families with references and remains (DNA), with truth.csv");
+  families->add_option("--families", families_config->families, "families")->capture_default_str();
+  families->add_option("--remains", families_config->remains, "remains samples")
+      ->capture_default_str();
+  families
+      ->add_option("--identified-share", families_config->identified_share,
+                   "share of remains that are a family's missing person")
+      ->capture_default_str();
+  families
+      ->add_option("--references", families_config->reference_kinds,
+                   "kinds of reference: parent, sibling, grandparent")
+      ->delimiter(',');
+  families
+      ->add_option("--max-references", families_config->max_references,
+                   "1 to this many references per family")
+      ->capture_default_str();
+  families->add_option("--dropout", families_config->dropout, "remains' dropout probability")
+      ->capture_default_str();
+  families
+      ->add_option("--lost-markers", families_config->lost_markers,
+                   "share of markers that did not type in remains")
+      ->capture_default_str();
+  families->add_option("--seed", families_config->seed, "random seed")->capture_default_str();
+  families->add_option("--frequencies", *frequencies, "allele frequency table")
+      ->capture_default_str();
+  families->add_option("--out", *out, "folder to write")->required();
+  families->callback([&action, families_config, frequencies, out] {
+    action = [families_config, frequencies, out] {
+      const auto table = athar::kinship::FrequencyTable::read(*frequencies);
+      const auto sim = athar::kinship::simulate_families(table, *families_config);
+      athar::kinship::write_family_simulation(sim, table, *out);
+      std::cout << "wrote " << sim.families.size() << " synthetic families ("
+                << sim.references.size() << " references) and " << sim.remains.size()
+                << " remains to " << *out << "\n";
+    };
+  });
   lists->callback([&action, config, out] {
     action = [config, out] {
       const auto sim = athar::linkage::simulate_lists(*config);

@@ -205,6 +205,43 @@ TEST_F(CliTest, KinshipPairPrintsEachMarkersLr) {
   EXPECT_EQ(athar("kinship pair ref-1 bone-9 --profiles " + profiles + frequencies).exit_code, 4);
 }
 
+TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  Result r = athar("simulate families --families 40 --remains 20 --references parent --out " +
+                   dir_.file("fam") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string files = " --families " + dir_.file("fam/families.csv") + " --references " +
+                            dir_.file("fam/references.csv");
+  r = athar("kinship screen" + files + " --remains " + dir_.file("fam/remains.csv") + " --out " +
+            dir_.file("candidates.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("20 remains against 40 missing persons in 40 families: 800 comparisons"),
+            std::string::npos)
+      << r.output;
+  // Every remains sample that is a missing person (half of them) is found in its family.
+  std::ifstream truth(dir_.file("fam/truth.csv")), candidates(dir_.file("candidates.csv"));
+  std::string line, all;
+  while (std::getline(candidates, line)) all += line + "\n";
+  std::getline(truth, line);
+  size_t identified = 0;
+  while (std::getline(truth, line)) {
+    const size_t comma = line.find(',');
+    const std::string remains = line.substr(0, comma);
+    const std::string family = line.substr(comma + 1, line.find(',', comma + 1) - comma - 1);
+    if (family == "-") continue;
+    ++identified;
+    EXPECT_NE(all.find(remains + "," + family + ",missing,"), std::string::npos) << remains;
+  }
+  EXPECT_EQ(identified, 10u);
+  r = athar("kinship family show F-3" + files + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("missing (sex unknown, child of father and mother)  MISSING"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(athar("kinship family show F-999" + files + frequencies).exit_code, 4);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
