@@ -14,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
+#include "kinship/assignment.h"
 #include "kinship/pairwise.h"
 #include "kinship/screening.h"
 #include "kinship/simulate.h"
@@ -1018,6 +1019,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     double threshold = 10000, prior = 0;
     size_t limit = 5;
     std::string family_id;
+    bool assign = false, by_family = false;
+    double match_threshold = 1e6, theta = 0.01;
+    std::string with;
+    size_t min_markers = 8;
   };
   auto sc = std::make_shared<Screening>();
   const auto load_table = [o]() {
@@ -1041,6 +1046,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--limit", sc->limit, "candidates shown per remains sample")
       ->capture_default_str();
   screen->add_option("--out", sc->out, "write every candidate to this CSV");
+  screen->add_flag("--by-family", sc->by_family, "list the candidates per family, not per remains");
+  screen->add_flag("--assign", sc->assign,
+                   "join fragments of one body (direct matches) and give the most probable "
+                   "assignment: each missing person at most one body");
   screen->add_option("--frequencies", o->frequencies, "allele frequency table");
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
@@ -1089,6 +1098,51 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                 << " missing persons in " << families.size() << " families: " << r.comparisons
                 << " comparisons, " << r.candidates.size()
                 << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n";
+      if (sc->assign) {
+        const auto matches =
+            kinship::direct_matches(table, remains, remains, true, 0.01, sc->match_threshold);
+        const auto body = kinship::fragment_bodies(matches, remains.size());
+        std::cout << "joint assignment (" << matches.size()
+                  << " direct matches join fragments into bodies):\n";
+        for (const auto& a : kinship::assign(r.candidates, body)) {
+          std::string fragments;
+          for (size_t i = 0; i < remains.size(); ++i) {
+            if (body[i] == a.body) fragments += (fragments.empty() ? "" : "+") + remains[i].sample;
+          }
+          char line[240];
+          std::snprintf(line, sizeof line, "  %-24s -> %s %s  log10 LR %.2f\n", fragments.c_str(),
+                        families[a.family].id.c_str(),
+                        families[a.family].members[a.member].name.c_str(), a.log10_lr);
+          std::cout << line;
+        }
+        return;
+      }
+      std::vector<kinship::ScreeningCandidate> listed = r.candidates;
+      if (sc->by_family) {
+        std::stable_sort(listed.begin(), listed.end(), [](const auto& x, const auto& y) {
+          if (x.family != y.family) return x.family < y.family;
+          if (x.member != y.member) return x.member < y.member;
+          return x.log10_lr > y.log10_lr;
+        });
+        size_t shown = 0;
+        uint64_t last = UINT64_MAX;
+        for (const auto& c : listed) {
+          const uint64_t key = uint64_t{c.family} << 32 | c.member;
+          if (key != last) {
+            last = key;
+            shown = 0;
+            std::cout << families[c.family].id << " " << families[c.family].members[c.member].name
+                      << "\n";
+          }
+          if (shown++ >= sc->limit) continue;
+          char line[200];
+          std::snprintf(
+              line, sizeof line, "  %-14s log10 LR %7.2f  over %2u markers  posterior %.6f\n",
+              remains[c.remains].sample.c_str(), c.log10_lr, c.markers_compared, c.posterior);
+          std::cout << line;
+        }
+        return;
+      }
       size_t shown = 0;
       uint32_t last = UINT32_MAX;
       for (const auto& c : r.candidates) {
@@ -1108,6 +1162,52 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       for (const auto& u : unseen)
         std::cout << "allele not in the frequency table, given the minimum frequency: " << u
                   << "\n";
+    };
+  });
+
+  auto* match = noun->add_subcommand(
+      "match",
+      "Direct matches: remains that are one person (fragments), or remains against "
+      "personal references (a toothbrush, a razor)");
+  match->add_option("--remains", sc->remains, "remains profiles")->required();
+  match->add_option("--with", sc->with,
+                    "personal reference profiles (default: the remains against each other)");
+  match->add_option("--threshold", sc->match_threshold, "LR at or above which a pair is listed")
+      ->capture_default_str();
+  match->add_option("--theta", sc->theta, "Fst (Balding-Nichols)")->capture_default_str();
+  match->add_option("--min-markers", sc->min_markers, "fewest markers compared")
+      ->capture_default_str();
+  match->add_option("--frequencies", o->frequencies, "allele frequency table");
+  match->callback([&g, &action, sc, load_table] {
+    action = [&g, sc, load_table] {
+      kinship::FrequencyTable table = load_table();
+      const auto remains = kinship::read_profiles(sc->remains, table);
+      const auto others = sc->with.empty() ? remains : kinship::read_profiles(sc->with, table);
+      std::vector<kinship::Profile> everyone = remains;
+      everyone.insert(everyone.end(), others.begin(), others.end());
+      table.add_unseen(everyone);
+      const auto matches = kinship::direct_matches(table, remains, others, sc->with.empty(),
+                                                   sc->theta, sc->match_threshold, sc->min_markers);
+      if (g.json) {
+        OrderedJson list = OrderedJson::array();
+        for (const auto& m : matches) {
+          list.push_back({{"a", remains[m.a].sample},
+                          {"b", others[m.b].sample},
+                          {"log10_lr", m.log10_lr},
+                          {"random_match_probability", m.random_match_probability},
+                          {"markers_compared", m.markers_compared}});
+        }
+        return print_json(list);
+      }
+      for (const auto& m : matches) {
+        char line[240];
+        std::snprintf(line, sizeof line,
+                      "%-16s %-16s log10 LR %6.2f  random match probability %.3g  %zu markers\n",
+                      remains[m.a].sample.c_str(), others[m.b].sample.c_str(), m.log10_lr,
+                      m.random_match_probability, m.markers_compared);
+        std::cout << line;
+      }
+      std::cout << matches.size() << " direct matches at LR >= " << sc->match_threshold << "\n";
     };
   });
 

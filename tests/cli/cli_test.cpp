@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -240,6 +241,21 @@ TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
             std::string::npos)
       << r.output;
   EXPECT_EQ(athar("kinship family show F-999" + files + frequencies).exit_code, 4);
+  // The joint assignment gives each identified remains its family; a remains sample against
+  // itself (a second copy) is a direct match.
+  r = athar("kinship screen --assign" + files + " --remains " + dir_.file("fam/remains.csv") +
+            frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("joint assignment"), std::string::npos) << r.output;
+  size_t assigned = 0;
+  for (size_t at = r.output.find(" -> "); at != std::string::npos;
+       at = r.output.find(" -> ", at + 1))
+    ++assigned;
+  EXPECT_EQ(assigned, 10u) << r.output;
+  r = athar("kinship match --remains " + dir_.file("fam/remains.csv") + " --with " +
+            dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("20 direct matches"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
