@@ -1020,6 +1020,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     size_t limit = 5;
     std::string family_id;
     bool assign = false, by_family = false;
+    std::string mutation = "none";
+    double male_rate = 0.001, female_rate = 0.001, range = 0.1;
     double match_threshold = 1e6, theta = 0.01;
     std::string with;
     size_t min_markers = 8;
@@ -1046,6 +1048,14 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--limit", sc->limit, "candidates shown per remains sample")
       ->capture_default_str();
   screen->add_option("--out", sc->out, "write every candidate to this CSV");
+  screen->add_option("--mutation", sc->mutation, "none, equal, proportional or stepwise")
+      ->capture_default_str();
+  screen->add_option("--male-rate", sc->male_rate, "mutation rate from fathers")
+      ->capture_default_str();
+  screen->add_option("--female-rate", sc->female_rate, "mutation rate from mothers")
+      ->capture_default_str();
+  screen->add_option("--range", sc->range, "stepwise: each further step this much less likely")
+      ->capture_default_str();
   screen->add_flag("--by-family", sc->by_family, "list the candidates per family, not per remains");
   screen->add_flag("--assign", sc->assign,
                    "join fragments of one body (direct matches) and give the most probable "
@@ -1061,7 +1071,12 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       const auto unseen = table.add_unseen(everyone);
       const auto families = kinship::read_families(sc->families, references, table);
       const auto& remains_final = remains;
-      const kinship::ScreeningIndex index(table, families);
+      kinship::MutationModel mutation;
+      mutation.kind = kinship::parse_mutation_model(sc->mutation);
+      mutation.male_rate = sc->male_rate;
+      mutation.female_rate = sc->female_rate;
+      mutation.range = sc->range;
+      const kinship::ScreeningIndex index(table, families, 0, mutation);
       kinship::ScreeningOptions options;
       options.threshold = sc->threshold;
       options.prior = sc->prior;

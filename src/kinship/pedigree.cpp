@@ -270,12 +270,72 @@ Factor combine(const std::vector<const Factor*>& factors, size_t drop,
 
 }  // namespace
 
+MutationModel::Kind parse_mutation_model(std::string_view name) {
+  if (name == "none") return MutationModel::Kind::kNone;
+  if (name == "equal") return MutationModel::Kind::kEqual;
+  if (name == "proportional") return MutationModel::Kind::kProportional;
+  if (name == "stepwise") return MutationModel::Kind::kStepwise;
+  throw core::InputError("mutation model", "mutation", std::string(name),
+                         "none, equal, proportional or stepwise");
+}
+
+std::vector<double> mutation_matrix(const Marker& marker, MutationModel::Kind kind, double rate,
+                                    double range) {
+  if (!(rate >= 0 && rate < 1))
+    throw core::InputError("mutation model", "rate", std::to_string(rate), "in [0, 1)");
+  const size_t n = marker.alleles.size();
+  std::vector<double> out(n * n, 0.0);
+  if (kind == MutationModel::Kind::kNone || n < 2) {
+    for (size_t i = 0; i < n; ++i) out[i * n + i] = 1;
+    return out;
+  }
+  if (kind == MutationModel::Kind::kProportional) {
+    // P(i→j) = k·rate·p_j (j ≠ i), k making the overall rate `rate` (Familias).
+    double expected = 0;
+    for (double p : marker.frequency) expected += p * (1 - p);
+    const double k = 1 / expected;
+    for (size_t i = 0; i < n; ++i) {
+      double stay = 1;
+      for (size_t j = 0; j < n; ++j) {
+        if (j == i) continue;
+        out[i * n + j] = k * rate * marker.frequency[j];
+        stay -= out[i * n + j];
+      }
+      out[i * n + i] = stay;
+    }
+    if (k * rate * (1 - *std::min_element(marker.frequency.begin(), marker.frequency.end())) > 1)
+      throw core::InputError("mutation model", "rate", std::to_string(rate),
+                             "too high for " + marker.name);
+    return out;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<double> weight(n, 0.0);
+    double total = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      if (kind == MutationModel::Kind::kEqual) {
+        weight[j] = 1;
+      } else {
+        const int difference = std::abs(marker.alleles[i] - marker.alleles[j]);  // in tenths
+        weight[j] = difference % 10 == 0 ? std::pow(range, difference / 10 - 1) : 1e-3;
+      }
+      total += weight[j];
+    }
+    for (size_t j = 0; j < n; ++j) out[i * n + j] = j == i ? 1 - rate : rate * weight[j] / total;
+  }
+  return out;
+}
+
 MissingPersonLikelihood::MissingPersonLikelihood(const FrequencyTable& table, const Family& family,
-                                                 size_t missing)
+                                                 size_t missing, const MutationModel& mutation)
     : table_(table), markers_(table.size()) {
   check_family(family);
   if (missing >= family.members.size() || !family.members[missing].missing)
     throw std::logic_error("not a missing member");
+  if (mutation.kind != MutationModel::Kind::kNone) {
+    tabulate_with_mutation(family, missing, mutation);
+    return;
+  }
   const size_t n = family.members.size();
   for (size_t m = 0; m < table.size(); ++m) {
     MarkerTable& t = markers_[m];
@@ -406,6 +466,140 @@ MissingPersonLikelihood::MissingPersonLikelihood(const FrequencyTable& table, co
     }
     t.posterior.resize(states);
     for (size_t s = 0; s < states; ++s) t.posterior[s] = over_missing.values[s] / total;
+  }
+}
+
+void MissingPersonLikelihood::tabulate_with_mutation(const Family& family, size_t missing,
+                                                     const MutationModel& model) {
+  const size_t n = family.members.size();
+  for (size_t m = 0; m < table_.size(); ++m) {
+    MarkerTable& t = markers_[m];
+    for (const Member& member : family.members) {
+      t.informative = t.informative || (member.typed() && member.profile.markers[m].typed());
+    }
+    if (!t.informative) continue;
+    const Marker& marker = table_.marker(m);
+    const size_t alleles = marker.alleles.size();
+    t.alleles = marker.alleles;  // every allele: no lumping under mutation
+    t.other_frequency = 0;
+    const std::vector<double> male =
+        mutation_matrix(marker, model.kind, model.male_rate, model.range);
+    const std::vector<double> female =
+        mutation_matrix(marker, model.kind, model.female_rate, model.range);
+    // Variables: member i's paternal allele 2i and maternal allele 2i + 1, as allele indexes;
+    // a typed member's alleles range over its two.
+    std::vector<std::vector<size_t>> domain(2 * n);
+    std::vector<size_t> domain_size(2 * n);
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      for (size_t v : {2 * i, 2 * i + 1}) {
+        if (member.typed() && member.profile.markers[m].typed()) {
+          const Genotype& g = member.profile.markers[m];
+          const auto a = static_cast<size_t>(
+              std::lower_bound(marker.alleles.begin(), marker.alleles.end(), g.a) -
+              marker.alleles.begin());
+          const auto b = static_cast<size_t>(
+              std::lower_bound(marker.alleles.begin(), marker.alleles.end(), g.b) -
+              marker.alleles.begin());
+          if (a >= alleles || b >= alleles || marker.alleles[a] != g.a || marker.alleles[b] != g.b)
+            throw std::logic_error("a reference allele missing from the table");
+          domain[v] = a == b ? std::vector<size_t>{a} : std::vector<size_t>{a, b};
+        } else {
+          for (size_t x = 0; x < alleles; ++x) domain[v].push_back(x);
+        }
+        domain_size[v] = domain[v].size();
+      }
+    }
+    std::vector<Factor> factors;
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      if (member.father < 0) {
+        for (size_t v : {2 * i, 2 * i + 1}) {
+          Factor f{{v}, {}};
+          for (size_t x : domain[v]) f.values.push_back(marker.frequency[x]);
+          factors.push_back(std::move(f));
+        }
+      } else {
+        // The child's allele from one parent: either of the parent's, each ½, then mutated by
+        // that parent's sex's matrix.
+        for (int side = 0; side < 2; ++side) {
+          const size_t parent = static_cast<size_t>(side == 0 ? member.father : member.mother);
+          const std::vector<double>& matrix = side == 0 ? male : female;
+          const size_t child_var = 2 * i + static_cast<size_t>(side);
+          const size_t pa = 2 * parent, pm = 2 * parent + 1;
+          Factor f{{child_var, pa, pm}, {}};
+          f.values.reserve(domain_size[child_var] * domain_size[pa] * domain_size[pm]);
+          for (size_t c : domain[child_var]) {
+            for (size_t x : domain[pa]) {
+              for (size_t y : domain[pm]) {
+                f.values.push_back(0.5 * (matrix[x * alleles + c] + matrix[y * alleles + c]));
+              }
+            }
+          }
+          factors.push_back(std::move(f));
+        }
+      }
+      if (member.typed() && member.profile.markers[m].typed() && domain_size[2 * i] == 2) {
+        // A heterozygote's two alleles, in either order, and never twice the same one.
+        Factor f{{2 * i, 2 * i + 1}, {0, 1, 1, 0}};
+        factors.push_back(std::move(f));
+      }
+    }
+    const size_t keep_a = 2 * missing, keep_b = 2 * missing + 1;
+    std::vector<bool> eliminated(2 * n, false);
+    eliminated[keep_a] = eliminated[keep_b] = true;
+    for (size_t round = 0; round + 2 < 2 * n; ++round) {
+      size_t best = SIZE_MAX;
+      double best_size = INFINITY;
+      for (size_t v = 0; v < 2 * n; ++v) {
+        if (eliminated[v]) continue;
+        std::set<size_t> scope;
+        for (const Factor& f : factors) {
+          if (std::find(f.vars.begin(), f.vars.end(), v) != f.vars.end())
+            scope.insert(f.vars.begin(), f.vars.end());
+        }
+        double size = 1;
+        for (size_t u : scope) size *= static_cast<double>(domain_size[u]);
+        if (size < best_size) {
+          best = v;
+          best_size = size;
+        }
+      }
+      std::vector<const Factor*> with;
+      for (const Factor& f : factors) {
+        if (std::find(f.vars.begin(), f.vars.end(), best) != f.vars.end()) with.push_back(&f);
+      }
+      Factor combined = combine(with, best, domain_size);
+      std::vector<Factor> rest;
+      for (Factor& f : factors) {
+        if (std::find(f.vars.begin(), f.vars.end(), best) == f.vars.end())
+          rest.push_back(std::move(f));
+      }
+      rest.push_back(std::move(combined));
+      factors = std::move(rest);
+      eliminated[best] = true;
+    }
+    std::vector<const Factor*> left;
+    for (const Factor& f : factors) left.push_back(&f);
+    Factor joint = combine(left, SIZE_MAX, domain_size);  // over the missing member's alleles
+    // Order the result (paternal, maternal) whatever order the variables ended in.
+    const bool swapped = joint.vars.size() == 2 && joint.vars[0] == keep_b;
+    const size_t k = alleles + 1;  // the layout of the lumped tables, with an empty "other"
+    t.posterior.assign(k * (k + 1) / 2, 0.0);
+    double total = 0;
+    for (size_t x = 0; x < alleles; ++x) {
+      for (size_t y = 0; y < alleles; ++y) {
+        const double v = swapped ? joint.values[y * alleles + x] : joint.values[x * alleles + y];
+        const size_t i = std::min(x, y), j = std::max(x, y);
+        t.posterior[i * k - i * (i - 1) / 2 + (j - i)] += v;
+        total += v;
+      }
+    }
+    if (total <= 0) {
+      throw core::InputError("family " + family.id, "marker", marker.name,
+                             "the references are impossible even with mutation");
+    }
+    for (double& v : t.posterior) v /= total;
   }
 }
 

@@ -54,9 +54,34 @@ void check_family(const Family& family);
 // typed or missing.
 std::string draw_family(const Family& family);
 
+// How alleles change from parent to child (docs/kinship.md): with probability `rate` (by the
+// parent's sex) a transmitted allele becomes another —
+// - equal: any other allele alike;
+// - proportional: another allele in proportion to its frequency (Familias' "proportional");
+// - stepwise: one repeat away `range` times more likely than two, and so on; microvariant
+//   changes (a fractional step) 1,000 times less likely than one step.
+// Every transmission mutates, from typed and untyped parents alike (founders included): a
+// child's allele is a founder's allele drawn from the frequencies, then passed through the
+// matrix — Familias' convention.
+struct MutationModel {
+  enum class Kind { kNone, kEqual, kProportional, kStepwise };
+  Kind kind = Kind::kNone;
+  double male_rate = 0.001, female_rate = 0.001;
+  double range = 0.1;
+};
+MutationModel::Kind parse_mutation_model(
+    std::string_view name);  // none, equal, proportional, stepwise
+// Row-stochastic n×n matrix over the marker's alleles: [from * n + to].
+std::vector<double> mutation_matrix(const Marker& marker, MutationModel::Kind kind, double rate,
+                                    double range);
+
 class MissingPersonLikelihood {
  public:
-  MissingPersonLikelihood(const FrequencyTable& table, const Family& family, size_t missing);
+  // Without mutation (the default) the family's alleles are lumped with one "other" and an
+  // exclusion gives LR 0; with a mutation model every allele of the table is kept and the
+  // elimination runs over single alleles (slower, exact for any model).
+  MissingPersonLikelihood(const FrequencyTable& table, const Family& family, size_t missing,
+                          const MutationModel& mutation = {});
   // LR that `remains` is the missing member rather than someone unrelated to the family.
   PairwiseResult lr(const Profile& remains) const;
   // P(the missing member has genotype a/b | the references), for the tests and the reports.
@@ -74,6 +99,7 @@ class MissingPersonLikelihood {
 
  private:
   double lumped(const MarkerTable& t, size_t marker, Allele a, Allele b) const;
+  void tabulate_with_mutation(const Family& family, size_t missing, const MutationModel& model);
   const FrequencyTable& table_;
   std::vector<MarkerTable> markers_;
 };

@@ -38,7 +38,7 @@ int rank_of(const Marker& m, Allele a) {
 }  // namespace
 
 ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
-                               unsigned threads)
+                               unsigned threads, const MutationModel& mutation)
     : table_(table) {
   const size_t markers = table.size();
   if (markers > 64) throw core::Unavailable("screening handles at most 64 markers");
@@ -58,7 +58,7 @@ ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Fa
   std::vector<std::exception_ptr> errors(targets_.size());
   parallel_chunks(thread_count(threads), targets_.size(), [&](unsigned, size_t t) {
     try {
-      built[t].emplace(table, families[targets_[t].family], targets_[t].member);
+      built[t].emplace(table, families[targets_[t].family], targets_[t].member, mutation);
     } catch (...) {
       errors[t] = std::current_exception();
     }

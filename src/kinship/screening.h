@@ -20,8 +20,10 @@ namespace athar::kinship {
 
 class ScreeningIndex {
  public:
+  // With a mutation model the tables cover every allele (about 10 KB a marker a family, and
+  // slower to build): meant for thousands of families, not hundreds of thousands.
   ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
-                 unsigned threads = 0);
+                 unsigned threads = 0, const MutationModel& mutation = {});
   struct Target {
     uint32_t family, member;  // indexes into the families given
   };

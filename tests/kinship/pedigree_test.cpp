@@ -190,3 +190,101 @@ TEST(Pedigree, BadFamiliesNameFamilyAndMember) {
 
 }  // namespace
 }  // namespace athar::kinship
+
+namespace athar::kinship {
+namespace {
+
+TEST(Mutation, MatricesHoldTheirRates) {
+  const Marker m{"M", {80, 90, 93, 100, 110, 120}, {0.1, 0.2, 0.05, 0.3, 0.25, 0.1}};
+  const size_t n = m.alleles.size();
+  for (auto kind : {MutationModel::Kind::kEqual, MutationModel::Kind::kProportional,
+                    MutationModel::Kind::kStepwise}) {
+    const auto matrix = mutation_matrix(m, kind, 0.002, 0.1);
+    double overall = 0;
+    for (size_t i = 0; i < n; ++i) {
+      double row = 0;
+      for (size_t j = 0; j < n; ++j) row += matrix[i * n + j];
+      EXPECT_NEAR(row, 1, 1e-12);
+      overall += m.frequency[i] * (1 - matrix[i * n + i]);
+    }
+    if (kind == MutationModel::Kind::kProportional) {
+      EXPECT_NEAR(overall, 0.002, 1e-12);  // the rate is the overall chance of a mutation
+      for (size_t j = 0; j < n; ++j) {     // and the frequencies stay as they are
+        double q = 0;
+        for (size_t i = 0; i < n; ++i) q += m.frequency[i] * matrix[i * n + j];
+        EXPECT_NEAR(q, m.frequency[j], 1e-12);
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) EXPECT_NEAR(matrix[i * n + i], 0.998, 1e-12);
+    }
+  }
+  const auto step = mutation_matrix(m, MutationModel::Kind::kStepwise, 0.002, 0.1);
+  // From 10: to 11 (one step) ten times likelier than to 12 (two); to 9.3 (a fraction) rare.
+  EXPECT_NEAR(step[3 * n + 4] / step[3 * n + 5], 10, 1e-9);
+  EXPECT_LT(step[3 * n + 2], step[3 * n + 4] / 100);
+  EXPECT_THROW(parse_mutation_model("random"), core::InputError);
+}
+
+// Parent–child with mutation, written out: the father's alleles pass through the male matrix;
+// the untyped mother's allele is drawn from the frequencies and then mutated too (every
+// transmission mutates: Familias' convention), so it follows p·M, not p.
+TEST(Mutation, ParentChildMatchesTheFormulaAndSurvivesAnExclusion) {
+  const FrequencyTable t({{"M1", {100, 110, 120, 130}, {0.2, 0.3, 0.4, 0.1}}});
+  Family f{"F-3", {}};
+  f.members = {{"father", "male", -1, -1, false, {"f", {{100, 110}}, "", 0}},
+               {"mother", "female", -1, -1, false, {}},
+               {"child", "male", 0, 1, true, {}}};
+  MutationModel model;
+  model.kind = MutationModel::Kind::kStepwise;
+  model.male_rate = 0.004;
+  model.female_rate = 0.001;
+  const MissingPersonLikelihood l(t, f, 2, model);
+  const auto male = mutation_matrix(t.marker(0), model.kind, model.male_rate, model.range);
+  const auto female = mutation_matrix(t.marker(0), model.kind, model.female_rate, model.range);
+  const std::vector<double> p = t.marker(0).frequency;
+  const auto from_father = [&](size_t x) { return 0.5 * (male[0 * 4 + x] + male[1 * 4 + x]); };
+  const auto from_mother = [&](size_t x) {
+    double q = 0;
+    for (size_t i = 0; i < 4; ++i) q += p[i] * female[i * 4 + x];
+    return q;
+  };
+  for (size_t c = 0; c < 4; ++c) {
+    for (size_t d = c; d < 4; ++d) {
+      const double related =
+          c == d ? from_father(c) * from_mother(c)
+                 : from_father(c) * from_mother(d) + from_father(d) * from_mother(c);
+      const double unrelated = c == d ? p[c] * p[c] : 2 * p[c] * p[d];
+      const Profile remains{"bone", {{t.marker(0).alleles[c], t.marker(0).alleles[d]}}, "", 0};
+      const double lr = l.lr(remains).lr;
+      EXPECT_NEAR(lr, related / unrelated, 1e-12 * related / unrelated) << c << d;
+      EXPECT_GT(lr, 0);  // 12/13 is no longer an exclusion, only unlikely
+    }
+  }
+}
+
+// A mutation model with rate 0 gives the lumped engine's LRs exactly.
+TEST(Mutation, RateZeroIsTheModelWithoutMutation) {
+  const FrequencyTable t = FrequencyTable::read(kWestAsia);
+  std::mt19937_64 rng(9);
+  const Profile reference = random_profile(t, "ref", rng);
+  const Family f = family({{"grandfather", "male", "", ""},
+                           {"grandmother", "female", "", ""},
+                           {"father", "male", "grandfather", "grandmother"},
+                           {"mother", "female", "", ""},
+                           {"missing", "male", "father", "mother"}},
+                          "grandmother", reference, "missing");
+  MutationModel none;
+  none.kind = MutationModel::Kind::kEqual;
+  none.male_rate = none.female_rate = 0;
+  const MissingPersonLikelihood lumped(t, f, 4), full(t, f, 4, none);
+  for (int trial = 0; trial < 3; ++trial) {
+    const Profile remains = random_profile(t, "bone", rng, &reference);
+    const auto x = lumped.lr(remains), y = full.lr(remains);
+    ASSERT_EQ(x.per_marker.size(), y.per_marker.size());
+    for (size_t i = 0; i < x.per_marker.size(); ++i)
+      EXPECT_NEAR(x.per_marker[i].lr, y.per_marker[i].lr, 1e-9 * std::max(1.0, x.per_marker[i].lr));
+  }
+}
+
+}  // namespace
+}  // namespace athar::kinship

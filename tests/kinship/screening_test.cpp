@@ -75,3 +75,74 @@ TEST(Screening, CandidatesAboveTheThresholdRankedPerRemains) {
 
 }  // namespace
 }  // namespace athar::kinship
+
+namespace athar::kinship {
+namespace {
+
+// A true child whose allele mutated one repeat away is excluded without a mutation model and
+// found with the stepwise one; the look-ups equal the pedigree likelihood with mutation.
+TEST(Screening, AMutatedAlleleIsFoundWithAMutationModel) {
+  FrequencyTable table = FrequencyTable::read(kWestAsia);
+  FamilySimulationConfig c;
+  c.families = 12;
+  c.remains = 12;
+  c.identified_share = 1;
+  c.reference_kinds = {"parent"};
+  c.max_references = 2;
+  FamilySimulation s = simulate_families(table, c);
+  // A remains sample whose family typed both parents: shift one of its alleles at one marker by
+  // a repeat, to an allele no reference carries — an exclusion without mutation.
+  size_t chosen = SIZE_MAX;
+  for (size_t i = 0; i < s.remains.size() && chosen == SIZE_MAX; ++i) {
+    size_t typed = 0;
+    for (const Member& m : s.families[static_cast<size_t>(s.truth[i])].members)
+      typed += m.typed() ? 1 : 0;
+    if (typed == 2) chosen = i;
+  }
+  ASSERT_NE(chosen, SIZE_MAX);
+  std::swap(s.remains[0], s.remains[chosen]);
+  std::swap(s.truth[0], s.truth[chosen]);
+  Profile& r = s.remains[0];
+  const size_t marker = static_cast<size_t>(table.marker_index("D18S51"));
+  Genotype& g = r.markers[marker];
+  const Family& family = s.families[static_cast<size_t>(s.truth[0])];
+  Allele shifted = 0;
+  for (Allele candidate : {g.b + 10, g.a - 10, g.b + 20}) {
+    bool carried = false;
+    for (const Member& m : family.members) {
+      if (m.typed() &&
+          (m.profile.markers[marker].a == candidate || m.profile.markers[marker].b == candidate))
+        carried = true;
+    }
+    if (!carried && candidate > 0) {
+      shifted = candidate;
+      break;
+    }
+  }
+  ASSERT_NE(shifted, 0);
+  g = {std::min(g.a, shifted), std::max(g.a, shifted)};
+  table.add_unseen(s.remains);
+  ScreeningOptions o;
+  o.threshold = 100;
+  const auto found = [&](const ScreeningResult& result) {
+    for (const auto& cand : result.candidates) {
+      if (cand.remains == 0 && static_cast<int>(cand.family) == s.truth[0]) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(found(screen(ScreeningIndex(table, s.families), s.remains, o)));
+  MutationModel stepwise;
+  stepwise.kind = MutationModel::Kind::kStepwise;
+  const ScreeningIndex with_mutation(table, s.families, 2, stepwise);
+  const ScreeningResult result = screen(with_mutation, s.remains, o);
+  EXPECT_TRUE(found(result));
+  for (const auto& cand : result.candidates) {
+    const auto exact =
+        MissingPersonLikelihood(table, s.families[cand.family], cand.member, stepwise)
+            .lr(s.remains[cand.remains]);
+    EXPECT_NEAR(cand.log10_lr, exact.log10_lr, 1e-4 * std::max(1.0, std::abs(exact.log10_lr)));
+  }
+}
+
+}  // namespace
+}  // namespace athar::kinship
