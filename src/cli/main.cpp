@@ -21,6 +21,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "linkage/simulate.h"
+#include "matching/kinship_store.h"
 #include "matching/person_linkage.h"
 #include "registry/bundle.h"
 #include "registry/evidence.h"
@@ -775,6 +776,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
           // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
           for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
             report.findings.push_back({subject, "altered", detail});
+          for (auto& [subject, detail] : athar::matching::check_kinship(s.registry))
+            report.findings.push_back({subject, "altered", detail});
           if (g.json) {
             OrderedJson findings = OrderedJson::array();
             for (const auto& f : report.findings) {
@@ -1038,9 +1041,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
 
   auto* screen = noun->add_subcommand(
       "screen", "Every remains sample against every family's missing members: candidates ranked");
-  screen->add_option("--families", sc->families, "families CSV (docs/kinship.md)")->required();
-  screen->add_option("--references", sc->references, "reference profiles")->required();
-  screen->add_option("--remains", sc->remains, "remains profiles")->required();
+  screen->add_option("--families", sc->families,
+                     "families CSV (docs/kinship.md); without the three files: the registry's");
+  screen->add_option("--references", sc->references, "reference profiles");
+  screen->add_option("--remains", sc->remains, "remains profiles");
   screen->add_option("--threshold", sc->threshold, "LR at or above which a pair is a candidate")
       ->capture_default_str();
   screen->add_option("--prior", sc->prior,
@@ -1064,12 +1068,25 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
       kinship::FrequencyTable table = load_table();
-      const auto references = kinship::read_profiles(sc->references, table);
-      const auto remains = kinship::read_profiles(sc->remains, table);
+      const bool from_files = !sc->families.empty() || !sc->references.empty();
+      if (from_files && (sc->families.empty() || sc->references.empty() || sc->remains.empty())) {
+        throw athar::core::InputError("kinship screen", "--families", "",
+                                      "give --families, --references and --remains together, or "
+                                      "none of them to screen what the registry holds");
+      }
+      std::unique_ptr<Session> session;
+      if (!from_files) session = std::make_unique<Session>(g);
+      const auto references =
+          from_files ? kinship::read_profiles(sc->references, table)
+                     : athar::matching::stored_profiles(session->registry, table, "reference");
+      const auto remains =
+          from_files ? kinship::read_profiles(sc->remains, table)
+                     : athar::matching::stored_profiles(session->registry, table, "remains");
       std::vector<kinship::Profile> everyone = references;
       everyone.insert(everyone.end(), remains.begin(), remains.end());
       const auto unseen = table.add_unseen(everyone);
-      const auto families = kinship::read_families(sc->families, references, table);
+      const auto families = from_files ? kinship::read_families(sc->families, references, table)
+                                       : athar::matching::stored_families(session->registry, table);
       const auto& remains_final = remains;
       kinship::MutationModel mutation;
       mutation.kind = kinship::parse_mutation_model(sc->mutation);
@@ -1228,16 +1245,55 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
 
   auto* family = noun->add_subcommand("family", "Check families and draw their pedigrees");
   family->require_subcommand(1);
+  auto* family_add = family->add_subcommand(
+      "add", "Add the families of a families CSV to the registry (their references first)");
+  family_add->add_option("file", sc->families, "families CSV (docs/kinship.md)")->required();
+  family_add->add_option("--frequencies", o->frequencies, "allele frequency table");
+  family_add->callback([&g, &action, sc, load_table] {
+    action = [&g, sc, load_table] {
+      const kinship::FrequencyTable table = load_table();
+      Session s(g);
+      const size_t n = athar::matching::add_families(s.registry, table, sc->families);
+      std::cout << "added " << n << " families\n";
+    };
+  });
+  auto* profiles = noun->add_subcommand("profiles", "STR profiles kept in the registry");
+  profiles->require_subcommand(1);
+  auto* profiles_add = profiles->add_subcommand(
+      "add", "Add the profiles of a file (long or wide table) as references or remains");
+  profiles_add->add_option("file", sc->remains, "profile file")->required();
+  profiles_add->add_option("--kind", sc->with, "reference or remains")
+      ->required()
+      ->check(CLI::IsMember({"reference", "remains"}));
+  profiles_add->add_option("--frequencies", o->frequencies, "allele frequency table");
+  profiles_add->callback([&g, &action, sc, load_table] {
+    action = [&g, sc, load_table] {
+      const kinship::FrequencyTable table = load_table();
+      Session s(g);
+      const size_t n = athar::matching::add_profiles(s.registry, table, sc->remains, sc->with);
+      std::cout << "added " << n << " " << sc->with << " profiles\n";
+    };
+  });
   auto* show = family->add_subcommand("show", "Check a families file and draw each pedigree");
-  show->add_option("--families", sc->families, "families CSV")->required();
-  show->add_option("--references", sc->references, "reference profiles")->required();
+  show->add_option("--families", sc->families, "families CSV (default: the registry's families)");
+  show->add_option("--references", sc->references, "reference profiles (with --families)");
   show->add_option("id", sc->family_id, "only this family");
   show->add_option("--frequencies", o->frequencies, "allele frequency table");
-  show->callback([&action, sc, load_table] {
-    action = [sc, load_table] {
+  show->callback([&g, &action, sc, load_table] {
+    action = [&g, sc, load_table] {
       const kinship::FrequencyTable table = load_table();
-      const auto families = kinship::read_families(
-          sc->families, kinship::read_profiles(sc->references, table), table);
+      std::vector<kinship::Family> families;
+      if (sc->families.empty()) {
+        Session s(g);
+        families = athar::matching::stored_families(s.registry, table);
+      } else {
+        if (sc->references.empty()) {
+          throw athar::core::InputError("kinship family show", "--references", "",
+                                        "a families file needs its reference profiles");
+        }
+        families = kinship::read_families(sc->families,
+                                          kinship::read_profiles(sc->references, table), table);
+      }
       size_t shown = 0;
       for (const auto& f : families) {
         if (!sc->family_id.empty() && f.id != sc->family_id) continue;

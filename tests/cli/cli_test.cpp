@@ -258,6 +258,40 @@ TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
   EXPECT_NE(r.output.find("20 direct matches"), std::string::npos) << r.output;
 }
 
+TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  ASSERT_EQ(athar("init").exit_code, 0);
+  Result r = athar("simulate families --families 20 --remains 10 --references parent --out " +
+                   dir_.file("fam") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Families need their references stored first; a failed add writes nothing.
+  r = athar("kinship family add " + dir_.file("fam/families.csv") + frequencies);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  ASSERT_EQ(athar("kinship profiles add " + dir_.file("fam/references.csv") + " --kind reference" +
+                  frequencies)
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship profiles add " + dir_.file("fam/remains.csv") + " --kind remains" +
+                  frequencies)
+                .exit_code,
+            0);
+  r = athar("kinship family add " + dir_.file("fam/families.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("added 20 families"), std::string::npos) << r.output;
+  EXPECT_EQ(athar("kinship profiles add " + dir_.file("fam/remains.csv") + " --kind remains" +
+                  frequencies)
+                .exit_code,
+            3);  // the same samples again
+  const Result stored = athar("kinship screen" + frequencies);
+  const Result files = athar("kinship screen --families " + dir_.file("fam/families.csv") +
+                             " --references " + dir_.file("fam/references.csv") + " --remains " +
+                             dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(stored.exit_code, 0) << stored.output;
+  EXPECT_EQ(stored.output, files.output);  // the registry's data screen as the files do
+  EXPECT_EQ(athar("verify").exit_code, 0);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);

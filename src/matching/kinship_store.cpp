@@ -1,0 +1,234 @@
+#include "matching/kinship_store.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/canonical_json.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "core/json.h"
+#include "ledger/hash.h"
+#include "store/database.h"
+
+namespace athar::matching {
+
+namespace {
+
+// "D3S1358=15,16;TH01=9.3,9.3": typed markers in table order, by the table's names.
+std::string genotype_text(const kinship::FrequencyTable& table, const kinship::Profile& p) {
+  std::string out;
+  for (size_t m = 0; m < table.size(); ++m) {
+    const kinship::Genotype& g = p.markers[m];
+    if (!g.typed()) continue;
+    if (!out.empty()) out.push_back(';');
+    out += table.marker(m).name + "=" + kinship::allele_text(g.a) + "," + kinship::allele_text(g.b);
+  }
+  return out;
+}
+
+kinship::Profile parse_profile(const kinship::FrequencyTable& table, const std::string& sample,
+                               const std::string& sex, double dropout, const std::string& text) {
+  kinship::Profile p{sample, std::vector<kinship::Genotype>(table.size()), sex, dropout};
+  std::stringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ';')) {
+    const size_t eq = item.find('='), comma = item.find(',', eq);
+    const int m = table.marker_index(item.substr(0, eq));
+    if (eq == std::string::npos || comma == std::string::npos || m < 0) {
+      throw core::Corruption("stored profile " + sample + " has an unreadable marker: " + item +
+                             " (or the frequency table lacks it)");
+    }
+    p.markers[static_cast<size_t>(m)] = {kinship::parse_allele(item.substr(eq + 1, comma - eq - 1)),
+                                         kinship::parse_allele(item.substr(comma + 1))};
+  }
+  return p;
+}
+
+std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  core::CanonicalJsonWriter w;
+  w.begin_object();
+  for (const auto& [key, value] : fields) {  // callers list keys in byte order
+    w.key(key);
+    w.string(value);
+  }
+  w.end_object();
+  return w.text();
+}
+
+std::string profile_text(const std::string& sample, const std::string& kind, const std::string& sex,
+                         double dropout, const std::string& genotypes) {
+  return record_hash_text({{"dropout", std::to_string(dropout)},
+                           {"genotypes", genotypes},
+                           {"kind", kind},
+                           {"sample", sample},
+                           {"sex", sex}});
+}
+
+bool exists(store::Database& db, const char* sql, const std::string& key) {
+  auto q = db.prepare(sql);
+  q->bind(1, key);
+  return q->step();
+}
+
+}  // namespace
+
+size_t add_profiles(registry::Registry& registry, const kinship::FrequencyTable& table,
+                    const std::string& path, const std::string& kind) {
+  if (kind != "reference" && kind != "remains")
+    throw core::InputError("profiles", "kind", kind, "reference or remains");
+  const auto profiles = kinship::read_profiles(path, table);
+  store::Database& db = registry.database();
+  registry::Registry::Transaction tx(registry);
+  const std::string at = core::utc_timestamp_now();
+  auto insert = db.prepare(
+      "INSERT INTO kinship_profiles(sample, kind, sex, dropout, genotypes, added_at, added_by) "
+      "VALUES(?,?,?,?,?,?,?)");
+  for (const kinship::Profile& p : profiles) {
+    if (exists(db, "SELECT 1 FROM kinship_profiles WHERE sample = ?", p.sample))
+      throw core::InputError(path, "sample", p.sample, "already stored");
+    const std::string genotypes = genotype_text(table, p);
+    insert->reset();
+    insert->bind(1, p.sample);
+    insert->bind(2, kind);
+    insert->bind_text_or_null(3, p.sex);
+    insert->bind(4, p.dropout);
+    insert->bind(5, genotypes);
+    insert->bind(6, at);
+    insert->bind(7, registry.actor());
+    insert->step();
+    registry.append_ledger_entry(
+        "kinship.profile", "dna:" + p.sample,
+        ledger::sha256(profile_text(p.sample, kind, p.sex, p.dropout, genotypes)));
+  }
+  tx.commit();
+  return profiles.size();
+}
+
+std::vector<kinship::Profile> stored_profiles(registry::Registry& registry,
+                                              const kinship::FrequencyTable& table,
+                                              const std::string& kind) {
+  auto rows = registry.database().prepare(
+      "SELECT sample, COALESCE(sex, ''), dropout, genotypes FROM kinship_profiles "
+      "WHERE kind = ? ORDER BY rowid");
+  rows->bind(1, kind);
+  std::vector<kinship::Profile> out;
+  while (rows->step()) {
+    out.push_back(
+        parse_profile(table, rows->string(0), rows->string(1), rows->real(2), rows->string(3)));
+  }
+  return out;
+}
+
+size_t add_families(registry::Registry& registry, const kinship::FrequencyTable& table,
+                    const std::string& path) {
+  const auto families =
+      kinship::read_families(path, stored_profiles(registry, table, "reference"), table);
+  store::Database& db = registry.database();
+  registry::Registry::Transaction tx(registry);
+  const std::string at = core::utc_timestamp_now();
+  auto insert =
+      db.prepare("INSERT INTO kinship_families(id, pedigree, added_at, added_by) VALUES(?,?,?,?)");
+  for (const kinship::Family& f : families) {
+    if (exists(db, "SELECT 1 FROM kinship_families WHERE id = ?", f.id))
+      throw core::InputError(path, "family", f.id, "already stored");
+    // One line per member: name|sex|father|mother|sample|missing.
+    std::string pedigree;
+    for (const kinship::Member& m : f.members) {
+      for (const std::string* name : {&m.name, &m.profile.sample}) {
+        if (name->find_first_of("|\n") != std::string::npos)
+          throw core::InputError(path, "member", *name, "names may not hold '|' or line breaks");
+      }
+      pedigree += m.name + "|" + m.sex + "|" +
+                  (m.father < 0 ? "" : f.members[static_cast<size_t>(m.father)].name) + "|" +
+                  (m.mother < 0 ? "" : f.members[static_cast<size_t>(m.mother)].name) + "|" +
+                  (m.typed() ? m.profile.sample : "") + "|" + (m.missing ? "yes" : "no") + "\n";
+    }
+    insert->reset();
+    insert->bind(1, f.id);
+    insert->bind(2, pedigree);
+    insert->bind(3, at);
+    insert->bind(4, registry.actor());
+    insert->step();
+    registry.append_ledger_entry(
+        "kinship.family", "family:" + f.id,
+        ledger::sha256(record_hash_text({{"id", f.id}, {"pedigree", pedigree}})));
+  }
+  tx.commit();
+  return families.size();
+}
+
+std::vector<kinship::Family> stored_families(registry::Registry& registry,
+                                             const kinship::FrequencyTable& table) {
+  std::map<std::string, kinship::Profile> references;
+  for (auto& p : stored_profiles(registry, table, "reference")) references[p.sample] = p;
+  auto rows =
+      registry.database().prepare("SELECT id, pedigree FROM kinship_families ORDER BY rowid");
+  std::vector<kinship::Family> out;
+  while (rows->step()) {
+    kinship::Family f{rows->string(0), {}};
+    std::vector<std::pair<std::string, std::string>> parents;
+    std::stringstream lines(rows->string(1));
+    std::string line;
+    while (std::getline(lines, line)) {
+      std::vector<std::string> part;
+      std::stringstream cells(line);
+      std::string cell;
+      while (std::getline(cells, cell, '|')) part.push_back(cell);
+      while (part.size() < 6) part.emplace_back();
+      kinship::Member m;
+      m.name = part[0];
+      m.sex = part[1];
+      m.missing = part[5] == "yes";
+      if (!part[4].empty()) {
+        const auto it = references.find(part[4]);
+        if (it == references.end())
+          throw core::Corruption("family " + f.id +
+                                 " names a reference no longer stored: " + part[4]);
+        m.profile = it->second;
+      }
+      parents.emplace_back(part[2], part[3]);
+      f.members.push_back(std::move(m));
+    }
+    for (size_t i = 0; i < f.members.size(); ++i) {
+      f.members[i].father = parents[i].first.empty() ? -1 : f.member_index(parents[i].first);
+      f.members[i].mother = parents[i].second.empty() ? -1 : f.member_index(parents[i].second);
+    }
+    kinship::check_family(f);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registry& registry) {
+  std::map<std::string, std::string> hashes;
+  auto profiles = registry.database().prepare(
+      "SELECT sample, kind, COALESCE(sex, ''), dropout, genotypes FROM kinship_profiles");
+  while (profiles->step()) {
+    hashes["dna:" + profiles->string(0)] = ledger::to_hex(
+        ledger::sha256(profile_text(profiles->string(0), profiles->string(1), profiles->string(2),
+                                    profiles->real(3), profiles->string(4))));
+  }
+  auto families = registry.database().prepare("SELECT id, pedigree FROM kinship_families");
+  while (families->step()) {
+    hashes["family:" + families->string(0)] = ledger::to_hex(ledger::sha256(
+        record_hash_text({{"id", families->string(0)}, {"pedigree", families->string(1)}})));
+  }
+  std::set<std::string> subjects;
+  for (const auto& [subject, hash] : hashes) subjects.insert(subject);
+  const auto entries = registry.ledger().entries_about(subjects);
+  std::vector<std::pair<std::string, std::string>> findings;
+  for (const auto& [subject, hash] : hashes) {
+    const auto it = entries.find(subject);
+    if (it == entries.end() || it->second.empty()) {
+      findings.emplace_back(subject, "no ledger entry records it (written behind Athar's back)");
+      continue;
+    }
+    const core::Json entry = core::Json::parse(registry.ledger().entry(it->second.back()));
+    if (entry.value("sha256", "") != hash)
+      findings.emplace_back(subject, "differs from its last ledger entry");
+  }
+  return findings;
+}
+
+}  // namespace athar::matching
