@@ -1024,7 +1024,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     std::string family_id;
     bool assign = false, by_family = false;
     std::string mutation = "none";
-    double male_rate = 0.001, female_rate = 0.001, range = 0.1;
+    double male_rate = 0.0018, female_rate = 0.0003, range = 0.1;
     double match_threshold = 1e6, theta = 0.01;
     std::string with;
     size_t min_markers = 8;

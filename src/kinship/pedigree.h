@@ -66,7 +66,9 @@ std::string draw_family(const Family& family);
 struct MutationModel {
   enum class Kind { kNone, kEqual, kProportional, kStepwise };
   Kind kind = Kind::kNone;
-  double male_rate = 0.001, female_rate = 0.001;
+  // Averages over forensic STR loci from paternity cases: fathers about six times mothers
+  // (docs/kinship.md).
+  double male_rate = 0.0018, female_rate = 0.0003;
   double range = 0.1;
 };
 MutationModel::Kind parse_mutation_model(
