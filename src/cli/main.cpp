@@ -1025,7 +1025,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     bool assign = false, by_family = false;
     std::string mutation = "none";
     double male_rate = 0.0018, female_rate = 0.0003, range = 0.1;
-    double match_threshold = 1e6, theta = 0.01;
+    double match_threshold = 1e6, theta = 0, match_theta = 0.01;
     std::string with;
     size_t min_markers = 8;
   };
@@ -1059,6 +1059,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--female-rate", sc->female_rate, "mutation rate from mothers")
       ->capture_default_str();
   screen->add_option("--range", sc->range, "stepwise: each further step this much less likely")
+      ->capture_default_str();
+  screen
+      ->add_option("--theta", sc->theta,
+                   "Fst (Balding-Nichols) applied exactly to the candidates found without it")
       ->capture_default_str();
   screen->add_flag("--by-family", sc->by_family, "list the candidates per family, not per remains");
   screen->add_flag("--assign", sc->assign,
@@ -1097,7 +1101,27 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       kinship::ScreeningOptions options;
       options.threshold = sc->threshold;
       options.prior = sc->prior;
-      const kinship::ScreeningResult r = kinship::screen(index, remains_final, options);
+      kinship::ScreeningResult r = kinship::screen(index, remains_final, options);
+      if (sc->theta > 0) {
+        if (mutation.kind != kinship::MutationModel::Kind::kNone) {
+          throw athar::core::InputError("kinship screen", "--theta", std::to_string(sc->theta),
+                                        "θ and a mutation model are not combined yet");
+        }
+        std::vector<kinship::ScreeningCandidate> kept;
+        for (auto c : r.candidates) {
+          c.log10_lr = kinship::missing_person_lr_theta(table, families[c.family], c.member,
+                                                        remains_final[c.remains], sc->theta)
+                           .log10_lr;
+          if (c.log10_lr < std::log10(sc->threshold)) continue;
+          const double lr_prior = std::pow(10.0, c.log10_lr) * r.prior;
+          c.posterior = lr_prior / (lr_prior + 1 - r.prior);
+          kept.push_back(c);
+        }
+        std::stable_sort(kept.begin(), kept.end(), [](const auto& x, const auto& y) {
+          return x.remains != y.remains ? x.remains < y.remains : x.log10_lr > y.log10_lr;
+        });
+        r.candidates = std::move(kept);
+      }
       if (!sc->out.empty()) {
         std::ofstream out(sc->out);
         out << "remains,family,member,log10_lr,markers_compared,posterior\n";
@@ -1206,7 +1230,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                     "personal reference profiles (default: the remains against each other)");
   match->add_option("--threshold", sc->match_threshold, "LR at or above which a pair is listed")
       ->capture_default_str();
-  match->add_option("--theta", sc->theta, "Fst (Balding-Nichols)")->capture_default_str();
+  match->add_option("--theta", sc->match_theta, "Fst (Balding-Nichols)")->capture_default_str();
   match->add_option("--min-markers", sc->min_markers, "fewest markers compared")
       ->capture_default_str();
   match->add_option("--frequencies", o->frequencies, "allele frequency table");
@@ -1218,8 +1242,9 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       std::vector<kinship::Profile> everyone = remains;
       everyone.insert(everyone.end(), others.begin(), others.end());
       table.add_unseen(everyone);
-      const auto matches = kinship::direct_matches(table, remains, others, sc->with.empty(),
-                                                   sc->theta, sc->match_threshold, sc->min_markers);
+      const auto matches =
+          kinship::direct_matches(table, remains, others, sc->with.empty(), sc->match_theta,
+                                  sc->match_threshold, sc->min_markers);
       if (g.json) {
         OrderedJson list = OrderedJson::array();
         for (const auto& m : matches) {

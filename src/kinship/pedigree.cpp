@@ -1,6 +1,7 @@
 #include "kinship/pedigree.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -649,6 +650,157 @@ PairwiseResult MissingPersonLikelihood::lr(const Profile& remains) const {
       unrelated += g.weight * (g.a == g.b ? g.pa * g.pa : 2 * g.pa * g.pb);
     }
     const double lr = related / unrelated;
+    ++result.markers_compared;
+    result.per_marker.push_back({m, lr});
+    if (lr == 0) ++result.inconsistent_markers;
+    log10_sum += lr > 0 ? std::log10(lr) : 0;
+  }
+  result.log10_lr = result.inconsistent_markers ? -INFINITY : log10_sum;
+  result.lr = result.inconsistent_markers ? 0 : std::pow(10.0, log10_sum);
+  return result;
+}
+
+}  // namespace athar::kinship
+
+namespace athar::kinship {
+
+namespace {
+
+// Probability of a multiset of alleles drawn from a subdivided population (Balding–Nichols):
+// the sampling formula, draw after draw (the order does not matter).
+double joint_draws(const std::vector<std::pair<Allele, double>>& draws, double theta) {
+  double p = 1;
+  for (size_t k = 0; k < draws.size(); ++k) {
+    int same = 0;
+    for (size_t j = 0; j < k; ++j) same += draws[j].first == draws[k].first ? 1 : 0;
+    p *=
+        (same * theta + (1 - theta) * draws[k].second) / (1 + (static_cast<double>(k) - 1) * theta);
+  }
+  return p;
+}
+
+struct Constraint {
+  size_t slot1, slot2;  // founder allele slots the person's alleles are copies of
+  Allele a, b;          // what they must be (a <= b)
+  double pa, pb;
+};
+
+// Σ over the assignments of allele values to the constrained slots (each constraint's two
+// orders) of the joint sampling probability of the distinct slots' values; `extra` are further
+// draws (an unrelated person's alleles).
+double sum_assignments(const std::vector<Constraint>& constraints, size_t slots,
+                       const std::vector<std::pair<Allele, double>>& extra, double theta) {
+  std::vector<Allele> value(slots, 0);
+  std::vector<double> freq(slots, 0);
+  double total = 0;
+  const std::function<void(size_t)> place = [&](size_t c) {
+    if (c == constraints.size()) {
+      std::vector<std::pair<Allele, double>> draws;
+      for (size_t s = 0; s < slots; ++s) {
+        if (value[s]) draws.emplace_back(value[s], freq[s]);
+      }
+      draws.insert(draws.end(), extra.begin(), extra.end());
+      total += joint_draws(draws, theta);
+      return;
+    }
+    const Constraint& k = constraints[c];
+    const std::pair<Allele, double> orders[2][2] = {{{k.a, k.pa}, {k.b, k.pb}},
+                                                    {{k.b, k.pb}, {k.a, k.pa}}};
+    for (int o = 0; o < (k.a == k.b ? 1 : 2); ++o) {
+      const Allele old1 = value[k.slot1], old2 = value[k.slot2];
+      const double f1 = freq[k.slot1], f2 = freq[k.slot2];
+      const auto [x, px] = orders[o][0];
+      const auto [y, py] = orders[o][1];
+      if ((old1 && old1 != x) || (old2 && old2 != y)) continue;  // a slot already holds another
+      if (k.slot1 == k.slot2 && x != y) continue;
+      value[k.slot1] = x;
+      freq[k.slot1] = px;
+      value[k.slot2] = y;
+      freq[k.slot2] = py;
+      place(c + 1);
+      value[k.slot1] = old1;
+      freq[k.slot1] = f1;
+      value[k.slot2] = old2;
+      freq[k.slot2] = f2;
+    }
+  };
+  place(0);
+  return total;
+}
+
+}  // namespace
+
+PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
+                                       size_t missing, const Profile& remains, double theta) {
+  check_family(family);
+  if (!(theta >= 0 && theta < 0.5))
+    throw core::InputError("kinship", "theta", std::to_string(theta), "a number in [0, 0.5)");
+  const size_t n = family.members.size();
+  // Founders own two allele slots each; a non-founder's alleles are copies of its parents'.
+  std::vector<size_t> founder_slot(n, SIZE_MAX), non_founders;
+  size_t slots = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (family.members[i].father < 0) {
+      founder_slot[i] = slots;
+      slots += 2;
+    }
+  }
+  // Non-founders in an order where parents come first.
+  std::vector<bool> placed(n, false);
+  for (size_t i = 0; i < n; ++i) placed[i] = family.members[i].father < 0;
+  while (non_founders.size() + slots / 2 < n) {
+    for (size_t i = 0; i < n; ++i) {
+      const Member& m = family.members[i];
+      if (placed[i] || !placed[static_cast<size_t>(m.father)] ||
+          !placed[static_cast<size_t>(m.mother)])
+        continue;
+      placed[i] = true;
+      non_founders.push_back(i);
+    }
+  }
+  if (non_founders.size() > 10) {
+    throw core::InputError("family " + family.id, "theta", std::to_string(theta),
+                           "θ in a pedigree is computed for at most 10 non-founders");
+  }
+  PairwiseResult result;
+  double log10_sum = 0;
+  const size_t patterns = size_t{1} << (2 * non_founders.size());
+  std::vector<std::array<size_t, 2>> source(n);
+  for (size_t m = 0; m < table.size(); ++m) {
+    bool informative = false;
+    for (const Member& member : family.members)
+      informative = informative || (member.typed() && member.profile.markers[m].typed());
+    if (!informative || !remains.markers[m].typed()) continue;
+    const auto possible =
+        kinship_internal::possible_genotypes(table, m, remains.markers[m], remains.dropout);
+    double related = 0, unrelated = 0;
+    for (size_t v = 0; v < patterns; ++v) {
+      for (size_t i = 0; i < n; ++i) {
+        if (founder_slot[i] != SIZE_MAX) source[i] = {founder_slot[i], founder_slot[i] + 1};
+      }
+      for (size_t k = 0; k < non_founders.size(); ++k) {
+        const Member& c = family.members[non_founders[k]];
+        source[non_founders[k]] = {source[static_cast<size_t>(c.father)][v >> (2 * k) & 1],
+                                   source[static_cast<size_t>(c.mother)][v >> (2 * k + 1) & 1]};
+      }
+      std::vector<Constraint> constraints;
+      for (size_t i = 0; i < n; ++i) {
+        const Member& member = family.members[i];
+        if (!member.typed() || !member.profile.markers[m].typed()) continue;
+        const Genotype& g = member.profile.markers[m];
+        constraints.push_back({source[i][0], source[i][1], g.a, g.b, table.frequency(m, g.a),
+                               table.frequency(m, g.b)});
+      }
+      for (const auto& g : possible) {
+        std::vector<Constraint> with_missing = constraints;
+        with_missing.push_back({source[missing][0], source[missing][1], g.a, g.b, g.pa, g.pb});
+        related += g.weight * sum_assignments(with_missing, slots, {}, theta);
+        const double orders = g.a == g.b ? 1 : 2;
+        unrelated += g.weight * orders *
+                     sum_assignments(constraints, slots, {{g.a, g.pa}, {g.b, g.pb}}, theta);
+      }
+    }
+    const double lr = unrelated > 0 ? related / unrelated : 0;
     ++result.markers_compared;
     result.per_marker.push_back({m, lr});
     if (lr == 0) ++result.inconsistent_markers;

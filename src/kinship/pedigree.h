@@ -106,4 +106,13 @@ class MissingPersonLikelihood {
   std::vector<MarkerTable> markers_;
 };
 
+// The LR that `remains` is the missing member rather than someone unrelated to the family, with
+// the Balding–Nichols θ: every founder allele that reaches a typed member or the missing one, and
+// the remains' own alleles under "unrelated", is a draw from one subdivided population, so the
+// sampling formula is applied to all of them jointly. Exact, by enumerating the inheritance
+// patterns (which parental allele each child received) — hence at most 10 non-founders. No
+// mutation. With θ = 0 it equals MissingPersonLikelihood.
+PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
+                                       size_t missing, const Profile& remains, double theta);
+
 }  // namespace athar::kinship

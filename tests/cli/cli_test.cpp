@@ -252,6 +252,11 @@ TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
        at = r.output.find(" -> ", at + 1))
     ++assigned;
   EXPECT_EQ(assigned, 10u) << r.output;
+  // θ recomputes the candidates exactly; the parents' references keep every one of them.
+  r = athar("kinship screen --theta 0.02" + files + " --remains " + dir_.file("fam/remains.csv") +
+            frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("10 candidates at LR >= 10000"), std::string::npos) << r.output;
   r = athar("kinship match --remains " + dir_.file("fam/remains.csv") + " --with " +
             dir_.file("fam/remains.csv") + frequencies);
   ASSERT_EQ(r.exit_code, 0) << r.output;

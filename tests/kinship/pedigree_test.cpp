@@ -74,6 +74,31 @@ void same_as_pairwise(const Family& f, const Profile& reference, Relationship r,
   }
 }
 
+// With θ: the pedigree's joint sampling of founder alleles gives the θ-corrected pairwise LR.
+void same_as_pairwise_with_theta(const Family& f, const Profile& reference, Relationship r) {
+  const FrequencyTable t = FrequencyTable::read(kWestAsia);
+  std::mt19937_64 rng(13);
+  for (int trial = 0; trial < 2; ++trial) {
+    Profile remains = random_profile(t, "bone", rng, &reference);
+    // A handful of markers keeps the enumeration quick under the sanitizers.
+    for (size_t m = 6; m < t.size(); ++m) remains.markers[m] = {};
+    const PairwiseResult pedigree = missing_person_lr_theta(t, f, f.missing()[0], remains, 0.03);
+    const PairwiseResult pairwise = pairwise_lr(t, reference, remains, r, 0.03);
+    ASSERT_EQ(pedigree.per_marker.size(), pairwise.per_marker.size());
+    for (size_t i = 0; i < pedigree.per_marker.size(); ++i) {
+      EXPECT_NEAR(pedigree.per_marker[i].lr, pairwise.per_marker[i].lr,
+                  1e-9 * std::max(1.0, pairwise.per_marker[i].lr))
+          << relationship_name(r) << " marker " << t.marker(pedigree.per_marker[i].marker).name;
+    }
+    const PairwiseResult no_theta = missing_person_lr_theta(t, f, f.missing()[0], remains, 0);
+    const PairwiseResult engine = MissingPersonLikelihood(t, f, f.missing()[0]).lr(remains);
+    for (size_t i = 0; i < engine.per_marker.size(); ++i) {
+      EXPECT_NEAR(no_theta.per_marker[i].lr, engine.per_marker[i].lr,
+                  1e-9 * std::max(1.0, engine.per_marker[i].lr));
+    }
+  }
+}
+
 class PedigreeVsPairwise : public ::testing::Test {
  protected:
   PedigreeVsPairwise() : table_(FrequencyTable::read(kWestAsia)), rng_(5) {
@@ -91,6 +116,7 @@ TEST_F(PedigreeVsPairwise, ParentChild) {
                           "father", reference_, "son");
   same_as_pairwise(f, reference_, Relationship::kParentChild, 0);
   same_as_pairwise(f, reference_, Relationship::kParentChild, 0.2);  // degraded remains
+  same_as_pairwise_with_theta(f, reference_, Relationship::kParentChild);
 }
 
 TEST_F(PedigreeVsPairwise, FullSiblings) {
@@ -100,6 +126,7 @@ TEST_F(PedigreeVsPairwise, FullSiblings) {
                            {"missing", "male", "father", "mother"}},
                           "brother", reference_, "missing");
   same_as_pairwise(f, reference_, Relationship::kFullSiblings, 0);
+  same_as_pairwise_with_theta(f, reference_, Relationship::kFullSiblings);
 }
 
 TEST_F(PedigreeVsPairwise, HalfSiblingsGrandparentAvuncularCousins) {
@@ -135,6 +162,26 @@ TEST_F(PedigreeVsPairwise, HalfSiblingsGrandparentAvuncularCousins) {
                            {"missing", "male", "father", "mother"}},
                           "cousin", reference_, "missing"),
                    reference_, Relationship::kFirstCousins, 0);
+}
+
+TEST_F(PedigreeVsPairwise, SecondDegreeAndCousinsWithTheta) {
+  same_as_pairwise_with_theta(family({{"grandfather", "male", "", ""},
+                                      {"grandmother", "female", "", ""},
+                                      {"father", "male", "grandfather", "grandmother"},
+                                      {"mother", "female", "", ""},
+                                      {"missing", "male", "father", "mother"}},
+                                     "grandmother", reference_, "missing"),
+                              reference_, Relationship::kGrandparent);
+  same_as_pairwise_with_theta(family({{"grandfather", "male", "", ""},
+                                      {"grandmother", "female", "", ""},
+                                      {"father", "male", "grandfather", "grandmother"},
+                                      {"uncle", "male", "grandfather", "grandmother"},
+                                      {"mother", "female", "", ""},
+                                      {"aunt_in_law", "female", "", ""},
+                                      {"cousin", "female", "uncle", "aunt_in_law"},
+                                      {"missing", "male", "father", "mother"}},
+                                     "cousin", reference_, "missing"),
+                              reference_, Relationship::kFirstCousins);
 }
 
 // Both parents typed: P(child | parents) / P(child), e.g. AA × BB → AB: 1 / (2 pa pb).
