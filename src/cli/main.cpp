@@ -1025,6 +1025,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     bool assign = false, by_family = false;
     std::string mutation = "none";
     double male_rate = 0.0018, female_rate = 0.0003, range = 0.1;
+    std::string rates_file;
     double match_threshold = 1e6, theta = 0, match_theta = 0.01;
     std::string with;
     size_t min_markers = 8;
@@ -1060,6 +1061,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       ->capture_default_str();
   screen->add_option("--range", sc->range, "stepwise: each further step this much less likely")
       ->capture_default_str();
+  screen->add_option("--mutation-rates", sc->rates_file,
+                     "per-marker rates: marker<TAB>fathers'<TAB>mothers' (docs/kinship.md)");
   screen
       ->add_option("--theta", sc->theta,
                    "Fst (Balding-Nichols) applied exactly to the candidates found without it")
@@ -1097,6 +1100,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       mutation.male_rate = sc->male_rate;
       mutation.female_rate = sc->female_rate;
       mutation.range = sc->range;
+      if (!sc->rates_file.empty())
+        mutation.marker_rates = kinship::read_mutation_rates(sc->rates_file);
       const kinship::ScreeningIndex index(table, families, 0, mutation);
       kinship::ScreeningOptions options;
       options.threshold = sc->threshold;

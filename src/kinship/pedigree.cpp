@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
@@ -271,6 +272,46 @@ Factor combine(const std::vector<const Factor*>& factors, size_t drop,
 
 }  // namespace
 
+std::pair<double, double> MutationModel::rates_of(const std::string& marker) const {
+  const auto it = marker_rates.find(canonical_marker(marker));
+  return it == marker_rates.end() ? std::pair{male_rate, female_rate} : it->second;
+}
+
+std::map<std::string, std::pair<double, double>> read_mutation_rates(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw core::Unavailable("cannot read the mutation rates " + path);
+  std::map<std::string, std::pair<double, double>> out;
+  std::string line;
+  size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (core::trim(line).empty() || core::trim(line)[0] == '#') continue;
+    std::stringstream cells(line);
+    std::string marker, male, female;
+    std::getline(cells, marker, '\t');
+    std::getline(cells, male, '\t');
+    std::getline(cells, female, '\t');
+    const std::string where = path + " line " + std::to_string(number);
+    double rates[2] = {-1, -1};
+    for (int i = 0; i < 2; ++i) {
+      const std::string text(core::trim(i == 0 ? male : female));
+      try {
+        size_t used = 0;
+        rates[i] = std::stod(text, &used);
+        if (used != text.size()) rates[i] = -1;
+      } catch (const std::exception&) {
+        rates[i] = -1;
+      }
+      if (!(rates[i] >= 0 && rates[i] < 0.5))
+        throw core::InputError(where, marker, text, "a mutation rate is a number in [0, 0.5)");
+    }
+    if (!out.emplace(canonical_marker(marker), std::pair{rates[0], rates[1]}).second)
+      throw core::InputError(where, "marker", marker, "given twice");
+  }
+  return out;
+}
+
 MutationModel::Kind parse_mutation_model(std::string_view name) {
   if (name == "none") return MutationModel::Kind::kNone;
   if (name == "equal") return MutationModel::Kind::kEqual;
@@ -484,9 +525,9 @@ void MissingPersonLikelihood::tabulate_with_mutation(const Family& family, size_
     t.alleles = marker.alleles;  // every allele: no lumping under mutation
     t.other_frequency = 0;
     const std::vector<double> male =
-        mutation_matrix(marker, model.kind, model.male_rate, model.range);
+        mutation_matrix(marker, model.kind, model.rates_of(marker.name).first, model.range);
     const std::vector<double> female =
-        mutation_matrix(marker, model.kind, model.female_rate, model.range);
+        mutation_matrix(marker, model.kind, model.rates_of(marker.name).second, model.range);
     // Variables: member i's paternal allele 2i and maternal allele 2i + 1, as allele indexes;
     // a typed member's alleles range over its two.
     std::vector<std::vector<size_t>> domain(2 * n);

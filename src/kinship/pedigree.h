@@ -15,7 +15,9 @@
 //   PairwiseResult r = m.lr(remains);
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kinship/pairwise.h"
@@ -70,7 +72,13 @@ struct MutationModel {
   // (docs/kinship.md).
   double male_rate = 0.0018, female_rate = 0.0003;
   double range = 0.1;
+  // Rates of particular markers (canonical name → fathers', mothers'), overriding the above.
+  std::map<std::string, std::pair<double, double>> marker_rates;
+  std::pair<double, double> rates_of(const std::string& marker) const;
 };
+// A rates file: `marker<TAB>fathers' rate<TAB>mothers' rate` per line, # comments. InputError
+// names the line for a bad rate or a marker given twice.
+std::map<std::string, std::pair<double, double>> read_mutation_rates(const std::string& path);
 MutationModel::Kind parse_mutation_model(
     std::string_view name);  // none, equal, proportional, stepwise
 // Row-stochastic n×n matrix over the marker's alleles: [from * n + to].

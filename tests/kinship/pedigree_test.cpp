@@ -309,6 +309,20 @@ TEST(Mutation, ParentChildMatchesTheFormulaAndSurvivesAnExclusion) {
   }
 }
 
+TEST(Mutation, PerMarkerRatesFromAFile) {
+  testing::ScratchDir dir;
+  const auto rates = read_mutation_rates(
+      dir.write("rates.txt", "# marker, fathers', mothers'\nFGA\t0.003\t0.0005\nTH01\t0\t0\n"));
+  MutationModel model;
+  model.marker_rates = rates;
+  EXPECT_EQ(model.rates_of("fga"), (std::pair{0.003, 0.0005}));
+  EXPECT_EQ(model.rates_of("TH01"), (std::pair{0.0, 0.0}));
+  EXPECT_EQ(model.rates_of("TPOX"), (std::pair{model.male_rate, model.female_rate}));
+  EXPECT_THROW(read_mutation_rates(dir.write("bad.txt", "FGA\t0.003\tlots\n")), core::InputError);
+  EXPECT_THROW(read_mutation_rates(dir.write("twice.txt", "FGA\t0\t0\nfga\t0\t0\n")),
+               core::InputError);
+}
+
 // A mutation model with rate 0 gives the lumped engine's LRs exactly.
 TEST(Mutation, RateZeroIsTheModelWithoutMutation) {
   const FrequencyTable t = FrequencyTable::read(kWestAsia);
