@@ -14,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
+#include "estimate/loglinear.h"
 #include "kinship/assignment.h"
 #include "kinship/pairwise.h"
 #include "kinship/screening.h"
@@ -1336,6 +1337,87 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   });
 }
 
+// `athar estimate`: how many were not documented, from how the lists overlap (docs/estimate.md).
+void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& action) {
+  struct Options {
+    std::string histories;
+    size_t bootstrap = 1000, top = 5;
+    uint64_t seed = 1;
+  };
+  auto o = std::make_shared<Options>();
+  auto* estimate = app.add_subcommand(
+      "estimate", "Estimate the total from overlapping lists: log-linear models by AIC and BIC");
+  estimate
+      ->add_option("--histories", o->histories,
+                   "capture histories CSV: one 0/1 column per list and a count")
+      ->required();
+  estimate->add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the interval")
+      ->capture_default_str();
+  estimate->add_option("--models", o->top, "models shown")->capture_default_str();
+  estimate->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  estimate->callback([&g, &action, o] {
+    action = [&g, o] {
+      namespace est = athar::estimate;
+      const est::CaptureHistories h = est::read_histories(o->histories);
+      const auto warnings = est::warnings(h);
+      const auto fits = est::fit_all_models(h);
+      const auto best_bic = std::min_element(fits.begin(), fits.end(), [](auto& a, auto& b) {
+        if (a.converged != b.converged) return a.converged;
+        return a.bic < b.bic;
+      });
+      const est::Interval aic_interval =
+          est::bootstrap_interval(h, fits.front().model, o->bootstrap, o->seed);
+      const est::Interval bic_interval =
+          est::bootstrap_interval(h, best_bic->model, o->bootstrap, o->seed);
+      if (g.json) {
+        OrderedJson models = OrderedJson::array();
+        for (size_t i = 0; i < fits.size() && i < o->top; ++i) {
+          models.push_back({{"model", fits[i].model.name(h.lists)},
+                            {"deviance", fits[i].deviance},
+                            {"df", fits[i].degrees_of_freedom},
+                            {"aic", fits[i].aic},
+                            {"bic", fits[i].bic},
+                            {"estimate", fits[i].total}});
+        }
+        return print_json({{"documented", h.documented()},
+                           {"lists", h.lists},
+                           {"warnings", warnings},
+                           {"models", models},
+                           {"by_aic",
+                            {{"model", fits.front().model.name(h.lists)},
+                             {"estimate", fits.front().total},
+                             {"interval", {aic_interval.low, aic_interval.high}}}},
+                           {"by_bic",
+                            {{"model", best_bic->model.name(h.lists)},
+                             {"estimate", best_bic->total},
+                             {"interval", {bic_interval.low, bic_interval.high}}}}});
+      }
+      for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
+      char line[256];
+      std::snprintf(line, sizeof line, "%.0f documented by %zu lists\n", h.documented(),
+                    h.lists.size());
+      std::cout << line;
+      std::snprintf(line, sizeof line, "%-44s %9s %4s %10s %10s %10s\n", "model (log-linear)",
+                    "deviance", "df", "AIC", "BIC", "estimate");
+      std::cout << line;
+      for (size_t i = 0; i < fits.size() && i < o->top; ++i) {
+        std::snprintf(line, sizeof line, "%-44s %9.2f %4d %10.2f %10.2f %10.0f%s\n",
+                      fits[i].model.name(h.lists).c_str(), fits[i].deviance,
+                      fits[i].degrees_of_freedom, fits[i].aic, fits[i].bic, fits[i].total,
+                      fits[i].converged ? "" : " (did not converge)");
+        std::cout << line;
+      }
+      std::snprintf(line, sizeof line,
+                    "best by AIC: %.0f (95%% bootstrap interval %.0f-%.0f)\n"
+                    "best by BIC: %s: %.0f (95%% bootstrap interval %.0f-%.0f)\n",
+                    fits.front().total, aic_interval.low, aic_interval.high,
+                    best_bic->model.name(h.lists).c_str(), best_bic->total, bic_interval.low,
+                    bic_interval.high);
+      std::cout << line;
+    };
+  });
+}
+
 void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   auto* simulate = app.add_subcommand("simulate", "Make synthetic data with known truth");
   simulate->require_subcommand(1);
@@ -1456,6 +1538,7 @@ int run(int argc, char** argv) {
   add_bundle_commands(app, g, action);
   add_simulate_commands(app, action);
   add_kinship_commands(app, g, action);
+  add_estimate_command(app, g, action);
 
   auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
   std::string import_file, csv_source, csv_role = "victim";

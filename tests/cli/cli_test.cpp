@@ -297,6 +297,16 @@ TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   EXPECT_EQ(athar("verify").exit_code, 0);
 }
 
+TEST_F(CliTest, EstimateFromKosovoHistories) {
+  const Result r = athar(std::string("estimate --bootstrap 100 --histories ") + ATHAR_SOURCE_DIR +
+                         "/tests/estimate/data/kosovo.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4400 documented by 4 lists"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("best by AIC: "), std::string::npos) << r.output;
+  const std::string bad = dir_.write("h.csv", "A,B,C,count\n1,0,0,-3\n");
+  EXPECT_EQ(athar("estimate --histories " + bad).exit_code, 3);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
