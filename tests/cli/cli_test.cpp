@@ -303,6 +303,13 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("4400 documented by 4 lists"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("best by AIC: "), std::string::npos) << r.output;
+  // A chain too short to trust says so.
+  const Result short_chain = athar(std::string("estimate --latent-class --burn-in 200 --samples "
+                                               "200 --thinning 1 --histories ") +
+                                   ATHAR_SOURCE_DIR + "/tests/estimate/data/kosovo.csv");
+  ASSERT_EQ(short_chain.exit_code, 0) << short_chain.output;
+  EXPECT_NE(short_chain.output.find("warning: effective sample size"), std::string::npos)
+      << short_chain.output;
   const std::string bad = dir_.write("h.csv", "A,B,C,count\n1,0,0,-3\n");
   EXPECT_EQ(athar("estimate --histories " + bad).exit_code, 3);
 }

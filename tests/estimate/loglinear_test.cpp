@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "core/error.h"
+#include "estimate/latent_class.h"
 #include "test_support.h"
 
 namespace athar::estimate {
@@ -94,6 +96,52 @@ TEST(Histories, BadFilesNameTheRow) {
   const CaptureHistories h = read_histories(dir.write("w.csv", "A,B,count\n1,0,5\n0,1,4\n"));
   const auto w = warnings(h);
   ASSERT_EQ(w.size(), 2u);  // two lists only; and they never overlap
+}
+
+}  // namespace
+}  // namespace athar::estimate
+
+namespace athar::estimate {
+namespace {
+
+TEST(Diagnostics, EffectiveSampleSizeAndSplitRHat) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  std::vector<double> iid(4000), ar(4000), trend(4000);
+  double x = 0;
+  for (size_t i = 0; i < iid.size(); ++i) {
+    iid[i] = normal(rng);
+    x = 0.9 * x + normal(rng);
+    ar[i] = x;
+    trend[i] = normal(rng) + static_cast<double>(i) / 1000;
+  }
+  EXPECT_NEAR(effective_sample_size(iid) / 4000, 1, 0.15);
+  // AR(1) with ρ = 0.9: n (1 − ρ) / (1 + ρ) ≈ 211.
+  EXPECT_NEAR(effective_sample_size(ar), 4000 * 0.1 / 1.9, 80);
+  EXPECT_NEAR(split_r_hat(iid), 1, 0.01);
+  EXPECT_GT(split_r_hat(trend), 1.1);
+}
+
+// The latent-class posterior on Kosovo: near the published 10,000, interval around it.
+TEST(LatentClass, KosovoPosterior) {
+  const CaptureHistories h = read_histories(kKosovo);
+  LatentClassOptions o;
+  o.classes = 10;
+  o.burn_in = 5000;
+  o.samples = 300;
+  o.thinning = 50;
+  const LatentClassResult r = sample_latent_class(h, o);
+  ASSERT_EQ(r.totals.size(), 300u);
+  EXPECT_GT(r.median, 9000);
+  EXPECT_LT(r.median, 12500);
+  EXPECT_LT(r.low, r.median);
+  EXPECT_GT(r.high, r.median);
+  EXPECT_GE(r.low, 4400);
+  std::printf("Kosovo latent-class: median %.0f [%.0f, %.0f], ESS %.0f, split R-hat %.3f\n",
+              r.median, r.low, r.high, r.effective_sample_size, r.split_r_hat);
+  LatentClassOptions bad = o;
+  bad.classes = 0;
+  EXPECT_THROW(sample_latent_class(h, bad), core::InputError);
 }
 
 }  // namespace

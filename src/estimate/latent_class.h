@@ -1,0 +1,47 @@
+// Bayesian non-parametric latent-class capture–recapture (Manrique-Vallier 2016, Biometrics
+// 72(4)): the model human-rights statisticians use for Syria (docs/estimate.md).
+//
+// Each person, documented or not, belongs to one of at most K latent classes; within a class the
+// lists capture independently with probabilities λ_jk. Class weights follow a truncated
+// Dirichlet process (stick-breaking with concentration α ~ Gamma(0.25, 0.25)), λ_jk ~ Beta(1, 1),
+// and the total N has the prior 1/N. A Gibbs sampler augments the data with the undocumented
+// people and their classes and draws N each iteration.
+//
+//   LatentClassOptions o;  o.classes = 10;  o.burn_in = 10000;  o.samples = 1000;  o.thinning =
+//   100; LatentClassResult r = sample_latent_class(histories, o);   // r.median, r.low, r.high,
+//   r.ess
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "estimate/loglinear.h"
+
+namespace athar::estimate {
+
+struct LatentClassOptions {
+  int classes = 10;  // K, the truncation
+  uint64_t burn_in = 10000;
+  uint64_t samples = 1000;
+  uint64_t thinning = 100;
+  uint64_t seed = 1;
+  double alpha_shape = 0.25, alpha_rate = 0.25;
+};
+
+struct LatentClassResult {
+  std::vector<double> totals;            // the kept draws of N, in order (the trace)
+  double median = 0, low = 0, high = 0;  // 2.5% and 97.5% points
+  double mean = 0;
+  double effective_sample_size = 0;  // of the kept draws (Geyer's initial positive sequence)
+  double split_r_hat = 0;            // the kept draws split in halves (Gelman et al. 2013)
+  uint64_t iterations = 0;
+  double seconds = 0;
+};
+
+LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentClassOptions& options);
+
+// Diagnostics of a chain of draws, exposed for the tests.
+double effective_sample_size(const std::vector<double>& draws);
+double split_r_hat(const std::vector<double>& draws);
+
+}  // namespace athar::estimate
