@@ -1376,12 +1376,12 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
       if (o->latent_class || o->compare) {
         o->lc.seed = o->seed;
         const est::LatentClassResult lc = est::sample_latent_class(h, o->lc);
-        // Documented limits: fewer than 200 effective draws, or halves of the chain that
+        // Documented limits: fewer than 100 effective draws, or halves of the chain that
         // disagree (split R-hat above 1.05), and the estimate is not to be trusted.
         std::vector<std::string> chain;
-        if (lc.effective_sample_size < 200)
+        if (lc.effective_sample_size < 100)
           chain.push_back("effective sample size " + std::to_string(lc.effective_sample_size) +
-                          " is under 200: run longer (more samples or thinning)");
+                          " is under 100: run longer (more samples or thinning)");
         if (lc.split_r_hat > 1.05)
           chain.push_back("split R-hat " + std::to_string(lc.split_r_hat) +
                           " is over 1.05: the chain has not settled (longer burn-in)");

@@ -12,25 +12,65 @@ namespace athar::estimate {
 
 namespace {
 
-double beta_draw(std::mt19937_64& rng, double a, double b) {
+// xoshiro256++ (Blackman & Vigna 2019): a fast generator for the sampler's many draws, seeded
+// by SplitMix64; meets the standard library's UniformRandomBitGenerator.
+class Xoshiro {
+ public:
+  using result_type = uint64_t;
+  explicit Xoshiro(uint64_t seed) {
+    for (uint64_t& s : state_) {
+      seed += 0x9e3779b97f4a7c15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      s = z ^ (z >> 31);
+    }
+  }
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return UINT64_MAX; }
+  result_type operator()() {
+    const uint64_t result = rotl(state_[0] + state_[3], 23) + state_[0];
+    const uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t state_[4];
+};
+
+using Rng = Xoshiro;
+
+double beta_draw(Rng& rng, double a, double b) {
   const double x = std::gamma_distribution<double>(a, 1.0)(rng);
   const double y = std::gamma_distribution<double>(b, 1.0)(rng);
   return x / (x + y);
 }
 
-// n draws among categories with weights w (not normalised), as conditional binomials.
-void multinomial(std::mt19937_64& rng, uint64_t n, const std::vector<double>& w,
-                 std::vector<uint64_t>& out) {
+// n draws among categories with weights w (not normalised), as conditional binomials taken in
+// order of weight, heaviest first, so that the draws left run out after few categories.
+void multinomial(Rng& rng, uint64_t n, const std::vector<double>& w, std::vector<uint64_t>& out) {
+  thread_local std::vector<size_t> order;
+  order.resize(w.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return w[a] > w[b]; });
   double mass = std::accumulate(w.begin(), w.end(), 0.0);
   out.assign(w.size(), 0);
-  for (size_t k = 0; k + 1 < w.size() && n > 0; ++k) {
+  for (size_t i = 0; i + 1 < order.size() && n > 0; ++i) {
+    const size_t k = order[i];
     const double p = mass > 0 ? std::clamp(w[k] / mass, 0.0, 1.0) : 0;
-    const uint64_t x = std::binomial_distribution<uint64_t>(n, p)(rng);
+    const uint64_t x = p >= 1 ? n : std::binomial_distribution<uint64_t>(n, p)(rng);
     out[k] = x;
     n -= x;
     mass -= w[k];
   }
-  out.back() += n;
+  out[order.back()] += n;
 }
 
 double quantile(std::vector<double> v, double q) {
@@ -100,7 +140,7 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
     throw core::InputError("estimate", "samples", std::to_string(o.samples),
                            "2 or more, thinning 1 or more");
   const uint64_t documented = static_cast<uint64_t>(h.documented());
-  std::mt19937_64 rng(o.seed);
+  Rng rng(o.seed);
   // State: capture probabilities λ[j][k], stick weights, α, and the undocumented count.
   std::vector<std::vector<double>> lambda(lists, std::vector<double>(k_max, 0.5));
   for (auto& row : lambda) {
