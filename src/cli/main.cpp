@@ -1350,10 +1350,9 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
   auto o = std::make_shared<Options>();
   auto* estimate = app.add_subcommand(
       "estimate", "Estimate the total from overlapping lists: log-linear models by AIC and BIC");
-  estimate
-      ->add_option("--histories", o->histories,
-                   "capture histories CSV: one 0/1 column per list and a count")
-      ->required();
+  estimate->add_option("--histories", o->histories,
+                       "capture histories CSV: one 0/1 column per list and a count (default: the "
+                       "registry's latest linkage entities, sources as lists)");
   estimate->add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the interval")
       ->capture_default_str();
   estimate->add_option("--models", o->top, "models shown")->capture_default_str();
@@ -1371,7 +1370,11 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
   estimate->callback([&g, &action, o] {
     action = [&g, o] {
       namespace est = athar::estimate;
-      const est::CaptureHistories h = est::read_histories(o->histories);
+      const est::CaptureHistories h = [&] {
+        if (!o->histories.empty()) return est::read_histories(o->histories);
+        Session s(g);
+        return athar::matching::capture_histories(s.registry);
+      }();
       const auto warnings = est::warnings(h);
       if (o->latent_class || o->compare) {
         o->lc.seed = o->seed;

@@ -402,6 +402,30 @@ std::vector<EntityRow> entities(registry::Registry& registry) {
   return out;
 }
 
+estimate::CaptureHistories capture_histories(registry::Registry& registry) {
+  const std::vector<EntityRow> rows = entities(registry);
+  if (rows.empty()) {
+    throw core::InputError("estimate", "entities", "",
+                           "no linkage run yet: run `athar link` first");
+  }
+  estimate::CaptureHistories h;
+  std::map<std::string, size_t> list_index;
+  for (const EntityRow& r : rows) list_index.emplace(r.list, 0);
+  if (list_index.size() > 16) {
+    throw core::InputError("estimate", "lists", std::to_string(list_index.size()),
+                           "at most 16 sources");
+  }
+  for (auto& [name, index] : list_index) {
+    index = h.lists.size();
+    h.lists.push_back(name);
+  }
+  std::map<int64_t, size_t> history_of;  // entity → bit set of its lists
+  for (const EntityRow& r : rows) history_of[r.entity] |= size_t{1} << list_index[r.list];
+  h.counts.assign(size_t{1} << h.lists.size(), 0.0);
+  for (const auto& [entity, history] : history_of) h.counts[history] += 1;
+  return h;
+}
+
 std::vector<std::pair<std::string, std::string>> check_decisions(registry::Registry& registry) {
   auto rows = registry.database().prepare(
       "SELECT record_a, record_b, decision, decided_by, decided_at, COALESCE(note, '') "

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "estimate/loglinear.h"
 #include "linkage/linkage.h"
 #include "registry/registry.h"
 
@@ -107,6 +108,10 @@ struct EntityRow {
   std::string list;
 };
 std::vector<EntityRow> entities(registry::Registry& registry);
+
+// The latest run's entities as capture histories for estimation: which sources (lists) name each
+// entity, counted by history. InputError when no run exists or over 16 sources.
+estimate::CaptureHistories capture_histories(registry::Registry& registry);
 
 // Decisions whose row no longer matches its last ledger entry (changed behind Athar's back):
 // (subject, what) pairs for `athar verify`.

@@ -168,9 +168,14 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
               " --source source-000" + std::to_string(l));
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
+  EXPECT_EQ(athar("estimate --bootstrap 20").exit_code, 3);  // no linkage run yet
   r = athar("link --across-lists-only");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("linkage run 1:"), std::string::npos) << r.output;
+  // The entities, by the sources that name them, are the capture histories for estimation.
+  r = athar("estimate --bootstrap 20");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(" documented by 3 lists"), std::string::npos) << r.output;
   r = athar("--json link review --limit 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const size_t a = r.output.find("\"a\": \"") + 6, b = r.output.find("\"b\": \"") + 6;
