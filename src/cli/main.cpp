@@ -1370,6 +1370,43 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
   estimate->callback([&g, &action, o] {
     action = [&g, o] {
       namespace est = athar::estimate;
+      // Strata (a `stratum` column): each estimated on its own, then summed with their
+      // bootstrap draws added replicate by replicate (strata independent).
+      if (!o->histories.empty()) {
+        std::ifstream probe(o->histories);
+        std::string header;
+        std::getline(probe, header);
+        if (("," + header + ",").find(",stratum,") != std::string::npos) {
+          const auto strata = est::read_stratified_histories(o->histories);
+          std::vector<double> sum_draws;
+          double documented = 0, total = 0;
+          char line[256];
+          std::snprintf(line, sizeof line, "%-20s %10s %10s %21s  %s\n", "stratum", "documented",
+                        "estimate", "95% bootstrap interval", "model (best by AIC)");
+          std::cout << line;
+          for (const auto& [name, h] : strata) {
+            for (const auto& w : est::warnings(h))
+              std::cout << "warning (" << name << "): " << w << "\n";
+            const auto fits = est::fit_all_models(h);
+            const auto draws = est::bootstrap_totals(h, fits.front().model, o->bootstrap, o->seed);
+            const est::Interval i = est::percentile_interval(draws);
+            std::snprintf(line, sizeof line, "%-20s %10.0f %10.0f %10.0f-%-10.0f  %s\n",
+                          name.c_str(), h.documented(), fits.front().total, i.low, i.high,
+                          fits.front().model.name(h.lists).c_str());
+            std::cout << line;
+            documented += h.documented();
+            total += fits.front().total;
+            if (sum_draws.empty()) sum_draws.assign(draws.size(), 0.0);
+            sum_draws.resize(std::min(sum_draws.size(), draws.size()));
+            for (size_t r = 0; r < sum_draws.size(); ++r) sum_draws[r] += draws[r];
+          }
+          const est::Interval all = est::percentile_interval(sum_draws);
+          std::snprintf(line, sizeof line, "%-20s %10.0f %10.0f %10.0f-%-10.0f\n", "all strata",
+                        documented, total, all.low, all.high);
+          std::cout << line;
+          return;
+        }
+      }
       const est::CaptureHistories h = [&] {
         if (!o->histories.empty()) return est::read_histories(o->histories);
         Session s(g);

@@ -18,20 +18,28 @@ double CaptureHistories::documented() const {
   return n;
 }
 
-CaptureHistories read_histories(const std::string& path) {
+namespace {
+
+std::vector<std::pair<std::string, CaptureHistories>> read_all(const std::string& path,
+                                                               bool stratified) {
   core::CsvReader csv(path);
   std::vector<std::string_view> row;
   if (!csv.next(row)) throw core::InputError(path, "", "", "the file is empty (no header row)");
   CaptureHistories h;
-  int count_column = -1;
+  int count_column = -1, stratum_column = -1;
   for (size_t c = 0; c < row.size(); ++c) {
     const std::string name(core::trim(row[c]));
     if (name == "count") {
       count_column = static_cast<int>(c);
+    } else if (name == "stratum" && stratified) {
+      stratum_column = static_cast<int>(c);
     } else {
       h.lists.push_back(name);
     }
   }
+  if (stratified && stratum_column < 0)
+    throw core::InputError(path + " row 1 (header)", "stratum", "", "no stratum column");
+  const size_t extra = stratified ? 2 : 1;
   if (count_column < 0)
     throw core::InputError(path + " row 1 (header)", "count", "", "no count column");
   if (h.lists.size() < 2 || h.lists.size() > 16) {
@@ -40,16 +48,29 @@ CaptureHistories read_histories(const std::string& path) {
   }
   csv.set_header(row);
   h.counts.assign(size_t{1} << h.lists.size(), 0.0);
-  std::vector<bool> seen(h.counts.size(), false);
+  std::vector<std::pair<std::string, CaptureHistories>> strata;
+  std::map<std::string, size_t> stratum_index;
+  std::map<std::string, std::vector<bool>> seen_in;
   while (csv.next(row)) {
     const std::string where = csv.location();
-    if (row.size() != h.lists.size() + 1) {
+    if (row.size() != h.lists.size() + extra) {
       throw core::InputError(where, "", std::to_string(row.size()) + " columns",
-                             "expected " + std::to_string(h.lists.size() + 1));
+                             "expected " + std::to_string(h.lists.size() + extra));
     }
+    const std::string stratum =
+        stratified ? std::string(core::trim(row[static_cast<size_t>(stratum_column)])) : "";
+    if (stratified && stratum.empty()) throw core::InputError(where, "stratum", "", "no stratum");
+    auto [slot, inserted] = stratum_index.try_emplace(stratum, strata.size());
+    if (inserted) {
+      strata.emplace_back(stratum, h);
+      seen_in[stratum].assign(h.counts.size(), false);
+    }
+    CaptureHistories& target = strata[slot->second].second;
+    std::vector<bool>& seen = seen_in[stratum];
     size_t history = 0, list = 0;
     double count = -1;
     for (size_t c = 0; c < row.size(); ++c) {
+      if (static_cast<int>(c) == stratum_column) continue;
       const std::string cell(core::trim(row[c]));
       if (static_cast<int>(c) == count_column) {
         try {
@@ -74,9 +95,21 @@ CaptureHistories read_histories(const std::string& path) {
     }
     if (seen[history]) throw core::InputError(where, "history", "", "this history is given twice");
     seen[history] = true;
-    h.counts[history] = count;
+    target.counts[history] = count;
   }
-  return h;
+  if (strata.empty()) strata.emplace_back("", h);
+  return strata;
+}
+
+}  // namespace
+
+CaptureHistories read_histories(const std::string& path) {
+  return read_all(path, false).front().second;
+}
+
+std::vector<std::pair<std::string, CaptureHistories>> read_stratified_histories(
+    const std::string& path) {
+  return read_all(path, true);
 }
 
 std::vector<std::string> warnings(const CaptureHistories& h) {
@@ -246,8 +279,23 @@ std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h) {
   return fits;
 }
 
+Interval percentile_interval(std::vector<double> draws, double level) {
+  if (draws.empty()) throw core::InputError("estimate", "bootstrap", "", "no draws");
+  std::sort(draws.begin(), draws.end());
+  const auto at = [&](double q) {
+    return draws[static_cast<size_t>(std::clamp(q, 0.0, 1.0) *
+                                     static_cast<double>(draws.size() - 1))];
+  };
+  return {at((1 - level) / 2), at(1 - (1 - level) / 2)};
+}
+
 Interval bootstrap_interval(const CaptureHistories& h, const LogLinearModel& model,
                             size_t replicates, uint64_t seed, double level) {
+  return percentile_interval(bootstrap_totals(h, model, replicates, seed), level);
+}
+
+std::vector<double> bootstrap_totals(const CaptureHistories& h, const LogLinearModel& model,
+                                     size_t replicates, uint64_t seed) {
   const LogLinearFit fit = fit_loglinear(h, model);
   if (!fit.converged)
     throw core::InputError("estimate", "model", model.name(h.lists), "did not converge");
@@ -278,12 +326,7 @@ Interval bootstrap_interval(const CaptureHistories& h, const LogLinearModel& mod
     if (again.converged) totals.push_back(again.total);
   }
   if (totals.empty()) throw core::InputError("estimate", "bootstrap", "", "no replicate converged");
-  std::sort(totals.begin(), totals.end());
-  const auto at = [&](double q) {
-    return totals[static_cast<size_t>(std::clamp(q, 0.0, 1.0) *
-                                      static_cast<double>(totals.size() - 1))];
-  };
-  return {at((1 - level) / 2), at(1 - (1 - level) / 2)};
+  return totals;
 }
 
 }  // namespace athar::estimate

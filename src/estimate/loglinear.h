@@ -30,6 +30,11 @@ struct CaptureHistories {
 // history given twice; fewer than two lists is an error too.
 CaptureHistories read_histories(const std::string& path);
 
+// The same with a `stratum` column (site, governorate, year, sex — the analyst's choice): the
+// histories of each stratum, by stratum name in the order they first appear.
+std::vector<std::pair<std::string, CaptureHistories>> read_stratified_histories(
+    const std::string& path);
+
 // Conditions under which the data cannot support an estimate, in words (empty: none): fewer
 // than three lists, a list that documents no one or everyone documented, a pair of lists that
 // never overlap.
@@ -63,5 +68,10 @@ struct Interval {
 // the estimated total), refitted; the `level` percentile interval of the totals.
 Interval bootstrap_interval(const CaptureHistories& h, const LogLinearModel& model,
                             size_t replicates, uint64_t seed, double level = 0.95);
+// The bootstrap totals themselves (converged replicates), for summing strata.
+std::vector<double> bootstrap_totals(const CaptureHistories& h, const LogLinearModel& model,
+                                     size_t replicates, uint64_t seed);
+// The `level` percentile interval of draws.
+Interval percentile_interval(std::vector<double> draws, double level = 0.95);
 
 }  // namespace athar::estimate

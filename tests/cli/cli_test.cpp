@@ -315,6 +315,17 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(short_chain.exit_code, 0) << short_chain.output;
   EXPECT_NE(short_chain.output.find("warning: effective sample size"), std::string::npos)
       << short_chain.output;
+  // Strata estimated apart and summed: two copies of Kosovo give twice its estimate.
+  std::ifstream kosovo(std::string(ATHAR_SOURCE_DIR) + "/tests/estimate/data/kosovo.csv");
+  std::string line, stratified;
+  std::getline(kosovo, line);
+  stratified = "stratum," + line + "\n";
+  while (std::getline(kosovo, line)) stratified += "north," + line + "\nsouth," + line + "\n";
+  const Result strata =
+      athar("estimate --bootstrap 50 --histories " + dir_.write("strata.csv", stratified));
+  ASSERT_EQ(strata.exit_code, 0) << strata.output;
+  EXPECT_NE(strata.output.find("all strata                 8800      2868"), std::string::npos)
+      << strata.output;
   const std::string bad = dir_.write("h.csv", "A,B,C,count\n1,0,0,-3\n");
   EXPECT_EQ(athar("estimate --histories " + bad).exit_code, 3);
 }
