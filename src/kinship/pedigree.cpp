@@ -270,6 +270,49 @@ Factor combine(const std::vector<const Factor*>& factors, size_t drop,
   return out;
 }
 
+// Sums every variable out but those in `keep`, the one whose elimination makes the smallest
+// table first, and returns the product of what is left: a factor over the kept variables.
+Factor eliminate_all_but(std::vector<Factor> factors, const std::vector<bool>& keep,
+                         const std::vector<size_t>& domain_size) {
+  std::vector<bool> eliminated = keep;
+  const size_t variables = domain_size.size();
+  while (true) {
+    size_t best = SIZE_MAX;
+    double best_size = INFINITY;
+    for (size_t v = 0; v < variables; ++v) {
+      if (eliminated[v]) continue;
+      std::set<size_t> scope;
+      for (const Factor& f : factors) {
+        if (std::find(f.vars.begin(), f.vars.end(), v) != f.vars.end())
+          scope.insert(f.vars.begin(), f.vars.end());
+      }
+      double size = 1;
+      for (size_t u : scope) size *= static_cast<double>(domain_size[u]);
+      if (size < best_size) {
+        best = v;
+        best_size = size;
+      }
+    }
+    if (best == SIZE_MAX) break;
+    std::vector<const Factor*> with;
+    for (const Factor& f : factors) {
+      if (std::find(f.vars.begin(), f.vars.end(), best) != f.vars.end()) with.push_back(&f);
+    }
+    Factor combined = combine(with, best, domain_size);
+    std::vector<Factor> rest;
+    for (Factor& f : factors) {
+      if (std::find(f.vars.begin(), f.vars.end(), best) == f.vars.end())
+        rest.push_back(std::move(f));
+    }
+    rest.push_back(std::move(combined));
+    factors = std::move(rest);
+    eliminated[best] = true;
+  }
+  std::vector<const Factor*> left;
+  for (const Factor& f : factors) left.push_back(&f);
+  return combine(left, SIZE_MAX, domain_size);
+}
+
 }  // namespace
 
 std::pair<double, double> MutationModel::rates_of(const std::string& marker) const {
@@ -463,42 +506,10 @@ MissingPersonLikelihood::MissingPersonLikelihood(const FrequencyTable& table, co
       }
       factors.push_back(std::move(f));
     }
-    // Eliminate every member but the missing one, smallest resulting factor first.
-    std::vector<bool> eliminated(n, false);
-    for (size_t round = 0; round + 1 < n; ++round) {
-      size_t best = SIZE_MAX;
-      double best_size = INFINITY;
-      for (size_t v = 0; v < n; ++v) {
-        if (v == missing || eliminated[v]) continue;
-        std::set<size_t> scope;
-        for (const Factor& f : factors) {
-          if (std::find(f.vars.begin(), f.vars.end(), v) != f.vars.end())
-            scope.insert(f.vars.begin(), f.vars.end());
-        }
-        double size = 1;
-        for (size_t u : scope) size *= static_cast<double>(domain_size[u]);
-        if (size < best_size) {
-          best = v;
-          best_size = size;
-        }
-      }
-      std::vector<const Factor*> with;
-      for (const Factor& f : factors) {
-        if (std::find(f.vars.begin(), f.vars.end(), best) != f.vars.end()) with.push_back(&f);
-      }
-      Factor combined = combine(with, best, domain_size);
-      std::vector<Factor> rest;
-      for (Factor& f : factors) {
-        if (std::find(f.vars.begin(), f.vars.end(), best) == f.vars.end())
-          rest.push_back(std::move(f));
-      }
-      rest.push_back(std::move(combined));
-      factors = std::move(rest);
-      eliminated[best] = true;
-    }
-    std::vector<const Factor*> left;
-    for (const Factor& f : factors) left.push_back(&f);
-    const Factor over_missing = combine(left, SIZE_MAX, domain_size);
+    // Every member but the missing one summed out.
+    std::vector<bool> keep(n, false);
+    keep[missing] = true;
+    const Factor over_missing = eliminate_all_but(std::move(factors), keep, domain_size);
     double total = 0;
     for (double v : over_missing.values) total += v;
     if (total <= 0) {
@@ -588,42 +599,10 @@ void MissingPersonLikelihood::tabulate_with_mutation(const Family& family, size_
       }
     }
     const size_t keep_a = 2 * missing, keep_b = 2 * missing + 1;
-    std::vector<bool> eliminated(2 * n, false);
-    eliminated[keep_a] = eliminated[keep_b] = true;
-    for (size_t round = 0; round + 2 < 2 * n; ++round) {
-      size_t best = SIZE_MAX;
-      double best_size = INFINITY;
-      for (size_t v = 0; v < 2 * n; ++v) {
-        if (eliminated[v]) continue;
-        std::set<size_t> scope;
-        for (const Factor& f : factors) {
-          if (std::find(f.vars.begin(), f.vars.end(), v) != f.vars.end())
-            scope.insert(f.vars.begin(), f.vars.end());
-        }
-        double size = 1;
-        for (size_t u : scope) size *= static_cast<double>(domain_size[u]);
-        if (size < best_size) {
-          best = v;
-          best_size = size;
-        }
-      }
-      std::vector<const Factor*> with;
-      for (const Factor& f : factors) {
-        if (std::find(f.vars.begin(), f.vars.end(), best) != f.vars.end()) with.push_back(&f);
-      }
-      Factor combined = combine(with, best, domain_size);
-      std::vector<Factor> rest;
-      for (Factor& f : factors) {
-        if (std::find(f.vars.begin(), f.vars.end(), best) == f.vars.end())
-          rest.push_back(std::move(f));
-      }
-      rest.push_back(std::move(combined));
-      factors = std::move(rest);
-      eliminated[best] = true;
-    }
-    std::vector<const Factor*> left;
-    for (const Factor& f : factors) left.push_back(&f);
-    Factor joint = combine(left, SIZE_MAX, domain_size);  // over the missing member's alleles
+    std::vector<bool> keep(2 * n, false);
+    keep[keep_a] = keep[keep_b] = true;
+    // Over the missing member's two alleles.
+    const Factor joint = eliminate_all_but(std::move(factors), keep, domain_size);
     // Order the result (paternal, maternal) whatever order the variables ended in.
     const bool swapped = joint.vars.size() == 2 && joint.vars[0] == keep_b;
     const size_t k = alleles + 1;  // the layout of the lumped tables, with an empty "other"

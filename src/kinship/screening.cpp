@@ -8,27 +8,12 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "kinship/internal/genotypes.h"
 
 namespace athar::kinship {
 
 namespace {
-
-unsigned thread_count(unsigned threads) {
-  return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-}
-
-template <class Work>
-void parallel_chunks(unsigned threads, size_t chunks, Work work) {
-  std::atomic<size_t> next{0};
-  const auto run = [&](unsigned thread) {
-    for (size_t c = next++; c < chunks; c = next++) work(thread, c);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& t : pool) t.join();
-}
 
 int rank_of(const Marker& m, Allele a) {
   const auto it = std::lower_bound(m.alleles.begin(), m.alleles.end(), a);
@@ -56,7 +41,7 @@ ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Fa
   // Tabulate every family (the expensive part) on all cores, then lay the tables out.
   std::vector<std::optional<MissingPersonLikelihood>> built(targets_.size());
   std::vector<std::exception_ptr> errors(targets_.size());
-  parallel_chunks(thread_count(threads), targets_.size(), [&](unsigned, size_t t) {
+  core::parallel_chunks(core::thread_count(threads), targets_.size(), [&](unsigned, size_t t) {
     try {
       built[t].emplace(table, families[targets_[t].family], targets_[t].member, mutation);
     } catch (...) {
@@ -202,7 +187,7 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
                        const ScreeningOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ScreeningResult result;
-  result.threads = thread_count(options.threads);
+  result.threads = core::thread_count(options.threads);
   const size_t targets = index.targets().size();
   result.prior =
       options.prior > 0 ? options.prior : 1.0 / static_cast<double>(std::max<size_t>(targets, 1));
@@ -217,7 +202,7 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
   const size_t remains_blocks = (remains.size() + kRemainsBlock - 1) / kRemainsBlock;
   const size_t target_blocks = (targets + kTargetBlock - 1) / kTargetBlock;
   std::vector<std::vector<ScreeningCandidate>> found(result.threads);
-  parallel_chunks(
+  core::parallel_chunks(
       result.threads, remains_blocks * target_blocks, [&](unsigned thread, size_t tile) {
         const size_t rb = tile / target_blocks, tb = tile % target_blocks;
         const size_t r_end = std::min(remains.size(), (rb + 1) * kRemainsBlock);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/unicode.h"
 #include "names/normalise.h"
 #include "names/phonetic.h"
@@ -422,25 +423,6 @@ Prepared prepare(const Dataset& data, const LinkageConfig& config) {
 double logit2(double p) { return std::log2(p / (1 - p)); }
 double probability_of(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); }
 
-unsigned thread_count(const LinkageConfig& config) {
-  if (config.threads) return config.threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Runs work(thread, chunk) for chunks 0..chunks-1 on `threads` threads, each taking the next
-// chunk as it finishes one.
-template <class Work>
-void parallel_chunks(unsigned threads, size_t chunks, Work work) {
-  std::atomic<size_t> next{0};
-  const auto run = [&](unsigned thread) {
-    for (size_t c = next++; c < chunks; c = next++) work(thread, c);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& t : pool) t.join();
-}
-
 // Candidate pairs of every blocking rule. Each record has, per rule, up to `stride` keys (one
 // per choice among the rule's "a|b" alternatives; 0 where a field is empty). Records are sorted
 // by key one rule at a time and pairs are produced block by block, never stored.
@@ -650,7 +632,7 @@ Model starting_model(const Dataset& data, const LinkageConfig& config, const Pre
     for (size_t f = 0; f < p.fields.size(); ++f)
       per_thread[f].assign(static_cast<size_t>(level_count(p.fields[f].rule.comparison)), 0.0);
   }
-  parallel_chunks(threads, kChunks, [&](unsigned thread, size_t chunk) {
+  core::parallel_chunks(threads, kChunks, [&](unsigned thread, size_t chunk) {
     std::mt19937_64 rng(mix(config.seed * kChunks + chunk));
     std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(n - 1));
     uint8_t levels[16];
@@ -899,7 +881,7 @@ uint64_t comparable_pairs(const Dataset& data, bool across_lists) {
 
 LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   LinkageResult result;
-  result.threads = thread_count(config);
+  result.threads = core::thread_count(config.threads);
   const unsigned threads = result.threads;
   auto t = Clock::now();
   const Prepared p = prepare(data, config);
@@ -932,7 +914,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
             : 1.0;
     const uint64_t cut = share >= 1 ? UINT64_MAX : static_cast<uint64_t>(share * 0x1p64);
     std::vector<PatternCounts> per_thread(threads);
-    parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
+    core::parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
       if (cut != UINT64_MAX && mix(blocks.spans[span].key ^ config.seed) > cut) return;
       blocker.pairs_of_block(rule, blocks, span, true, [&](uint32_t a, uint32_t b) {
         ++per_thread[thread][p.pattern_of(a, b, &caches[thread])];
@@ -972,7 +954,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   std::vector<std::vector<Kept>> kept(threads);
   for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
     const Blocker::Blocks& blocks = all_blocks[rule];
-    parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
+    core::parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
       blocker.pairs_of_block(rule, blocks, span, false, [&](uint32_t a, uint32_t b) {
         const double w = p.evidence(weights, a, b, nullptr, &caches[thread]);
         ++histograms[thread][bin_of(w)];

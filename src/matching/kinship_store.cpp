@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "ledger/hash.h"
+#include "matching/internal/ledger_check.h"
 #include "store/database.h"
 
 namespace athar::matching {
@@ -214,21 +215,8 @@ std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registr
     hashes["family:" + families->string(0)] = ledger::to_hex(ledger::sha256(
         record_hash_text({{"id", families->string(0)}, {"pedigree", families->string(1)}})));
   }
-  std::set<std::string> subjects;
-  for (const auto& [subject, hash] : hashes) subjects.insert(subject);
-  const auto entries = registry.ledger().entries_about(subjects);
-  std::vector<std::pair<std::string, std::string>> findings;
-  for (const auto& [subject, hash] : hashes) {
-    const auto it = entries.find(subject);
-    if (it == entries.end() || it->second.empty()) {
-      findings.emplace_back(subject, "no ledger entry records it (written behind Athar's back)");
-      continue;
-    }
-    const core::Json entry = core::Json::parse(registry.ledger().entry(it->second.back()));
-    if (entry.value("sha256", "") != hash)
-      findings.emplace_back(subject, "differs from its last ledger entry");
-  }
-  return findings;
+  return matching_internal::compare_with_ledger(
+      registry, hashes, "no ledger entry records it (written behind Athar's back)");
 }
 
 }  // namespace athar::matching

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "ledger/hash.h"
+#include "matching/internal/ledger_check.h"
 #include "store/database.h"
 
 namespace athar::matching {
@@ -436,14 +437,25 @@ std::vector<std::pair<std::string, std::string>> check_decisions(registry::Regis
         ledger::to_hex(ledger::sha256(decision_text(rows->text(0), rows->text(1), rows->text(2),
                                                     rows->text(3), rows->text(4), rows->text(5))));
   }
+  return matching_internal::compare_with_ledger(registry, hashes,
+                                                "no ledger entry records this decision");
+}
+
+}  // namespace athar::matching
+
+namespace athar::matching_internal {
+
+std::vector<std::pair<std::string, std::string>> compare_with_ledger(
+    registry::Registry& registry, const std::map<std::string, std::string>& hashes,
+    const std::string& when_missing) {
   std::set<std::string> subjects;
   for (const auto& [subject, hash] : hashes) subjects.insert(subject);
   const auto entries = registry.ledger().entries_about(subjects);
   std::vector<std::pair<std::string, std::string>> findings;
   for (const auto& [subject, hash] : hashes) {
-    auto it = entries.find(subject);
+    const auto it = entries.find(subject);
     if (it == entries.end() || it->second.empty()) {
-      findings.emplace_back(subject, "no ledger entry records this decision");
+      findings.emplace_back(subject, when_missing);
       continue;
     }
     const core::Json entry = core::Json::parse(registry.ledger().entry(it->second.back()));
@@ -453,4 +465,4 @@ std::vector<std::pair<std::string, std::string>> check_decisions(registry::Regis
   return findings;
 }
 
-}  // namespace athar::matching
+}  // namespace athar::matching_internal

@@ -1,0 +1,19 @@
+// Comparing rows kept beside the registry with their last ledger entries, for `athar verify`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "registry/registry.h"
+
+namespace athar::matching_internal {
+
+// `hashes`: subject → hex SHA-256 of the row's canonical form now. Returns (subject, what) for
+// each row whose last entry holds another hash, or that no entry records.
+std::vector<std::pair<std::string, std::string>> compare_with_ledger(
+    registry::Registry& registry, const std::map<std::string, std::string>& hashes,
+    const std::string& when_missing);
+
+}  // namespace athar::matching_internal
