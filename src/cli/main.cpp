@@ -918,7 +918,17 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
 }
 
 // `athar simulate lists`: synthetic Syrian-style lists with their truth (linkage/simulate.h).
-// `athar kinship …`: DNA kinship tools that need no database (docs/kinship.md).
+// The frequency table: the one given, else $ATHAR_FREQUENCIES, else the shipped West Asia table.
+athar::kinship::FrequencyTable load_frequencies(const std::string& given) {
+  std::string path = given;
+  if (path.empty()) {
+    const char* env = std::getenv("ATHAR_FREQUENCIES");
+    path = env && *env ? env : "data/str-frequencies/west-asia.txt";
+  }
+  return athar::kinship::FrequencyTable::read(path);
+}
+
+// `athar kinship …`: DNA kinship tools (docs/kinship.md).
 void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
   namespace kinship = athar::kinship;
   auto* noun = app.add_subcommand("kinship", "DNA kinship: likelihood ratios for STR profiles");
@@ -946,12 +956,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                    "data/str-frequencies/west-asia.txt)");
   pair->callback([&g, &action, o] {
     action = [&g, o] {
-      std::string path = o->frequencies;
-      if (path.empty()) {
-        const char* env = std::getenv("ATHAR_FREQUENCIES");
-        path = env && *env ? env : "data/str-frequencies/west-asia.txt";
-      }
-      kinship::FrequencyTable table = kinship::FrequencyTable::read(path);
+      kinship::FrequencyTable table = load_frequencies(o->frequencies);
       std::vector<kinship::Profile> all;
       for (const std::string& file : o->profiles) {
         for (auto& p : kinship::read_profiles(file, table)) all.push_back(std::move(p));
@@ -1033,14 +1038,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     size_t min_markers = 8;
   };
   auto sc = std::make_shared<Screening>();
-  const auto load_table = [o]() {
-    std::string path = o->frequencies;
-    if (path.empty()) {
-      const char* env = std::getenv("ATHAR_FREQUENCIES");
-      path = env && *env ? env : "data/str-frequencies/west-asia.txt";
-    }
-    return kinship::FrequencyTable::read(path);
-  };
+  const auto load_table = [o]() { return load_frequencies(o->frequencies); };
 
   auto* screen = noun->add_subcommand(
       "screen", "Every remains sample against every family's missing members: candidates ranked");

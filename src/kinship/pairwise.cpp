@@ -87,6 +87,19 @@ void conditional(const Possible& a, const Possible& b, double theta, double out[
 
 }  // namespace
 
+void PairwiseResult::add_marker(size_t marker, double marker_lr) {
+  ++markers_compared;
+  per_marker.push_back({marker, marker_lr});
+  if (marker_lr == 0) {
+    ++inconsistent_markers;
+    log10_lr = -INFINITY;
+    lr = 0;
+  } else if (!inconsistent_markers) {
+    log10_lr += std::log10(marker_lr);
+    lr = std::pow(10.0, log10_lr);
+  }
+}
+
 Ibd ibd_of(Relationship r) {
   for (const Named& n : kRelationships) {
     if (n.relationship == r) return n.ibd;
@@ -127,7 +140,7 @@ PairwiseResult pairwise_lr(const FrequencyTable& table, const Profile& a, const 
     throw std::logic_error("profiles read with another frequency table");
   const Ibd k = ibd_of(relationship);
   PairwiseResult result;
-  double log10_sum = 0, rmp_log10 = 0;
+  double rmp_log10 = 0;
   for (size_t m = 0; m < table.size(); ++m) {
     if (!a.markers[m].typed() || !b.markers[m].typed()) continue;
     const auto as = possible_genotypes(table, m, a.markers[m], a.dropout);
@@ -142,15 +155,9 @@ PairwiseResult pairwise_lr(const FrequencyTable& table, const Profile& a, const 
         for (int j = 0; j < 3; ++j) joint[j] += pa * gb.weight * c[j];
       }
     }
-    const double lr = (k.k0 * joint[0] + k.k1 * joint[1] + k.k2 * joint[2]) / joint[0];
-    ++result.markers_compared;
-    result.per_marker.push_back({m, lr});
-    if (lr == 0) ++result.inconsistent_markers;
-    log10_sum += lr > 0 ? std::log10(lr) : 0;
+    result.add_marker(m, (k.k0 * joint[0] + k.k1 * joint[1] + k.k2 * joint[2]) / joint[0]);
     rmp_log10 += std::log10(joint[0] / a_alone);
   }
-  result.log10_lr = result.inconsistent_markers ? -INFINITY : log10_sum;
-  result.lr = result.inconsistent_markers ? 0 : std::pow(10.0, log10_sum);
   if (relationship == Relationship::kSamePerson)
     result.random_match_probability = std::pow(10.0, rmp_log10);
   return result;

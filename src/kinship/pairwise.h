@@ -55,6 +55,10 @@ struct PairwiseResult {
   // Direct matches only: the chance that an unrelated person shows B's profile given A's
   // (the conditional random match probability, θ-corrected).
   double random_match_probability = 0;
+
+  // Counts one compared marker whose LR is `marker_lr` into the product (0: an inconsistency,
+  // which makes the product 0).
+  void add_marker(size_t marker, double marker_lr);
 };
 
 PairwiseResult pairwise_lr(const FrequencyTable& table, const Profile& a, const Profile& b,

@@ -659,7 +659,6 @@ PairwiseResult MissingPersonLikelihood::lr(const Profile& remains) const {
   if (remains.markers.size() != table_.size())
     throw std::logic_error("profile read with another frequency table");
   PairwiseResult result;
-  double log10_sum = 0;
   for (size_t m = 0; m < table_.size(); ++m) {
     const MarkerTable& t = markers_[m];
     if (!t.informative || !remains.markers[m].typed()) continue;
@@ -669,14 +668,8 @@ PairwiseResult MissingPersonLikelihood::lr(const Profile& remains) const {
       related += g.weight * lumped(t, m, g.a, g.b);
       unrelated += g.weight * (g.a == g.b ? g.pa * g.pa : 2 * g.pa * g.pb);
     }
-    const double lr = related / unrelated;
-    ++result.markers_compared;
-    result.per_marker.push_back({m, lr});
-    if (lr == 0) ++result.inconsistent_markers;
-    log10_sum += lr > 0 ? std::log10(lr) : 0;
+    result.add_marker(m, related / unrelated);
   }
-  result.log10_lr = result.inconsistent_markers ? -INFINITY : log10_sum;
-  result.lr = result.inconsistent_markers ? 0 : std::pow(10.0, log10_sum);
   return result;
 }
 
@@ -783,7 +776,6 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
                            "θ in a pedigree is computed for at most 10 non-founders");
   }
   PairwiseResult result;
-  double log10_sum = 0;
   const size_t patterns = size_t{1} << (2 * non_founders.size());
   std::vector<std::array<size_t, 2>> source(n);
   for (size_t m = 0; m < table.size(); ++m) {
@@ -820,14 +812,8 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
                      sum_assignments(constraints, slots, {{g.a, g.pa}, {g.b, g.pb}}, theta);
       }
     }
-    const double lr = unrelated > 0 ? related / unrelated : 0;
-    ++result.markers_compared;
-    result.per_marker.push_back({m, lr});
-    if (lr == 0) ++result.inconsistent_markers;
-    log10_sum += lr > 0 ? std::log10(lr) : 0;
+    result.add_marker(m, unrelated > 0 ? related / unrelated : 0);
   }
-  result.log10_lr = result.inconsistent_markers ? -INFINITY : log10_sum;
-  result.lr = result.inconsistent_markers ? 0 : std::pow(10.0, log10_sum);
   return result;
 }
 

@@ -134,9 +134,11 @@ struct Screener {
 
   // Sum of log10 LRs over the compared markers (−inf when a marker excludes). One look-up per
   // marker: each allele's slot is its rank among the family's alleles (a popcount) or "other".
-  float compare(size_t target, const Prepared& r, const Profile& profile) const {
+  // `only`: the markers to look at (all by default).
+  float compare(size_t target, const Prepared& r, const Profile& profile,
+                uint64_t only = ~uint64_t{0}) const {
     const size_t markers = index.table_.size();
-    uint64_t bits = r.typed & ~r.exact & index.informative_[target];
+    uint64_t bits = r.typed & ~r.exact & index.informative_[target] & only;
     float sum = 0;
     const ScreeningIndex::MarkerEntry* entries = &index.entries_[target * markers];
     const float* tables = index.log10_lr_.data();
@@ -154,7 +156,7 @@ struct Screener {
       if (sum == -INFINITY) return sum;  // excluded: the rest cannot matter
     }
     if (r.exact) {  // markers whose single allele may hide a dropped one: exactly, instead
-      uint64_t exact = r.exact & index.informative_[target];
+      uint64_t exact = r.exact & index.informative_[target] & only;
       while (exact) {
         const int m = __builtin_ctzll(exact);
         exact &= exact - 1;
@@ -167,18 +169,13 @@ struct Screener {
   // Markers compared and inconsistent, for a reported pair.
   void count(size_t target, const Prepared& r, const Profile& profile, uint32_t& compared,
              uint32_t& inconsistent) const {
-    const size_t markers = index.table_.size();
     uint64_t bits = r.typed & index.informative_[target];
     compared = static_cast<uint32_t>(__builtin_popcountll(bits));
     inconsistent = 0;
     while (bits) {
       const int m = __builtin_ctzll(bits);
       bits &= bits - 1;
-      Prepared one = r;
-      one.typed = uint64_t{1} << m;
-      one.exact &= one.typed;
-      (void)markers;
-      inconsistent += compare(target, one, profile) == -INFINITY ? 1 : 0;
+      inconsistent += compare(target, r, profile, uint64_t{1} << m) == -INFINITY ? 1 : 0;
     }
   }
 };
