@@ -1365,6 +1365,11 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
   estimate->add_option("--samples", o->lc.samples, "draws kept")->capture_default_str();
   estimate->add_option("--thinning", o->lc.thinning, "iterations per kept draw")
       ->capture_default_str();
+  estimate
+      ->add_option("--chains", o->lc.chains,
+                   "independent chains, run on separate cores; the kept draws are shared "
+                   "among them and each is burnt in")
+      ->capture_default_str();
   estimate->callback([&g, &action, o] {
     action = [&g, o] {
       namespace est = athar::estimate;
@@ -1426,13 +1431,14 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
         char line[300];
         for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
         for (const auto& w : chain) std::cout << "warning: " << w << "\n";
-        std::snprintf(line, sizeof line,
-                      "latent classes (K %d, %llu iterations, %.2f s): median %.0f, 95%% interval "
-                      "%.0f-%.0f; effective sample size %.0f, split R-hat %.3f\n"
-                      "  assumes: capture independent within each of up to K latent classes of "
-                      "people (heterogeneity), prior 1/N\n",
-                      o->lc.classes, static_cast<unsigned long long>(lc.iterations), lc.seconds,
-                      lc.median, lc.low, lc.high, lc.effective_sample_size, lc.split_r_hat);
+        std::snprintf(
+            line, sizeof line,
+            "latent classes (K %d, %d chains, %llu iterations, %.2f s): median %.0f, 95%% interval "
+            "%.0f-%.0f; effective sample size %.0f, split R-hat %.3f\n"
+            "  assumes: capture independent within each of up to K latent classes of "
+            "people (heterogeneity), prior 1/N\n",
+            o->lc.classes, o->lc.chains, static_cast<unsigned long long>(lc.iterations), lc.seconds,
+            lc.median, lc.low, lc.high, lc.effective_sample_size, lc.split_r_hat);
         std::cout << line;
         if (!o->compare) return;
       }

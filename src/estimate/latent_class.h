@@ -25,16 +25,19 @@ struct LatentClassOptions {
   uint64_t samples = 1000;
   uint64_t thinning = 100;
   uint64_t seed = 1;
+  int chains = 2;        // independent chains, each burnt in, sharing the kept samples
+  unsigned threads = 0;  // 0: every core (results do not depend on it)
   double alpha_shape = 0.25, alpha_rate = 0.25;
 };
 
 struct LatentClassResult {
-  std::vector<double> totals;            // the kept draws of N, in order (the trace)
-  double median = 0, low = 0, high = 0;  // 2.5% and 97.5% points
+  std::vector<double> totals;               // the kept draws of N, chain after chain
+  std::vector<std::vector<double>> chains;  // the same draws per chain, in order (the traces)
+  double median = 0, low = 0, high = 0;     // 2.5% and 97.5% points
   double mean = 0;
-  double effective_sample_size = 0;  // of the kept draws (Geyer's initial positive sequence)
-  double split_r_hat = 0;            // the kept draws split in halves (Gelman et al. 2013)
-  uint64_t iterations = 0;
+  double effective_sample_size = 0;  // summed over chains (Geyer's initial positive sequence)
+  double split_r_hat = 0;            // each chain split in halves (Gelman et al. 2013)
+  uint64_t iterations = 0;           // over all chains
   double seconds = 0;
 };
 
@@ -43,5 +46,6 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
 // Diagnostics of a chain of draws, exposed for the tests.
 double effective_sample_size(const std::vector<double>& draws);
 double split_r_hat(const std::vector<double>& draws);
+double split_r_hat(const std::vector<std::vector<double>>& chains);
 
 }  // namespace athar::estimate

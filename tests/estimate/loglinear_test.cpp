@@ -144,5 +144,51 @@ TEST(LatentClass, KosovoPosterior) {
   EXPECT_THROW(sample_latent_class(h, bad), core::InputError);
 }
 
+// With one class the model is the independence model M_t; on a table that fits it exactly
+// (expected counts for N = 5,000 and capture probabilities 0.3, 0.4, 0.5, 0.2) the posterior
+// median sits at the log-linear independence estimate, with one class or ten.
+TEST(LatentClass, OneClassAgreesWithIndependence) {
+  CaptureHistories h;
+  h.lists = {"A", "B", "C", "D"};
+  const double capture[] = {0.3, 0.4, 0.5, 0.2};
+  h.counts.assign(16, 0);
+  for (size_t c = 1; c < 16; ++c) {
+    double p = 5000;
+    for (size_t j = 0; j < 4; ++j) p *= (c >> j & 1) ? capture[j] : 1 - capture[j];
+    h.counts[c] = std::round(p);
+  }
+  const LogLinearFit independence = fit_loglinear(h, LogLinearModel{});
+  EXPECT_NEAR(independence.total, 5000, 25);
+  for (const int classes : {1, 10}) {
+    LatentClassOptions o;
+    o.classes = classes;
+    o.burn_in = 2000;
+    o.samples = 2000;
+    o.thinning = 5;
+    const LatentClassResult r = sample_latent_class(h, o);
+    EXPECT_NEAR(r.median / independence.total, 1, 0.02) << classes << " classes";
+    EXPECT_LT(r.low, independence.total);
+    EXPECT_GT(r.high, independence.total);
+  }
+}
+
+// Chains are seeded by their number, not by the thread that runs them.
+TEST(LatentClass, SameDrawsWhateverTheThreads) {
+  const CaptureHistories h = read_histories(kKosovo);
+  LatentClassOptions o;
+  o.burn_in = 200;
+  o.samples = 40;
+  o.thinning = 3;
+  o.chains = 3;
+  o.threads = 1;
+  const LatentClassResult one = sample_latent_class(h, o);
+  o.threads = 3;
+  const LatentClassResult three = sample_latent_class(h, o);
+  EXPECT_EQ(one.totals, three.totals);
+  ASSERT_EQ(one.chains.size(), 3u);
+  EXPECT_EQ(one.chains[0].size() + one.chains[1].size() + one.chains[2].size(), 40u);
+  EXPECT_NE(one.chains[0], one.chains[1]);
+}
+
 }  // namespace
 }  // namespace athar::estimate
