@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli/cli_support.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
@@ -23,6 +24,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "linkage/simulate.h"
+#include "matching/estimate_store.h"
 #include "matching/kinship_store.h"
 #include "matching/person_linkage.h"
 #include "registry/bundle.h"
@@ -35,6 +37,13 @@
 
 namespace {
 
+using athar::cli::database_path;
+using athar::cli::default_actor;
+using athar::cli::Globals;
+using athar::cli::keys_path;
+using athar::cli::objects_path;
+using athar::cli::print_json;
+using athar::cli::Session;
 using athar::core::ExitCode;
 using athar::core::OrderedJson;
 namespace registry = athar::registry;
@@ -52,40 +61,6 @@ constexpr const char* kExitCodes =
     "  6  forbidden\n"
     "  7  corruption (an integrity check failed)\n"
     "  8  unavailable (database or file cannot be used now, or is newer than this Athar)\n";
-
-struct Globals {
-  std::string data_dir = "athar-data";
-  std::string keys_dir;  // default <data>/keys
-  std::string actor;
-  bool json = false;
-};
-
-std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
-std::filesystem::path objects_path(const Globals& g) {
-  return std::filesystem::path(g.data_dir) / "objects";
-}
-std::filesystem::path keys_path(const Globals& g) {
-  return g.keys_dir.empty() ? std::filesystem::path(g.data_dir) / "keys"
-                            : std::filesystem::path(g.keys_dir);
-}
-
-std::string default_actor() {
-  for (const char* var : {"ATHAR_ACTOR", "USER", "LOGNAME"}) {
-    if (const char* v = std::getenv(var); v && *v) return v;
-  }
-  return "local-user";
-}
-
-// An open database with its schema brought up to date, and a registry writing as the actor.
-struct Session {
-  explicit Session(const Globals& g)
-      : db(store::open_sqlite(database_path(g), store::OpenMode::kExisting)),
-        registry((registry::Registry::prepare_schema(*db), *db), g.actor) {}
-  std::unique_ptr<store::Database> db;
-  registry::Registry registry;
-};
-
-void print_json(const OrderedJson& j) { std::cout << j.dump(2) << "\n"; }
 
 // One line naming a record for lists: its most telling fields.
 std::string describe(const registry::Record& r) {
@@ -228,6 +203,16 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
   }
 }
 
+// "estimate:3 (all): 14342, 95% 12531-16836, log-linear [..], 4400 documented, 2026-11-29".
+void print_estimate(const OrderedJson& e, const char* indent) {
+  std::printf("%s%s (%s): %.0f, 95%% %.0f-%.0f, %s, %lld documented, %s\n", indent,
+              e["id"].get<std::string>().c_str(), e["subject"].get<std::string>().c_str(),
+              e["estimate"].get<double>(), e["interval"][0].get<double>(),
+              e["interval"][1].get<double>(), e["method"].get<std::string>().c_str(),
+              static_cast<long long>(e["documented"].get<int64_t>()),
+              e["created_at"].get<std::string>().substr(0, 10).c_str());
+}
+
 void print_summary(const OrderedJson& s, const Globals& g) {
   if (g.json) return print_json(s);
   std::cout << "Athar registry " << s["database"].get<std::string>() << " (schema "
@@ -260,6 +245,11 @@ void print_summary(const OrderedJson& s, const Globals& g) {
         std::cout << ", " << c["claimed_on"].get<std::string>();
       std::cout << " - " << c["verification"].get<std::string>() << "\n";
     }
+    for (const auto& e : site["estimates"]) print_estimate(e, "    ");
+  }
+  if (!s["estimates"].empty()) {
+    std::cout << "\nestimates from the lists (governorates, whole registry)\n";
+    for (const auto& e : s["estimates"]) print_estimate(e, "  ");
   }
 }
 
@@ -779,6 +769,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
           for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
             report.findings.push_back({subject, "altered", detail});
           for (auto& [subject, detail] : athar::matching::check_kinship(s.registry))
+            report.findings.push_back({subject, "altered", detail});
+          for (auto& [subject, detail] : athar::matching::check_estimates(s.registry))
             report.findings.push_back({subject, "altered", detail});
           if (g.json) {
             OrderedJson findings = OrderedJson::array();
@@ -1336,173 +1328,6 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   });
 }
 
-// `athar estimate`: how many were not documented, from how the lists overlap (docs/estimate.md).
-void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& action) {
-  struct Options {
-    std::string histories;
-    size_t bootstrap = 1000, top = 5;
-    uint64_t seed = 1;
-    bool latent_class = false, compare = false;
-    athar::estimate::LatentClassOptions lc;
-  };
-  auto o = std::make_shared<Options>();
-  auto* estimate = app.add_subcommand(
-      "estimate", "Estimate the total from overlapping lists: log-linear models by AIC and BIC");
-  estimate->add_option("--histories", o->histories,
-                       "capture histories CSV: one 0/1 column per list and a count (default: the "
-                       "registry's latest linkage entities, sources as lists)");
-  estimate->add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the interval")
-      ->capture_default_str();
-  estimate->add_option("--models", o->top, "models shown")->capture_default_str();
-  estimate->add_option("--seed", o->seed, "random seed")->capture_default_str();
-  estimate->add_flag("--latent-class", o->latent_class,
-                     "the Bayesian latent-class model (Manrique-Vallier 2016) instead");
-  estimate->add_flag("--compare", o->compare,
-                     "log-linear and latent-class results side by side, with their assumptions");
-  estimate->add_option("--classes", o->lc.classes, "latent classes K (truncation)")
-      ->capture_default_str();
-  estimate->add_option("--burn-in", o->lc.burn_in, "iterations discarded")->capture_default_str();
-  estimate->add_option("--samples", o->lc.samples, "draws kept")->capture_default_str();
-  estimate->add_option("--thinning", o->lc.thinning, "iterations per kept draw")
-      ->capture_default_str();
-  estimate
-      ->add_option("--chains", o->lc.chains,
-                   "independent chains, run on separate cores; the kept draws are shared "
-                   "among them and each is burnt in")
-      ->capture_default_str();
-  estimate->callback([&g, &action, o] {
-    action = [&g, o] {
-      namespace est = athar::estimate;
-      // Strata (a `stratum` column): each estimated on its own, then summed with their
-      // bootstrap draws added replicate by replicate (strata independent).
-      if (!o->histories.empty()) {
-        std::ifstream probe(o->histories);
-        std::string header;
-        std::getline(probe, header);
-        if (("," + header + ",").find(",stratum,") != std::string::npos) {
-          const auto strata = est::read_stratified_histories(o->histories);
-          std::vector<double> sum_draws;
-          double documented = 0, total = 0;
-          char line[256];
-          std::snprintf(line, sizeof line, "%-20s %10s %10s %21s  %s\n", "stratum", "documented",
-                        "estimate", "95% bootstrap interval", "model (best by AIC)");
-          std::cout << line;
-          for (const auto& [name, h] : strata) {
-            for (const auto& w : est::warnings(h))
-              std::cout << "warning (" << name << "): " << w << "\n";
-            const auto fits = est::fit_all_models(h);
-            const auto draws = est::bootstrap_totals(h, fits.front().model, o->bootstrap, o->seed);
-            const est::Interval i = est::percentile_interval(draws);
-            std::snprintf(line, sizeof line, "%-20s %10.0f %10.0f %10.0f-%-10.0f  %s\n",
-                          name.c_str(), h.documented(), fits.front().total, i.low, i.high,
-                          fits.front().model.name(h.lists).c_str());
-            std::cout << line;
-            documented += h.documented();
-            total += fits.front().total;
-            if (sum_draws.empty()) sum_draws.assign(draws.size(), 0.0);
-            sum_draws.resize(std::min(sum_draws.size(), draws.size()));
-            for (size_t r = 0; r < sum_draws.size(); ++r) sum_draws[r] += draws[r];
-          }
-          const est::Interval all = est::percentile_interval(sum_draws);
-          std::snprintf(line, sizeof line, "%-20s %10.0f %10.0f %10.0f-%-10.0f\n", "all strata",
-                        documented, total, all.low, all.high);
-          std::cout << line;
-          return;
-        }
-      }
-      const est::CaptureHistories h = [&] {
-        if (!o->histories.empty()) return est::read_histories(o->histories);
-        Session s(g);
-        return athar::matching::capture_histories(s.registry);
-      }();
-      const auto warnings = est::warnings(h);
-      if (o->latent_class || o->compare) {
-        o->lc.seed = o->seed;
-        const est::LatentClassResult lc = est::sample_latent_class(h, o->lc);
-        // Documented limits: fewer than 100 effective draws, or halves of the chain that
-        // disagree (split R-hat above 1.05), and the estimate is not to be trusted.
-        std::vector<std::string> chain;
-        if (lc.effective_sample_size < 100)
-          chain.push_back("effective sample size " + std::to_string(lc.effective_sample_size) +
-                          " is under 100: run longer (more samples or thinning)");
-        if (lc.split_r_hat > 1.05)
-          chain.push_back("split R-hat " + std::to_string(lc.split_r_hat) +
-                          " is over 1.05: the chain has not settled (longer burn-in)");
-        char line[300];
-        for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
-        for (const auto& w : chain) std::cout << "warning: " << w << "\n";
-        std::snprintf(
-            line, sizeof line,
-            "latent classes (K %d, %d chains, %llu iterations, %.2f s): median %.0f, 95%% interval "
-            "%.0f-%.0f; effective sample size %.0f, split R-hat %.3f\n"
-            "  assumes: capture independent within each of up to K latent classes of "
-            "people (heterogeneity), prior 1/N\n",
-            o->lc.classes, o->lc.chains, static_cast<unsigned long long>(lc.iterations), lc.seconds,
-            lc.median, lc.low, lc.high, lc.effective_sample_size, lc.split_r_hat);
-        std::cout << line;
-        if (!o->compare) return;
-      }
-      const auto fits = est::fit_all_models(h);
-      const auto best_bic = std::min_element(fits.begin(), fits.end(), [](auto& a, auto& b) {
-        if (a.converged != b.converged) return a.converged;
-        return a.bic < b.bic;
-      });
-      const est::Interval aic_interval =
-          est::bootstrap_interval(h, fits.front().model, o->bootstrap, o->seed);
-      const est::Interval bic_interval =
-          est::bootstrap_interval(h, best_bic->model, o->bootstrap, o->seed);
-      if (g.json) {
-        OrderedJson models = OrderedJson::array();
-        for (size_t i = 0; i < fits.size() && i < o->top; ++i) {
-          models.push_back({{"model", fits[i].model.name(h.lists)},
-                            {"deviance", fits[i].deviance},
-                            {"df", fits[i].degrees_of_freedom},
-                            {"aic", fits[i].aic},
-                            {"bic", fits[i].bic},
-                            {"estimate", fits[i].total}});
-        }
-        return print_json({{"documented", h.documented()},
-                           {"lists", h.lists},
-                           {"warnings", warnings},
-                           {"models", models},
-                           {"by_aic",
-                            {{"model", fits.front().model.name(h.lists)},
-                             {"estimate", fits.front().total},
-                             {"interval", {aic_interval.low, aic_interval.high}}}},
-                           {"by_bic",
-                            {{"model", best_bic->model.name(h.lists)},
-                             {"estimate", best_bic->total},
-                             {"interval", {bic_interval.low, bic_interval.high}}}}});
-      }
-      for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
-      char line[256];
-      std::snprintf(line, sizeof line, "%.0f documented by %zu lists\n", h.documented(),
-                    h.lists.size());
-      std::cout << line;
-      std::snprintf(line, sizeof line, "%-44s %9s %4s %10s %10s %10s\n", "model (log-linear)",
-                    "deviance", "df", "AIC", "BIC", "estimate");
-      std::cout << line;
-      for (size_t i = 0; i < fits.size() && i < o->top; ++i) {
-        std::snprintf(line, sizeof line, "%-44s %9.2f %4d %10.2f %10.2f %10.0f%s\n",
-                      fits[i].model.name(h.lists).c_str(), fits[i].deviance,
-                      fits[i].degrees_of_freedom, fits[i].aic, fits[i].bic, fits[i].total,
-                      fits[i].converged ? "" : " (did not converge)");
-        std::cout << line;
-      }
-      std::snprintf(line, sizeof line,
-                    "best by AIC: %.0f (95%% bootstrap interval %.0f-%.0f)\n"
-                    "best by BIC: %s: %.0f (95%% bootstrap interval %.0f-%.0f)\n",
-                    fits.front().total, aic_interval.low, aic_interval.high,
-                    best_bic->model.name(h.lists).c_str(), best_bic->total, bic_interval.low,
-                    bic_interval.high);
-      std::cout << line;
-      if (o->compare)
-        std::cout << "  assumes: the lists' dependence is captured by two-way interactions; "
-                     "people equally catchable otherwise\n";
-    };
-  });
-}
-
 void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   auto* simulate = app.add_subcommand("simulate", "Make synthetic data with known truth");
   simulate->require_subcommand(1);
@@ -1623,7 +1448,7 @@ int run(int argc, char** argv) {
   add_bundle_commands(app, g, action);
   add_simulate_commands(app, action);
   add_kinship_commands(app, g, action);
-  add_estimate_command(app, g, action);
+  athar::cli::add_estimate_command(app, g, action);
 
   auto* import_command = app.add_subcommand("import", "Import records (one transaction per file)");
   std::string import_file, csv_source, csv_role = "victim";

@@ -250,6 +250,13 @@ LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& mode
   fit.bic = -2 * log_likelihood + std::log(h.documented()) * static_cast<double>(p);
   fit.unobserved = std::exp(beta[0]);
   fit.total = h.documented() + fit.unobserved;
+  // No finite maximum: when an overlap is empty the likelihood keeps rising as a coefficient
+  // runs off to infinity, and IRLS stops somewhere on the way (estimates of 10^12 and more). A
+  // coefficient past e^±25, or more than a thousand missed for each documented, is that.
+  for (double b : beta) {
+    if (!(std::abs(b) < 25)) fit.converged = false;
+  }
+  if (!(fit.unobserved < 1000 * h.documented())) fit.converged = false;
   return fit;
 }
 
@@ -268,8 +275,10 @@ std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h) {
     for (size_t q = 0; q < pairs.size(); ++q) {
       if (subset >> q & 1) m.interactions.push_back(pairs[q]);
     }
-    if (1 + k + m.interactions.size() > h.counts.size() - 1)
-      continue;  // more parameters than cells
+    // At least one degree of freedom left: a model that fits every cell exactly (with three
+    // lists, all three interactions) cannot be judged by AIC, and its estimate
+    // n100·n010·n001·n111 / (n110·n101·n011) explodes when one overlap is small.
+    if (1 + k + m.interactions.size() >= h.counts.size() - 1) continue;
     fits.push_back(fit_loglinear(h, m));
   }
   std::stable_sort(fits.begin(), fits.end(), [](const LogLinearFit& a, const LogLinearFit& b) {

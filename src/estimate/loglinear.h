@@ -58,7 +58,7 @@ struct LogLinearFit {
 // Poisson GLM with log link on the observed histories, by iteratively reweighted least squares.
 LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& model);
 // Every hierarchical model with all main effects and any set of two-way interactions (3 to 6
-// lists), fitted; converged ones first, by AIC.
+// lists) that leaves at least one degree of freedom, fitted; converged ones first, by AIC.
 std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h);
 
 struct Interval {

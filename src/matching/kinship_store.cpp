@@ -16,6 +16,8 @@ namespace athar::matching {
 
 namespace {
 
+using matching_internal::record_hash_text;
+
 // "D3S1358=15,16;TH01=9.3,9.3": typed markers in table order, by the table's names.
 std::string genotype_text(const kinship::FrequencyTable& table, const kinship::Profile& p) {
   std::string out;
@@ -44,17 +46,6 @@ kinship::Profile parse_profile(const kinship::FrequencyTable& table, const std::
                                          kinship::parse_allele(item.substr(comma + 1))};
   }
   return p;
-}
-
-std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields) {
-  core::CanonicalJsonWriter w;
-  w.begin_object();
-  for (const auto& [key, value] : fields) {  // callers list keys in byte order
-    w.key(key);
-    w.string(value);
-  }
-  w.end_object();
-  return w.text();
 }
 
 std::string profile_text(const std::string& sample, const std::string& kind, const std::string& sex,

@@ -465,4 +465,15 @@ std::vector<std::pair<std::string, std::string>> compare_with_ledger(
   return findings;
 }
 
+std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  core::CanonicalJsonWriter w;
+  w.begin_object();
+  for (const auto& [key, value] : fields) {
+    w.key(key);
+    w.string(value);
+  }
+  w.end_object();
+  return w.text();
+}
+
 }  // namespace athar::matching_internal

@@ -577,6 +577,25 @@ core::OrderedJson Registry::summary() const {
   all.limit = 0;
   auto documented = db_.prepare(
       "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ?");
+  // Estimates from the lists (athar estimate --record), newest first.
+  auto estimates = db_.prepare(
+      "SELECT num, subject, method, documented, estimate, low, high, created_at FROM estimates "
+      "WHERE ?1 = '' AND subject NOT LIKE 'site-%' OR subject = ?1 ORDER BY num DESC");
+  const auto estimates_of = [&](const std::string& subject) {
+    core::OrderedJson list = core::OrderedJson::array();
+    estimates->bind(1, std::string_view(subject));
+    while (estimates->step()) {
+      list.push_back({{"id", "estimate:" + std::to_string(estimates->int64(0))},
+                      {"subject", estimates->string(1)},
+                      {"method", estimates->string(2)},
+                      {"documented", estimates->int64(3)},
+                      {"estimate", estimates->real(4)},
+                      {"interval", {estimates->real(5), estimates->real(6)}},
+                      {"created_at", estimates->string(7)}});
+    }
+    estimates->reset();
+    return list;
+  };
   for (const Record& site : list(kind_spec(Kind::kSite), all)) {
     core::OrderedJson s;
     s["id"] = site.id();
@@ -602,9 +621,11 @@ core::OrderedJson Registry::summary() const {
       claims.push_back(c);
     }
     s["claims"] = claims;
+    s["estimates"] = estimates_of(site.id());
     sites.push_back(s);
   }
   out["sites"] = sites;
+  out["estimates"] = estimates_of("");  // governorates and the whole registry
   return out;
 }
 

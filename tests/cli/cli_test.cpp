@@ -176,6 +176,14 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   r = athar("estimate --bootstrap 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find(" documented by 3 lists"), std::string::npos) << r.output;
+  // By governorate, kept in the registry beside the claims, and in the summary.
+  r = athar("estimate --by governorate --bootstrap 20 --record");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("all strata "), std::string::npos) << r.output;
+  EXPECT_EQ(athar("estimate --by street").exit_code, 3);
+  r = athar("summary");
+  EXPECT_NE(r.output.find("estimates from the lists"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(all): "), std::string::npos) << r.output;
   r = athar("--json link review --limit 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const size_t a = r.output.find("\"a\": \"") + 6, b = r.output.find("\"b\": \"") + 6;
@@ -315,6 +323,14 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(short_chain.exit_code, 0) << short_chain.output;
   EXPECT_NE(short_chain.output.find("warning: effective sample size"), std::string::npos)
       << short_chain.output;
+  // Plots of the posterior and the chains' traces, as SVG and PNG.
+  const Result plotted = athar(std::string("estimate --latent-class --burn-in 200 --samples 200 "
+                                           "--thinning 2 --plots ") +
+                               dir_.file("plots") + " --histories " + ATHAR_SOURCE_DIR +
+                               "/tests/estimate/data/kosovo.csv");
+  ASSERT_EQ(plotted.exit_code, 0) << plotted.output;
+  for (const char* name : {"posterior.svg", "posterior.png", "trace.svg", "trace.png"})
+    EXPECT_TRUE(std::filesystem::exists(dir_.file(std::string("plots/") + name))) << name;
   // Strata estimated apart and summed: two copies of Kosovo give twice its estimate.
   std::ifstream kosovo(std::string(ATHAR_SOURCE_DIR) + "/tests/estimate/data/kosovo.csv");
   std::string line, stratified;
@@ -326,6 +342,12 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(strata.exit_code, 0) << strata.output;
   EXPECT_NE(strata.output.find("all strata                 8800      2868"), std::string::npos)
       << strata.output;
+  ASSERT_EQ(athar("estimate --bootstrap 50 --plots " + dir_.file("strata-plots") + " --histories " +
+                  dir_.file("strata.csv"))
+                .exit_code,
+            0);
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("strata-plots/strata.png")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("strata-plots/bootstrap.svg")));
   const std::string bad = dir_.write("h.csv", "A,B,C,count\n1,0,0,-3\n");
   EXPECT_EQ(athar("estimate --histories " + bad).exit_code, 3);
 }

@@ -5,7 +5,9 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/governorate.h"
 #include "linkage/simulate.h"
+#include "matching/estimate_store.h"
 #include "registry/import.h"
 #include "store/database.h"
 #include "test_support.h"
@@ -160,6 +162,98 @@ TEST_F(RegistryLinkage, BadDecisionsAreRefused) {
   EXPECT_THROW(decide(*registry_, "person-000001", "person-000001", true, ""), core::InputError);
   EXPECT_THROW(decide(*registry_, "person-000001", "person-999999", true, ""), core::NotFound);
   EXPECT_THROW(decide(*registry_, "person-000001", "source-0001", true, ""), core::InputError);
+}
+
+}  // namespace
+}  // namespace athar::matching
+
+namespace athar::matching {
+namespace {
+
+// Strata from the registry: by governorate the strata's histories add up to the whole; by site,
+// persons buried_at a site form its stratum. Estimates are kept with ledger entries, listed in
+// the summary beside the site, and an edit behind Athar's back is found.
+TEST_F(RegistryLinkage, StrataAndStoredEstimates) {
+  EXPECT_THROW(capture_histories_by(*registry_, StratumBy::kGovernorate), core::InputError);
+  RunOptions o;
+  o.across_sources_only = true;
+  run_person_linkage(*registry_, o);
+  const estimate::CaptureHistories all = capture_histories(*registry_);
+  const auto by_governorate = capture_histories_by(*registry_, StratumBy::kGovernorate);
+  ASSERT_GT(by_governorate.size(), 5u);
+  std::vector<double> summed(all.counts.size(), 0.0);
+  for (const auto& [name, h] : by_governorate) {
+    EXPECT_EQ(h.lists, all.lists);
+    EXPECT_TRUE(name.front() == '(' || core::find_governorate(name)) << name;
+    for (size_t c = 0; c < summed.size(); ++c) summed[c] += h.counts[c];
+  }
+  EXPECT_EQ(summed, all.counts);
+
+  // Two persons of one entity buried at a site make one documented person there.
+  registry::Record site(registry::kind_spec(registry::Kind::kSite));
+  site.set("name_lat", "Synthetic site");
+  site.set("latitude", "33.6");
+  site.set("longitude", "36.5");
+  site.set("governorate", "rif-dimashq");
+  site.set("status", "secured");
+  registry::Registry::Transaction tx(*registry_);
+  const std::string site_id = registry_->add(site, {}, "test").id();
+  tx.commit();
+  const auto rows = entities(*registry_);
+  std::string first, second;
+  for (size_t i = 0; i + 1 < rows.size() && second.empty(); ++i) {
+    if (rows[i].entity == rows[i + 1].entity) {
+      first = rows[i].record;
+      second = rows[i + 1].record;
+    }
+  }
+  ASSERT_FALSE(second.empty());
+  for (const std::string& person : {first, second}) {
+    registry::Record link(registry::kind_spec(registry::Kind::kLink));
+    link.set("from_record", person);
+    link.set("type", "buried_at");
+    link.set("to_record", site_id);
+    link.set("source", "source-0001");
+    registry::Registry::Transaction t(*registry_);
+    registry_->add(link, {}, "test");
+    t.commit();
+  }
+  const auto by_site = capture_histories_by(*registry_, StratumBy::kSite);
+  ASSERT_EQ(by_site.size(), 2u);
+  EXPECT_EQ(by_site[0].first, "(unknown)");
+  EXPECT_EQ(by_site[1].first, site_id);
+  EXPECT_EQ(by_site[1].second.documented(), 1);
+
+  StoredEstimate e;
+  e.subject = site_id;
+  e.method = "log-linear [A][B][C]";
+  e.documented = 1;
+  e.estimate = 3;
+  e.low = 1;
+  e.high = 9;
+  e.histories = by_site[1].second;
+  const int64_t num = record_estimate(*registry_, e);
+  e.subject = "damascus";
+  record_estimate(*registry_, e);
+  e.subject = "nowhere";
+  EXPECT_THROW(record_estimate(*registry_, e), core::InputError);
+  e.subject = "site-9999";
+  EXPECT_THROW(record_estimate(*registry_, e), core::NotFound);
+  e.subject = "all";
+  e.high = 0.5;
+  EXPECT_THROW(record_estimate(*registry_, e), core::InputError);
+  ASSERT_EQ(stored_estimates(*registry_).size(), 2u);
+  const auto stored = stored_estimates(*registry_, site_id);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].histories.counts, by_site[1].second.counts);
+  const core::OrderedJson summary = registry_->summary();
+  EXPECT_EQ(summary["sites"][0]["estimates"][0]["estimate"], 3.0);
+  EXPECT_EQ(summary["estimates"][0]["subject"], "damascus");
+  EXPECT_TRUE(check_estimates(*registry_).empty());
+  db_->execute_script("UPDATE estimates SET estimate = 30 WHERE num = " + std::to_string(num));
+  const auto findings = check_estimates(*registry_);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].first, "estimate:" + std::to_string(num));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Comparing rows kept beside the registry with their last ledger entries, for `athar verify`.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -15,5 +16,9 @@ namespace athar::matching_internal {
 std::vector<std::pair<std::string, std::string>> compare_with_ledger(
     registry::Registry& registry, const std::map<std::string, std::string>& hashes,
     const std::string& when_missing);
+
+// The canonical JSON object of string fields whose SHA-256 a row's ledger entry holds; callers
+// list the keys in byte order.
+std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields);
 
 }  // namespace athar::matching_internal

@@ -1,0 +1,55 @@
+// What the `athar` command's parts share: global options, the open registry, JSON output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "core/json.h"
+#include "registry/registry.h"
+#include "store/database.h"
+
+namespace athar::cli {
+
+struct Globals {
+  std::string data_dir = "athar-data";
+  std::string keys_dir;  // default <data>/keys
+  std::string actor;
+  bool json = false;
+};
+
+inline std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
+inline std::filesystem::path objects_path(const Globals& g) {
+  return std::filesystem::path(g.data_dir) / "objects";
+}
+inline std::filesystem::path keys_path(const Globals& g) {
+  return g.keys_dir.empty() ? std::filesystem::path(g.data_dir) / "keys"
+                            : std::filesystem::path(g.keys_dir);
+}
+
+inline std::string default_actor() {
+  for (const char* var : {"ATHAR_ACTOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(var); v && *v) return v;
+  }
+  return "local-user";
+}
+
+// An open database with its schema brought up to date, and a registry writing as the actor.
+struct Session {
+  explicit Session(const Globals& g)
+      : db(athar::store::open_sqlite(database_path(g), athar::store::OpenMode::kExisting)),
+        registry((athar::registry::Registry::prepare_schema(*db), *db), g.actor) {}
+  std::unique_ptr<athar::store::Database> db;
+  athar::registry::Registry registry;
+};
+
+inline void print_json(const core::OrderedJson& j) { std::cout << j.dump(2) << "\n"; }
+
+// `athar estimate` (estimate_command.cpp).
+void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& action);
+
+}  // namespace athar::cli

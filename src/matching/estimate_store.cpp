@@ -1,0 +1,189 @@
+#include "matching/estimate_store.h"
+
+#include <cstdio>
+#include <map>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "core/governorate.h"
+#include "core/json.h"
+#include "ledger/hash.h"
+#include "matching/internal/ledger_check.h"
+#include "matching/person_linkage.h"
+#include "registry/kinds.h"
+#include "store/database.h"
+
+namespace athar::matching {
+
+namespace {
+
+constexpr const char* kUnknown = "(unknown)";
+constexpr const char* kSeveral = "(several)";
+
+// Exact text of a stored number: %.17g reads back to the same double.
+std::string number_text(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+std::string lists_json(const estimate::CaptureHistories& h) { return core::Json(h.lists).dump(); }
+std::string histories_json(const estimate::CaptureHistories& h) {
+  return core::Json(h.counts).dump();
+}
+
+std::string estimate_text(const StoredEstimate& e) {
+  return matching_internal::record_hash_text({{"created_at", e.created_at},
+                                              {"created_by", e.created_by},
+                                              {"documented", number_text(e.documented)},
+                                              {"estimate", number_text(e.estimate)},
+                                              {"high", number_text(e.high)},
+                                              {"histories", histories_json(e.histories)},
+                                              {"lists", lists_json(e.histories)},
+                                              {"low", number_text(e.low)},
+                                              {"method", e.method},
+                                              {"settings", e.settings},
+                                              {"subject", e.subject}});
+}
+
+// The stratum of an entity from those of its records: one agreed value, several, or none.
+void merge_stratum(std::string& entity, const std::string& record) {
+  if (record.empty() || entity == record) return;
+  entity = entity.empty() ? record : kSeveral;
+}
+
+bool is_governorate_code(const std::string& s) {
+  const auto g = core::find_governorate(s);
+  return g && g->code == s;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
+    registry::Registry& registry, StratumBy by) {
+  const estimate::CaptureHistories all = capture_histories(registry);
+  std::map<std::string, size_t> list_index;
+  for (size_t i = 0; i < all.lists.size(); ++i) list_index[all.lists[i]] = i;
+
+  std::map<std::string, std::string> stratum_of_record;
+  store::Database& db = registry.database();
+  if (by == StratumBy::kSite) {
+    auto links = db.prepare(
+        "SELECT from_record, to_record FROM links WHERE type = 'buried_at' ORDER BY num");
+    while (links->step()) merge_stratum(stratum_of_record[links->string(0)], links->string(1));
+  } else {
+    auto persons = db.prepare(
+        "SELECT num, governorate FROM persons WHERE governorate IS NOT NULL AND governorate != ''");
+    while (persons->step()) {
+      stratum_of_record[registry::format_record_id(registry::Kind::kPerson, persons->int64(0))] =
+          persons->string(1);
+    }
+  }
+  struct Entity {
+    size_t history = 0;
+    std::string stratum;
+  };
+  std::map<int64_t, Entity> by_entity;
+  for (const EntityRow& r : entities(registry)) {
+    Entity& e = by_entity[r.entity];
+    e.history |= size_t{1} << list_index.at(r.list);
+    const auto it = stratum_of_record.find(r.record);
+    if (it != stratum_of_record.end()) merge_stratum(e.stratum, it->second);
+  }
+  std::map<std::string, estimate::CaptureHistories> strata;
+  for (const auto& [id, e] : by_entity) {
+    estimate::CaptureHistories& h = strata[e.stratum.empty() ? kUnknown : e.stratum];
+    if (h.counts.empty()) {
+      h.lists = all.lists;
+      h.counts.assign(all.counts.size(), 0.0);
+    }
+    h.counts[e.history] += 1;
+  }
+  return {strata.begin(), strata.end()};
+}
+
+int64_t record_estimate(registry::Registry& registry, StoredEstimate e) {
+  const bool site = [&] {
+    const auto id = registry::parse_record_id(e.subject);
+    return id && id->kind == registry::Kind::kSite;
+  }();
+  if (site) {
+    registry.get(e.subject);  // NotFound when no such site
+  } else if (e.subject != "all" && !is_governorate_code(e.subject)) {
+    throw core::InputError("estimate", "subject", e.subject,
+                           "a site id, a governorate code (athar governorates) or all");
+  }
+  // A percentile interval need not hold the point estimate (a biased bootstrap), but it must be
+  // an interval.
+  if (!(e.low <= e.high) || !(e.estimate >= 0)) {
+    throw core::InputError("estimate", "interval", number_text(e.low) + "-" + number_text(e.high),
+                           "needs low <= high and an estimate of 0 or more");
+  }
+  if (e.settings.empty()) e.settings = "{}";
+  e.created_at = core::utc_timestamp_now();
+  e.created_by = registry.actor();
+  store::Database& db = registry.database();
+  registry::Registry::Transaction tx(registry);
+  auto insert = db.prepare(
+      "INSERT INTO estimates(subject, method, documented, estimate, low, high, lists, histories, "
+      "settings, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  insert->bind(1, e.subject);
+  insert->bind(2, e.method);
+  insert->bind(3, static_cast<int64_t>(e.documented));
+  insert->bind(4, e.estimate);
+  insert->bind(5, e.low);
+  insert->bind(6, e.high);
+  insert->bind(7, lists_json(e.histories));
+  insert->bind(8, histories_json(e.histories));
+  insert->bind(9, e.settings);
+  insert->bind(10, e.created_at);
+  insert->bind(11, e.created_by);
+  insert->step();
+  e.num = db.last_insert_id();
+  e.documented = static_cast<double>(static_cast<int64_t>(e.documented));
+  registry.append_ledger_entry("estimate.record", "estimate:" + std::to_string(e.num),
+                               ledger::sha256(estimate_text(e)));
+  tx.commit();
+  return e.num;
+}
+
+std::vector<StoredEstimate> stored_estimates(registry::Registry& registry,
+                                             const std::string& subject) {
+  auto rows = registry.database().prepare(
+      "SELECT num, subject, method, documented, estimate, low, high, lists, histories, settings, "
+      "created_at, created_by FROM estimates WHERE ?1 = '' OR subject = ?1 ORDER BY num DESC");
+  rows->bind(1, subject);
+  std::vector<StoredEstimate> out;
+  while (rows->step()) {
+    StoredEstimate e;
+    e.num = rows->int64(0);
+    e.subject = rows->string(1);
+    e.method = rows->string(2);
+    e.documented = static_cast<double>(rows->int64(3));
+    e.estimate = rows->real(4);
+    e.low = rows->real(5);
+    e.high = rows->real(6);
+    try {
+      e.histories.lists = core::Json::parse(rows->string(7)).get<std::vector<std::string>>();
+      e.histories.counts = core::Json::parse(rows->string(8)).get<std::vector<double>>();
+    } catch (const core::Json::exception&) {
+      throw core::Corruption("stored estimate " + std::to_string(e.num) +
+                             " has unreadable lists or histories");
+    }
+    e.settings = rows->string(9);
+    e.created_at = rows->string(10);
+    e.created_by = rows->string(11);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> check_estimates(registry::Registry& registry) {
+  std::map<std::string, std::string> hashes;
+  for (const StoredEstimate& e : stored_estimates(registry))
+    hashes["estimate:" + std::to_string(e.num)] = ledger::to_hex(ledger::sha256(estimate_text(e)));
+  return matching_internal::compare_with_ledger(
+      registry, hashes, "no ledger entry records it (written behind Athar's back)");
+}
+
+}  // namespace athar::matching

@@ -1,0 +1,294 @@
+#include "plot/plot.h"
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "core/error.h"
+
+namespace athar::plot {
+
+namespace {
+
+constexpr double kWidth = 800, kHeight = 500;
+constexpr double kLeft = 80, kRight = 30, kTop = 50, kBottom = 60;
+
+struct Color {
+  double r, g, b;
+};
+constexpr Color kInk{0.1, 0.1, 0.1}, kGrid{0.88, 0.88, 0.88}, kBar{0.35, 0.55, 0.75},
+    kAccent{0.8, 0.25, 0.15}, kMuted{0.75, 0.75, 0.75};
+const Color kChainColors[] = {{0.2, 0.4, 0.7}, {0.85, 0.45, 0.1}, {0.2, 0.6, 0.3}, {0.6, 0.3, 0.6}};
+
+void set(cairo_t* cr, Color c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+std::string format_number(double v) {
+  char buffer[32];
+  if (std::fabs(v) >= 1e6 || (std::fabs(v) < 1e-3 && v != 0)) {
+    std::snprintf(buffer, sizeof buffer, "%.3g", v);
+    return buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  std::string s = buffer;
+  // Thousands separated by commas, as the reports write counts.
+  const size_t dot = s.find('.');
+  const size_t end = dot == std::string::npos ? s.size() : dot;
+  const size_t start = s[0] == '-' ? 1 : 0;
+  for (size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, ",");
+  return s;
+}
+
+enum class Anchor { kStart, kMiddle, kEnd };
+void text(cairo_t* cr, double x, double y, const std::string& s, double size, Anchor anchor,
+          bool bold = false) {
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, size);
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, s.c_str(), &e);
+  const double shift = anchor == Anchor::kStart    ? 0
+                       : anchor == Anchor::kMiddle ? e.width / 2 + e.x_bearing
+                                                   : e.width + e.x_bearing;
+  cairo_move_to(cr, x - shift, y);
+  cairo_show_text(cr, s.c_str());
+}
+
+// A linear scale from data to page coordinates.
+struct Scale {
+  double from_low, from_high, to_low, to_high;
+  double operator()(double v) const {
+    if (from_high == from_low) return (to_low + to_high) / 2;
+    return to_low + (v - from_low) / (from_high - from_low) * (to_high - to_low);
+  }
+};
+
+void title(cairo_t* cr, const std::string& t) {
+  set(cr, kInk);
+  text(cr, kWidth / 2, 30, t, 16, Anchor::kMiddle, true);
+}
+
+// Axis with ticks and grid lines: along x at the bottom, or along y at the left.
+void x_axis(cairo_t* cr, const Scale& x, const std::vector<double>& ticks,
+            const std::string& label) {
+  for (double t : ticks) {
+    const double px = x(t);
+    set(cr, kGrid);
+    cairo_move_to(cr, px, kTop);
+    cairo_line_to(cr, px, kHeight - kBottom);
+    cairo_stroke(cr);
+    set(cr, kInk);
+    text(cr, px, kHeight - kBottom + 18, format_number(t), 11, Anchor::kMiddle);
+  }
+  set(cr, kInk);
+  cairo_move_to(cr, kLeft, kHeight - kBottom);
+  cairo_line_to(cr, kWidth - kRight, kHeight - kBottom);
+  cairo_stroke(cr);
+  text(cr, (kLeft + kWidth - kRight) / 2, kHeight - 15, label, 12, Anchor::kMiddle);
+}
+
+void y_axis(cairo_t* cr, const Scale& y, const std::vector<double>& ticks,
+            const std::string& label) {
+  for (double t : ticks) {
+    const double py = y(t);
+    set(cr, kGrid);
+    cairo_move_to(cr, kLeft, py);
+    cairo_line_to(cr, kWidth - kRight, py);
+    cairo_stroke(cr);
+    set(cr, kInk);
+    text(cr, kLeft - 6, py + 4, format_number(t), 11, Anchor::kEnd);
+  }
+  set(cr, kInk);
+  cairo_move_to(cr, kLeft, kTop);
+  cairo_line_to(cr, kLeft, kHeight - kBottom);
+  cairo_stroke(cr);
+  cairo_save(cr);
+  cairo_translate(cr, 18, (kTop + kHeight - kBottom) / 2);
+  cairo_rotate(cr, -M_PI / 2);
+  text(cr, 0, 0, label, 12, Anchor::kMiddle);
+  cairo_restore(cr);
+}
+
+void check(cairo_status_t status, const std::string& path) {
+  if (status != CAIRO_STATUS_SUCCESS)
+    throw core::Unavailable("cannot write " + path + ": " + cairo_status_to_string(status));
+}
+
+// Draws the chart on an SVG surface and on an image surface written as PNG.
+void write_both(const std::string& base, const std::function<void(cairo_t*)>& draw) {
+  const auto render = [&](cairo_surface_t* surface, const std::string& path) {
+    check(cairo_surface_status(surface), path);
+    cairo_t* cr = cairo_create(surface);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_line_width(cr, 1);
+    draw(cr);
+    const cairo_status_t drawn = cairo_status(cr);
+    cairo_destroy(cr);
+    check(drawn, path);
+  };
+  const std::string svg = base + ".svg", png = base + ".png";
+  cairo_surface_t* vector = cairo_svg_surface_create(svg.c_str(), kWidth, kHeight);
+  render(vector, svg);
+  cairo_surface_finish(vector);
+  const cairo_status_t svg_status = cairo_surface_status(vector);
+  cairo_surface_destroy(vector);
+  check(svg_status, svg);
+  cairo_surface_t* image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, static_cast<int>(kWidth),
+                                                      static_cast<int>(kHeight));
+  render(image, png);
+  const cairo_status_t png_status = cairo_surface_write_to_png(image, png.c_str());
+  cairo_surface_destroy(image);
+  // Cairo and fontconfig keep font caches for the life of the process; a chart or three per
+  // run does not need them, and releasing them keeps the leak checker's report clean.
+  cairo_debug_reset_static_data();
+  FcFini();
+  check(png_status, png);
+}
+
+std::pair<double, double> range_of(const std::vector<double>& values) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return {*low, *high};
+}
+
+}  // namespace
+
+std::vector<double> nice_ticks(double low, double high, int target) {
+  if (!(high > low) || target < 1) return {low};
+  const double raw = (high - low) / target;
+  const double power = std::pow(10, std::floor(std::log10(raw)));
+  double step = power;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * power;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;  // as multiples of the step, so that rounding does not drift
+  for (double i = std::ceil(low / step - 1e-9); i * step <= high + step * 1e-9; ++i)
+    ticks.push_back(i * step);
+  return ticks;
+}
+
+void write_histogram(const Histogram& h, const std::string& base) {
+  if (h.values.empty()) throw core::InputError("plot", "values", "", "nothing to draw");
+  auto [low, high] = range_of(h.values);
+  for (const auto& m : h.markers) {
+    low = std::min(low, m.second);
+    high = std::max(high, m.second);
+  }
+  if (high == low) high = low + 1;
+  const int bins = std::max(1, h.bins);
+  const double width = (high - low) / bins;
+  std::vector<double> counts(static_cast<size_t>(bins), 0);
+  for (double v : h.values)
+    counts[std::min(static_cast<size_t>((v - low) / width), counts.size() - 1)] += 1;
+  const double most = *std::max_element(counts.begin(), counts.end());
+  write_both(base, [&](cairo_t* cr) {
+    const Scale x{low, high, kLeft, kWidth - kRight};
+    const Scale y{0, most * 1.1, kHeight - kBottom, kTop};
+    title(cr, h.title);
+    x_axis(cr, x, nice_ticks(low, high, 8), h.x_label);
+    y_axis(cr, y, nice_ticks(0, most * 1.1, 5), "draws");
+    set(cr, kBar);
+    for (size_t b = 0; b < counts.size(); ++b) {
+      const double x0 = x(low + static_cast<double>(b) * width);
+      const double x1 = x(low + static_cast<double>(b + 1) * width);
+      cairo_rectangle(cr, x0 + 0.5, y(counts[b]), std::max(0.5, x1 - x0 - 1), y(0) - y(counts[b]));
+    }
+    cairo_fill(cr);
+    double label_y = kTop + 14;
+    for (const auto& [label, at] : h.markers) {
+      set(cr, kAccent);
+      cairo_move_to(cr, x(at), kTop);
+      cairo_line_to(cr, x(at), kHeight - kBottom);
+      cairo_stroke(cr);
+      text(cr, x(at) + 4, label_y, label + " " + format_number(std::round(at)), 11, Anchor::kStart);
+      label_y += 14;
+    }
+  });
+}
+
+void write_trace(const Trace& t, const std::string& base) {
+  std::vector<double> all;
+  size_t longest = 0;
+  for (const auto& c : t.chains) {
+    all.insert(all.end(), c.begin(), c.end());
+    longest = std::max(longest, c.size());
+  }
+  if (all.empty()) throw core::InputError("plot", "chains", "", "nothing to draw");
+  auto [low, high] = range_of(all);
+  if (high == low) high = low + 1;
+  write_both(base, [&](cairo_t* cr) {
+    const Scale x{0, static_cast<double>(std::max<size_t>(longest, 2) - 1), kLeft, kWidth - kRight};
+    const Scale y{low, high, kHeight - kBottom, kTop};
+    title(cr, t.title);
+    x_axis(cr, x, nice_ticks(0, static_cast<double>(longest - 1), 8), "kept draw");
+    y_axis(cr, y, nice_ticks(low, high, 6), t.y_label);
+    for (size_t c = 0; c < t.chains.size(); ++c) {
+      set(cr, kChainColors[c % std::size(kChainColors)]);
+      for (size_t i = 0; i < t.chains[c].size(); ++i) {
+        const double px = x(static_cast<double>(i)), py = y(t.chains[c][i]);
+        if (i == 0)
+          cairo_move_to(cr, px, py);
+        else
+          cairo_line_to(cr, px, py);
+      }
+      cairo_stroke(cr);
+      text(cr, kWidth - kRight - 4, kTop + 14 + 14 * static_cast<double>(c),
+           "chain " + std::to_string(c + 1), 11, Anchor::kEnd);
+    }
+  });
+}
+
+void write_intervals(const IntervalChart& c, const std::string& base) {
+  if (c.rows.empty()) throw core::InputError("plot", "rows", "", "nothing to draw");
+  double high = 0;
+  for (const auto& r : c.rows) high = std::max({high, r.high, r.estimate, r.documented});
+  if (high <= 0) high = 1;
+  write_both(base, [&](cairo_t* cr) {
+    // Labels take the left margin's place: the axis starts further right.
+    const double left = kLeft + 80;
+    const Scale x{0, high * 1.05, left, kWidth - kRight};
+    const double band = (kHeight - kTop - kBottom) / static_cast<double>(c.rows.size());
+    title(cr, c.title);
+    for (double t : nice_ticks(0, high * 1.05, 8)) {
+      set(cr, kGrid);
+      cairo_move_to(cr, x(t), kTop);
+      cairo_line_to(cr, x(t), kHeight - kBottom);
+      cairo_stroke(cr);
+      set(cr, kInk);
+      text(cr, x(t), kHeight - kBottom + 18, format_number(t), 11, Anchor::kMiddle);
+    }
+    set(cr, kInk);
+    text(cr, (left + kWidth - kRight) / 2, kHeight - 15, c.x_label, 12, Anchor::kMiddle);
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      const IntervalRow& r = c.rows[i];
+      const double mid = kTop + band * (static_cast<double>(i) + 0.5);
+      const double bar = std::min(18.0, band * 0.5);
+      set(cr, kMuted);
+      cairo_rectangle(cr, x(0), mid - bar / 2, x(r.documented) - x(0), bar);
+      cairo_fill(cr);
+      set(cr, kAccent);
+      cairo_set_line_width(cr, 2);
+      cairo_move_to(cr, x(r.low), mid);
+      cairo_line_to(cr, x(r.high), mid);
+      for (double end : {r.low, r.high}) {
+        cairo_move_to(cr, x(end), mid - bar / 2);
+        cairo_line_to(cr, x(end), mid + bar / 2);
+      }
+      cairo_stroke(cr);
+      cairo_set_line_width(cr, 1);
+      cairo_arc(cr, x(r.estimate), mid, 4, 0, 2 * M_PI);
+      cairo_fill(cr);
+      set(cr, kInk);
+      text(cr, left - 8, mid + 4, r.label, 11, Anchor::kEnd);
+    }
+    text(cr, kWidth - kRight, kTop - 6, "grey: documented; red: estimate and 95% interval", 10,
+         Anchor::kEnd);
+  });
+}
+
+}  // namespace athar::plot
