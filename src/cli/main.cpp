@@ -1340,6 +1340,18 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   lists->add_option("--seed", config->seed, "random seed")->capture_default_str();
   lists->add_option("--typo-rate", config->typo_rate, "share of name parts with a typo")
       ->capture_default_str();
+  lists
+      ->add_option("--heterogeneity", config->heterogeneity,
+                   "variance of each person's visibility (gamma, mean 1), which multiplies every "
+                   "list's chance of listing them; 0: everyone equally likely")
+      ->capture_default_str();
+  auto coverage = std::make_shared<std::vector<double>>();
+  lists
+      ->add_option("--coverage", *coverage,
+                   "each list's expected share of the population, e.g. --coverage 0.35 0.3 0.25 "
+                   "0.2 (default 0.5 0.35 0.2); the first list in Arabic script, the last in "
+                   "Latin letters, those between mixed")
+      ->check(CLI::Range(0.0, 1.0));
   lists->add_option("--out", *out, "folder to write")->required();
   auto families_config = std::make_shared<athar::kinship::FamilySimulationConfig>();
   auto frequencies = std::make_shared<std::string>("data/str-frequencies/west-asia.txt");
@@ -1380,7 +1392,16 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
                 << " remains to " << *out << "\n";
     };
   });
-  lists->callback([&action, config, out] {
+  lists->callback([&action, config, out, coverage] {
+    if (!coverage->empty()) {
+      config->lists.clear();
+      for (size_t l = 0; l < coverage->size(); ++l) {
+        const double latin = coverage->size() == 1 ? 0.0
+                                                   : static_cast<double>(l) /
+                                                         static_cast<double>(coverage->size() - 1);
+        config->lists.push_back({(*coverage)[l], latin});
+      }
+    }
     action = [config, out] {
       const auto sim = athar::linkage::simulate_lists(*config);
       athar::linkage::write_simulation(sim, *out);

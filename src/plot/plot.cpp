@@ -168,7 +168,7 @@ std::vector<double> nice_ticks(double low, double high, int target) {
   }
   std::vector<double> ticks;  // as multiples of the step, so that rounding does not drift
   for (double i = std::ceil(low / step - 1e-9); i * step <= high + step * 1e-9; ++i)
-    ticks.push_back(i * step);
+    ticks.push_back(i * step + 0.0);  // + 0.0 turns −0 into 0
   return ticks;
 }
 

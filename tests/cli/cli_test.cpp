@@ -352,6 +352,19 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   EXPECT_EQ(athar("estimate --histories " + bad).exit_code, 3);
 }
 
+// Synthetic lists for estimation studies: as many lists as coverages, capture as heterogeneous
+// as asked.
+TEST_F(CliTest, SimulateListsWithChosenCoverage) {
+  const Result r = athar(
+      "simulate lists --population 300 --coverage 0.4 0.3 0.3 0.2 "
+      "--heterogeneity 0 --out " +
+      dir_.file("sim4"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("in 4 lists"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("sim4/list-4.csv")));
+  EXPECT_EQ(athar("simulate lists --coverage 1.5 --out " + dir_.file("bad")).exit_code, 2);
+}
+
 TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
   EXPECT_EQ(athar("summary").exit_code, 4);  // no database yet
   ASSERT_EQ(athar("init").exit_code, 0);
