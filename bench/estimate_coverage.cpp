@@ -66,8 +66,9 @@ int main(int argc, char** argv) {
   const size_t population = std::stoul(argv[2]);
   const double heterogeneity = argc > 3 && argv[3][0] != '-' ? std::stod(argv[3]) : 1.0;
   const bool linked = std::strcmp(argv[argc - 1], "--linked") == 0;
-  Tally loglinear, latent;
+  Tally loglinear, profile, latent;
   loglinear.method = "log-linear, best AIC, bootstrap";
+  profile.method = "log-linear, best AIC, profile lik.";
   latent.method = "latent classes K=10";
   double documented_share = 0;
   for (int r = 1; r <= replicates; ++r) {
@@ -97,6 +98,11 @@ int main(int argc, char** argv) {
     auto t1 = std::chrono::steady_clock::now();
     loglinear.add(fits.front().total, interval.low, interval.high, truth,
                   std::chrono::duration<double>(t1 - t0).count());
+    t0 = std::chrono::steady_clock::now();
+    const auto by_profile = athar::estimate::profile_interval(h, fits.front().model);
+    t1 = std::chrono::steady_clock::now();
+    profile.add(fits.front().total, by_profile.low, by_profile.high, truth,
+                std::chrono::duration<double>(t1 - t0).count());
 
     athar::estimate::LatentClassOptions o;
     o.classes = 10;
@@ -116,7 +122,7 @@ int main(int argc, char** argv) {
       100 * documented_share / replicates);
   std::printf("%-34s %12s %16s %18s %9s\n", "method", "coverage", "median est/N", "median width/N",
               "seconds");
-  for (const Tally* t : {&loglinear, &latent}) {
+  for (const Tally* t : {&loglinear, &profile, &latent}) {
     std::printf("%-34s %4d/%-4d %3.0f%% %16.3f %18.3f %9.1f\n", t->method.c_str(), t->covered,
                 t->runs, 100.0 * t->covered / t->runs, median(t->ratio), median(t->width),
                 t->seconds);

@@ -60,6 +60,24 @@ Answer log_linear(const est::CaptureHistories& h, const Options& o) {
   a.low = i.low;
   a.high = i.high;
   if (!fits.front().converged) a.warnings.push_back("the best model did not converge");
+  const est::Interval profile = est::profile_interval(h, fits.front().model);
+  a.detail = {{"profile_interval", {profile.low, profile.high}}};
+  OrderedJson models = OrderedJson::array();
+  for (size_t m = 0; m < fits.size() && m < o.top; ++m) {
+    models.push_back({{"model", fits[m].model.name(h.lists)},
+                      {"deviance", fits[m].deviance},
+                      {"df", fits[m].degrees_of_freedom},
+                      {"aic", fits[m].aic},
+                      {"bic", fits[m].bic},
+                      {"estimate", fits[m].total},
+                      {"converged", fits[m].converged}});
+  }
+  a.detail["models"] = models;
+  const auto best_bic = std::min_element(fits.begin(), fits.end(), [](auto& x, auto& y) {
+    if (x.converged != y.converged) return x.converged;
+    return x.bic < y.bic;
+  });
+  a.detail["by_bic"] = {{"model", best_bic->model.name(h.lists)}, {"estimate", best_bic->total}};
   return a;
 }
 
@@ -197,8 +215,12 @@ void print_models(const est::CaptureHistories& h, const Options& o) {
                 fits[i].total, fits[i].converged ? "" : " (did not converge)");
   }
   const est::Interval bic = est::bootstrap_interval(h, best_bic->model, o.bootstrap, o.seed);
-  std::printf("best by BIC: %s: %.0f (95%% bootstrap interval %.0f-%.0f)\n",
-              best_bic->model.name(h.lists).c_str(), best_bic->total, bic.low, bic.high);
+  const est::Interval bic_profile = est::profile_interval(h, best_bic->model);
+  std::printf(
+      "best by BIC: %s: %.0f (95%% bootstrap interval %.0f-%.0f; profile likelihood "
+      "%.0f-%.0f)\n",
+      best_bic->model.name(h.lists).c_str(), best_bic->total, bic.low, bic.high, bic_profile.low,
+      bic_profile.high);
 }
 
 bool has_stratum_column(const std::string& path) {
@@ -348,8 +370,11 @@ void run(Globals& g, Options& o) {
             a.detail["effective_sample_size"].get<double>(), a.detail["split_r_hat"].get<double>());
       } else {
         print_models(first, o);
-        std::printf("best by AIC: %.0f (95%% bootstrap interval %.0f-%.0f)\n", a.estimate, a.low,
-                    a.high);
+        std::printf(
+            "best by AIC: %.0f (95%% bootstrap interval %.0f-%.0f; profile likelihood "
+            "%.0f-%.0f)\n",
+            a.estimate, a.low, a.high, a.detail["profile_interval"][0].get<double>(),
+            a.detail["profile_interval"][1].get<double>());
       }
       if (o.compare) std::printf("  assumes: %s\n", a.assumes.c_str());
     }

@@ -188,27 +188,19 @@ bool solve(std::vector<std::vector<double>> a, std::vector<double> b, std::vecto
 
 }  // namespace
 
-LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& model) {
-  const size_t k = h.lists.size();
-  const size_t cells = h.counts.size();
-  LogLinearFit fit;
-  fit.model = model;
-  std::vector<std::vector<double>> x;
-  std::vector<double> y;
-  for (size_t c = 1; c < cells; ++c) {
-    x.push_back(design_row(c, k, model));
-    y.push_back(h.counts[c]);
-  }
+namespace {
+
+// Poisson GLM with log link by IRLS (Nelder & Wedderburn 1972), from the log of the mean count
+// until the deviance settles. Returns whether it converged; beta and deviance as reached.
+bool fit_poisson(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
+                 std::vector<double>& beta, double& deviance_out) {
   const size_t p = x[0].size();
-  fit.parameters = static_cast<int>(p);
-  fit.degrees_of_freedom = static_cast<int>(y.size()) - static_cast<int>(p);
-  // Start from the log of the mean count; IRLS (Nelder & Wedderburn 1972) until the deviance
-  // settles.
-  std::vector<double> beta(p, 0.0);
+  beta.assign(p, 0.0);
   double mean = 0;
   for (double v : y) mean += v;
   beta[0] = std::log(std::max(mean / static_cast<double>(y.size()), 0.5));
   double previous = INFINITY;
+  deviance_out = INFINITY;
   for (int iteration = 0; iteration < 100; ++iteration) {
     std::vector<std::vector<double>> xtwx(p, std::vector<double>(p, 0.0));
     std::vector<double> xtwz(p, 0.0);
@@ -223,7 +215,7 @@ LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& mode
       }
     }
     std::vector<double> next;
-    if (!solve(xtwx, xtwz, next)) break;
+    if (!solve(xtwx, xtwz, next)) return false;
     beta = next;
     double deviance = 0;
     for (size_t r = 0; r < y.size(); ++r) {
@@ -232,13 +224,32 @@ LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& mode
       const double mu = std::exp(eta);
       deviance += 2 * ((y[r] > 0 ? y[r] * std::log(y[r] / mu) : 0) - (y[r] - mu));
     }
-    fit.deviance = deviance;
-    if (std::abs(deviance - previous) < 1e-10 * (1 + std::abs(deviance))) {
-      fit.converged = std::isfinite(beta[0]) && std::abs(beta[0]) < 50;
-      break;
-    }
+    deviance_out = deviance;
+    if (std::abs(deviance - previous) < 1e-10 * (1 + std::abs(deviance)))
+      return std::isfinite(beta[0]) && std::abs(beta[0]) < 50;
     previous = deviance;
   }
+  return false;
+}
+
+}  // namespace
+
+LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& model) {
+  const size_t k = h.lists.size();
+  const size_t cells = h.counts.size();
+  LogLinearFit fit;
+  fit.model = model;
+  std::vector<std::vector<double>> x;
+  std::vector<double> y;
+  for (size_t c = 1; c < cells; ++c) {
+    x.push_back(design_row(c, k, model));
+    y.push_back(h.counts[c]);
+  }
+  const size_t p = x[0].size();
+  fit.parameters = static_cast<int>(p);
+  fit.degrees_of_freedom = static_cast<int>(y.size()) - static_cast<int>(p);
+  std::vector<double> beta;
+  fit.converged = fit_poisson(x, y, beta, fit.deviance);
   fit.coefficients = beta;
   double log_likelihood = 0;
   for (size_t r = 0; r < y.size(); ++r) {
@@ -258,6 +269,65 @@ LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& mode
   }
   if (!(fit.unobserved < 1000 * h.documented())) fit.converged = false;
   return fit;
+}
+
+double profile_log_likelihood(const CaptureHistories& h, const LogLinearModel& model,
+                              double total) {
+  const size_t k = h.lists.size();
+  const double documented = h.documented();
+  if (!(total >= documented)) return -INFINITY;
+  std::vector<std::vector<double>> x;
+  std::vector<double> y;
+  for (size_t c = 0; c < h.counts.size(); ++c) {
+    x.push_back(design_row(c, k, model));
+    y.push_back(c == 0 ? total - documented : h.counts[c]);
+  }
+  std::vector<double> beta;
+  double deviance = 0;
+  fit_poisson(x, y, beta, deviance);
+  // The multinomial log-likelihood at the model's best cell probabilities μ/N (the Poisson fit
+  // of the complete table has Σμ = N): log N!/(N − n)! + Σ y log(μ/N), constants dropped.
+  double l = std::lgamma(total + 1) - std::lgamma(total - documented + 1);
+  for (size_t r = 0; r < y.size(); ++r) {
+    if (y[r] <= 0) continue;
+    double eta = 0;
+    for (size_t j = 0; j < beta.size(); ++j) eta += x[r][j] * beta[j];
+    l += y[r] * (eta - std::log(total));
+  }
+  return l;
+}
+
+Interval profile_interval(const CaptureHistories& h, const LogLinearModel& model) {
+  constexpr double kDrop = 1.9207294103470183;  // χ²₁(0.95) / 2
+  const double documented = h.documented();
+  const auto l = [&](double n) { return profile_log_likelihood(h, model, n); };
+  // The maximum: golden-section search on a bracket that grows until the likelihood falls.
+  double high = std::max(2 * fit_loglinear(h, model).total, documented + 10);
+  while (l(high) > l(documented + (high - documented) / 2) && high < 1e4 * documented) high *= 2;
+  double a = documented, b = high;
+  const double golden = (std::sqrt(5.0) - 1) / 2;
+  for (int i = 0; i < 200 && b - a > 1e-7 * (1 + a); ++i) {
+    const double c = b - golden * (b - a), d = a + golden * (b - a);
+    if (l(c) < l(d))
+      a = c;
+    else
+      b = d;
+  }
+  const double best = (a + b) / 2, top = l(best);
+  // Each end: where the log-likelihood has fallen by χ²₁(0.95)/2, by bisection.
+  const auto crossing = [&](double inside, double outside) {
+    for (int i = 0; i < 200 && std::abs(outside - inside) > 1e-7 * (1 + inside); ++i) {
+      const double mid = (inside + outside) / 2;
+      (l(mid) >= top - kDrop ? inside : outside) = mid;
+    }
+    return (inside + outside) / 2;
+  };
+  Interval out;
+  out.low = l(documented) >= top - kDrop ? documented : crossing(best, documented);
+  double far = best + (best - documented) + 10;
+  while (l(far) >= top - kDrop && far < 1e6 * documented) far = best + 2 * (far - best);
+  out.high = crossing(best, far);
+  return out;
 }
 
 std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h) {

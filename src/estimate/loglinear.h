@@ -71,6 +71,13 @@ Interval bootstrap_interval(const CaptureHistories& h, const LogLinearModel& mod
 // The bootstrap totals themselves (converged replicates), for summing strata.
 std::vector<double> bootstrap_totals(const CaptureHistories& h, const LogLinearModel& model,
                                      size_t replicates, uint64_t seed);
+// Profile-likelihood 95% interval for the total under a model (Cormack 1992): for each total N
+// the multinomial likelihood of the complete table, its unobserved cell N − documented, is
+// maximised over the model's parameters; the interval holds the N whose maximum lies within
+// χ²₁(0.95)/2 of the best.
+Interval profile_interval(const CaptureHistories& h, const LogLinearModel& model);
+// That profile log-likelihood at one total (constants dropped), exposed for the tests.
+double profile_log_likelihood(const CaptureHistories& h, const LogLinearModel& model, double total);
 // The `level` percentile interval of draws.
 Interval percentile_interval(std::vector<double> draws, double level = 0.95);
 

@@ -144,6 +144,44 @@ TEST(LatentClass, KosovoPosterior) {
   EXPECT_THROW(sample_latent_class(h, bad), core::InputError);
 }
 
+// The profile likelihood of the independence model has a closed form: with list margins n_j,
+// l(N) = log N!/(N − n)! + Σ_j [n_j log(n_j/N) + (N − n_j) log(1 − n_j/N)]. The GLM-based profile
+// agrees with it, and the interval's ends sit where it has fallen by χ²₁(0.95)/2 = 1.9207.
+TEST(ProfileLikelihood, IndependenceModelClosedForm) {
+  const CaptureHistories h = read_histories(kKosovo);
+  const double n = h.documented();
+  std::vector<double> margin(h.lists.size(), 0.0);
+  for (size_t c = 1; c < h.counts.size(); ++c)
+    for (size_t j = 0; j < h.lists.size(); ++j)
+      if (c >> j & 1) margin[j] += h.counts[c];
+  const auto closed = [&](double total) {
+    double l = std::lgamma(total + 1) - std::lgamma(total - n + 1);
+    for (double m : margin) l += m * std::log(m / total) + (total - m) * std::log1p(-m / total);
+    return l;
+  };
+  const LogLinearModel independence;
+  for (const double total : {4500.0, 6000.0, 9000.0, 20000.0})
+    EXPECT_NEAR(profile_log_likelihood(h, independence, total), closed(total),
+                1e-8 * std::abs(closed(total)));
+  const Interval i = profile_interval(h, independence);
+  double top = -INFINITY;
+  for (double t = i.low; t <= i.high; t += 0.5) top = std::max(top, closed(t));
+  EXPECT_NEAR(closed(i.low), top - 1.9207294, 1e-4);
+  EXPECT_NEAR(closed(i.high), top - 1.9207294, 1e-4);
+  const double estimate = fit_loglinear(h, independence).total;
+  EXPECT_LT(i.low, estimate);
+  EXPECT_GT(i.high, estimate);
+  // The selected Kosovo model: the profile interval holds its estimate.
+  const auto best = fit_all_models(h).front();
+  const Interval b = profile_interval(h, best.model);
+  EXPECT_LT(b.low, best.total);
+  EXPECT_GT(b.high, best.total);
+  std::printf(
+      "Kosovo profile-likelihood interval: independence %.0f (%.0f-%.0f), best %.0f "
+      "(%.0f-%.0f)\n",
+      estimate, i.low, i.high, best.total, b.low, b.high);
+}
+
 // With one class the model is the independence model M_t; on a table that fits it exactly
 // (expected counts for N = 5,000 and capture probabilities 0.3, 0.4, 0.5, 0.2) the posterior
 // median sits at the log-linear independence estimate, with one class or ten.
