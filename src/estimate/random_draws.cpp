@@ -109,22 +109,9 @@ double RandomDraws::beta(double a, double b) {
   return x / (x + y);
 }
 
-uint64_t RandomDraws::binomial(uint64_t n, double p) {
-  if (n == 0 || !(p > 0)) return 0;
-  if (p >= 1) return n;
-  const bool flip = p > 0.5;
-  const double q = flip ? 1 - p : p;
-  const uint64_t x =
-      static_cast<double>(n) * q < 10 ? binomial_inversion(n, q) : binomial_btrd(n, q);
-  return flip ? n - x : x;
-}
-
-// Inversion by sequential search from 0 (n·p < 10, p ≤ 1/2): about n·p + 1 steps. Most draws
-// of a rare class are 0, decided without a logarithm: P(0) = (1 − p)^n ≥ 1 − n·p.
-uint64_t RandomDraws::binomial_inversion(uint64_t n, double p) {
-  const double mean = static_cast<double>(n) * p;
-  double u = uniform();
-  if (u <= 1 - mean) return 0;
+// Inversion by sequential search from 0 (n·p < 10, p ≤ 1/2), about n·p + 1 steps, for a
+// uniform u that the caller's shortcut (u ≤ 1 − n·p means 0) did not decide.
+uint64_t RandomDraws::binomial_inversion(uint64_t n, double p, double u) {
   const double ratio = p / (1 - p), scaled = (static_cast<double>(n) + 1) * ratio;
   // Beyond 64 lies less than 1e-25 of the mass when n·p < 10; a search that passes it has run
   // into rounding and starts again.

@@ -37,7 +37,22 @@ class RandomDraws {
   double normal();
   double gamma(double shape);  // scale 1
   double beta(double a, double b);
-  uint64_t binomial(uint64_t n, double p);
+  uint64_t binomial(uint64_t n, double p) {
+    if (n == 0 || !(p > 0)) return 0;
+    if (p >= 1) return n;
+    const bool flip = p > 0.5;
+    const double q = flip ? 1 - p : p, mean = static_cast<double>(n) * q;
+    uint64_t x;
+    if (mean < 10) {
+      // Most draws for a rare class are 0, decided here without a logarithm:
+      // P(0) = (1 − q)^n ≥ 1 − n·q.
+      const double u = uniform();
+      x = u <= 1 - mean ? 0 : binomial_inversion(n, q, u);
+    } else {
+      x = binomial_btrd(n, q);
+    }
+    return flip ? n - x : x;
+  }
   uint64_t poisson(double mean);
   // Failures before `successes` successes with success probability p.
   uint64_t negative_binomial(uint64_t successes, double p);
@@ -45,7 +60,7 @@ class RandomDraws {
  private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   double normal_tail(bool negative);
-  uint64_t binomial_inversion(uint64_t n, double p);
+  uint64_t binomial_inversion(uint64_t n, double p, double u);
   uint64_t binomial_btrd(uint64_t n, double p);
   uint64_t poisson_ptrs(double mean);
   uint64_t state_[4];
