@@ -10,11 +10,13 @@
 
 #include "cli/cli_support.h"
 #include "core/error.h"
+#include "core/governorate.h"
 #include "estimate/latent_class.h"
 #include "estimate/loglinear.h"
 #include "matching/estimate_store.h"
 #include "matching/person_linkage.h"
 #include "plot/plot.h"
+#include "registry/kinds.h"
 
 namespace athar::cli {
 
@@ -166,6 +168,20 @@ std::string settings_json(const Options& o, const Answer& a) {
     s["bootstrap"] = o.bootstrap;
   }
   return s.dump();
+}
+
+// A stratum's label on charts: a site's names, a governorate's English and Arabic names.
+std::string stratum_label(std::optional<Session>& session, const std::string& name) {
+  if (const auto g = core::find_governorate(name); g && g->code == name)
+    return std::string(g->name_en) + " " + std::string(g->name_ar);
+  const auto id = registry::parse_record_id(name);
+  if (session && id && id->kind == registry::Kind::kSite) {
+    const registry::Record site = session->registry.get(name);
+    std::string label = site.get("name_lat");
+    if (!site.get("name_ar").empty()) label += (label.empty() ? "" : " ") + site.get("name_ar");
+    return label.empty() ? name : label;
+  }
+  return name;
 }
 
 void write_plots(const Options& o, const std::vector<std::pair<std::string, Answer>>& rows,
@@ -320,7 +336,8 @@ void run(Globals& g, Options& o) {
   }
   if (!o.plots.empty()) {
     std::vector<std::pair<std::string, Answer>> rows;
-    for (size_t s = 0; s < strata.size(); ++s) rows.emplace_back(strata[s].first, by_stratum[s][0]);
+    for (size_t s = 0; s < strata.size(); ++s)
+      rows.emplace_back(stratum_label(session, strata[s].first), by_stratum[s][0]);
     write_plots(o, rows, totals.front(), stratified);
   }
 

@@ -3,6 +3,7 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
 
 #include <algorithm>
 #include <cmath>
@@ -49,18 +50,29 @@ std::string format_number(double v) {
 }
 
 enum class Anchor { kStart, kMiddle, kEnd };
-void text(cairo_t* cr, double x, double y, const std::string& s, double size, Anchor anchor,
-          bool bold = false) {
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
+// Text laid out by Pango, which shapes Arabic and orders mixed Arabic and Latin runs; y is the
+// baseline. Returns the width drawn (or that would be drawn, when `draw` is false).
+double text(cairo_t* cr, double x, double y, const std::string& s, double size, Anchor anchor,
+            bool bold = false, bool draw = true) {
+  PangoLayout* layout = pango_cairo_create_layout(cr);
+  PangoFontDescription* font =
+      pango_font_description_from_string(bold ? "DejaVu Sans Bold" : "DejaVu Sans");
+  pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
+  pango_layout_set_font_description(layout, font);
+  pango_layout_set_text(layout, s.c_str(), -1);
+  int width = 0, height = 0;
+  pango_layout_get_pixel_size(layout, &width, &height);
+  const double baseline = pango_layout_get_baseline(layout) / static_cast<double>(PANGO_SCALE);
   const double shift = anchor == Anchor::kStart    ? 0
-                       : anchor == Anchor::kMiddle ? e.width / 2 + e.x_bearing
-                                                   : e.width + e.x_bearing;
-  cairo_move_to(cr, x - shift, y);
-  cairo_show_text(cr, s.c_str());
+                       : anchor == Anchor::kMiddle ? width / 2.0
+                                                   : static_cast<double>(width);
+  if (draw) {
+    cairo_move_to(cr, x - shift, y - baseline);
+    pango_cairo_show_layout(cr, layout);
+  }
+  pango_font_description_free(font);
+  g_object_unref(layout);
+  return width;
 }
 
 // A linear scale from data to page coordinates.
@@ -75,11 +87,8 @@ struct Scale {
 // The title, smaller when it would not fit the width (model names can be long).
 void title(cairo_t* cr, const std::string& t) {
   set(cr, kInk);
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size(cr, 16);
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, t.c_str(), &e);
-  const double size = e.width > kWidth - 20 ? std::max(8.0, 16 * (kWidth - 20) / e.width) : 16;
+  const double width = text(cr, 0, 0, t, 16, Anchor::kStart, true, false);
+  const double size = width > kWidth - 20 ? std::max(8.0, 16 * (kWidth - 20) / width) : 16;
   text(cr, kWidth / 2, 30, t, size, Anchor::kMiddle, true);
 }
 
@@ -154,8 +163,9 @@ void write_both(const std::string& base, const std::function<void(cairo_t*)>& dr
   render(image, png);
   const cairo_status_t png_status = cairo_surface_write_to_png(image, png.c_str());
   cairo_surface_destroy(image);
-  // Cairo and fontconfig keep font caches for the life of the process; a chart or three per
+  // Pango, cairo and fontconfig keep font caches for the life of the process; a chart or three per
   // run does not need them, and releasing them keeps the leak checker's report clean.
+  pango_cairo_font_map_set_default(nullptr);
   cairo_debug_reset_static_data();
   FcFini();
   check(png_status, png);
@@ -260,8 +270,11 @@ void write_intervals(const IntervalChart& c, const std::string& base) {
   for (const auto& r : c.rows) high = std::max({high, r.high, r.estimate, r.documented});
   if (high <= 0) high = 1;
   write_both(base, [&](cairo_t* cr) {
-    // Labels take the left margin's place: the axis starts further right.
-    const double left = kLeft + 80;
+    // Labels take the left margin's place: the axis starts right of the longest.
+    double longest = 0;
+    for (const auto& r : c.rows)
+      longest = std::max(longest, text(cr, 0, 0, r.label, 11, Anchor::kStart, false, false));
+    const double left = std::clamp(longest + 20, kLeft + 80, kWidth / 2);
     const Scale x{0, high * 1.05, left, kWidth - kRight};
     const double band = (kHeight - kTop - kBottom) / static_cast<double>(c.rows.size());
     title(cr, c.title);

@@ -1,11 +1,11 @@
 // Charts of estimates for reports: each written twice, as SVG (for documents, scales) and PNG
-// (for messages and slides), drawn once with cairo on both surfaces.
+// (for messages and slides), drawn once with cairo on both surfaces, text by Pango.
 //
 //   plot::Histogram h{"Posterior of the total", "total victims", draws, {{"median", 10258}}};
 //   plot::write_histogram(h, "out/posterior");   // out/posterior.svg and out/posterior.png
 //
-// Labels are drawn with cairo's simple text API, which does not shape Arabic: give Latin
-// labels (record ids, transliterated names).
+// Labels are laid out by Pango: Arabic is shaped and mixed Arabic and Latin labels are ordered
+// as the Unicode bidirectional algorithm says.
 #pragma once
 
 #include <string>

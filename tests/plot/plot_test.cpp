@@ -108,5 +108,26 @@ TEST(Plot, IntervalsAndTraceWritten) {
   EXPECT_THROW(write_trace(t, dir.file("no-such-folder/trace")), core::Unavailable);
 }
 
+// Arabic labels (a mixed Arabic and Latin one here) are laid out and drawn: ink where the
+// label goes.
+TEST(Plot, ArabicLabelsAreDrawn) {
+  athar::testing::ScratchDir dir;
+  IntervalChart c;
+  c.title = "تقديرات حسب الموقع";
+  c.x_label = "victims";
+  c.rows = {{"القطيفة al-Qutayfah", 400, 900, 700, 1300}};
+  write_intervals(c, dir.file("arabic"));
+  const Pixels png(dir.file("arabic.png"));
+  ASSERT_TRUE(png.ok());
+  int dark = 0;
+  for (int x = 0; x < 200; ++x) {
+    for (int y = 230; y < 270; ++y) {
+      const auto [r, g, b] = png.at(x, y);
+      if (r < 100 && g < 100 && b < 100) ++dark;
+    }
+  }
+  EXPECT_GT(dark, 50);
+}
+
 }  // namespace
 }  // namespace athar::plot
