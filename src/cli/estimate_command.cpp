@@ -255,6 +255,7 @@ void run(Globals& g, Options& o) {
     throw core::InputError("estimate", "--by", o.by, "site or governorate");
   std::optional<Session> session;
   if (o.histories.empty() || o.record) session.emplace(g);
+  if (o.record) matching::check_estimate_subject(session->registry, o.subject);  // before the work
 
   // The histories, by stratum (one unnamed stratum when not stratified).
   std::vector<std::pair<std::string, est::CaptureHistories>> strata;
@@ -395,6 +396,19 @@ void run(Globals& g, Options& o) {
       }
       if (o.compare) std::printf("  assumes: %s\n", a.assumes.c_str());
     }
+  }
+  if (o.compare) {
+    // Side by side: the spread between methods is the honest answer, not either interval.
+    std::printf("\nside by side (%.0f documented):\n", totals.front().documented);
+    double low = INFINITY, high = 0;
+    for (const Answer& a : totals) {
+      std::printf("  %-58s %8.0f  %.0f-%.0f\n    assumes: %s\n", a.method.c_str(), a.estimate,
+                  a.low, a.high, a.assumes.c_str());
+      low = std::min(low, a.estimate);
+      high = std::max(high, a.estimate);
+    }
+    std::printf("  the methods' estimates span %.0f to %.0f (%.2f times)\n", low, high,
+                low > 0 ? high / low : 0.0);
   }
   if (o.record) std::printf("recorded in the registry (athar summary shows them)\n");
   if (!o.plots.empty()) std::printf("plots written to %s\n", o.plots.c_str());

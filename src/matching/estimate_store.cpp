@@ -102,17 +102,18 @@ std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_historie
   return {strata.begin(), strata.end()};
 }
 
-int64_t record_estimate(registry::Registry& registry, StoredEstimate e) {
-  const bool site = [&] {
-    const auto id = registry::parse_record_id(e.subject);
-    return id && id->kind == registry::Kind::kSite;
-  }();
-  if (site) {
-    registry.get(e.subject);  // NotFound when no such site
-  } else if (e.subject != "all" && !is_governorate_code(e.subject)) {
-    throw core::InputError("estimate", "subject", e.subject,
+void check_estimate_subject(registry::Registry& registry, const std::string& subject) {
+  const auto id = registry::parse_record_id(subject);
+  if (id && id->kind == registry::Kind::kSite) {
+    registry.get(subject);  // NotFound when no such site
+  } else if (subject != "all" && !is_governorate_code(subject)) {
+    throw core::InputError("estimate", "subject", subject,
                            "a site id, a governorate code (athar governorates) or all");
   }
+}
+
+int64_t record_estimate(registry::Registry& registry, StoredEstimate e) {
+  check_estimate_subject(registry, e.subject);
   // A percentile interval need not hold the point estimate (a biased bootstrap), but it must be
   // an interval.
   if (!(e.low <= e.high) || !(e.estimate >= 0)) {

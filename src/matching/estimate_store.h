@@ -35,6 +35,10 @@ struct StoredEstimate {
   std::string created_at, created_by;
 };
 
+// InputError unless `subject` is an existing site's id (NotFound when no such site), a
+// governorate code or "all".
+void check_estimate_subject(registry::Registry& registry, const std::string& subject);
+
 // Stores the estimate with a ledger entry (op "estimate.record", subject "estimate:<num>"), in
 // one transaction; returns its number. InputError for a subject that is neither an existing
 // site, a governorate code, nor "all", an interval whose low end passes its high end, or a

@@ -181,6 +181,8 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("all strata "), std::string::npos) << r.output;
   EXPECT_EQ(athar("estimate --by street").exit_code, 3);
+  EXPECT_EQ(athar("estimate --record --subject nowhere").exit_code, 3);
+  EXPECT_EQ(athar("estimate --record --subject site-0099").exit_code, 4);
   r = athar("summary");
   EXPECT_NE(r.output.find("estimates from the lists"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("(all): "), std::string::npos) << r.output;
@@ -325,6 +327,14 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(short_chain.exit_code, 0) << short_chain.output;
   EXPECT_NE(short_chain.output.find("warning: effective sample size"), std::string::npos)
       << short_chain.output;
+  const Result compared = athar(std::string("estimate --compare --burn-in 500 --samples 200 "
+                                            "--thinning 5 --bootstrap 50 --histories ") +
+                                ATHAR_SOURCE_DIR + "/tests/estimate/data/kosovo.csv");
+  ASSERT_EQ(compared.exit_code, 0) << compared.output;
+  EXPECT_NE(compared.output.find("side by side (4400 documented)"), std::string::npos)
+      << compared.output;
+  EXPECT_NE(compared.output.find("the methods' estimates span "), std::string::npos)
+      << compared.output;
   // Plots of the posterior and the chains' traces, as SVG and PNG.
   const Result plotted = athar(std::string("estimate --latent-class --burn-in 200 --samples 200 "
                                            "--thinning 2 --plots ") +
