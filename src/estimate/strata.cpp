@@ -1,0 +1,142 @@
+#include "estimate/strata.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "core/error.h"
+
+namespace athar::estimate {
+
+namespace {
+
+constexpr const char* kLogLinearAssumes =
+    "the lists' dependence is captured by two-way interactions; people equally catchable "
+    "otherwise";
+constexpr const char* kLatentAssumes =
+    "capture independent within each of up to K latent classes of people (heterogeneity), prior "
+    "1/N";
+
+MethodResult log_linear(const CaptureHistories& h, const EstimationOptions& o) {
+  MethodResult a;
+  a.models = fit_all_models(h);
+  const LogLinearFit& best = a.models.front();
+  a.method = "log-linear " + best.model.name(h.lists);
+  a.assumes = kLogLinearAssumes;
+  a.documented = h.documented();
+  a.estimate = best.total;
+  a.draws = bootstrap_totals(h, best.model, o.bootstrap, o.seed);
+  const Interval i = percentile_interval(a.draws);
+  a.low = i.low;
+  a.high = i.high;
+  a.profile = profile_interval(h, best.model);
+  if (!best.converged) a.warnings.push_back("the best model did not converge");
+  return a;
+}
+
+MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& o) {
+  LatentClassOptions lc = o.latent;
+  lc.seed = o.seed;
+  LatentClassResult r = sample_latent_class(h, lc);
+  MethodResult a;
+  a.latent = true;
+  a.method = "latent classes (K " + std::to_string(lc.classes) + ")";
+  a.assumes = kLatentAssumes;
+  a.documented = h.documented();
+  a.estimate = r.median;
+  a.low = r.low;
+  a.high = r.high;
+  a.draws = std::move(r.totals);
+  a.chains = std::move(r.chains);
+  a.effective_sample_size = r.effective_sample_size;
+  a.split_r_hat = r.split_r_hat;
+  a.iterations = r.iterations;
+  a.seconds = r.seconds;
+  // Documented limits: fewer than 100 effective draws, or chains (and their halves) that
+  // disagree (split R-hat above 1.05), and the estimate is not to be trusted.
+  if (r.effective_sample_size < 100)
+    a.warnings.push_back("effective sample size " + std::to_string(r.effective_sample_size) +
+                         " is under 100: run longer (more samples or thinning)");
+  if (r.split_r_hat > 1.05)
+    a.warnings.push_back("split R-hat " + std::to_string(r.split_r_hat) +
+                         " is over 1.05: the chains have not settled (longer burn-in)");
+  return a;
+}
+
+std::vector<MethodResult> methods_for(const CaptureHistories& h, const EstimationOptions& o) {
+  std::vector<MethodResult> out;
+  if (o.latent_class) out.push_back(latent_classes(h, o));
+  if (o.log_linear) out.push_back(log_linear(h, o));
+  for (MethodResult& a : out) {
+    if (a.high > 20 * a.documented)
+      a.warnings.push_back(
+          "the interval reaches past 20 times the documented: the lists overlap too little here "
+          "to say how many were missed");
+  }
+  return out;
+}
+
+MethodResult summed(const std::vector<const MethodResult*>& parts) {
+  MethodResult a;
+  a.latent = parts.front()->latent;
+  a.method = a.latent ? "latent classes, sum of strata" : "log-linear, sum of strata";
+  a.assumes = parts.front()->assumes;
+  size_t n = SIZE_MAX;
+  for (const MethodResult* p : parts) n = std::min(n, p->draws.size());
+  a.draws.assign(n, 0.0);
+  for (const MethodResult* p : parts) {
+    a.documented += p->documented;
+    a.estimate += p->estimate;
+    for (size_t i = 0; i < n; ++i) a.draws[i] += p->draws[i];
+  }
+  const Interval i = percentile_interval(a.draws);
+  a.low = i.low;
+  a.high = i.high;
+  return a;
+}
+
+}  // namespace
+
+Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> strata,
+                          bool stratified, const EstimationOptions& o) {
+  if (strata.empty()) throw core::InputError("estimate", "strata", "", "no histories");
+  if (!o.log_linear && !o.latent_class)
+    throw core::InputError("estimate", "methods", "", "choose log-linear, latent classes or both");
+  Estimates out;
+  std::string pooled_names;
+  CaptureHistories pooled;
+  for (auto& [name, h] : strata) {
+    try {
+      out.strata.push_back({name, h, methods_for(h, o)});
+    } catch (const core::InputError&) {
+      if (!stratified) throw;
+      // Too sparse for a model: pooled with the others that are (the usual remedy).
+      pooled_names += (pooled_names.empty() ? "" : ", ") + name;
+      if (pooled.counts.empty()) {
+        pooled = h;
+      } else {
+        for (size_t c = 0; c < pooled.counts.size(); ++c) pooled.counts[c] += h.counts[c];
+      }
+    }
+  }
+  if (!pooled_names.empty()) {
+    try {
+      out.strata.push_back({"(pooled: " + pooled_names + ")", pooled, methods_for(pooled, o)});
+    } catch (const core::InputError& e) {
+      throw core::InputError("estimate", "strata", pooled_names,
+                             std::string("too sparse to estimate, even pooled: ") + e.what());
+    }
+  }
+  const size_t methods = out.strata.front().methods.size();
+  for (size_t m = 0; m < methods; ++m) {
+    if (!stratified) {
+      out.totals.push_back(out.strata.front().methods[m]);
+      continue;
+    }
+    std::vector<const MethodResult*> parts;
+    for (const StratumEstimates& s : out.strata) parts.push_back(&s.methods[m]);
+    out.totals.push_back(summed(parts));
+  }
+  return out;
+}
+
+}  // namespace athar::estimate

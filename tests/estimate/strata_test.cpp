@@ -1,0 +1,56 @@
+// Strata estimated apart and summed, sparse strata pooled (estimate/strata.h).
+#include "estimate/strata.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace athar::estimate {
+namespace {
+
+const std::string kKosovo = std::string(ATHAR_SOURCE_DIR) + "/tests/estimate/data/kosovo.csv";
+
+TEST(Strata, SumsStrataAndPoolsSparseOnes) {
+  const CaptureHistories kosovo = read_histories(kKosovo);
+  EstimationOptions o;
+  o.bootstrap = 100;
+  o.latent_class = true;
+  o.latent.burn_in = 300;
+  o.latent.samples = 200;
+  o.latent.thinning = 2;
+  // Two strata no model can estimate alone — one of people on one list each (no overlap: no
+  // finite estimate), one of people on every list (nobody missed by any) — but can together.
+  CaptureHistories singles = kosovo, everywhere = kosovo;
+  singles.counts.assign(kosovo.counts.size(), 0.0);
+  everywhere.counts.assign(kosovo.counts.size(), 0.0);
+  for (size_t c : {1, 2, 4, 8}) singles.counts[c] = 3;
+  everywhere.counts[15] = 12;
+  const CaptureHistories& sparse = singles;
+  const Estimates e = estimate_strata(
+      {{"north", kosovo}, {"south", kosovo}, {"singles", singles}, {"everywhere", everywhere}},
+      true, o);
+  ASSERT_EQ(e.strata.size(), 3u);
+  EXPECT_EQ(e.strata[2].name, "(pooled: singles, everywhere)");
+  ASSERT_EQ(e.totals.size(), 2u);
+  EXPECT_TRUE(e.totals[0].latent);
+  EXPECT_FALSE(e.totals[1].latent);
+  EXPECT_EQ(e.totals[1].method, "log-linear, sum of strata");
+  const double one = e.strata[0].methods[1].estimate;
+  EXPECT_NEAR(e.totals[1].estimate, 2 * one + e.strata[2].methods[1].estimate, 1e-9 * one);
+  EXPECT_DOUBLE_EQ(e.totals[1].documented, 2 * 4400 + 12 + 12);
+  EXPECT_LT(e.totals[1].low, e.totals[1].estimate);
+  EXPECT_GT(e.totals[1].high, e.totals[1].estimate);
+  // The strata's draws add up index by index.
+  EXPECT_DOUBLE_EQ(e.totals[0].draws[5], e.strata[0].methods[0].draws[5] +
+                                             e.strata[1].methods[0].draws[5] +
+                                             e.strata[2].methods[0].draws[5]);
+  // The log-linear stratum carries its models and its profile-likelihood interval.
+  EXPECT_FALSE(e.strata[0].methods[1].models.empty());
+  EXPECT_LT(e.strata[0].methods[1].profile.low, one);
+  // Unstratified, a table no model can estimate is an error.
+  o.latent_class = false;
+  EXPECT_THROW(estimate_strata({{"", sparse}}, false, o), core::InputError);
+}
+
+}  // namespace
+}  // namespace athar::estimate
