@@ -61,11 +61,8 @@ OrderedJson to_json(const Answer& a, size_t top, const est::CaptureHistories& h)
                         {"converged", f.converged}});
     }
     j["models"] = models;
-    const auto best_bic = std::min_element(a.models.begin(), a.models.end(), [](auto& x, auto& y) {
-      if (x.converged != y.converged) return x.converged;
-      return x.bic < y.bic;
-    });
-    j["by_bic"] = {{"model", best_bic->model.name(h.lists)}, {"estimate", best_bic->total}};
+    const est::LogLinearFit& bic = est::best_by_bic(a.models);
+    j["by_bic"] = {{"model", bic.model.name(h.lists)}, {"estimate", bic.total}};
   }
   return j;
 }
@@ -134,10 +131,7 @@ void print_answer_line(const std::string& name, const Answer& a) {
 // The log-linear model table of one set of histories (the unstratified default view).
 void print_models(const est::CaptureHistories& h, const Answer& a, const Options& o) {
   const auto& fits = a.models;
-  const auto best_bic = std::min_element(fits.begin(), fits.end(), [](auto& x, auto& y) {
-    if (x.converged != y.converged) return x.converged;
-    return x.bic < y.bic;
-  });
+  const est::LogLinearFit* best_bic = &est::best_by_bic(fits);
   std::printf("%.0f documented by %zu lists\n", h.documented(), h.lists.size());
   std::printf("%-44s %9s %4s %10s %10s %10s\n", "model (log-linear)", "deviance", "df", "AIC",
               "BIC", "estimate");

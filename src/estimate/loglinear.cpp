@@ -358,6 +358,13 @@ std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h) {
   return fits;
 }
 
+const LogLinearFit& best_by_bic(const std::vector<LogLinearFit>& fits) {
+  return *std::min_element(fits.begin(), fits.end(), [](const auto& x, const auto& y) {
+    if (x.converged != y.converged) return x.converged;
+    return x.bic < y.bic;
+  });
+}
+
 Interval percentile_interval(std::vector<double> draws, double level) {
   if (draws.empty()) throw core::InputError("estimate", "bootstrap", "", "no draws");
   std::sort(draws.begin(), draws.end());

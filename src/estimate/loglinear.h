@@ -60,6 +60,8 @@ LogLinearFit fit_loglinear(const CaptureHistories& h, const LogLinearModel& mode
 // Every hierarchical model with all main effects and any set of two-way interactions (3 to 6
 // lists) that leaves at least one degree of freedom, fitted; converged ones first, by AIC.
 std::vector<LogLinearFit> fit_all_models(const CaptureHistories& h);
+// The converged fit with the least BIC (the first fit when none converged); `fits` not empty.
+const LogLinearFit& best_by_bic(const std::vector<LogLinearFit>& fits);
 
 struct Interval {
   double low = 0, high = 0;
