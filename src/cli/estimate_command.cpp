@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "cli/cli_support.h"
@@ -160,23 +161,36 @@ bool has_stratum_column(const std::string& path) {
   return ("," + header + ",").find(",stratum,") != std::string::npos;
 }
 
+// The estimates in the registry, all in one transaction: each site or governorate stratum under
+// its id or code, each method's total under --subject.
 void record(const Options& o, Session& session, const est::Estimates& e, bool stratified) {
   est::CaptureHistories all = e.strata.front().histories;
   for (size_t s = 1; s < e.strata.size(); ++s)
     for (size_t c = 0; c < all.counts.size(); ++c) all.counts[c] += e.strata[s].histories.counts[c];
+  const auto is_subject = [&](const std::string& name) {
+    if (name == "all") return false;
+    try {
+      matching::check_estimate_subject(session.registry, name);
+      return true;
+    } catch (const core::Error&) {
+      return false;
+    }
+  };
+  std::vector<matching::StoredEstimate> rows;
   for (size_t m = 0; m < e.totals.size(); ++m) {
     for (const est::StratumEstimates& s : e.strata) {
-      // (unknown), (several), (pooled: …): nothing in the registry to set them beside.
-      if (!stratified || s.name.front() == '(') continue;
+      // Only a site's or a governorate's stratum has something in the registry to be set beside;
+      // not (unknown), (pooled: …), a sex, a year, or a CSV stratum named otherwise.
+      if (!stratified || !is_subject(s.name)) continue;
       const Answer& a = s.methods[m];
-      matching::record_estimate(session.registry,
-                                {0, s.name, a.method, a.documented, a.estimate, a.low, a.high,
-                                 s.histories, settings_json(o, a), "", ""});
+      rows.push_back({0, s.name, a.method, a.documented, a.estimate, a.low, a.high, s.histories,
+                      settings_json(o, a), "", ""});
     }
     const Answer& t = e.totals[m];
-    matching::record_estimate(session.registry, {0, o.subject, t.method, t.documented, t.estimate,
-                                                 t.low, t.high, all, settings_json(o, t), "", ""});
+    rows.push_back({0, o.subject, t.method, t.documented, t.estimate, t.low, t.high, all,
+                    settings_json(o, t), "", ""});
   }
+  matching::record_estimates(session.registry, std::move(rows));
 }
 
 void print_text(const Options& o, const est::Estimates& e, bool stratified) {
@@ -229,8 +243,13 @@ void run(Globals& g, Options& o) {
   if (!o.histories.empty() && !o.by.empty())
     throw core::InputError("estimate", "--by", o.by,
                            "strata come from the histories file's stratum column with --histories");
-  if (!o.by.empty() && o.by != "site" && o.by != "governorate")
-    throw core::InputError("estimate", "--by", o.by, "site or governorate");
+  const std::map<std::string, matching::StratumBy> by_names = {
+      {"site", matching::StratumBy::kSite},
+      {"governorate", matching::StratumBy::kGovernorate},
+      {"sex", matching::StratumBy::kSex},
+      {"year", matching::StratumBy::kYear}};
+  if (!o.by.empty() && !by_names.count(o.by))
+    throw core::InputError("estimate", "--by", o.by, "site, governorate, sex or year");
   std::optional<Session> session;
   if (o.histories.empty() || o.record) session.emplace(g);
   if (o.record) matching::check_estimate_subject(session->registry, o.subject);  // before the work
@@ -244,9 +263,7 @@ void run(Globals& g, Options& o) {
   } else if (!o.histories.empty()) {
     strata.emplace_back("", est::read_histories(o.histories));
   } else if (!o.by.empty()) {
-    strata = matching::capture_histories_by(
-        session->registry,
-        o.by == "site" ? matching::StratumBy::kSite : matching::StratumBy::kGovernorate);
+    strata = matching::capture_histories_by(session->registry, by_names.at(o.by));
     stratified = true;
   } else {
     strata.emplace_back("", matching::capture_histories(session->registry));
@@ -298,7 +315,8 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
                        "stratum (default: the registry's latest linkage entities, sources as "
                        "lists)");
   estimate->add_option("--by", o->by,
-                       "registry strata: site (persons buried_at a site) or governorate");
+                       "registry strata: site (persons buried_at a site), governorate, sex, or "
+                       "year (of disappearance, else detention, else death)");
   estimate->add_option("--bootstrap", o->bootstrap, "bootstrap replicates for the interval")
       ->capture_default_str();
   estimate->add_option("--models", o->top, "models shown")->capture_default_str();

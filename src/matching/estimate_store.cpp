@@ -18,7 +18,6 @@ namespace athar::matching {
 namespace {
 
 constexpr const char* kUnknown = "(unknown)";
-constexpr const char* kSeveral = "(several)";
 
 // Exact text of a stored number: %.17g reads back to the same double.
 std::string number_text(double v) {
@@ -46,12 +45,6 @@ std::string estimate_text(const StoredEstimate& e) {
                                               {"subject", e.subject}});
 }
 
-// The stratum of an entity from those of its records: one agreed value, several, or none.
-void merge_stratum(std::string& entity, const std::string& record) {
-  if (record.empty() || entity == record) return;
-  entity = entity.empty() ? record : kSeveral;
-}
-
 bool is_governorate_code(const std::string& s) {
   const auto g = core::find_governorate(s);
   return g && g->code == s;
@@ -70,29 +63,51 @@ std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_historie
   if (by == StratumBy::kSite) {
     auto links = db.prepare(
         "SELECT from_record, to_record FROM links WHERE type = 'buried_at' ORDER BY num");
-    while (links->step()) merge_stratum(stratum_of_record[links->string(0)], links->string(1));
+    // A person linked to two sites votes for the first (links in order of entry).
+    while (links->step()) stratum_of_record.emplace(links->string(0), links->string(1));
   } else {
-    auto persons = db.prepare(
-        "SELECT num, governorate FROM persons WHERE governorate IS NOT NULL AND governorate != ''");
+    // One value per person: the column named, or for years the first date known, cut to its
+    // year (dates are stored as YYYY, YYYY-MM or YYYY-MM-DD).
+    const char* value = by == StratumBy::kGovernorate ? "governorate"
+                        : by == StratumBy::kSex
+                            ? "sex"
+                            : "substr(COALESCE(disappeared_on, detained_on, died_on), 1, 4)";
+    auto persons = db.prepare(std::string("SELECT num, ") + value + " FROM persons");
     while (persons->step()) {
+      if (persons->is_null(1) || persons->string(1).empty()) continue;
       stratum_of_record[registry::format_record_id(registry::Kind::kPerson, persons->int64(0))] =
           persons->string(1);
     }
   }
+  // An entity's stratum: the value most of its records give, a tie going to the first in
+  // order (the earliest year). Not a stratum of its own: entities whose records disagree have
+  // two records or more, so such a stratum would hold no one seen on one list only, and could
+  // not be estimated.
   struct Entity {
     size_t history = 0;
-    std::string stratum;
+    std::map<std::string, int> votes;
+    std::string stratum() const {
+      std::string best;
+      int most = 0;
+      for (const auto& [value, n] : votes) {
+        if (n > most) {
+          best = value;
+          most = n;
+        }
+      }
+      return best.empty() ? kUnknown : best;
+    }
   };
   std::map<int64_t, Entity> by_entity;
   for (const EntityRow& r : entities(registry)) {
     Entity& e = by_entity[r.entity];
     e.history |= size_t{1} << list_index.at(r.list);
     const auto it = stratum_of_record.find(r.record);
-    if (it != stratum_of_record.end()) merge_stratum(e.stratum, it->second);
+    if (it != stratum_of_record.end() && !it->second.empty()) ++e.votes[it->second];
   }
   std::map<std::string, estimate::CaptureHistories> strata;
   for (const auto& [id, e] : by_entity) {
-    estimate::CaptureHistories& h = strata[e.stratum.empty() ? kUnknown : e.stratum];
+    estimate::CaptureHistories& h = strata[e.stratum()];
     if (h.counts.empty()) {
       h.lists = all.lists;
       h.counts.assign(all.counts.size(), 0.0);
@@ -112,40 +127,54 @@ void check_estimate_subject(registry::Registry& registry, const std::string& sub
   }
 }
 
-int64_t record_estimate(registry::Registry& registry, StoredEstimate e) {
-  check_estimate_subject(registry, e.subject);
-  // A percentile interval need not hold the point estimate (a biased bootstrap), but it must be
-  // an interval.
-  if (!(e.low <= e.high) || !(e.estimate >= 0)) {
-    throw core::InputError("estimate", "interval", number_text(e.low) + "-" + number_text(e.high),
-                           "needs low <= high and an estimate of 0 or more");
+std::vector<int64_t> record_estimates(registry::Registry& registry,
+                                      std::vector<StoredEstimate> estimates) {
+  // Everything checked before anything is written; then one transaction.
+  for (const StoredEstimate& e : estimates) {
+    check_estimate_subject(registry, e.subject);
+    // A percentile interval need not hold the point estimate (a biased bootstrap), but it must
+    // be an interval.
+    if (!(e.low <= e.high) || !(e.estimate >= 0)) {
+      throw core::InputError("estimate", "interval", number_text(e.low) + "-" + number_text(e.high),
+                             "needs low <= high and an estimate of 0 or more");
+    }
   }
-  if (e.settings.empty()) e.settings = "{}";
-  e.created_at = core::utc_timestamp_now();
-  e.created_by = registry.actor();
+  const std::string at = core::utc_timestamp_now();
   store::Database& db = registry.database();
   registry::Registry::Transaction tx(registry);
   auto insert = db.prepare(
       "INSERT INTO estimates(subject, method, documented, estimate, low, high, lists, histories, "
       "settings, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-  insert->bind(1, e.subject);
-  insert->bind(2, e.method);
-  insert->bind(3, static_cast<int64_t>(e.documented));
-  insert->bind(4, e.estimate);
-  insert->bind(5, e.low);
-  insert->bind(6, e.high);
-  insert->bind(7, lists_json(e.histories));
-  insert->bind(8, histories_json(e.histories));
-  insert->bind(9, e.settings);
-  insert->bind(10, e.created_at);
-  insert->bind(11, e.created_by);
-  insert->step();
-  e.num = db.last_insert_id();
-  e.documented = static_cast<double>(static_cast<int64_t>(e.documented));
-  registry.append_ledger_entry("estimate.record", "estimate:" + std::to_string(e.num),
-                               ledger::sha256(estimate_text(e)));
+  std::vector<int64_t> numbers;
+  for (StoredEstimate& e : estimates) {
+    if (e.settings.empty()) e.settings = "{}";
+    e.created_at = at;
+    e.created_by = registry.actor();
+    e.documented = static_cast<double>(static_cast<int64_t>(e.documented));
+    insert->reset();
+    insert->bind(1, e.subject);
+    insert->bind(2, e.method);
+    insert->bind(3, static_cast<int64_t>(e.documented));
+    insert->bind(4, e.estimate);
+    insert->bind(5, e.low);
+    insert->bind(6, e.high);
+    insert->bind(7, lists_json(e.histories));
+    insert->bind(8, histories_json(e.histories));
+    insert->bind(9, e.settings);
+    insert->bind(10, e.created_at);
+    insert->bind(11, e.created_by);
+    insert->step();
+    e.num = db.last_insert_id();
+    registry.append_ledger_entry("estimate.record", "estimate:" + std::to_string(e.num),
+                                 ledger::sha256(estimate_text(e)));
+    numbers.push_back(e.num);
+  }
   tx.commit();
-  return e.num;
+  return numbers;
+}
+
+int64_t record_estimate(registry::Registry& registry, StoredEstimate e) {
+  return record_estimates(registry, {std::move(e)}).front();
 }
 
 std::vector<StoredEstimate> stored_estimates(registry::Registry& registry,

@@ -16,11 +16,13 @@
 
 namespace athar::matching {
 
-enum class StratumBy { kSite, kGovernorate };
+enum class StratumBy { kSite, kGovernorate, kSex, kYear };
 
 // Stratum names: a site id (an entity whose persons are linked `buried_at` one site), a
-// governorate code (the persons' governorate), "(unknown)" when none is known and "(several)"
-// when the entity's records disagree. Every stratum has the same lists (all sources of the run),
+// governorate code (the persons' governorate), a sex, or a year (of disappearance, else of
+// detention, else of death). An entity takes the value most of its records give, a tie going to
+// the first in order (the earliest year); "(unknown)" when none is known. A person linked to two
+// sites counts for the first link. Every stratum has the same lists (all sources of the run),
 // in the order of the unstratified histories. InputError when there is no linkage run.
 std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
     registry::Registry& registry, StratumBy by);
@@ -44,6 +46,9 @@ void check_estimate_subject(registry::Registry& registry, const std::string& sub
 // site, a governorate code, nor "all", an interval whose low end passes its high end, or a
 // negative estimate.
 int64_t record_estimate(registry::Registry& registry, StoredEstimate e);
+// Several at once, all or nothing: every one is checked before any is written.
+std::vector<int64_t> record_estimates(registry::Registry& registry,
+                                      std::vector<StoredEstimate> estimates);
 // Stored estimates, newest first; only those about `subject` when it is not empty.
 std::vector<StoredEstimate> stored_estimates(registry::Registry& registry,
                                              const std::string& subject = "");

@@ -181,6 +181,11 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("all strata "), std::string::npos) << r.output;
   EXPECT_EQ(athar("estimate --by street").exit_code, 3);
+  // By year: the strata are not registry subjects, so only the total is recorded.
+  r = athar("estimate --by year --bootstrap 20 --record --subject damascus");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("summary");
+  EXPECT_NE(r.output.find("(damascus): "), std::string::npos) << r.output;
   EXPECT_EQ(athar("estimate --record --subject nowhere").exit_code, 3);
   EXPECT_EQ(athar("estimate --record --subject site-0099").exit_code, 4);
   r = athar("summary");

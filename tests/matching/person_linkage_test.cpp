@@ -188,6 +188,20 @@ TEST_F(RegistryLinkage, StrataAndStoredEstimates) {
     for (size_t c = 0; c < summed.size(); ++c) summed[c] += h.counts[c];
   }
   EXPECT_EQ(summed, all.counts);
+  // By sex and by year the strata add up to the whole too.
+  for (const StratumBy by : {StratumBy::kSex, StratumBy::kYear}) {
+    std::vector<double> total(all.counts.size(), 0.0);
+    const auto strata = capture_histories_by(*registry_, by);
+    EXPECT_GE(strata.size(), 2u);
+    for (const auto& [name, h] : strata) {
+      if (by == StratumBy::kYear && name.front() != '(') {
+        EXPECT_EQ(name.size(), 4u) << name;
+        EXPECT_EQ(name.substr(0, 2), "20") << name;
+      }
+      for (size_t c = 0; c < total.size(); ++c) total[c] += h.counts[c];
+    }
+    EXPECT_EQ(total, all.counts);
+  }
 
   // Two persons of one entity buried at a site make one documented person there.
   registry::Record site(registry::kind_spec(registry::Kind::kSite));
@@ -242,6 +256,12 @@ TEST_F(RegistryLinkage, StrataAndStoredEstimates) {
   e.subject = "all";
   e.high = 0.5;
   EXPECT_THROW(record_estimate(*registry_, e), core::InputError);
+  // Several at once are all or nothing.
+  StoredEstimate good = e, bad = e;
+  good.subject = "all";
+  good.high = 9;
+  bad.subject = "nowhere";
+  EXPECT_THROW(record_estimates(*registry_, {good, bad}), core::InputError);
   ASSERT_EQ(stored_estimates(*registry_).size(), 2u);
   const auto stored = stored_estimates(*registry_, site_id);
   ASSERT_EQ(stored.size(), 1u);
