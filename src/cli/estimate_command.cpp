@@ -102,24 +102,28 @@ void write_plots(const Options& o, std::optional<Session>& session, const est::E
   const std::string dir = o.plots + "/";
   const Answer& total = e.totals.front();
   plot::Histogram h;
-  h.title =
-      (total.latent ? "Posterior of the total (" : "Bootstrap of the total (") + total.method + ")";
-  h.x_label = "total victims, documented and not";
+  h.title = (total.latent ? "Posterior of the total / التوزيع اللاحق للعدد الكلي ("
+                          : "Bootstrap of the total / العدد الكلي بإعادة المعاينة (") +
+            total.method + ")";
+  h.x_label = "total victims, documented and not / مجموع الضحايا، الموثَّقين وغير الموثَّقين";
   h.values = total.draws;
   h.markers = {{"estimate", total.estimate}, {"2.5%", total.low}, {"97.5%", total.high}};
   plot::write_histogram(h, dir + (total.latent ? "posterior" : "bootstrap"));
   if (!total.chains.empty()) {
-    plot::write_trace({"Trace of the total, by chain", "total", total.chains}, dir + "trace");
+    plot::write_trace({"Trace of the total, by chain / مسار العدد الكلي في كل سلسلة",
+                       "total / العدد الكلي", total.chains},
+                      dir + "trace");
   }
   if (stratified) {
     plot::IntervalChart c;
-    c.title = "Estimates by stratum (" + total.method + ")";
-    c.x_label = "victims";
+    c.title = "Estimates by stratum / التقديرات حسب الطبقة (" + total.method + ")";
+    c.x_label = "victims / الضحايا";
     for (const est::StratumEstimates& s : e.strata) {
       const Answer& a = s.methods.front();
       c.rows.push_back({stratum_label(session, s.name), a.documented, a.estimate, a.low, a.high});
     }
-    c.rows.push_back({"all strata", total.documented, total.estimate, total.low, total.high});
+    c.rows.push_back(
+        {"all strata / كل الطبقات", total.documented, total.estimate, total.low, total.high});
     plot::write_intervals(c, dir + "strata");
   }
 }

@@ -212,7 +212,7 @@ void write_histogram(const Histogram& h, const std::string& base) {
     const Scale y{0, most * 1.1, kHeight - kBottom, kTop};
     title(cr, h.title);
     x_axis(cr, x, nice_ticks(low, high, 8), h.x_label);
-    y_axis(cr, y, nice_ticks(0, most * 1.1, 5), "draws");
+    y_axis(cr, y, nice_ticks(0, most * 1.1, 5), "draws / السحبات");
     set(cr, kBar);
     for (size_t b = 0; b < counts.size(); ++b) {
       const double x0 = x(low + static_cast<double>(b) * width);
@@ -246,7 +246,8 @@ void write_trace(const Trace& t, const std::string& base) {
     const Scale x{0, static_cast<double>(std::max<size_t>(longest, 2) - 1), kLeft, kWidth - kRight};
     const Scale y{low, high, kHeight - kBottom, kTop};
     title(cr, t.title);
-    x_axis(cr, x, nice_ticks(0, static_cast<double>(longest - 1), 8), "kept draw");
+    x_axis(cr, x, nice_ticks(0, static_cast<double>(longest - 1), 8),
+           "kept draw / السحبة المحفوظة");
     y_axis(cr, y, nice_ticks(low, high, 6), t.y_label);
     for (size_t c = 0; c < t.chains.size(); ++c) {
       set(cr, kChainColors[c % std::size(kChainColors)]);
@@ -259,7 +260,8 @@ void write_trace(const Trace& t, const std::string& base) {
       }
       cairo_stroke(cr);
       text(cr, kWidth - kRight - 4, kTop + 14 + 14 * static_cast<double>(c),
-           "chain " + std::to_string(c + 1), 11, Anchor::kEnd);
+           "chain " + std::to_string(c + 1) + " / السلسلة " + std::to_string(c + 1), 11,
+           Anchor::kEnd);
     }
   });
 }
@@ -310,8 +312,10 @@ void write_intervals(const IntervalChart& c, const std::string& base) {
       set(cr, kInk);
       text(cr, left - 8, mid + 4, r.label, 11, Anchor::kEnd);
     }
-    text(cr, kWidth - kRight, kTop - 6, "grey: documented; red: estimate and 95% interval", 10,
-         Anchor::kEnd);
+    text(cr, kWidth - kRight, kTop - 6,
+         "grey: documented, red: estimate and 95% interval / رمادي: الموثَّقون، أحمر: التقدير وفترة "
+         "٩٥٪",
+         10, Anchor::kEnd);
   });
 }
 
