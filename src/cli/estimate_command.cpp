@@ -137,6 +137,7 @@ void print_answer_line(const std::string& name, const Answer& a) {
 void print_models(const est::CaptureHistories& h, const Answer& a, const Options& o) {
   const auto& fits = a.models;
   const est::LogLinearFit* best_bic = &est::best_by_bic(fits);
+  const bool same_as_aic = best_bic == &fits.front();
   std::printf("%.0f documented by %zu lists\n", h.documented(), h.lists.size());
   std::printf("%-44s %9s %4s %10s %10s %10s\n", "model (log-linear)", "deviance", "df", "AIC",
               "BIC", "estimate");
@@ -145,8 +146,12 @@ void print_models(const est::CaptureHistories& h, const Answer& a, const Options
                 fits[i].deviance, fits[i].degrees_of_freedom, fits[i].aic, fits[i].bic,
                 fits[i].total, fits[i].converged ? "" : " (did not converge)");
   }
-  const est::Interval bic = est::bootstrap_interval(h, best_bic->model, o.bootstrap, o.seed);
-  const est::Interval bic_profile = est::profile_interval(h, best_bic->model);
+  // The intervals of the model AIC chose are already in `a` (same replicates, same seed).
+  const est::Interval bic = same_as_aic
+                                ? est::Interval{a.low, a.high}
+                                : est::bootstrap_interval(h, best_bic->model, o.bootstrap, o.seed);
+  const est::Interval bic_profile =
+      same_as_aic ? a.profile : est::profile_interval(h, best_bic->model);
   std::printf(
       "best by BIC: %s: %.0f (95%% bootstrap interval %.0f-%.0f; profile likelihood "
       "%.0f-%.0f)\n",

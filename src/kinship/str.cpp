@@ -263,6 +263,17 @@ int find_column(const std::vector<std::string>& keys, std::initializer_list<cons
   return -1;
 }
 
+// A data row's sample name, after checking the row has the header's columns and names one.
+std::string sample_of_row(const std::string& where, const std::vector<std::string_view>& row,
+                          size_t columns, int sample) {
+  if (row.size() != columns)
+    throw core::InputError(where, "", std::to_string(row.size()) + " columns",
+                           "the header has " + std::to_string(columns));
+  std::string name(core::trim(row[static_cast<size_t>(sample)]));
+  if (name.empty()) throw core::InputError(where, "sample", "", "no sample name");
+  return name;
+}
+
 }  // namespace
 
 std::vector<Profile> read_profiles(const std::string& path, const FrequencyTable& table) {
@@ -292,11 +303,7 @@ std::vector<Profile> read_profiles(const std::string& path, const FrequencyTable
     std::vector<std::string> order;
     while (csv.next(row)) {
       const std::string where = csv.location();
-      if (row.size() != header.size())
-        throw core::InputError(where, "", std::to_string(row.size()) + " columns",
-                               "the header has " + std::to_string(header.size()));
-      const std::string name(core::trim(row[static_cast<size_t>(sample)]));
-      if (name.empty()) throw core::InputError(where, "sample", "", "no sample name");
+      const std::string name = sample_of_row(where, row, header.size(), sample);
       auto [it, inserted] = builders.try_emplace(name, table, name);
       if (inserted) order.push_back(name);
       if (third >= 0 && !core::trim(row[static_cast<size_t>(third)]).empty()) {
@@ -355,11 +362,7 @@ std::vector<Profile> read_profiles(const std::string& path, const FrequencyTable
   }
   while (csv.next(row)) {
     const std::string where = csv.location();
-    if (row.size() != header.size())
-      throw core::InputError(where, "", std::to_string(row.size()) + " columns",
-                             "the header has " + std::to_string(header.size()));
-    const std::string name(core::trim(row[static_cast<size_t>(sample)]));
-    if (name.empty()) throw core::InputError(where, "sample", "", "no sample name");
+    const std::string name = sample_of_row(where, row, header.size(), sample);
     if (!index_of.emplace(name, out.size()).second)
       throw core::InputError(where, "sample", name, "given twice");
     ProfileBuilder builder(table, name);

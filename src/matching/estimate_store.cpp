@@ -8,6 +8,7 @@
 #include "core/governorate.h"
 #include "core/json.h"
 #include "ledger/hash.h"
+#include "matching/internal/histories.h"
 #include "matching/internal/ledger_check.h"
 #include "matching/person_linkage.h"
 #include "registry/kinds.h"
@@ -54,9 +55,10 @@ bool is_governorate_code(const std::string& s) {
 
 std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
     registry::Registry& registry, StratumBy by) {
-  const estimate::CaptureHistories all = capture_histories(registry);
+  const std::vector<EntityRow> rows = entities(registry);  // read once
+  const std::vector<std::string> lists = matching_internal::list_names(rows);
   std::map<std::string, size_t> list_index;
-  for (size_t i = 0; i < all.lists.size(); ++i) list_index[all.lists[i]] = i;
+  for (size_t i = 0; i < lists.size(); ++i) list_index[lists[i]] = i;
 
   std::map<std::string, std::string> stratum_of_record;
   store::Database& db = registry.database();
@@ -99,7 +101,7 @@ std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_historie
     }
   };
   std::map<int64_t, Entity> by_entity;
-  for (const EntityRow& r : entities(registry)) {
+  for (const EntityRow& r : rows) {
     Entity& e = by_entity[r.entity];
     e.history |= size_t{1} << list_index.at(r.list);
     const auto it = stratum_of_record.find(r.record);
@@ -109,8 +111,8 @@ std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_historie
   for (const auto& [id, e] : by_entity) {
     estimate::CaptureHistories& h = strata[e.stratum()];
     if (h.counts.empty()) {
-      h.lists = all.lists;
-      h.counts.assign(all.counts.size(), 0.0);
+      h.lists = lists;
+      h.counts.assign(size_t{1} << lists.size(), 0.0);
     }
     h.counts[e.history] += 1;
   }

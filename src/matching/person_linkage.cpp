@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "ledger/hash.h"
+#include "matching/internal/histories.h"
 #include "matching/internal/ledger_check.h"
 #include "store/database.h"
 
@@ -405,21 +406,10 @@ std::vector<EntityRow> entities(registry::Registry& registry) {
 
 estimate::CaptureHistories capture_histories(registry::Registry& registry) {
   const std::vector<EntityRow> rows = entities(registry);
-  if (rows.empty()) {
-    throw core::InputError("estimate", "entities", "",
-                           "no linkage run yet: run `athar link` first");
-  }
   estimate::CaptureHistories h;
+  h.lists = matching_internal::list_names(rows);
   std::map<std::string, size_t> list_index;
-  for (const EntityRow& r : rows) list_index.emplace(r.list, 0);
-  if (list_index.size() > 16) {
-    throw core::InputError("estimate", "lists", std::to_string(list_index.size()),
-                           "at most 16 sources");
-  }
-  for (auto& [name, index] : list_index) {
-    index = h.lists.size();
-    h.lists.push_back(name);
-  }
+  for (size_t i = 0; i < h.lists.size(); ++i) list_index[h.lists[i]] = i;
   std::map<int64_t, size_t> history_of;  // entity → bit set of its lists
   for (const EntityRow& r : rows) history_of[r.entity] |= size_t{1} << list_index[r.list];
   h.counts.assign(size_t{1} << h.lists.size(), 0.0);
@@ -463,6 +453,19 @@ std::vector<std::pair<std::string, std::string>> compare_with_ledger(
       findings.emplace_back(subject, "differs from its last ledger entry");
   }
   return findings;
+}
+
+std::vector<std::string> list_names(const std::vector<matching::EntityRow>& rows) {
+  if (rows.empty()) {
+    throw core::InputError("estimate", "entities", "",
+                           "no linkage run yet: run `athar link` first");
+  }
+  std::set<std::string> names;
+  for (const matching::EntityRow& r : rows) names.insert(r.list);
+  if (names.size() > 16) {
+    throw core::InputError("estimate", "lists", std::to_string(names.size()), "at most 16 sources");
+  }
+  return {names.begin(), names.end()};
 }
 
 std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields) {
