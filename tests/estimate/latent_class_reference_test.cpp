@@ -1,10 +1,12 @@
 // The latent-class sampler against a plain one written the way Manrique-Vallier (2016) states
 // the Gibbs sampler: each person, documented or not, given a class of their own, with the
 // standard library's distributions. Athar's sampler draws how many of a history's people fall in
-// each class at once, with its own random draws; in distribution the two must agree, so their
-// posterior means of N must agree within Monte Carlo error.
+// each class at once (or, for few people, each person's class from a guide table), with its own
+// random draws; in distribution the two must agree, so the posterior medians, means and spreads
+// of N must agree within Monte Carlo error.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -98,35 +100,47 @@ std::vector<double> per_person_sampler(const CaptureHistories& h, int classes, i
 double mean(const std::vector<double>& v) {
   return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
-double variance(const std::vector<double>& v) {
-  const double m = mean(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return s / static_cast<double>(v.size() - 1);
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
 }
 
 TEST(LatentClass, AgreesWithThePerPersonSampler) {
-  // Three lists, 302 documented, drawn from two classes (a shy one and a visible one).
+  // Three lists, 302 documented, drawn from two classes (a shy one and a visible one). One run
+  // (2,000 burn-in, 3,000 draws at thinning 4) gives a posterior median of N that varies from run
+  // to run with a standard deviation of about 9, a mean about 17 and a 10%–90% width about 32 (of
+  // 237), alike for both samplers (40 runs each, docs/estimate.md). Six runs of the per-person
+  // sampler and sixteen chains of Athar's, pooled: the difference of their medians then has a
+  // standard deviation of about 4, of their means about 8, of their widths about 15, and the
+  // bounds below are four of those.
   CaptureHistories h;
   h.lists = {"A", "B", "C"};
   h.counts = {0, 60, 50, 20, 45, 18, 15, 94};
-  const int classes = 4, burn_in = 2000, kept = 3000, thinning = 4;
-  const std::vector<double> plain = per_person_sampler(h, classes, burn_in, kept, thinning, 7);
+  const int classes = 4, burn_in = 2000, kept = 3000, thinning = 4, runs = 6, chains = 16;
+  std::vector<double> plain;
+  for (int run = 0; run < runs; ++run) {
+    const std::vector<double> draws =
+        per_person_sampler(h, classes, burn_in, kept, thinning, 7 + static_cast<uint64_t>(run));
+    plain.insert(plain.end(), draws.begin(), draws.end());
+  }
   LatentClassOptions o;
   o.classes = classes;
   o.burn_in = burn_in;
-  o.samples = kept;
+  o.samples = static_cast<uint64_t>(chains * kept);
   o.thinning = thinning;
-  o.chains = 1;
+  o.chains = chains;
   o.seed = 11;
-  const LatentClassResult fast = sample_latent_class(h, o);
-  const double se = std::sqrt(variance(plain) / effective_sample_size(plain) +
-                              variance(fast.totals) / fast.effective_sample_size);
-  std::printf("per-person %.1f, Athar %.1f, se %.1f\n", mean(plain), mean(fast.totals), se);
-  EXPECT_NEAR(mean(fast.totals), mean(plain), 4 * se)
-      << "per-person " << mean(plain) << ", Athar " << mean(fast.totals) << ", se " << se;
-  // And the spread of the posterior, within a fifth.
-  EXPECT_NEAR(std::sqrt(variance(fast.totals) / variance(plain)), 1, 0.2);
+  const std::vector<double> fast = sample_latent_class(h, o).totals;
+  const auto width = [](const std::vector<double>& v) {
+    return quantile(v, 0.9) - quantile(v, 0.1);
+  };
+  std::printf("per-person: median %.0f, mean %.1f, 10%%-90%% width %.0f\n", quantile(plain, 0.5),
+              mean(plain), width(plain));
+  std::printf("Athar:      median %.0f, mean %.1f, 10%%-90%% width %.0f\n", quantile(fast, 0.5),
+              mean(fast), width(fast));
+  EXPECT_NEAR(quantile(fast, 0.5), quantile(plain, 0.5), 16);
+  EXPECT_NEAR(mean(fast), mean(plain), 32);
+  EXPECT_NEAR(width(fast), width(plain), 60);
 }
 
 }  // namespace
