@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 
 #include "core/error.h"
 #include "estimate/latent_class.h"
@@ -53,6 +57,42 @@ TEST(LogLinear, ClosedFormsForTwoAndThreeLists) {
     }
     EXPECT_NEAR(fitted, observed, 1e-6 * observed);
   }
+}
+
+// Every model of reference fits made by R's glm (tests/estimate/data/glm_reference.R): the
+// Kosovo table's 64 models, a synthetic five-list table's 1,024 and 100 of a six-list table's
+// 32,768. The estimate of the unobserved cell and the deviance agree to 1e-6 relative.
+TEST(LogLinear, AgreesWithRsGlmOnEveryModel) {
+  const std::string data = std::string(ATHAR_SOURCE_DIR) + "/tests/estimate/data/";
+  std::ifstream in(data + "glm-reference.csv");
+  ASSERT_TRUE(in) << "glm-reference.csv";
+  std::map<std::string, CaptureHistories> tables;
+  std::string line;
+  size_t models = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("table,", 0) == 0) continue;
+    std::vector<std::string> field;
+    std::stringstream row(line);
+    for (std::string f; std::getline(row, f, ',');) field.push_back(f);
+    ASSERT_EQ(field.size(), 6u) << line;
+    if (!tables.count(field[0])) tables[field[0]] = read_histories(data + field[0]);
+    LogLinearModel model;
+    std::stringstream pairs(field[1]);
+    for (std::string pair; pairs >> pair;) {
+      const size_t dash = pair.find('-');
+      model.interactions.emplace_back(std::stoi(pair.substr(0, dash)),
+                                      std::stoi(pair.substr(dash + 1)));
+    }
+    const LogLinearFit fit = fit_loglinear(tables[field[0]], model);
+    const double unobserved = std::stod(field[3]), deviance = std::stod(field[4]);
+    const std::string name = field[0] + " " + model.name(tables[field[0]].lists);
+    EXPECT_TRUE(fit.converged) << name;
+    EXPECT_NEAR(fit.unobserved, unobserved, 1e-6 * unobserved) << name;
+    EXPECT_NEAR(fit.deviance, deviance, 1e-6 * std::max(deviance, 1.0)) << name;
+    EXPECT_EQ(fit.degrees_of_freedom, std::stoi(field[5])) << name;
+    ++models;
+  }
+  EXPECT_EQ(models, 64u + 1024u + 100u);
 }
 
 TEST(LogLinear, KosovoModelsByAic) {
