@@ -47,6 +47,8 @@ OrderedJson to_json(const Answer& a, size_t top, const est::CaptureHistories& h)
     j["seconds"] = a.seconds;
     j["effective_sample_size"] = a.effective_sample_size;
     j["split_r_hat"] = a.split_r_hat;
+    j["occupied_classes"] = {{"median", a.occupied_median},
+                             {"all_occupied_share", a.all_occupied_share}};
   }
   if (!a.models.empty()) {
     j["profile_interval"] = {a.profile.low, a.profile.high};
@@ -227,6 +229,9 @@ void print_text(const Options& o, const est::Estimates& e, bool stratified) {
             "interval %.0f-%.0f; effective sample size %.0f, split R-hat %.3f\n",
             o.lc.classes, a.chains.size(), static_cast<unsigned long long>(a.iterations), a.seconds,
             a.estimate, a.low, a.high, a.effective_sample_size, a.split_r_hat);
+        // Where all K classes are often occupied the truncation may bind (docs/estimate.md).
+        std::printf("  occupied classes: median %.0f of %d; all %d in %.0f%% of the kept draws\n",
+                    a.occupied_median, a.classes, a.classes, 100 * a.all_occupied_share);
       } else {
         print_models(first, a, o);
       }

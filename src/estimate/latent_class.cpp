@@ -109,13 +109,17 @@ class Chain {
     for (double& l : lambda_) l = draws_.uniform();
   }
 
-  // Runs burn-in plus `kept` × thinning iterations, appending the kept totals to `out`.
-  void run(uint64_t kept, std::vector<double>& out) {
+  // Runs burn-in plus `kept` × thinning iterations, appending the kept totals to `totals` and
+  // the number of classes occupied at each to `occupied`.
+  void run(uint64_t kept, std::vector<double>& totals, std::vector<int>& occupied) {
     const uint64_t iterations = options_.burn_in + kept * options_.thinning;
     for (uint64_t it = 1; it <= iterations; ++it) {
       step();
-      if (it > options_.burn_in && (it - options_.burn_in) % options_.thinning == 0)
-        out.push_back(static_cast<double>(documented_ + missed_));
+      if (it > options_.burn_in && (it - options_.burn_in) % options_.thinning == 0) {
+        totals.push_back(static_cast<double>(documented_ + missed_));
+        occupied.push_back(static_cast<int>(
+            std::count_if(in_class_.begin(), in_class_.end(), [](uint64_t n) { return n > 0; })));
+      }
     }
   }
 
@@ -311,15 +315,24 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
   // depends only on the seed and c, so results do not depend on how many cores ran them.
   const auto chains = static_cast<size_t>(o.chains);
   std::vector<std::vector<double>> kept(chains);
+  std::vector<std::vector<int>> occupied(chains);
   core::parallel_chunks(core::thread_count(o.threads), chains, [&](unsigned, size_t c) {
     const uint64_t share = o.samples / chains + (c < o.samples % chains ? 1 : 0);
     Chain chain(h, o, o.seed + 0x9e3779b97f4a7c15ULL * c);
     kept[c].reserve(share);
-    chain.run(share, kept[c]);
+    occupied[c].reserve(share);
+    chain.run(share, kept[c], occupied[c]);
   });
   LatentClassResult result;
-  for (const auto& chain : kept)
-    result.totals.insert(result.totals.end(), chain.begin(), chain.end());
+  for (size_t c = 0; c < chains; ++c) {
+    result.totals.insert(result.totals.end(), kept[c].begin(), kept[c].end());
+    result.occupied.insert(result.occupied.end(), occupied[c].begin(), occupied[c].end());
+  }
+  result.occupied_median =
+      quantile(std::vector<double>(result.occupied.begin(), result.occupied.end()), 0.5);
+  result.all_occupied_share =
+      static_cast<double>(std::count(result.occupied.begin(), result.occupied.end(), o.classes)) /
+      static_cast<double>(result.occupied.size());
   result.iterations = o.burn_in * chains + o.samples * o.thinning;
   result.median = quantile(result.totals, 0.5);
   result.low = quantile(result.totals, 0.025);

@@ -35,6 +35,10 @@ struct LatentClassResult {
   std::vector<std::vector<double>> chains;  // the same draws per chain, in order (the traces)
   double median = 0, low = 0, high = 0;     // 2.5% and 97.5% points
   double mean = 0;
+  // Occupied classes (holding anyone, documented or not) at each kept draw, in the order of
+  // `totals`: where all K are often occupied, the truncation may bind (docs/estimate.md).
+  std::vector<int> occupied;
+  double occupied_median = 0, all_occupied_share = 0;
   double effective_sample_size = 0;  // summed over chains (Geyer's initial positive sequence)
   double split_r_hat = 0;            // each chain split in halves (Gelman et al. 2013)
   uint64_t iterations = 0;           // over all chains

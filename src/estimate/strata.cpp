@@ -49,6 +49,9 @@ MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& 
   a.chains = std::move(r.chains);
   a.effective_sample_size = r.effective_sample_size;
   a.split_r_hat = r.split_r_hat;
+  a.occupied_median = r.occupied_median;
+  a.all_occupied_share = r.all_occupied_share;
+  a.classes = lc.classes;
   a.iterations = r.iterations;
   a.seconds = r.seconds;
   // Documented limits: fewer than 100 effective draws, or chains (and their halves) that

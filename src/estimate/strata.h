@@ -36,6 +36,8 @@ struct MethodResult {
   // Latent classes, one stratum: the chains' traces and diagnostics.
   std::vector<std::vector<double>> chains;
   double effective_sample_size = 0, split_r_hat = 0, seconds = 0;
+  double occupied_median = 0, all_occupied_share = 0;  // classes occupied at the kept draws
+  int classes = 0;                                     // K
   uint64_t iterations = 0;
 };
 

@@ -332,6 +332,9 @@ TEST_F(CliTest, EstimateFromKosovoHistories) {
   ASSERT_EQ(short_chain.exit_code, 0) << short_chain.output;
   EXPECT_NE(short_chain.output.find("warning: effective sample size"), std::string::npos)
       << short_chain.output;
+  EXPECT_NE(short_chain.output.find("  occupied classes: median "), std::string::npos)
+      << short_chain.output;
+  EXPECT_NE(short_chain.output.find(" of 10; all 10 in "), std::string::npos) << short_chain.output;
   const Result compared = athar(std::string("estimate --compare --burn-in 500 --samples 200 "
                                             "--thinning 5 --bootstrap 50 --histories ") +
                                 ATHAR_SOURCE_DIR + "/tests/estimate/data/kosovo.csv");

@@ -179,6 +179,25 @@ TEST(LatentClass, KosovoPosterior) {
   EXPECT_GE(r.low, 4400);
   std::printf("Kosovo latent-class: median %.0f [%.0f, %.0f], ESS %.0f, split R-hat %.3f\n",
               r.median, r.low, r.high, r.effective_sample_size, r.split_r_hat);
+  // The classes occupied at each kept draw, and how often all K were.
+  ASSERT_EQ(r.occupied.size(), r.totals.size());
+  for (int n : r.occupied) {
+    EXPECT_GE(n, 1);
+    EXPECT_LE(n, o.classes);
+  }
+  EXPECT_DOUBLE_EQ(
+      r.all_occupied_share,
+      static_cast<double>(std::count(r.occupied.begin(), r.occupied.end(), 10)) / 300.0);
+  // With room for 50 classes the chains use far fewer: the truncation does not bind.
+  LatentClassOptions roomy = o;
+  roomy.classes = 50;
+  const LatentClassResult wide = sample_latent_class(h, roomy);
+  EXPECT_LT(wide.all_occupied_share, 0.05);
+  EXPECT_LT(wide.occupied_median, 25);
+  std::printf(
+      "occupied classes: K 10 median %.0f, all in %.0f%%; K 50 median %.0f, all in %.0f%%\n",
+      r.occupied_median, 100 * r.all_occupied_share, wide.occupied_median,
+      100 * wide.all_occupied_share);
   LatentClassOptions bad = o;
   bad.classes = 0;
   EXPECT_THROW(sample_latent_class(h, bad), core::InputError);
