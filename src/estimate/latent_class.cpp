@@ -85,8 +85,9 @@ namespace {
 // and (lists + 1) × K beta draws, whatever the number of people.
 class Chain {
  public:
-  Chain(const CaptureHistories& h, const LatentClassOptions& o, uint64_t seed)
-      : lists_(h.lists.size()),
+  Chain(const CaptureHistories& h, const LatentClassOptions& o, size_t number, uint64_t seed)
+      : number_(number),
+        lists_(h.lists.size()),
         cells_(h.counts.size()),
         classes_(static_cast<size_t>(o.classes)),
         options_(o),
@@ -114,11 +115,17 @@ class Chain {
   void run(uint64_t kept, std::vector<double>& totals, std::vector<int>& occupied) {
     const uint64_t iterations = options_.burn_in + kept * options_.thinning;
     for (uint64_t it = 1; it <= iterations; ++it) {
-      step();
+      if (options_.on_iteration) {
+        const auto started = std::chrono::steady_clock::now();
+        step();
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        options_.on_iteration(number_, occupied_classes(), took.count());
+      } else {
+        step();
+      }
       if (it > options_.burn_in && (it - options_.burn_in) % options_.thinning == 0) {
         totals.push_back(static_cast<double>(documented_ + missed_));
-        occupied.push_back(static_cast<int>(
-            std::count_if(in_class_.begin(), in_class_.end(), [](uint64_t n) { return n > 0; })));
+        occupied.push_back(occupied_classes());
       }
     }
   }
@@ -206,6 +213,11 @@ class Chain {
              (options_.alpha_rate - log_sum);
   }
 
+  int occupied_classes() const {
+    return static_cast<int>(
+        std::count_if(in_class_.begin(), in_class_.end(), [](uint64_t n) { return n > 0; }));
+  }
+
   uint64_t people(size_t history) const { return history == 0 ? missed_ : counts_[history]; }
 
   // Whether drawing each of n people's class on its own costs less than a binomial per class.
@@ -285,7 +297,7 @@ class Chain {
   }
 
   static constexpr size_t kInterleaved = 4;
-  const size_t lists_, cells_, classes_;
+  const size_t number_, lists_, cells_, classes_;
   const LatentClassOptions& options_;
   RandomDraws draws_;
   std::vector<uint64_t> counts_;
@@ -318,7 +330,7 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
   std::vector<std::vector<int>> occupied(chains);
   core::parallel_chunks(core::thread_count(o.threads), chains, [&](unsigned, size_t c) {
     const uint64_t share = o.samples / chains + (c < o.samples % chains ? 1 : 0);
-    Chain chain(h, o, o.seed + 0x9e3779b97f4a7c15ULL * c);
+    Chain chain(h, o, c, o.seed + 0x9e3779b97f4a7c15ULL * c);
     kept[c].reserve(share);
     occupied[c].reserve(share);
     chain.run(share, kept[c], occupied[c]);

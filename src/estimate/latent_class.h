@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "estimate/loglinear.h"
@@ -28,6 +29,9 @@ struct LatentClassOptions {
   int chains = 2;        // independent chains, each burnt in, sharing the kept samples
   unsigned threads = 0;  // 0: every core (results do not depend on it)
   double alpha_shape = 0.25, alpha_rate = 0.25;
+  // For benchmarks: when set, called after every iteration, from the chain's own thread, with
+  // the chain, the number of classes then occupied and the iteration's wall time.
+  std::function<void(size_t chain, int occupied, double seconds)> on_iteration;
 };
 
 struct LatentClassResult {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -285,6 +286,25 @@ TEST(LatentClass, SameDrawsWhateverTheThreads) {
   ASSERT_EQ(one.chains.size(), 3u);
   EXPECT_EQ(one.chains[0].size() + one.chains[1].size() + one.chains[2].size(), 40u);
   EXPECT_NE(one.chains[0], one.chains[1]);
+  // The benchmarks' observer sees every iteration of every chain, and observing changes nothing.
+  std::mutex seen_lock;
+  std::vector<uint64_t> seen(3);
+  std::vector<int> occupied_last(3);
+  o.on_iteration = [&](size_t chain, int occupied, double seconds) {
+    std::lock_guard<std::mutex> guard(seen_lock);
+    ++seen.at(chain);
+    occupied_last[chain] = occupied;
+    EXPECT_GE(seconds, 0);
+  };
+  const LatentClassResult observed = sample_latent_class(h, o);
+  EXPECT_EQ(observed.totals, one.totals);
+  for (size_t c = 0; c < 3; ++c) {
+    EXPECT_EQ(seen[c], 200 + observed.chains[c].size() * 3) << c;
+    EXPECT_GE(occupied_last[c], 1);
+    EXPECT_LE(occupied_last[c], o.classes);
+  }
+  // The last kept draw of each chain is its last iteration (samples × thinning after burn-in).
+  EXPECT_EQ(observed.occupied[observed.chains[0].size() - 1], occupied_last[0]);
 }
 
 }  // namespace
