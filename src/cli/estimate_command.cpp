@@ -78,9 +78,14 @@ std::string settings_json(const Options& o, const Answer& a) {
     s["samples"] = o.lc.samples;
     s["thinning"] = o.lc.thinning;
     s["chains"] = o.lc.chains;
+    s["effective_sample_size"] = a.effective_sample_size;
+    s["split_r_hat"] = a.split_r_hat;
+    s["occupied_classes"] = {{"median", a.occupied_median},
+                             {"all_occupied_share", a.all_occupied_share}};
   } else {
     s["bootstrap"] = o.bootstrap;
   }
+  s["warnings"] = a.warnings;  // shown with the estimate wherever the registry shows it
   return s.dump();
 }
 
@@ -218,7 +223,10 @@ void print_text(const Options& o, const est::Estimates& e, bool stratified) {
         print_answer_line(s.name, a);
       }
     }
-    for (const Answer& t : e.totals) print_answer_line("all strata", t);
+    for (const Answer& t : e.totals) {
+      for (const auto& w : t.warnings) std::printf("warning (all strata): %s\n", w.c_str());
+      print_answer_line("all strata", t);
+    }
   } else {
     for (const auto& w : est::warnings(first)) std::printf("warning: %s\n", w.c_str());
     for (const Answer& a : e.totals) {

@@ -211,6 +211,9 @@ void print_estimate(const OrderedJson& e, const char* indent) {
               e["interval"][1].get<double>(), e["method"].get<std::string>().c_str(),
               static_cast<long long>(e["documented"].get<int64_t>()),
               e["created_at"].get<std::string>().substr(0, 10).c_str());
+  if (e.contains("warnings"))
+    for (const auto& w : e["warnings"])
+      std::printf("%s  warning: %s\n", indent, w.get<std::string>().c_str());
 }
 
 void print_summary(const OrderedJson& s, const Globals& g) {

@@ -30,6 +30,11 @@ MethodResult log_linear(const CaptureHistories& h, const EstimationOptions& o) {
   a.high = i.high;
   a.profile = profile_interval(h, best.model);
   if (!best.converged) a.warnings.push_back("the best model did not converge");
+  if (2 * a.draws.size() < o.bootstrap)
+    a.warnings.push_back("only " + std::to_string(a.draws.size()) + " of " +
+                         std::to_string(o.bootstrap) +
+                         " bootstrap tables could be fitted: the bootstrap interval understates "
+                         "the uncertainty (the profile-likelihood interval does not depend on it)");
   return a;
 }
 
@@ -78,18 +83,27 @@ std::vector<MethodResult> methods_for(const CaptureHistories& h, const Estimatio
   return out;
 }
 
-MethodResult summed(const std::vector<const MethodResult*>& parts) {
+// Strata are independent, so a total's draw i is the sum of each stratum's draw i. A stratum
+// with fewer draws (bootstrap tables that could not be fitted are dropped) has its draws used in
+// turn, so that the total keeps every other stratum's spread; it is named in a warning.
+MethodResult summed(const std::vector<const StratumEstimates*>& strata, size_t method) {
+  const MethodResult& first = strata.front()->methods[method];
   MethodResult a;
-  a.latent = parts.front()->latent;
+  a.latent = first.latent;
   a.method = a.latent ? "latent classes, sum of strata" : "log-linear, sum of strata";
-  a.assumes = parts.front()->assumes;
-  size_t n = SIZE_MAX;
-  for (const MethodResult* p : parts) n = std::min(n, p->draws.size());
+  a.assumes = first.assumes;
+  size_t n = 0;
+  for (const StratumEstimates* s : strata) n = std::max(n, s->methods[method].draws.size());
   a.draws.assign(n, 0.0);
-  for (const MethodResult* p : parts) {
-    a.documented += p->documented;
-    a.estimate += p->estimate;
-    for (size_t i = 0; i < n; ++i) a.draws[i] += p->draws[i];
+  for (const StratumEstimates* s : strata) {
+    const MethodResult& p = s->methods[method];
+    a.documented += p.documented;
+    a.estimate += p.estimate;
+    for (size_t i = 0; i < n; ++i) a.draws[i] += p.draws[i % p.draws.size()];
+    if (2 * p.draws.size() < n)
+      a.warnings.push_back(s->name + " has " + std::to_string(p.draws.size()) +
+                           " draws to add to " + std::to_string(n) +
+                           ": used in turn, they understate its part of the total's uncertainty");
   }
   const Interval i = percentile_interval(a.draws);
   a.low = i.low;
@@ -135,9 +149,9 @@ Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> 
       out.totals.push_back(out.strata.front().methods[m]);
       continue;
     }
-    std::vector<const MethodResult*> parts;
-    for (const StratumEstimates& s : out.strata) parts.push_back(&s.methods[m]);
-    out.totals.push_back(summed(parts));
+    std::vector<const StratumEstimates*> parts;
+    for (const StratumEstimates& s : out.strata) parts.push_back(&s);
+    out.totals.push_back(summed(parts, m));
   }
   return out;
 }

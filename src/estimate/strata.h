@@ -53,11 +53,12 @@ struct Estimates {
 };
 
 // Each stratum by each method. Strata are independent samples: a total's draws are the strata's
-// draws added index by index, its interval their percentiles, its estimate the strata's
-// estimates summed. A stratum too sparse for a model is pooled with the others that are and
-// estimated with them; InputError when even the pool cannot be (or, unstratified, the one set
-// of histories cannot be). Warnings: latent chains with ESS < 100 or split R-hat > 1.05, an
-// interval past 20 times the documented, a best model that did not converge.
+// draws added index by index (a stratum with fewer, its draws in turn, with a warning), its
+// interval their percentiles, its estimate the strata's estimates summed. A stratum too sparse for
+// a model is pooled with the others that are and estimated with them; InputError when even the pool
+// cannot be (or, unstratified, the one set of histories cannot be). Warnings: latent chains with
+// ESS < 100 or split R-hat > 1.05, an interval past 20 times the documented, a best model that did
+// not converge.
 Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> strata,
                           bool stratified, const EstimationOptions& options);
 

@@ -33,7 +33,7 @@ struct StoredEstimate {
   std::string method;   // e.g. "latent classes (K 10)" or "log-linear [A*B][C]"
   double documented = 0, estimate = 0, low = 0, high = 0;  // 95% interval
   estimate::CaptureHistories histories;
-  std::string settings;  // JSON object of the options that produced it
+  std::string settings;  // JSON object: the options that produced it, diagnostics, warnings
   std::string created_at, created_by;
 };
 

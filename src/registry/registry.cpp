@@ -579,7 +579,8 @@ core::OrderedJson Registry::summary() const {
       "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ?");
   // Estimates from the lists (athar estimate --record), newest first.
   auto estimates = db_.prepare(
-      "SELECT num, subject, method, documented, estimate, low, high, created_at FROM estimates "
+      "SELECT num, subject, method, documented, estimate, low, high, created_at, settings "
+      "FROM estimates "
       "WHERE ?1 = '' AND subject NOT LIKE 'site-%' OR subject = ?1 ORDER BY num DESC");
   const auto estimates_of = [&](const std::string& subject) {
     core::OrderedJson list = core::OrderedJson::array();
@@ -592,6 +593,10 @@ core::OrderedJson Registry::summary() const {
                       {"estimate", estimates->real(4)},
                       {"interval", {estimates->real(5), estimates->real(6)}},
                       {"created_at", estimates->string(7)}});
+      // The run's warnings travel with its estimate: a reader sees them beside the number.
+      const core::Json settings = core::Json::parse(estimates->string(8), nullptr, false);
+      if (settings.is_object() && settings.contains("warnings") && !settings["warnings"].empty())
+        list.back()["warnings"] = settings["warnings"];
     }
     estimates->reset();
     return list;

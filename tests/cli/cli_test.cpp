@@ -186,6 +186,16 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = athar("summary");
   EXPECT_NE(r.output.find("(damascus): "), std::string::npos) << r.output;
+  // A run the command warned about keeps its warning beside the number it recorded.
+  r = athar(
+      "estimate --latent-class --burn-in 50 --samples 50 --thinning 1 --record --subject aleppo");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_NE(r.output.find("warning: effective sample size"), std::string::npos) << r.output;
+  r = athar("summary");
+  const size_t aleppo = r.output.find("(aleppo): ");
+  ASSERT_NE(aleppo, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  warning: effective sample size", aleppo), std::string::npos)
+      << r.output;
   EXPECT_EQ(athar("estimate --record --subject nowhere").exit_code, 3);
   EXPECT_EQ(athar("estimate --record --subject site-0099").exit_code, 4);
   r = athar("summary");

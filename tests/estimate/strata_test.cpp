@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "core/error.h"
 
 namespace athar::estimate {
@@ -50,6 +52,39 @@ TEST(Strata, SumsStrataAndPoolsSparseOnes) {
   // Unstratified, a table no model can estimate is an error.
   o.latent_class = false;
   EXPECT_THROW(estimate_strata({{"", sparse}}, false, o), core::InputError);
+}
+
+// A stratum whose bootstrap tables mostly cannot be fitted (one list documents everyone there,
+// so a refit's estimate runs off) still has an estimate; summed with a stratum of full draws,
+// the total keeps that stratum's spread instead of collapsing to as few draws as the worst
+// stratum has, and both say why their intervals understate the uncertainty.
+TEST(Strata, AStratumWithFewDrawsDoesNotCollapseTheTotal) {
+  const CaptureHistories kosovo = read_histories(kKosovo);
+  CaptureHistories on_one_list = kosovo;
+  on_one_list.counts.assign(kosovo.counts.size(), 0.0);
+  on_one_list.counts[1] = 3;  // documented by the first list only
+  on_one_list.counts[3] = 2;
+  on_one_list.counts[5] = 1;
+  on_one_list.counts[9] = 1;
+  on_one_list.counts[15] = 1;
+  EstimationOptions o;
+  o.bootstrap = 100;
+  const Estimates e = estimate_strata({{"wide", kosovo}, {"narrow", on_one_list}}, true, o);
+  ASSERT_EQ(e.strata.size(), 2u);
+  const MethodResult& narrow = e.strata[1].methods[0];
+  const MethodResult& total = e.totals[0];
+  std::printf("narrow: %zu draws, total %.0f (%.0f-%.0f) from %zu\n", narrow.draws.size(),
+              total.estimate, total.low, total.high, total.draws.size());
+  ASSERT_LT(2 * narrow.draws.size(), o.bootstrap);
+  ASSERT_FALSE(narrow.warnings.empty());
+  EXPECT_NE(narrow.warnings.back().find(" bootstrap tables could be fitted"), std::string::npos);
+  EXPECT_EQ(total.draws.size(), e.strata[0].methods[0].draws.size());
+  EXPECT_LT(total.low, total.estimate);
+  EXPECT_GT(total.high, total.estimate);
+  EXPECT_GT(total.high - total.low,
+            0.5 * (e.strata[0].methods[0].high - e.strata[0].methods[0].low));
+  ASSERT_EQ(total.warnings.size(), 1u);
+  EXPECT_EQ(total.warnings[0].rfind("narrow has ", 0), 0u) << total.warnings[0];
 }
 
 }  // namespace
