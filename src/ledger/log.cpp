@@ -1,6 +1,7 @@
 #include "ledger/log.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/date.h"
 #include "core/error.h"
@@ -29,13 +30,61 @@ void Ledger::reload() {
   range_ = CompactRange::of(*this, n);
 }
 
-uint64_t Ledger::append(std::string_view entry, std::string_view subject) {
-  return append_prepared(entry, leaf_hash(entry), subject);
+uint64_t Ledger::append(std::string_view entry, std::string_view subject, Chain chain) {
+  return append_prepared(entry, leaf_hash(entry), subject, chain);
 }
 
-uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf,
-                                 std::string_view subject) {
+std::optional<uint64_t> Ledger::head(std::string_view subject) const {
+  store::Statement& get = db_.cached("SELECT idx FROM ledger_heads WHERE subject = ?");
+  get.bind(1, subject);
+  std::optional<uint64_t> out;
+  if (get.step()) out = static_cast<uint64_t>(get.int64(0));
+  get.reset();
+  return out;
+}
+
+uint64_t Ledger::chains_from() const {
+  store::Statement& get = db_.cached("SELECT value FROM settings WHERE key = 'record_chains_from'");
+  uint64_t out = 0;
+  bool well_formed = true;
+  std::string text;
+  if (get.step()) {
+    text = get.string(0);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    well_formed = ec == std::errc() && end == text.data() + text.size() && !text.empty();
+  }
+  get.reset();
+  if (!well_formed) {
+    throw core::Corruption("the setting record_chains_from is not an entry index: '" + text + "'");
+  }
+  return out;
+}
+
+uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
+                                 Chain chain) {
   const uint64_t index = range_.size();
+  if (!subject.empty()) {
+    // The head moves first: a new record whose id already has entries is refused before
+    // anything about it enters the log.
+    store::Statement& put = chain == Chain::kStart
+                                ? db_.cached("INSERT INTO ledger_heads(subject, idx) VALUES(?,?)")
+                                : db_.cached(
+                                      "INSERT INTO ledger_heads(subject, idx) VALUES(?,?) "
+                                      "ON CONFLICT(subject) DO UPDATE SET idx = excluded.idx");
+    put.bind(1, subject);
+    put.bind(2, static_cast<int64_t>(index));
+    try {
+      put.run();
+    } catch (const core::Conflict&) {
+      put.reset();
+      const auto earlier = head(subject);
+      throw core::Corruption(
+          std::string(subject) + " already has ledger entries (the newest is " +
+          (earlier ? std::to_string(*earlier) : std::string("unknown")) +
+          ") but no stored record: it was deleted outside Athar, and its id is never reused. "
+          "`athar verify` names what changed");
+    }
+  }
   store::Statement& insert =
       db_.cached("INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)");
   insert.bind(1, static_cast<int64_t>(index));

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@
 
 namespace athar::ledger {
 
+// How an append relates to the earlier entries about its subject (docs/ledger-format.md).
+enum class Chain {
+  kContinue,  // the subject may have entries already; this one becomes its newest
+  kStart,     // the subject must have none (a new record): Corruption if it has
+};
+
 // Subtrees below this level are not stored; they are rebuilt from at most 2^level leaf hashes.
 inline constexpr unsigned kLowestStoredLevel = 4;
 
@@ -31,9 +38,15 @@ class Ledger : public NodeSource {
 
   uint64_t size() const { return range_.size(); }
   // Appends `entry` (its subject: the record or evidence id it concerns); returns its index.
-  uint64_t append(std::string_view entry, std::string_view subject);
+  // The subject's head (its newest entry) moves to it in the same transaction.
+  uint64_t append(std::string_view entry, std::string_view subject, Chain chain = Chain::kContinue);
   // The same, with the entry's leaf hash computed by the caller (on another thread).
-  uint64_t append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject);
+  uint64_t append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
+                           Chain chain = Chain::kContinue);
+  // The index of the newest entry about `subject`, if any (one look-up in ledger_heads).
+  std::optional<uint64_t> head(std::string_view subject) const;
+  // Index where record chains began: entries before it were written without a `prev` link.
+  uint64_t chains_from() const;
   Hash root() const { return range_.root(); }
   Hash root_at(uint64_t tree_size) const;
 
@@ -48,7 +61,8 @@ class Ledger : public NodeSource {
   std::vector<Hash> inclusion_proof(uint64_t index, uint64_t tree_size) const;
   std::vector<Hash> consistency_proof(uint64_t size1, uint64_t size2) const;
 
-  // Re-reads the log's right edge from the store (after a rolled-back transaction).
+  // Re-reads the log's right edge from the store: after a rolled-back transaction, and at the
+  // start of every write transaction, since other processes may have appended since.
   void reload();
 
   Hash perfect_subtree(unsigned level, uint64_t index) const override;

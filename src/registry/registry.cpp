@@ -140,7 +140,10 @@ int Registry::prepare_schema(store::Database& db) {
   return store::migrate(db, store::registry_migrations());
 }
 
-Registry::Transaction::Transaction(Registry& registry) : registry_(registry), tx_(registry.db_) {}
+Registry::Transaction::Transaction(Registry& registry) : registry_(registry), tx_(registry.db_) {
+  // The writer lock is held now: what other processes appended before it is read afresh.
+  registry_.ledger_.reload();
+}
 
 Registry::Transaction::~Transaction() {
   if (committed_) return;
@@ -270,8 +273,10 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
   if (status && !record.get(status->name).empty() && (reported || !kind.initial_status.empty())) {
     history.push_back(insert_status_change(record, "", report, where));
   }
-  append_ledger_entry("registry.add", record.id(),
-                      ledger::sha256(canonical_record(record, history)));
+  const std::string id = record.id();
+  ledger_.append(ledger_entry_text("registry.add", id,
+                                   ledger::sha256(canonical_record(record, history)), std::nullopt),
+                 id, ledger::Chain::kStart);
   return record;
 }
 
@@ -297,7 +302,7 @@ void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
   record.created_by = actor_;
   static const std::vector<StatusChange> kNoHistory;
   const ledger::Hash hash = ledger::sha256(canonical_record(record, kNoHistory));
-  prepared.entry = ledger_entry_text("registry.add", record.id(), hash);
+  prepared.entry = ledger_entry_text("registry.add", record.id(), hash, std::nullopt);
   prepared.leaf = ledger::leaf_hash(prepared.entry);
 }
 
@@ -317,12 +322,14 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   }
   known_existing_.insert(pack({record.spec->kind, record.num}));
   const std::string id = record.id();
-  ledger_.append_prepared(prepared.entry, prepared.leaf, id);
+  ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kStart);
 }
 
 std::string Registry::ledger_entry_text(std::string_view op, std::string_view subject,
-                                        const ledger::Hash& sha256) const {
-  // {"actor","at","op","record","sha256"}: canonical JSON, keys in byte order.
+                                        const ledger::Hash& sha256,
+                                        std::optional<uint64_t> prev) const {
+  // {"actor","at","op","prev","record","sha256"}: canonical JSON, keys in byte order; "prev"
+  // (the subject's previous entry) only when there is one.
   thread_local core::CanonicalJsonWriter w;
   w.clear();
   w.begin_object();
@@ -332,6 +339,10 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
   w.string(core::utc_timestamp_now());
   w.key("op");
   w.string(op);
+  if (prev) {
+    w.key("prev");
+    w.string(std::to_string(*prev));
+  }
   w.key("record");
   w.string(subject);
   w.key("sha256");
@@ -342,7 +353,28 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
 
 uint64_t Registry::append_ledger_entry(std::string_view op, std::string_view subject,
                                        const ledger::Hash& sha256) {
-  return ledger_.append(ledger_entry_text(op, subject, sha256), subject);
+  return ledger_.append(ledger_entry_text(op, subject, sha256, ledger_.head(subject)), subject);
+}
+
+void Registry::check_matches_ledger(const Record& stored,
+                                    const std::vector<StatusChange>& history) const {
+  const std::string id = stored.id();
+  const auto head = ledger_.head(id);
+  if (!head) {
+    throw core::Corruption(id +
+                           " has no ledger entry: it was written outside Athar, so Athar will "
+                           "not build on it. `athar verify` names what changed");
+  }
+  const std::string entry = ledger_.entry(*head);
+  const core::Json parsed = core::Json::parse(entry, nullptr, false);
+  const ledger::Hash stored_leaf = ledger_.stored_leaf_hash(*head);
+  const std::string expected = ledger::to_hex(ledger::sha256(canonical_record(stored, history)));
+  if (stored_leaf != ledger::leaf_hash(entry) || !parsed.is_object() ||
+      parsed.value("record", "") != id || parsed.value("sha256", "") != expected) {
+    throw core::Corruption(id + " differs from its last ledger entry (" + std::to_string(*head) +
+                           "): it was changed outside Athar, so Athar will not build on it. "
+                           "`athar verify` names what changed; restore it from a backup");
+  }
 }
 
 StatusChange Registry::insert_status_change(const Record& record, const std::string& old_status,
@@ -401,6 +433,8 @@ Record Registry::get(std::string_view id_text) const {
 Record Registry::update(std::string_view id, const FieldChanges& changes,
                         const StatusReport& report, std::string_view where_given) {
   const Record previous = get(id);
+  // An update must not re-base a row someone changed behind Athar's back.
+  check_matches_ledger(previous, history_of(previous.id()));
   Record record = previous;
   const std::string where(where_given.empty() ? id : where_given);
   for (const auto& [field, value] : changes) {

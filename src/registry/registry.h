@@ -17,6 +17,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -126,7 +127,8 @@ class Registry {
   void write_prepared(const PreparedAdd& prepared);
 
   // Changes fields ("" clears an optional one); a status change follows the allowed
-  // transitions and enters the history with `report`.
+  // transitions and enters the history with `report`. Corruption (and nothing written) when the
+  // stored record is not what its last ledger entry vouches for.
   // `where` names the change in errors (the id when empty).
   Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
                 std::string_view where = {});
@@ -162,7 +164,7 @@ class Registry {
   static core::OrderedJson to_json(const Record& record, bool include_sensitive);
 
   // Appends a ledger entry (docs/ledger-format.md) about `subject` whose canonical form now
-  // hashes to `sha256`; joins the caller's transaction.
+  // hashes to `sha256`, linked to the subject's previous entry; joins the caller's transaction.
   uint64_t append_ledger_entry(std::string_view op, std::string_view subject,
                                const ledger::Hash& sha256);
   ledger::Ledger& ledger() { return ledger_; }
@@ -190,7 +192,10 @@ class Registry {
   store::Statement& numbered_insert_statement(const KindSpec& kind);
   void bind_record(store::Statement& insert, const Record& record, int first_index) const;
   std::string ledger_entry_text(std::string_view op, std::string_view subject,
-                                const ledger::Hash& sha256) const;
+                                const ledger::Hash& sha256, std::optional<uint64_t> prev) const;
+  // Corruption unless `stored` (with its status history) is what its newest ledger entry vouches
+  // for.
+  void check_matches_ledger(const Record& stored, const std::vector<StatusChange>& history) const;
   store::Statement& exists_statement(Kind kind) const;
 
   store::Database& db_;

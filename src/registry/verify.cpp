@@ -1,6 +1,8 @@
 #include "registry/verify.h"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -11,15 +13,92 @@ namespace athar::registry {
 
 namespace {
 
+constexpr uint64_t kNone = ~uint64_t{0};
+
 struct LastEntry {
   uint64_t index;
   std::string sha256;
+  uint64_t added = kNone;  // the subject's registry.add entry
 };
+
+std::optional<uint64_t> parse_index(const std::string& text) {
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// The per-subject chain (docs/ledger-format.md, "Record chains"): a record is added once, and
+// every later entry about it names the one before. A copied, replayed or reused-id entry breaks
+// it. Entries before `chains_from` predate chains and carry no link.
+void check_chain(uint64_t index, uint64_t chains_from, const core::Json& entry,
+                 const std::string& subject, std::unordered_map<std::string, LastEntry>& last,
+                 VerifyReport& report) {
+  const std::string name = "ledger entry " + std::to_string(index);
+  const std::string op = entry.value("op", "");
+  std::optional<uint64_t> prev;
+  if (entry.contains("prev")) {
+    prev = entry["prev"].is_string() ? parse_index(entry["prev"].get<std::string>()) : std::nullopt;
+    if (!prev) {
+      report.findings.push_back({name, "altered", "its previous-entry link is not an index"});
+      return;
+    }
+    if (index < chains_from) {
+      report.findings.push_back({"setting record_chains_from", "altered",
+                                 "says chains began at entry " + std::to_string(chains_from) +
+                                     ", yet entry " + std::to_string(index) + " carries a link"});
+    }
+  }
+  auto it = last.find(subject);
+  if (op == "registry.add") {
+    if (it != last.end() && it->second.added != kNone) {
+      report.findings.push_back({subject, "duplicate",
+                                 "ledger entry " + std::to_string(index) +
+                                     " adds it again (first added in entry " +
+                                     std::to_string(it->second.added) + "): an id was reused"});
+    } else if (it != last.end() && index >= chains_from) {
+      report.findings.push_back({name, "unexpected",
+                                 "adds " + subject + ", which entry " +
+                                     std::to_string(it->second.index) + " was already about"});
+    }
+    if (prev) report.findings.push_back({name, "altered", "an add names a previous entry"});
+    return;
+  }
+  if (index < chains_from) return;
+  if (it == last.end()) {
+    if (prev) {
+      report.findings.push_back({name, "unexpected",
+                                 "names entry " + std::to_string(*prev) + " as " + subject +
+                                     "'s previous one, but no earlier entry is about " + subject});
+    } else if (op == "registry.update") {
+      report.findings.push_back(
+          {name, "unexpected", "updates " + subject + ", which no earlier entry adds"});
+    }
+    return;
+  }
+  if (!prev) {
+    report.findings.push_back({name, "unexpected",
+                               "does not name " + subject + "'s previous entry (" +
+                                   std::to_string(it->second.index) + ")"});
+  } else if (*prev != it->second.index) {
+    report.findings.push_back({name, "duplicate",
+                               "continues " + subject + " from entry " + std::to_string(*prev) +
+                                   ", but its newest entry then was " +
+                                   std::to_string(it->second.index) +
+                                   ": a copied or replayed entry"});
+  }
+}
 
 // Reads every entry in order, recomputing leaves into `tree` and noting each record's last
 // entry. Gaps and entries whose stored leaf hash disagrees with their text are findings.
-void check_entries(store::Database& db, ledger::MemoryTree& tree,
+void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::MemoryTree& tree,
                    std::unordered_map<std::string, LastEntry>& last, VerifyReport& report) {
+  uint64_t chains_from = 0;
+  try {
+    chains_from = ledger.chains_from();
+  } catch (const core::Corruption& e) {
+    report.findings.push_back({"setting record_chains_from", "altered", e.what()});
+  }
   auto rows = db.prepare("SELECT idx, entry, leaf_hash, subject FROM ledger_entries ORDER BY idx");
   uint64_t expected = 0;
   while (rows->step()) {
@@ -51,13 +130,61 @@ void check_entries(store::Database& db, ledger::MemoryTree& tree,
       report.findings.push_back({"ledger entry " + std::to_string(index), "altered",
                                  "its subject column does not match its text"});
     }
-    last[record] = {index, entry["sha256"].get<std::string>()};
+    check_chain(index, chains_from, entry, record, last, report);
+    LastEntry& newest = last[record];
+    if (newest.added == kNone && entry.value("op", "") == "registry.add") newest.added = index;
+    newest.index = index;
+    newest.sha256 = entry["sha256"].get<std::string>();
+  }
+  if (chains_from > expected) {
+    report.findings.push_back({"setting record_chains_from", "altered",
+                               "says chains began at entry " + std::to_string(chains_from) +
+                                   ", past the log's end (" + std::to_string(expected) + ")"});
+  }
+}
+
+// ledger_heads is derived from the log; a head that points elsewhere would let an update
+// build on the wrong entry.
+void check_heads(store::Database& db, const std::unordered_map<std::string, LastEntry>& last,
+                 VerifyReport& report) {
+  auto rows = db.prepare("SELECT subject, idx FROM ledger_heads");
+  size_t matched = 0;
+  while (rows->step()) {
+    const std::string subject = rows->string(0);
+    const auto index = static_cast<uint64_t>(rows->int64(1));
+    auto it = last.find(subject);
+    if (it == last.end()) {
+      report.findings.push_back(
+          {"ledger head " + subject, "unexpected", "no ledger entry is about " + subject});
+      continue;
+    }
+    ++matched;
+    if (it->second.index != index) {
+      report.findings.push_back({"ledger head " + subject, "altered",
+                                 "points at entry " + std::to_string(index) +
+                                     "; the newest entry about it is " +
+                                     std::to_string(it->second.index)});
+    }
+  }
+  if (matched == last.size()) return;
+  std::vector<std::pair<uint64_t, std::string>> headless;
+  auto present = db.prepare("SELECT 1 FROM ledger_heads WHERE subject = ?");
+  for (const auto& [subject, entry] : last) {
+    present->bind(1, std::string_view(subject));
+    if (!present->step()) headless.emplace_back(entry.index, subject);
+    present->reset();
+  }
+  std::sort(headless.begin(), headless.end());
+  for (const auto& [index, subject] : headless) {
+    report.findings.push_back({"ledger head " + subject, "missing",
+                               "the newest entry about it is " + std::to_string(index)});
   }
 }
 
 void check_nodes(store::Database& db, const ledger::MemoryTree& tree, VerifyReport& report) {
   auto rows = db.prepare("SELECT level, idx, hash FROM ledger_nodes ORDER BY level, idx");
   const auto& levels = tree.levels();
+  std::vector<uint64_t> stored_per_level(levels.size(), 0);
   while (rows->step()) {
     const auto level = static_cast<size_t>(rows->int64(0));
     const auto index = static_cast<size_t>(rows->int64(1));
@@ -68,6 +195,18 @@ void check_nodes(store::Database& db, const ledger::MemoryTree& tree, VerifyRepo
     } else if (!std::equal(stored.begin(), stored.end(), levels[level][index].begin(),
                            levels[level][index].end())) {
       report.findings.push_back({name, "altered", "differs from the recomputed subtree hash"});
+    } else {
+      ++stored_per_level[level];
+    }
+  }
+  // Every complete subtree from the lowest stored level up is written with the entry that
+  // completes it; one missing means entries were added without Athar (or nodes deleted).
+  for (size_t level = ledger::kLowestStoredLevel; level < levels.size(); ++level) {
+    if (stored_per_level[level] < levels[level].size()) {
+      report.findings.push_back({"ledger nodes of level " + std::to_string(level), "missing",
+                                 std::to_string(levels[level].size() - stored_per_level[level]) +
+                                     " of " + std::to_string(levels[level].size()) +
+                                     " subtree hashes are not stored"});
     }
   }
 }
@@ -202,7 +341,10 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
   ledger::MemoryTree tree;
   std::unordered_map<std::string, LastEntry> last;
   store::Database& db = registry.database();
-  check_entries(db, tree, last, report);
+  // One snapshot: writers in other processes neither add nor remove anything mid-check.
+  store::ReadTransaction snapshot(db);
+  check_entries(db, registry.ledger(), tree, last, report);
+  check_heads(db, last, report);
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);
   check_records(registry, last, report);

@@ -81,7 +81,13 @@ class Database {
   // Runs one or more statements that return no rows (schema scripts).
   virtual void execute_script(std::string_view sql) = 0;
 
+  // Thread and process rules: a Database is one connection, used by one thread at a time. Any
+  // number of processes may open the same store. begin() takes the writer lock at once (SQLite:
+  // BEGIN IMMEDIATE), so whatever a writer reads inside its transaction (the ledger's right edge,
+  // next ids) is current and stays so until commit; begin_read() pins one consistent snapshot
+  // that writers in other processes do not disturb (verify, exports, bundles).
   virtual void begin() = 0;
+  virtual void begin_read() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() const = 0;
@@ -98,7 +104,9 @@ enum class OpenMode {
   kCreate,    // create it when missing
 };
 
-// SQLite: WAL journal, foreign keys on, full sync, a busy timeout of five seconds.
+// SQLite: WAL journal, foreign keys on, full sync; a writer waits up to kBusyTimeoutMs for
+// another process's transaction before giving up with Unavailable.
+inline constexpr int kBusyTimeoutMs = 30000;
 std::unique_ptr<Database> open_sqlite(const std::string& path, OpenMode mode);
 
 // Begins a transaction; rolls it back on destruction unless commit() was called, so an
@@ -129,6 +137,28 @@ class Transaction {
  private:
   Database& db_;
   bool done_ = false;
+};
+
+// One consistent snapshot for a reader, ended on destruction; writes in other processes after
+// it began are not seen. Does nothing when the connection is already in a transaction.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db) : db_(db), owned_(!db.in_transaction()) {
+    if (owned_) db_.begin_read();
+  }
+  ~ReadTransaction() {
+    if (!owned_) return;
+    try {
+      db_.rollback();
+    } catch (...) {  // a destructor must not throw
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
+  bool owned_;
 };
 
 }  // namespace athar::store

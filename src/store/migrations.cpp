@@ -33,6 +33,11 @@ int migrate(Database& db, std::span<const Migration> migrations) {
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
     Transaction tx(db);
+    // Another process may have applied it while this one waited for the writer lock.
+    if (schema_version(db) >= m.version) {
+      current = m.version;
+      continue;
+    }
     db.execute_script(m.sql);
     auto record = db.prepare("INSERT INTO schema_version(version, name, applied_at) VALUES(?,?,?)");
     record->bind(1, m.version);

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "core/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
 #include "registry/import.h"
@@ -111,6 +112,99 @@ TEST_F(TamperTest, CheckpointForged) {
         std::to_string(checkpoint_size_) + "' || char(10), char(10) || '40' || char(10))");
   const auto r = verify();
   EXPECT_TRUE(has(r, "checkpoint 1", "bad signature")) << describe(r);
+}
+
+// Editing a row and then making an ordinary update would let the update vouch for the forged
+// state; the update refuses instead, and verify still names the edit.
+TEST_F(TamperTest, UpdateRefusesARowEditedBehindItsBack) {
+  shell("UPDATE persons SET family_name_ar = 'المعدل' WHERE num = 2");
+  const uint64_t entries = registry_.ledger().size();
+  EXPECT_THROW(update("person-000002", {{"notes", "seen again"}}), core::Corruption);
+  EXPECT_EQ(registry_.ledger().size(), entries);
+  EXPECT_NE(registry_.get("person-000002").get("notes"), "seen again");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "person-000002", "altered")) << describe(r);
+  // An untouched record still updates, and verify passes for it.
+  update("person-000001", {{"notes", "seen again"}});
+  EXPECT_FALSE(has(verify(), "person-000001", "altered"));
+}
+
+TEST_F(TamperTest, UpdateRefusesAStatusHistoryEditedBehindItsBack) {
+  shell("UPDATE status_changes SET changed_on = '2019-01-01' WHERE record = 'site-0001'");
+  EXPECT_THROW(update("site-0001", {{"description", "x"}}), core::Corruption);
+}
+
+// Delete the newest person and wind the id counter back: the next add would take its id.
+TEST_F(TamperTest, DeletedIdIsNeverReused) {
+  const int64_t newest = count(Kind::kPerson);
+  const std::string id = format_record_id(Kind::kPerson, newest);
+  shell("DELETE FROM links WHERE from_record = '" + id + "' OR to_record = '" + id +
+        "'; DELETE FROM persons WHERE num = " + std::to_string(newest) +
+        "; UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'persons'");
+  const uint64_t entries = registry_.ledger().size();
+  EXPECT_THROW(add(Kind::kPerson, {{"given_name_lat", "Sami"}, {"role", "victim"}}),
+               core::Corruption);
+  EXPECT_EQ(registry_.ledger().size(), entries);
+  EXPECT_TRUE(has(verify(), id, "missing"));
+  // With the ledger's head table wiped too, the add goes through; verify names the reuse.
+  shell("DELETE FROM ledger_heads WHERE subject = '" + id + "'");
+  add(Kind::kPerson, {{"given_name_lat", "Sami"}, {"role", "victim"}});
+  const auto r = verify();
+  EXPECT_TRUE(has(r, id, "duplicate")) << describe(r);
+}
+
+TEST_F(TamperTest, LastEntryCopiedOntoTheEnd) {
+  // The newest entry is an add: a copy adds its record a second time.
+  shell(
+      "INSERT INTO ledger_entries SELECT idx + 1, entry, leaf_hash, subject FROM ledger_entries "
+      "WHERE idx = (SELECT MAX(idx) FROM ledger_entries)");
+  const auto r = verify();
+  EXPECT_FALSE(r.ok());
+  bool named = false;
+  for (const Finding& f : r.findings) named |= f.change == "duplicate";
+  EXPECT_TRUE(named) << describe(r);
+}
+
+TEST_F(TamperTest, UpdateEntryCopiedOntoTheEnd) {
+  update("site-0002", {{"description", "fenced"}});
+  ASSERT_TRUE(verify().ok()) << describe(verify());
+  const uint64_t copy = registry_.ledger().size();
+  shell(
+      "INSERT INTO ledger_entries SELECT idx + 1, entry, leaf_hash, subject FROM ledger_entries "
+      "WHERE idx = (SELECT MAX(idx) FROM ledger_entries)");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger entry " + std::to_string(copy), "duplicate")) << describe(r);
+}
+
+TEST_F(TamperTest, EntryWithNoVersionBehindIt) {
+  // A well-formed update entry about a record no entry added, appended with its leaf hash.
+  const std::string forged =
+      R"({"actor":"x","at":"2025-01-01T00:00:00Z","op":"registry.update","record":"site-0099","sha256":"00"})";
+  {
+    store::Transaction tx(*db_);
+    registry_.ledger().reload();
+    registry_.ledger().append(forged, "site-0099");
+    tx.commit();
+  }
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger entry " + std::to_string(registry_.ledger().size() - 1), "unexpected"))
+      << describe(r);
+}
+
+TEST_F(TamperTest, LedgerHeadRedirected) {
+  update("site-0001", {{"description", "fenced"}});
+  shell("UPDATE ledger_heads SET idx = 0 WHERE subject = 'site-0001'");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "ledger head site-0001", "altered")) << describe(r);
+  shell("DELETE FROM ledger_heads WHERE subject = 'site-0002'");
+  EXPECT_TRUE(has(verify(), "ledger head site-0002", "missing"));
+}
+
+TEST_F(TamperTest, ChainsSettingMovedPastTheLog) {
+  update("site-0001", {{"description", "fenced"}});
+  shell("UPDATE settings SET value = '100000' WHERE key = 'record_chains_from'");
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "setting record_chains_from", "altered")) << describe(r);
 }
 
 // The strongest attack short of stealing the key: change a record, then rebuild the whole log

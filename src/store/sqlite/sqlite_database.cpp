@@ -18,6 +18,11 @@ using core::Unavailable;
 [[noreturn]] void fail(sqlite3* handle, int rc, std::string_view what) {
   std::string message = std::string(what) + ": " + sqlite3_errmsg(handle);
   const int primary = rc & 0xFF;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    throw Unavailable("the database is busy: another process held it for over " +
+                      std::to_string(kBusyTimeoutMs / 1000) + " s; try again (" +
+                      std::string(what.substr(0, 60)) + ")");
+  }
   if (primary == SQLITE_CONSTRAINT) throw Conflict(message);
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) throw core::Corruption(message);
   throw Unavailable(message);
@@ -113,7 +118,7 @@ class SqliteDatabase final : public Database {
     // Larger pages than SQLite's 4 KiB default: fewer pages and WAL frames per imported row.
     // Only takes effect on a new database (before WAL mode is set).
     if (mode == OpenMode::kCreate) execute_script("PRAGMA page_size=16384;");
-    sqlite3_busy_timeout(db_, 5000);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     execute_script(
         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
         "PRAGMA temp_store=MEMORY;");
@@ -141,11 +146,25 @@ class SqliteDatabase final : public Database {
       std::string message = error ? error : sqlite3_errstr(rc);
       sqlite3_free(error);
       if ((rc & 0xFF) == SQLITE_CONSTRAINT) throw Conflict(message);
+      if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
+        throw Unavailable("the database is busy: another process held it for over " +
+                          std::to_string(kBusyTimeoutMs / 1000) + " s; try again");
+      }
       throw Unavailable("SQL script failed: " + message);
     }
   }
 
   void begin() override { execute_script("BEGIN IMMEDIATE"); }
+  // A deferred transaction's snapshot starts at its first read: read once now.
+  void begin_read() override {
+    execute_script("BEGIN DEFERRED");
+    try {
+      execute_script("SELECT COUNT(*) FROM sqlite_schema");
+    } catch (...) {
+      execute_script("ROLLBACK");
+      throw;
+    }
+  }
   void commit() override { execute_script("COMMIT"); }
   void rollback() override { execute_script("ROLLBACK"); }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
