@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/cli_support.h"
+#include "core/csv.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
@@ -335,8 +336,8 @@ std::string option_name(std::string_view field) {
   return out;
 }
 
-// `athar evidence add FILE...`: each file into the vault, one line printed (and flushed) per
-// file once its records are committed: a printed line is an acknowledged, durable intake.
+// `athar evidence add FILE...`: all the files into the vault or none, one line printed per file
+// once their records are committed together: a printed line is an acknowledged, durable intake.
 void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& action) {
   struct Input {
     std::vector<std::string> files;
@@ -354,12 +355,18 @@ void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& act
   add->add_option("--site", input->options.site, "site id they concern");
   add->add_option("--place", input->options.place, "where they were collected");
   add->add_option("--note", input->options.note, "note");
+  add->add_flag("--follow-symlinks", input->options.follow_symlinks,
+                "store the files symbolic links point to (refused otherwise)");
   add->callback([&g, &action, input] {
     action = [&g, input] {
       Session s(g);
       athar::vault::ObjectStore objects(objects_path(g));
-      for (const std::string& file : input->files) {
-        const auto r = registry::ingest_evidence(s.registry, objects, file, input->options);
+      const std::vector<std::filesystem::path> files(input->files.begin(), input->files.end());
+      const auto results =
+          registry::ingest_evidence_files(s.registry, objects, files, input->options);
+      for (size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        const std::string& file = input->files[i];
         if (g.json) {
           std::cout << OrderedJson{{"file", file},
                                    {"evidence", r.evidence_id},
@@ -417,8 +424,11 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
     std::ofstream entities(out + "/entities.csv");
     entities << "entity,list,record\n";
     for (uint32_t i = 0; i < lists.data.size(); ++i) {
-      entities << r.cluster[i] << ',' << lists.data.list_names()[lists.data.list(i)] << ",\""
-               << lists.where(i) << "\"\n";
+      entities << r.cluster[i] << ',';
+      athar::core::write_csv_cell(entities, lists.data.list_names()[lists.data.list(i)]);
+      entities << ',';
+      athar::core::write_csv_cell(entities, lists.where(i));
+      entities << '\n';
     }
     std::vector<std::pair<uint32_t, uint32_t>> pairs;
     for (const auto& l : r.links) pairs.emplace_back(l.a, l.b);
@@ -428,19 +438,20 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
     for (const auto& f : r.model.fields) links << ",weight_" << f.name;
     links << "\n";
     for (size_t i = 0; i < explained.size(); ++i) {
-      links << '"' << lists.where(explained[i].a) << "\",\"" << lists.where(explained[i].b) << "\","
-            << r.links[i].probability;
+      athar::core::write_csv_cell(links, lists.where(explained[i].a));
+      links << ',';
+      athar::core::write_csv_cell(links, lists.where(explained[i].b));
+      links << ',' << r.links[i].probability;
       for (double w : explained[i].field_weights) links << ',' << w;
       links << "\n";
     }
     std::ofstream skipped(out + "/skipped.csv");
     skipped << "record,reason\n";
     for (const auto& s : lists.skipped) {
-      std::string reason = s.reason;
-      for (char& ch : reason) {
-        if (ch == '"') ch = '\'';
-      }
-      skipped << '"' << s.where << "\",\"" << reason << "\"\n";
+      athar::core::write_csv_cell(skipped, s.where);
+      skipped << ',';
+      athar::core::write_csv_cell(skipped, s.reason);
+      skipped << '\n';
     }
     if (!entities || !links || !skipped) throw athar::core::Unavailable("cannot write to " + out);
   }
@@ -734,6 +745,20 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   });
 }
 
+// The tree size a proof command was given: --size when present (0 is no tree to prove
+// anything in), the whole log otherwise; NotFound past the log's end.
+uint64_t tree_size(const CLI::App& command, uint64_t given, uint64_t log_size) {
+  if (command.count("--size") == 0) return log_size;
+  if (given == 0) {
+    throw athar::core::InputError("ledger", "--size", "0", "a proof needs a tree of 1 or more");
+  }
+  if (given > log_size) {
+    throw athar::core::NotFound("the ledger has " + std::to_string(log_size) +
+                                " entries, fewer than --size " + std::to_string(given));
+  }
+  return given;
+}
+
 OrderedJson proof_json(const std::vector<athar::ledger::Hash>& proof) {
   OrderedJson out = OrderedJson::array();
   for (const auto& h : proof) out.push_back(athar::ledger::to_base64(h));
@@ -767,6 +792,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
           Session s(g);
           const auto key = athar::ledger::load_verifier_key(keys_path(g));
           const athar::vault::ObjectStore objects(objects_path(g));
+          // Every check below reads one snapshot, whatever other processes write meanwhile.
+          store::ReadTransaction snapshot(*s.db);
           auto report = registry::verify_registry(s.registry, key, &objects);
           // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
           for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
@@ -818,11 +845,15 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   auto* proof = ledger_cmd->add_subcommand("proof", "Inclusion proof of an entry (RFC 9162)");
   proof->add_option("index", index, "entry index, from 0")->required();
   proof->add_option("--size", size, "tree size (default: the whole log)");
-  proof->callback([&] {
-    action = [&] {
+  proof->callback([&, proof] {
+    action = [&, proof] {
       Session s(g);
       auto& ledger = s.registry.ledger();
-      const uint64_t n = size ? size : ledger.size();
+      const uint64_t n = tree_size(*proof, size, ledger.size());
+      if (index >= n) {
+        throw athar::core::NotFound("no ledger entry " + std::to_string(index) + " in a tree of " +
+                                    std::to_string(n) + " entries");
+      }
       print_json({{"leafIdx", index},
                   {"treeSize", n},
                   {"leafHash", athar::ledger::to_base64(ledger.stored_leaf_hash(index))},
@@ -834,11 +865,15 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
       ledger_cmd->add_subcommand("consistency", "Consistency proof between two sizes");
   consistency->add_option("from", from, "older tree size")->required();
   consistency->add_option("--size", size, "newer tree size (default: the whole log)");
-  consistency->callback([&] {
-    action = [&] {
+  consistency->callback([&, consistency] {
+    action = [&, consistency] {
       Session s(g);
       auto& ledger = s.registry.ledger();
-      const uint64_t n = size ? size : ledger.size();
+      const uint64_t n = tree_size(*consistency, size, ledger.size());
+      if (from == 0 || from > n) {
+        throw athar::core::InputError("ledger consistency", "from", std::to_string(from),
+                                      "must be between 1 and the newer size " + std::to_string(n));
+      }
       print_json({{"size1", from},
                   {"size2", n},
                   {"root1", athar::ledger::to_base64(ledger.root_at(from))},
@@ -1126,9 +1161,13 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
         std::ofstream out(sc->out);
         out << "remains,family,member,log10_lr,markers_compared,posterior\n";
         for (const auto& c : r.candidates) {
-          out << remains_final[c.remains].sample << ',' << families[c.family].id << ','
-              << families[c.family].members[c.member].name << ',' << c.log10_lr << ','
-              << c.markers_compared << ',' << c.posterior << "\n";
+          // Sample, family and member names come from the user's files: cells, not formulas.
+          for (const std::string* cell : {&remains_final[c.remains].sample, &families[c.family].id,
+                                          &families[c.family].members[c.member].name}) {
+            athar::core::write_csv_cell(out, *cell);
+            out << ',';
+          }
+          out << c.log10_lr << ',' << c.markers_compared << ',' << c.posterior << "\n";
         }
         if (!out) throw athar::core::Unavailable("cannot write " + sc->out);
       }

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <ostream>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -15,7 +17,8 @@ constexpr size_t kBufferSize = 1 << 20;
 CsvReader::CsvReader(const std::string& path, char delimiter)
     : path_(path), delimiter_(delimiter), buffer_(new char[kBufferSize]) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) throw Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  // fopen opens a folder too; reading it would then fail with a bare I/O error.
+  if (!file_ || std::filesystem::is_directory(path)) throw_cannot_open(path, "CSV file");
   if (fill() && buffer_len_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) {
     buffer_pos_ = 3;
   }
@@ -46,6 +49,18 @@ std::string CsvReader::column_name(size_t index) const {
 
 void CsvReader::set_header(const std::vector<std::string_view>& names) {
   header_.assign(names.begin(), names.end());
+}
+
+void CsvReader::require_unique_columns(const std::vector<std::string_view>& names) const {
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j] && !names[i].empty()) {
+        throw InputError(path_ + " row 1 (header)", std::string(names[i]), std::string(names[i]),
+                         "the column appears twice (columns " + std::to_string(j + 1) + " and " +
+                             std::to_string(i + 1) + "): each column once");
+      }
+    }
+  }
 }
 
 bool CsvReader::next(std::vector<std::string_view>& fields) {
@@ -127,6 +142,42 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
     }
     return true;
   }
+}
+
+namespace {
+// A plain decimal number (-12.5, +3, 1e-3) is data, not a formula, in every spreadsheet.
+bool is_plain_number(std::string_view v) {
+  size_t i = (v.size() > 1 && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < v.size(); ++i) {
+    if (v[i] >= '0' && v[i] <= '9') {
+      digits = true;
+    } else if (v[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+}  // namespace
+
+void write_csv_cell(std::ostream& out, std::string_view value) {
+  const bool formula = !value.empty() &&
+                       (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+                        value[0] == '\t' || value[0] == '\r') &&
+                       !is_plain_number(value);
+  if (!formula && value.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out << value;
+    return;
+  }
+  out << '"';
+  if (formula) out << '\'';
+  for (char c : value) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
 }
 
 }  // namespace athar::core

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdio>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ class CsvReader {
 
   // Column names used in error messages from now on.
   void set_header(const std::vector<std::string_view>& names);
+  // InputError naming the first column that appears twice (for files whose columns are fields;
+  // wide allele tables repeat a marker's column on purpose).
+  void require_unique_columns(const std::vector<std::string_view>& names) const;
   const std::vector<std::string>& header() const { return header_; }
 
   // 1-based number of the record last returned (the header is row 1) and "FILE row N".
@@ -54,5 +58,11 @@ class CsvReader {
   std::vector<std::string> field_storage_;
   std::vector<std::string> header_;
 };
+
+// Writes one CSV cell, quoted as RFC 4180 requires. A cell that a spreadsheet would run as a
+// formula (it begins with =, +, -, @, tab or CR: OWASP's CSV injection rule) is written quoted
+// with a leading apostrophe, so that it shows as text; plain numbers (-12.5) are left as they
+// are. Every CSV that Athar writes goes through here.
+void write_csv_cell(std::ostream& out, std::string_view value);
 
 }  // namespace athar::core

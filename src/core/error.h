@@ -77,4 +77,9 @@ class Unavailable : public Error {
   ExitCode exit_code() const override { return ExitCode::kUnavailable; }
 };
 
+// A file that cannot be opened for reading, told apart by why: NotFound (exit 4) when it is
+// not there, InputError (exit 3) for a folder or a file that is not readable, Unavailable only
+// for what is left (an I/O failure). `what` names the file's role ("the frequency table").
+[[noreturn]] void throw_cannot_open(const std::string& path, const std::string& what = "file");
+
 }  // namespace athar::core

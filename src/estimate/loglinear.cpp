@@ -46,6 +46,7 @@ std::vector<std::pair<std::string, CaptureHistories>> read_all(const std::string
     throw core::InputError(path + " row 1 (header)", "lists", std::to_string(h.lists.size()),
                            "2 to 16 lists");
   }
+  csv.require_unique_columns(row);
   csv.set_header(row);
   h.counts.assign(size_t{1} << h.lists.size(), 0.0);
   std::vector<std::pair<std::string, CaptureHistories>> strata;

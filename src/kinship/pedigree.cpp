@@ -105,6 +105,7 @@ std::vector<Family> read_families(const std::string& path, const std::vector<Pro
     if (column[i] < 0)
       throw core::InputError(path + " row 1 (header)", expected[i], "", "missing column");
   }
+  csv.require_unique_columns(row);
   csv.set_header(row);
   struct Pending {
     std::string where, father, mother;
@@ -322,7 +323,7 @@ std::pair<double, double> MutationModel::rates_of(const std::string& marker) con
 
 std::map<std::string, std::pair<double, double>> read_mutation_rates(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw core::Unavailable("cannot read the mutation rates " + path);
+  if (!in) core::throw_cannot_open(path, "mutation rate table");
   std::map<std::string, std::pair<double, double>> out;
   std::string line;
   size_t number = 0;

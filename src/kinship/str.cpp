@@ -61,7 +61,7 @@ FrequencyTable::FrequencyTable(std::vector<Marker> markers) : markers_(std::move
 
 FrequencyTable FrequencyTable::read(const std::string& path, double tolerance) {
   std::ifstream in(path);
-  if (!in) throw core::Unavailable("cannot read the frequency table " + path);
+  if (!in) core::throw_cannot_open(path, "frequency table");
   std::vector<Marker> markers;
   std::map<std::string, size_t> seen;
   std::string line;

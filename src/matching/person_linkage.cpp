@@ -168,6 +168,7 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
       }
       column_field.push_back(f);
     }
+    csv.require_unique_columns(row);
     csv.set_header(row);
     const std::string list = std::filesystem::path(path).stem().string();
     const size_t file_index = out.files.size() - 1;

@@ -26,51 +26,69 @@ std::optional<Record> find_evidence(const Registry& registry, const ledger::Hash
 
 IngestResult ingest_evidence(Registry& registry, vault::ObjectStore& objects,
                              const std::filesystem::path& file, const IngestOptions& options) {
-  const std::string where = file.string();
-  // Everything the custody event needs is checked before any byte is stored.
+  return ingest_evidence_files(registry, objects, {file}, options).front();
+}
+
+std::vector<IngestResult> ingest_evidence_files(Registry& registry, vault::ObjectStore& objects,
+                                                const std::vector<std::filesystem::path>& files,
+                                                const IngestOptions& options) {
+  // Everything the custody events need, and every file, is checked before any byte is stored.
   const KindSpec& custody_kind = kind_spec(Kind::kCustody);
-  Record custody(custody_kind);
-  custody.set("action", "collected");
-  custody.set("original_name", file.filename().string());
-  custody.set("note", options.note);
-  custody.set("place", options.place);
+  Record custody_template(custody_kind);
+  custody_template.set("action", "collected");
+  custody_template.set("note", options.note);
+  custody_template.set("place", options.place);
+  const std::string first = files.empty() ? std::string("evidence add") : files.front().string();
   for (auto [field, value] :
        {std::pair{"by_whom", options.collected_by}, std::pair{"at", options.collected_at},
         std::pair{"source", options.source}, std::pair{"site", options.site}}) {
-    registry.check_field(custody_kind, field, value, where);
-    custody.set(field, std::move(value));
+    registry.check_field(custody_kind, field, value, first);
+    custody_template.set(field, std::move(value));
+  }
+  for (const auto& file : files) vault::check_intake_file(file, options.follow_symlinks);
+
+  std::vector<vault::StoredObject> stored_objects;
+  stored_objects.reserve(files.size());
+  for (const auto& file : files) {
+    stored_objects.push_back(objects.put_file(file, options.follow_symlinks));
   }
 
-  const vault::StoredObject object = objects.put_file(file);
-  IngestResult result;
-  result.sha256 = object.sha256;
-  result.size = object.size;
-  result.new_object = !object.already_present;
-
+  std::vector<IngestResult> results;
   Registry::Transaction tx(registry);
-  std::optional<Record> evidence = find_evidence(registry, object.sha256);
-  if (!evidence) {
-    const vault::FileMetadata meta = vault::read_metadata(objects.path_of(object.sha256));
-    Record r(kind_spec(Kind::kEvidence));
-    r.set("sha256", ledger::to_hex(object.sha256));
-    r.set("size", std::to_string(object.size));
-    r.set("media_type", meta.media_type);
-    r.set("captured_at", meta.captured_at);
-    if (meta.latitude && meta.longitude && *meta.latitude >= -90 && *meta.latitude <= 90 &&
-        *meta.longitude >= -180 && *meta.longitude <= 180) {
-      r.set("gps_latitude", format_degrees(*meta.latitude));
-      r.set("gps_longitude", format_degrees(*meta.longitude));
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string where = files[i].string();
+    const vault::StoredObject& object = stored_objects[i];
+    IngestResult result;
+    result.sha256 = object.sha256;
+    result.size = object.size;
+    result.new_object = !object.already_present;
+    std::optional<Record> evidence = find_evidence(registry, object.sha256);
+    if (!evidence) {
+      const vault::FileMetadata meta = vault::read_metadata(objects.path_of(object.sha256));
+      Record r(kind_spec(Kind::kEvidence));
+      r.set("sha256", ledger::to_hex(object.sha256));
+      r.set("size", std::to_string(object.size));
+      r.set("media_type", meta.media_type);
+      r.set("captured_at", meta.captured_at);
+      if (meta.latitude && meta.longitude && *meta.latitude >= -90 && *meta.latitude <= 90 &&
+          *meta.longitude >= -180 && *meta.longitude <= 180) {
+        r.set("gps_latitude", format_degrees(*meta.latitude));
+        r.set("gps_longitude", format_degrees(*meta.longitude));
+      }
+      r.set("device", meta.device);
+      if (!meta.embedded.empty()) r.set("metadata", meta.embedded.dump());
+      evidence = registry.add(std::move(r), {}, where);
     }
-    r.set("device", meta.device);
-    if (!meta.embedded.empty()) r.set("metadata", meta.embedded.dump());
-    evidence = registry.add(std::move(r), {}, where);
+    Record custody = custody_template;
+    custody.set("original_name", files[i].filename().string());
+    custody.set("evidence", evidence->id());
+    const Record stored = registry.add(std::move(custody), {}, where);
+    result.evidence_id = evidence->id();
+    result.custody_id = stored.id();
+    results.push_back(std::move(result));
   }
-  custody.set("evidence", evidence->id());
-  const Record stored = registry.add(std::move(custody), {}, where);
   tx.commit();
-  result.evidence_id = evidence->id();
-  result.custody_id = stored.id();
-  return result;
+  return results;
 }
 
 }  // namespace athar::registry

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "registry/registry.h"
 #include "vault/object_store.h"
@@ -23,6 +24,7 @@ struct IngestOptions {
   std::string site;          // site id it concerns
   std::string place;         // where it was collected
   std::string note;
+  bool follow_symlinks = false;  // store the file a symbolic link points to (refused otherwise)
 };
 
 struct IngestResult {
@@ -38,6 +40,13 @@ struct IngestResult {
 // record, two custody events.
 IngestResult ingest_evidence(Registry& registry, vault::ObjectStore& objects,
                              const std::filesystem::path& file, const IngestOptions& options);
+// Several files, all or none: every file is checked (a regular file, readable; no FIFO, device
+// or, unless asked, symbolic link) before any is stored, and all their records commit in one
+// transaction. Objects stored before a failure stay in the vault unreferenced (harmless, and
+// reused by the next attempt).
+std::vector<IngestResult> ingest_evidence_files(Registry& registry, vault::ObjectStore& objects,
+                                                const std::vector<std::filesystem::path>& files,
+                                                const IngestOptions& options);
 
 // The evidence record holding these bytes, if any.
 std::optional<Record> find_evidence(const Registry& registry, const ledger::Hash& sha256);

@@ -1,23 +1,11 @@
 #include "registry/export.h"
 
+#include "core/csv.h"
 #include "core/date.h"
 
 namespace athar::registry {
 
 namespace {
-
-void write_csv_field(std::ostream& out, std::string_view value) {
-  if (value.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out << value;
-    return;
-  }
-  out << '"';
-  for (char c : value) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
 
 // Records are read in pages so that memory stays bounded for large registries.
 template <class Visit>
@@ -83,7 +71,7 @@ void export_csv(const Registry& registry, const KindSpec& kind, std::ostream& ou
       if (kind.fields[i].sensitive && !options.include_sensitive && !r.values[i].empty()) {
         out << "[protected]";
       } else {
-        write_csv_field(out, r.values[i]);
+        core::write_csv_cell(out, r.values[i]);
       }
     }
     out << '\n';

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -41,6 +42,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
                        "unknown column (docs/registry.md lists the person columns)");
     }
   }
+  csv.require_unique_columns(row);
   csv.set_header(row);
   if (options.source.empty() && !has_source_column) {
     throw InputError(path, "source", "",
@@ -140,10 +142,10 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
 
 namespace {
 
-// Text form of a JSON value for a field: strings as they are, numbers in decimal, arrays and
-// objects (polygons) as compact JSON.
-std::string field_text(const core::Json& value, const std::string& where,
-                       const std::string& field) {
+// Text form of a JSON value for a field: strings as they are, numbers in decimal, arrays (only
+// where the field holds one: polygons) as compact JSON.
+std::string field_text(const core::Json& value, const std::string& where, const std::string& field,
+                       bool array_allowed = false) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return value.dump();
   if (value.is_number_float()) {
@@ -151,9 +153,10 @@ std::string field_text(const core::Json& value, const std::string& where,
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value.get<double>());
     return std::string(buf, end);
   }
-  if (value.is_array()) return value.dump();
+  if (value.is_array() && array_allowed) return value.dump();
   if (value.is_null()) return {};
-  throw InputError(where, field, value.dump(), "expected text, a number or an array");
+  throw InputError(where, field, value.dump(),
+                   array_allowed ? "expected an array of points" : "expected text or a number");
 }
 
 class JsonImporter {
@@ -164,6 +167,11 @@ class JsonImporter {
     if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
     for (const auto& [key, value] : document.items()) {
       if (key == "format" || key == "version" || key == "exported_at" || key == "comment") continue;
+      if ((key == "evidence" || key == "custody") && !(value.is_array() && value.empty())) {
+        throw InputError(path_, key, key,
+                         "evidence and custody come only through intake (`athar evidence add`), "
+                         "which stores the files they describe");
+      }
       if (!find_kind(key) || find_kind(key)->plural != key) {
         throw InputError(
             path_, key, key,
@@ -237,7 +245,7 @@ class JsonImporter {
         throw InputError(where, key, value.dump(),
                          "a " + std::string(kind.name) + " has no such field");
       }
-      std::string text = field_text(value, where, key);
+      std::string text = field_text(value, where, key, f->type == FieldType::kPolygon);
       if (f->type == FieldType::kRef || f->type == FieldType::kAnyRef) text = resolve(text);
       record.set(key, std::move(text));
     }
@@ -290,12 +298,30 @@ class JsonImporter {
 
 ImportReport import_json(Registry& registry, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::Unavailable("cannot open " + path);
+  if (!in) core::throw_cannot_open(path, "JSON file");
   std::stringstream buffer;
   buffer << in.rdbuf();
   core::Json document;
+  // The same key twice in one object would silently keep the last: refused, named.
+  std::vector<std::set<std::string>> keys_per_object;
+  std::string duplicate;
+  const core::Json::parser_callback_t no_duplicates = [&](int, core::Json::parse_event_t event,
+                                                          core::Json& parsed) {
+    using Event = core::Json::parse_event_t;
+    if (event == Event::object_start) keys_per_object.emplace_back();
+    if (event == Event::object_end && !keys_per_object.empty()) keys_per_object.pop_back();
+    if (event == Event::key && !keys_per_object.empty() &&
+        !keys_per_object.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    document = core::Json::parse(buffer.str());
+    document = core::Json::parse(buffer.str(), no_duplicates);
+    if (!duplicate.empty()) {
+      throw InputError(path, duplicate, duplicate,
+                       "a key appears twice in one object: each field once");
+    }
   } catch (const core::Json::parse_error& e) {
     throw InputError(path + ": not valid JSON (" + e.what() + ")");
   }

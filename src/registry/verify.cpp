@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -312,6 +314,13 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
     report.findings.push_back(
         {"object " + name, "altered", "its bytes no longer hash to its name"});
   }
+  std::set<std::string> not_own;  // hex names of objects the vault does not hold as its own
+  for (const auto& [path, why] : check.not_own) {
+    const std::filesystem::path p(path);
+    const std::string name = p.parent_path().filename().string() + p.filename().string();
+    not_own.insert(name);
+    report.findings.push_back({"vault file " + path, "not the vault's own", why});
+  }
   ListQuery page;
   page.limit = 20000;
   while (true) {
@@ -322,7 +331,8 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
       if (it != referenced.end()) {
         it->second = true;
       } else if (std::find(check.altered.begin(), check.altered.end(), hex) ==
-                 check.altered.end()) {
+                     check.altered.end() &&
+                 !not_own.count(hex)) {
         report.findings.push_back(
             {"object " + hex, "missing", "the file of " + e.id() + " is gone"});
       }

@@ -27,17 +27,26 @@ struct ObjectCheck {
   std::vector<ledger::Hash> intact;  // objects whose bytes hash to their name
   std::vector<std::string> altered;  // names of objects whose bytes no longer match
   std::vector<std::string> stray;    // files that are not objects (left in tmp/, misnamed)
+  // Entries the vault must not hold, never followed or read: symbolic links (to anywhere),
+  // folders, FIFOs, devices, sockets, and files with more than one link (another path could
+  // change them). Each with why.
+  std::vector<std::pair<std::string, std::string>> not_own;
 };
+
+// Refuses (InputError naming the file) anything but a regular file: a FIFO (reading it would
+// block), a device, a folder, a socket, and a symbolic link unless `follow_symlinks`.
+void check_intake_file(const std::filesystem::path& file, bool follow_symlinks);
 
 class ObjectStore {
  public:
   explicit ObjectStore(std::filesystem::path root);
 
-  StoredObject put_file(const std::filesystem::path& file);
+  // Copies a regular file in (check_intake_file's rules, checked again on the open file).
+  StoredObject put_file(const std::filesystem::path& file, bool follow_symlinks = false);
   std::filesystem::path path_of(const ledger::Hash& sha256) const;
   std::filesystem::path path_of_hex(std::string_view sha256_hex) const;
   bool contains(const ledger::Hash& sha256) const;
-  // Rehashes every object.
+  // Rehashes every object that is the vault's own regular file; names everything else.
   ObjectCheck check() const;
   const std::filesystem::path& root() const { return root_; }
 

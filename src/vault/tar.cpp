@@ -72,7 +72,7 @@ void TarWriter::add_file(std::string_view name, std::string_view content) {
 
 void TarWriter::add_file_from_disk(std::string_view name, const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::Unavailable("cannot read " + path.string());
+  if (!in) core::throw_cannot_open(path.string());
   const uint64_t size = std::filesystem::file_size(path);
   header(name, size);
   std::unique_ptr<char[]> buffer(new char[1 << 20]);

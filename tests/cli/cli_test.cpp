@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "core/json.h"
 #include "test_support.h"
 
 namespace {
@@ -113,6 +114,109 @@ TEST_F(CliTest, CheckpointVerifyAndProofs) {
   r = athar("verify");
   EXPECT_EQ(r.exit_code, 7) << r.output;
   EXPECT_NE(r.output.find("person-000001: altered"), std::string::npos) << r.output;
+}
+
+// The adversary's next move after editing a row: an ordinary update, hoping it re-bases the
+// forged state. It is refused (exit 7), nothing is written, and verify still names the edit.
+TEST_F(CliTest, UpdateAfterARowEditIsRefused) {
+  init_with_demo();
+  const std::string db = dir_.file("data/athar.db");
+  ASSERT_EQ(std::system(("sqlite3 '" + db +
+                         "' \"UPDATE persons SET family_name_lat = 'Forged' WHERE num = 1\"")
+                            .c_str()),
+            0);
+  Result r = athar("person update person-000001 --notes 'seen in a list'");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("person-000001 differs from its last ledger entry"), std::string::npos)
+      << r.output;
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("person-000001: altered"), std::string::npos) << r.output;
+}
+
+// The same with evidence: its hash and size pointed at another file swapped into the vault.
+TEST_F(CliTest, UpdateAfterAnEvidenceSwapIsRefused) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  const std::string original = dir_.write("original.txt", "the photo as collected\n");
+  const std::string forged = dir_.write("forged.txt", "another picture entirely\n");
+  Result r = athar("evidence add --collected-by team --collected-at 2025-01-05 " + original);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Store the forged file's bytes under its own hash, then point the record at it.
+  r = athar("--json evidence add --collected-by team --collected-at 2025-01-05 " + forged);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto stored = athar::core::Json::parse(r.output);
+  const std::string hash = stored["sha256"], size = std::to_string(stored["size"].get<int>());
+  const std::string db = dir_.file("data/athar.db");
+  ASSERT_EQ(std::system(("sqlite3 '" + db + "' \"DELETE FROM custody WHERE evidence = 2; " +
+                         "DELETE FROM evidence WHERE num = 2; UPDATE evidence SET sha256 = '" +
+                         hash + "', size = " + size + " WHERE num = 1\"")
+                            .c_str()),
+            0);
+  r = athar("evidence update evidence-000001 --description 'grave 3, north trench'");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("evidence-000001: altered"), std::string::npos) << r.output;
+}
+
+// Bad input of every kind gets exit 3 (or 4 for what is not there), names what is wrong, and
+// writes nothing.
+TEST_F(CliTest, BadInputIsNamedAndWritesNothing) {
+  init_with_demo();
+  const std::string entries = athar("--json summary").output;
+  const auto expect = [&](const std::string& args, int code, const std::string& says) {
+    const Result r = athar(args);
+    EXPECT_EQ(r.exit_code, code) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(says), std::string::npos) << args << "\n" << r.output;
+  };
+  expect("import " + dir_.write("ev.json", R"({"evidence":[{"sha256":"00","size":1}]})"), 3,
+         "only through intake");
+  expect("import " + dir_.write("cu.json", R"({"custody":[{"evidence":"evidence-000001"}]})"), 3, "only through intake");
+  expect(
+      "import " + dir_.write("dup.json", R"({"sources":[{"name":"a","name":"b","kind":"other"}]})"),
+      3, "a key appears twice");
+  expect("import " + dir_.write("arr.json", R"({"sources":[{"name":["a"],"kind":"other"}]})"), 3,
+         "expected text or a number");
+  expect(
+      "claim add --subject site-0001 --topic body_count --figure-kind minimum "
+      "--source source-0001 --figure 99999999999999999999999",
+      3, "99999999999999999999999");
+  expect("import " + dir_.write("big.json",
+                                R"({"claims":[{"subject":"site-0001","topic":"body_count",)"
+                                R"("figure_kind":"minimum","source":"source-0001",)"
+                                R"("figure":99999999999999999999999}]})"),
+         3, "figure");
+  expect("import persons " +
+             dir_.write("dup.csv", "given_name_lat,role,given_name_lat\nA,victim,B\n") +
+             " --source source-0001",
+         3, "the column appears twice");
+  expect("import persons " +
+             dir_.write("nul.csv", std::string("given_name_lat,role\nA\0B,victim\n", 32)) +
+             " --source source-0001",
+         3, "A<NUL>B");
+  expect("import persons " + dir_.file("no-such.csv") + " --source source-0001", 4, "no-such.csv");
+  expect("import " + dir_.file("no-such.json"), 4, "no-such.json");
+  expect("ledger proof 100000", 4, "no ledger entry 100000");
+  expect("ledger proof 1 --size 0", 3, "--size");
+  expect("ledger proof 1 --size 100000", 4, "fewer than --size 100000");
+  expect("ledger consistency 0", 3, "between 1 and");
+  EXPECT_EQ(athar("--json summary").output, entries) << "nothing was written";
+}
+
+// A spreadsheet opening an export must not run what someone typed into a field.
+TEST_F(CliTest, CsvExportsNeutraliseFormulas) {
+  init_with_demo();
+  Result r = athar(
+      "person add --role victim --given-name-lat '=HYPERLINK(\"http://x\",\"y\")' "
+      "--notes '@SUM(A1)' --family-name-lat '-2+3'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("export --format csv --kind persons");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("\"'@SUM(A1)\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"'-2+3\""), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(",=HYPERLINK"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, SimulatedListsImportIntoTheRegistry) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,20 +114,23 @@ TEST_F(CrashTest, KilledIntakeLosesNothingAcknowledged) {
   int code = 0;
   run(std::string(ATHAR_BINARY) + " --data '" + data() + "' init", &code);
   ASSERT_EQ(code, 0);
-  // An uninterrupted intake first: every file acknowledged.
+  // An uninterrupted intake first: every file acknowledged. Its duration spreads the kills.
+  const auto started = std::chrono::steady_clock::now();
   const std::string full = add_and_kill(make_files(0, 500), -1, std::chrono::microseconds(0));
+  const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
   ASSERT_EQ(std::count(full.begin(), full.end(), '\n'), 500) << full;
 
-  // Kill after a random number of acknowledged files plus a random few milliseconds, so that
-  // kills land while objects are written, renamed and committed.
+  // Kill at a random moment of the intake, so that kills land while files are checked, objects
+  // written and renamed, and records committed. A multi-file intake is all or none: after each
+  // kill either all 500 files are recorded (and acknowledged, if the lines got out) or none.
   std::mt19937_64 rng(20261129);
-  std::uniform_int_distribution<int> after(0, 480);
-  std::uniform_int_distribution<int> extra_us(0, 4000);
+  std::uniform_int_distribution<int64_t> at_us(0, duration.count() * 11 / 10);
   int interrupted = 0;
+  size_t custody_before = listed_ids("custody").size();
   for (int round = 1; round <= 20; ++round) {
     const std::string out =
-        add_and_kill(make_files(round, 500), after(rng), std::chrono::microseconds(extra_us(rng)));
-    // Acknowledged: complete lines only.
+        add_and_kill(make_files(round, 500), 0, std::chrono::microseconds(at_us(rng)));
     std::vector<std::pair<std::string, std::string>> acknowledged;  // evidence, custody
     std::istringstream lines(out);
     std::string line;
@@ -138,19 +142,93 @@ TEST_F(CrashTest, KilledIntakeLosesNothingAcknowledged) {
       ASSERT_EQ(stored, "stored") << line;
       acknowledged.emplace_back(evidence, custody);
     }
-    if (acknowledged.size() < 500) ++interrupted;
 
     const std::string verify =
         run(std::string(ATHAR_BINARY) + " --data '" + data() + "' verify", &code);
     ASSERT_EQ(code, 0) << "round " << round << ":\n" << verify;
     const auto evidence = listed_ids("evidence");
     const auto custody = listed_ids("custody");
+    const size_t added = custody.size() - custody_before;
+    ASSERT_TRUE(added == 0 || added == 500) << "round " << round << ": " << added << " of 500";
+    if (added == 0) ++interrupted;
     for (const auto& [e, c] : acknowledged) {
       ASSERT_TRUE(evidence.count(e)) << "round " << round << ": acknowledged " << e << " is gone";
       ASSERT_TRUE(custody.count(c)) << "round " << round << ": acknowledged " << c << " is gone";
     }
+    custody_before = custody.size();
   }
-  EXPECT_GE(interrupted, 15) << "the kills should land mid-intake";
+  EXPECT_GE(interrupted, 10) << "the kills should land mid-intake";
+}
+
+// A FIFO, a device or a symbolic link among the files refuses the whole intake, before any byte
+// is stored.
+TEST_F(CrashTest, IntakeRefusesWhatIsNotARegularFile) {
+  int code = 0;
+  const std::string athar = std::string(ATHAR_BINARY) + " --data '" + data() + "' ";
+  run(athar + "init", &code);
+  ASSERT_EQ(code, 0);
+  const auto files = make_files(1, 3);
+  const std::string fifo = dir_.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string link = dir_.file("link.bin");
+  std::filesystem::create_symlink(files[0], link);
+  const std::string add = athar + "evidence add --collected-by team --collected-at 2025-01-05 ";
+  std::string out = run(add + files[1] + " " + fifo + " " + files[2], &code);
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("FIFO"), std::string::npos) << out;
+  out = run(add + files[1] + " /dev/null", &code);
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("device"), std::string::npos) << out;
+  out = run(add + files[1] + " " + link, &code);
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("--follow-symlinks"), std::string::npos) << out;
+  out = run(add + files[1] + " " + dir_.file("no-such-file"), &code);
+  EXPECT_EQ(code, 4) << out;
+  EXPECT_TRUE(listed_ids("evidence").empty()) << "nothing is stored when one file is refused";
+  // Told to, it stores what the link points to.
+  out = run(add + "--follow-symlinks " + files[1] + " " + link, &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(listed_ids("evidence").size(), 2u);
+}
+
+// The vault holds only its own regular files: a link swapped in for an object (to a copy kept
+// outside, which the adversary can later change at will), a FIFO or a hard link is named.
+TEST_F(CrashTest, VerifyNamesWhatTheVaultDoesNotOwn) {
+  int code = 0;
+  const std::string athar = std::string(ATHAR_BINARY) + " --data '" + data() + "' ";
+  run(athar + "init", &code);
+  ASSERT_EQ(code, 0);
+  const auto files = make_files(1, 3);
+  run(athar + "evidence add --collected-by team --collected-at 2025-01-05 " + files[0] + " " +
+          files[1] + " " + files[2],
+      &code);
+  ASSERT_EQ(code, 0);
+  ASSERT_EQ(run(athar + "verify", &code).find("verified"), 0u);
+  std::vector<std::filesystem::path> objects;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data() + "/objects")) {
+    if (entry.is_regular_file() && entry.path().parent_path().filename() != "tmp")
+      objects.push_back(entry.path());
+  }
+  ASSERT_EQ(objects.size(), 3u);
+  // 1: replaced by a symbolic link to an identical copy outside the vault.
+  const std::string outside = dir_.file("outside-copy");
+  std::filesystem::copy_file(objects[0], outside);
+  std::filesystem::remove(objects[0]);
+  std::filesystem::create_symlink(outside, objects[0]);
+  std::string out = run(athar + "verify", &code);
+  EXPECT_EQ(code, 7) << out;
+  EXPECT_NE(out.find("symbolic link to " + outside), std::string::npos) << out;
+  // 2: a hard link from outside.
+  std::filesystem::create_hard_link(objects[1], dir_.file("outside-link"));
+  out = run(athar + "verify", &code);
+  EXPECT_NE(out.find("2 hard links"), std::string::npos) << out;
+  // 3: a FIFO in place of an object (verify must not block on it).
+  std::filesystem::permissions(objects[2].parent_path(), std::filesystem::perms::owner_all);
+  std::filesystem::remove(objects[2]);
+  ASSERT_EQ(::mkfifo(objects[2].c_str(), 0600), 0);
+  out = run("timeout 60 " + athar + "verify", &code);
+  EXPECT_EQ(code, 7) << out;
+  EXPECT_NE(out.find("FIFO"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "core/error.h"
 #include "test_support.h"
 
@@ -104,8 +106,32 @@ TEST(CsvReader, ReadsOnAfterABadRecord) {
   EXPECT_EQ(csv.row(), 5u);
 }
 
-TEST(CsvReader, MissingFileIsUnavailable) {
-  EXPECT_THROW(CsvReader("/nonexistent/file.csv"), Unavailable);
+TEST(CsvReader, MissingFileIsNotFound) {  // exit 4, not 8
+  EXPECT_THROW(CsvReader("/nonexistent/file.csv"), athar::core::NotFound);
+  EXPECT_THROW(CsvReader("/tmp"), athar::core::InputError);
+}
+
+// OWASP's CSV injection rule: what a spreadsheet would run shows as text instead.
+TEST(CsvCell, NeutralisesFormulasAndQuotes) {
+  const auto cell = [](std::string_view v) {
+    std::ostringstream out;
+    write_csv_cell(out, v);
+    return out.str();
+  };
+  EXPECT_EQ(cell("plain"), "plain");
+  EXPECT_EQ(cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(cell("say \"x\""), "\"say \"\"x\"\"\"");
+  EXPECT_EQ(cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(cell("+1+cmd|' /C calc'!A0"), "\"'+1+cmd|' /C calc'!A0\"");
+  EXPECT_EQ(cell("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(cell("\tx"), "\"'\tx\"");
+  EXPECT_EQ(cell("\rx"), "\"'\rx\"");
+  EXPECT_EQ(cell("-33.5"), "-33.5");  // a number stays a number
+  EXPECT_EQ(cell("+7"), "+7");
+  EXPECT_EQ(cell("-"), "\"'-\"");
+  EXPECT_EQ(cell(""), "");
+  EXPECT_EQ(cell("عبد الرحمن"), "عبد الرحمن");
 }
 
 }  // namespace

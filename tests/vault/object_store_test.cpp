@@ -72,7 +72,14 @@ TEST(ObjectStore, RefusesWhatIsNotARegularFile) {
   testing::ScratchDir dir;
   ObjectStore store(dir.path() / "objects");
   EXPECT_THROW(store.put_file(dir.path()), core::InputError);
-  EXPECT_THROW(store.put_file(dir.path() / "missing"), core::Unavailable);
+  EXPECT_THROW(store.put_file(dir.path() / "missing"), core::NotFound);  // exit 4, not 8
+  ASSERT_EQ(::mkfifo(dir.file("pipe").c_str(), 0600), 0);
+  EXPECT_THROW(store.put_file(dir.file("pipe")), core::InputError);  // and does not block
+  EXPECT_THROW(store.put_file("/dev/zero"), core::InputError);
+  const std::string real = dir.write("real.txt", "bytes");
+  std::filesystem::create_symlink(real, dir.file("link"));
+  EXPECT_THROW(store.put_file(dir.file("link")), core::InputError);
+  EXPECT_EQ(store.put_file(dir.file("link"), true).size, 5u);
 }
 
 }  // namespace
