@@ -3,8 +3,11 @@
 #include <sodium.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <chrono>
+#include <climits>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +27,7 @@
 #include "kinship/simulate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "ledger/witness.h"
 #include "linkage/simulate.h"
 #include "matching/estimate_store.h"
 #include "matching/kinship_store.h"
@@ -766,70 +770,147 @@ OrderedJson proof_json(const std::vector<athar::ledger::Hash>& proof) {
 }
 
 // `athar checkpoint`, `athar verify` and `athar ledger ...`: the tamper-evident log.
-void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
-  app.add_subcommand("checkpoint", "Sign the ledger's current size and root (a C2SP checkpoint)")
-      ->callback([&] {
-        action = [&] {
-          Session s(g);
-          const auto key = athar::ledger::load_signing_key(keys_path(g));
-          store::Transaction tx(*s.db);
-          const auto c = athar::ledger::publish_checkpoint(*s.db, s.registry.ledger(), key);
-          tx.commit();
-          if (g.json) {
-            return print_json({{"num", c.num},
-                               {"size", c.size},
-                               {"root", athar::ledger::to_base64(c.root)},
-                               {"note", c.note}});
-          }
-          std::cout << c.note;
-        };
-      });
+// Seconds in "90", "90s", "15m", "1h", "7d"; InputError naming the option otherwise.
+int64_t parse_duration(const std::string& option, const std::string& text) {
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string unit(end, text.data() + text.size());
+  const std::map<std::string, int64_t> units = {
+      {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
+  if (ec != std::errc() || value < 0 || !units.count(unit)) {
+    throw athar::core::InputError(option, option, text, "expected a duration such as 90s, 15m, 1h");
+  }
+  return value * units.at(unit);
+}
 
-  app.add_subcommand("verify",
-                     "Check every record, ledger entry and checkpoint; exit 0 only when all hold")
-      ->callback([&] {
-        action = [&] {
-          Session s(g);
-          const auto key = athar::ledger::load_verifier_key(keys_path(g));
-          const athar::vault::ObjectStore objects(objects_path(g));
-          // Every check below reads one snapshot, whatever other processes write meanwhile.
-          store::ReadTransaction snapshot(*s.db);
-          auto report = registry::verify_registry(s.registry, key, &objects);
-          // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
-          for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
-            report.findings.push_back({subject, "altered", detail});
-          for (auto& [subject, detail] : athar::matching::check_kinship(s.registry))
-            report.findings.push_back({subject, "altered", detail});
-          for (auto& [subject, detail] : athar::matching::check_estimates(s.registry))
-            report.findings.push_back({subject, "altered", detail});
-          if (g.json) {
-            OrderedJson findings = OrderedJson::array();
-            for (const auto& f : report.findings) {
-              findings.push_back(
-                  {{"subject", f.subject}, {"change", f.change}, {"detail", f.detail}});
-            }
-            print_json({{"ok", report.ok()},
-                        {"entries", report.entries},
-                        {"records", report.records},
-                        {"checkpoints", report.checkpoints},
-                        {"findings", findings}});
-          } else {
-            for (const auto& f : report.findings) {
-              std::cout << f.subject << ": " << f.change << " (" << f.detail << ")\n";
-            }
-            std::cout << (report.ok() ? "verified: " : "FAILED: ") << report.entries
-                      << " ledger entries, " << report.records << " records, " << report.checkpoints
-                      << " checkpoints, " << report.objects << " objects";
-            if (report.unreferenced_objects || report.leftover_files) {
-              std::cout << " (" << report.unreferenced_objects << " objects without a record and "
-                        << report.leftover_files << " leftover files from interrupted intakes)";
-            }
-            if (!report.ok()) std::cout << "; " << report.findings.size() << " problems";
-            std::cout << std::endl;
-          }
-          if (!report.ok()) throw athar::core::Corruption("verification failed");
-        };
-      });
+// Seconds since a stored UTC timestamp (YYYY-MM-DDTHH:MM:SSZ); a large number when unreadable.
+int64_t seconds_since(const std::string& timestamp) {
+  std::tm t{};
+  if (!strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%SZ", &t)) return INT64_MAX;
+  return static_cast<int64_t>(std::time(nullptr) - timegm(&t));
+}
+
+void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
+  struct CheckpointInput {
+    std::vector<std::string> witnesses, held;
+    size_t quorum = 0;
+    std::string if_older_than;
+  };
+  auto cp = std::make_shared<CheckpointInput>();
+  auto* checkpoint =
+      app.add_subcommand("checkpoint",
+                         "Sign the ledger's current size and root (a C2SP checkpoint), cosigned by "
+                         "witnesses when given");
+  checkpoint->add_option("--witness", cp->witnesses,
+                         "a witness's folder (athar log-witness init), asked to cosign; "
+                         "repeatable");
+  checkpoint->add_option("--quorum", cp->quorum,
+                         "how many witnesses must cosign (default: all given); below it nothing "
+                         "is kept");
+  checkpoint->add_option("--if-older-than", cp->if_older_than,
+                         "only sign when the newest checkpoint is older than this (15m, 1h, 1d): "
+                         "for a steady cadence from cron, so that witnesses see the same ones");
+  checkpoint->callback([&g, &action, cp] {
+    action = [&g, cp] {
+      Session s(g);
+      const auto key = athar::ledger::load_signing_key(keys_path(g));
+      const size_t quorum = cp->quorum ? cp->quorum : cp->witnesses.size();
+      if (quorum > cp->witnesses.size()) {
+        throw athar::core::InputError(
+            "checkpoint", "--quorum", std::to_string(quorum),
+            "is more than the " + std::to_string(cp->witnesses.size()) + " witnesses given");
+      }
+      store::Transaction tx(*s.db);
+      s.registry.ledger().reload();  // the writer lock is held: the log as it is now
+      if (!cp->if_older_than.empty()) {
+        const int64_t cadence = parse_duration("--if-older-than", cp->if_older_than);
+        const auto kept = athar::ledger::stored_checkpoints(*s.db);
+        if (!kept.empty() && seconds_since(kept.back().created_at) < cadence) {
+          std::cerr << "athar: the newest checkpoint (" << kept.back().num << ", "
+                    << kept.back().created_at << ") is recent enough; none signed\n";
+          std::cout << kept.back().note;
+          return;
+        }
+      }
+      std::vector<std::filesystem::path> witnesses(cp->witnesses.begin(), cp->witnesses.end());
+      std::vector<std::string> refusals;
+      const auto c = athar::ledger::publish_checkpoint(*s.db, s.registry.ledger(), key, witnesses,
+                                                       quorum, &refusals);
+      tx.commit();
+      for (const auto& r : refusals) std::cerr << "athar: witness refused: " << r << "\n";
+      if (g.json) {
+        return print_json({{"num", c.num},
+                           {"size", c.size},
+                           {"root", athar::ledger::to_base64(c.root)},
+                           {"note", c.note}});
+      }
+      std::cout << c.note;
+    };
+  });
+
+  auto* verify = app.add_subcommand(
+      "verify", "Check every record, ledger entry and checkpoint; exit 0 only when all hold");
+  verify
+      ->add_option("--checkpoint", cp->held,
+                   "a checkpoint kept outside the data folder (as handed out, or a witness's "
+                   "latest.checkpoint): the log must not have been rolled back or rewritten "
+                   "since; repeatable")
+      ->check(CLI::ExistingFile);
+  verify->callback([&g, &action, cp] {
+    action = [&g, cp] {
+      Session s(g);
+      const auto key = athar::ledger::load_verifier_key(keys_path(g));
+      const athar::vault::ObjectStore objects(objects_path(g));
+      std::vector<registry::HeldCheckpoint> held;
+      for (const std::string& file : cp->held) {
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        held.push_back({file, text.str()});
+      }
+      // Every check below reads one snapshot, whatever other processes write meanwhile.
+      store::ReadTransaction snapshot(*s.db);
+      auto report = registry::verify_registry(s.registry, key, &objects, held);
+      // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
+      for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
+        report.findings.push_back({subject, "altered", detail});
+      for (auto& [subject, detail] : athar::matching::check_kinship(s.registry))
+        report.findings.push_back({subject, "altered", detail});
+      for (auto& [subject, detail] : athar::matching::check_estimates(s.registry))
+        report.findings.push_back({subject, "altered", detail});
+      if (g.json) {
+        OrderedJson findings = OrderedJson::array();
+        for (const auto& f : report.findings) {
+          findings.push_back({{"subject", f.subject}, {"change", f.change}, {"detail", f.detail}});
+        }
+        print_json({{"ok", report.ok()},
+                    {"entries", report.entries},
+                    {"records", report.records},
+                    {"checkpoints", report.checkpoints},
+                    {"held_checkpoints", report.held_checkpoints},
+                    {"findings", findings},
+                    {"warnings", report.warnings}});
+      } else {
+        for (const auto& f : report.findings) {
+          std::cout << f.subject << ": " << f.change << " (" << f.detail << ")\n";
+        }
+        for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
+        std::cout << (report.ok() ? "verified: " : "FAILED: ") << report.entries
+                  << " ledger entries, " << report.records << " records, " << report.checkpoints
+                  << " checkpoints, " << report.objects << " objects";
+        if (report.held_checkpoints) {
+          std::cout << ", " << report.held_checkpoints << " checkpoints held outside";
+        }
+        if (report.unreferenced_objects || report.leftover_files) {
+          std::cout << " (" << report.unreferenced_objects << " objects without a record and "
+                    << report.leftover_files << " leftover files from interrupted intakes)";
+        }
+        if (!report.ok()) std::cout << "; " << report.findings.size() << " problems";
+        std::cout << std::endl;
+      }
+      if (!report.ok()) throw athar::core::Corruption("verification failed");
+    };
+  });
 
   auto* ledger_cmd = app.add_subcommand("ledger", "Read the ledger: entries, proofs, checkpoints");
   ledger_cmd->require_subcommand(1);
@@ -889,6 +970,101 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   });
 }
 
+// `athar log-witness ...`: the witness another organisation keeps for this log (C2SP
+// tlog-witness), run on its own machine with its own folder and key; needs no data folder.
+void add_log_witness_commands(CLI::App& app, std::function<void()>& action) {
+  auto* w = app.add_subcommand(
+      "log-witness",
+      "Keep a witness for someone's ledger: cosign its checkpoints only while it grows by "
+      "appends, so a rolled-back or rewritten log is caught");
+  w->require_subcommand(1);
+  struct Input {
+    std::string dir, name, log_key, checkpoint, proof, out;
+  };
+  auto in = std::make_shared<Input>();
+  auto* init = w->add_subcommand("init", "Make a witness folder with a new key");
+  init->add_option("--dir", in->dir, "the witness's folder")->required();
+  init->add_option("--name", in->name, "the witness's name (e.g. partner-ngo/witness)")->required();
+  init->callback([&action, in] {
+    action = [in] {
+      athar::ledger::Witness::create(in->name, in->dir);
+      std::cout << "witness " << in->name << " in " << in->dir
+                << "\nwitness key: " << athar::ledger::Witness(in->dir).verifier_key_text() << "\n";
+    };
+  });
+  auto* trust = w->add_subcommand("trust", "Accept checkpoints signed by a log's key");
+  trust->add_option("--dir", in->dir, "the witness's folder")->required();
+  trust->add_option("--log-key", in->log_key, "the log's verifier key (a .vkey file or the text)")
+      ->required();
+  trust->callback([&action, in] {
+    action = [in] {
+      std::string read_from;
+      const auto key = athar::ledger::read_verifier_key(in->log_key, &read_from);
+      athar::ledger::Witness(in->dir).trust_log(key);
+      std::cout << "trusts " << key.name << " (key read from " << read_from << ")\n";
+    };
+  });
+  auto* key = w->add_subcommand("key", "Print the witness's verifier key");
+  key->add_option("--dir", in->dir, "the witness's folder")->required();
+  key->callback([&action, in] {
+    action = [in] { std::cout << athar::ledger::Witness(in->dir).verifier_key_text() << "\n"; };
+  });
+  auto* cosign = w->add_subcommand(
+      "cosign",
+      "Cosign a checkpoint handed over as a file, with the consistency proof from the "
+      "size this witness last cosigned (`athar ledger consistency N --size M --json`)");
+  cosign->add_option("--dir", in->dir, "the witness's folder")->required();
+  cosign->add_option("--checkpoint", in->checkpoint, "the signed checkpoint")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cosign->add_option("--proof", in->proof, "the consistency proof (JSON)")
+      ->check(CLI::ExistingFile);
+  cosign->add_option("--out", in->out, "write the cosigned checkpoint here (default: print)");
+  cosign->callback([&action, in] {
+    action = [in] {
+      const auto read = [](const std::string& path) {
+        std::ifstream file(path, std::ios::binary);
+        std::stringstream text;
+        text << file.rdbuf();
+        return text.str();
+      };
+      const std::string note = read(in->checkpoint);
+      athar::ledger::Witness witness(in->dir);
+      std::vector<athar::ledger::Hash> proof;
+      if (!in->proof.empty()) {
+        const auto json = athar::core::Json::parse(read(in->proof), nullptr, false);
+        const auto last = witness.latest(note.substr(0, note.find('\n')));
+        if (!json.is_object() || !json.contains("proof") || !json["proof"].is_array()) {
+          throw athar::core::InputError(in->proof, "proof", "",
+                                        "expected the JSON of `athar ledger consistency`");
+        }
+        if (last && json.value("size1", uint64_t{0}) != last->size) {
+          throw athar::core::InputError(in->proof, "size1",
+                                        std::to_string(json.value("size1", uint64_t{0})),
+                                        "the proof must start at " + std::to_string(last->size) +
+                                            ", the size this witness last cosigned");
+        }
+        for (const auto& h : json["proof"]) {
+          const auto bytes = athar::core::base64_decode(h.is_string() ? h.get<std::string>() : "");
+          if (!bytes || bytes->size() != 32) {
+            throw athar::core::InputError(in->proof, "proof", h.dump(), "not a base64 hash");
+          }
+          athar::ledger::Hash hash;
+          std::copy(bytes->begin(), bytes->end(), hash.begin());
+          proof.push_back(hash);
+        }
+      }
+      const std::string cosigned = note + witness.cosign(note, proof);
+      if (in->out.empty()) {
+        std::cout << cosigned;
+      } else {
+        std::ofstream(in->out, std::ios::binary) << cosigned;
+        std::cout << "wrote " << in->out << "\n";
+      }
+    };
+  });
+}
+
 // `athar bundle export|verify`: evidence packages for courts, checkable without the database.
 void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
   auto* bundle =
@@ -897,6 +1073,7 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   struct Input {
     std::vector<std::string> evidence;
     std::string out, file, key;
+    bool trust_bundle_key = false;
   };
   auto input = std::make_shared<Input>();
   auto* exp = bundle->add_subcommand(
@@ -920,15 +1097,28 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
       bundle->add_subcommand("verify", "Check a bundle with nothing but the archive (and the key)");
   ver->add_option("file", input->file, "bundle archive")->required();
   ver->add_option("--key", input->key,
-                  "the ledger's verifier key (text or a .vkey file), obtained apart");
+                  "the ledger's verifier key (a .vkey file or the key's text), obtained from the "
+                  "custodian apart from the bundle");
+  ver->add_flag("--trust-bundle-key", input->trust_bundle_key,
+                "check with the key inside the bundle (a forger would ship their own: only for a "
+                "first look)");
   ver->callback([&g, &action, input] {
     action = [&g, input] {
       std::optional<std::string> trusted;
       if (!input->key.empty()) {
+        std::string read_from;
+        const auto key = athar::ledger::read_verifier_key(input->key, &read_from);
+        std::cerr << "athar: verifier key " << key.name << " read from " << read_from << "\n";
         std::ifstream key_file(input->key);
         std::stringstream text;
         if (key_file) text << key_file.rdbuf();
         trusted = key_file ? text.str() : input->key;
+      } else if (!input->trust_bundle_key) {
+        throw athar::core::InputError(
+            "bundle verify", "--key", "",
+            "give the ledger's verifier key obtained from its custodian (a bundle forged with a "
+            "fresh key verifies against the key it carries), or --trust-bundle-key for a first "
+            "look");
       }
       const auto r = registry::verify_bundle(input->file, trusted);
       for (const auto& f : r.findings)
@@ -1509,6 +1699,7 @@ int run(int argc, char** argv) {
 
   add_ledger_commands(app, g, action);
   add_bundle_commands(app, g, action);
+  add_log_witness_commands(app, action);
   add_simulate_commands(app, action);
   add_kinship_commands(app, g, action);
   athar::cli::add_estimate_command(app, g, action);

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,18 +32,29 @@ struct SigningKey {
   std::array<uint8_t, 32> public_key{};
 };
 
+// Signature types of C2SP signed notes: a log's Ed25519 signature, and a witness's timestamped
+// Ed25519 cosignature (C2SP tlog-cosignature).
+inline constexpr uint8_t kEd25519Algorithm = 0x01;
+inline constexpr uint8_t kCosignatureAlgorithm = 0x04;
+
 struct VerifierKey {
   std::string name;
   std::array<uint8_t, 4> key_id{};
   std::array<uint8_t, 32> public_key{};
+  uint8_t algorithm = kEd25519Algorithm;
 };
 
 SigningKey generate_signing_key(std::string name);
-// Key id of signed notes: the first 4 bytes of SHA-256(name || "\n" || 0x01 || public key).
-std::array<uint8_t, 4> key_id(std::string_view name, const std::array<uint8_t, 32>& public_key);
-// "<name>+<hex key id>+<base64(0x01 || public key)>", the C2SP verifier-key form.
-std::string verifier_key_text(const SigningKey& key);
-VerifierKey parse_verifier_key(std::string_view text);  // InputError when malformed
+// Key id of signed notes: the first 4 bytes of SHA-256(name || "\n" || algorithm || public key).
+std::array<uint8_t, 4> key_id(std::string_view name, const std::array<uint8_t, 32>& public_key,
+                              uint8_t algorithm = kEd25519Algorithm);
+// "<name>+<hex key id>+<base64(algorithm || public key)>", the C2SP verifier-key form.
+std::string verifier_key_text(const SigningKey& key, uint8_t algorithm = kEd25519Algorithm);
+// Either algorithm; InputError when malformed.
+VerifierKey parse_verifier_key(std::string_view text);
+// The key in a file holding a verifier key, or the text itself when it is one; `read_from`
+// says which was used ("file PATH" or "the value given").
+VerifierKey read_verifier_key(const std::string& file_or_text, std::string* read_from = nullptr);
 
 // Writes `<dir>/ledger.key` (mode 0600) and `<dir>/ledger.vkey`; Conflict when they exist.
 void save_signing_key(const SigningKey& key, const std::filesystem::path& dir);
@@ -52,7 +64,17 @@ VerifierKey load_verifier_key(const std::filesystem::path& dir);
 std::string checkpoint_body(const Checkpoint& checkpoint);
 std::string sign_checkpoint(const Checkpoint& checkpoint, const SigningKey& key);
 // Parses a signed checkpoint and checks its signature by `key`; Corruption when the note is
-// malformed, unsigned by that key, or the signature does not verify.
+// malformed, unsigned by that key, or the signature does not verify. Other signers' lines
+// (witnesses' cosignatures) are skipped.
 Checkpoint open_checkpoint(std::string_view note, const VerifierKey& key);
+
+// A witness's cosignature line for `checkpoint` (C2SP tlog-cosignature v1): Ed25519 over
+// "cosignature/v1\ntime <timestamp>\n" followed by the checkpoint body, shown as
+// "— <name> base64(key id || 8-byte big-endian timestamp || signature)\n".
+std::string cosignature_line(const Checkpoint& checkpoint, const SigningKey& witness,
+                             uint64_t timestamp);
+// The timestamp of `witness`'s cosignature on `note`, when the note carries one that verifies;
+// nullopt when it carries none; Corruption when one by that key does not verify.
+std::optional<uint64_t> cosigned_at(std::string_view note, const VerifierKey& witness);
 
 }  // namespace athar::ledger

@@ -5,6 +5,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "ledger/witness.h"
 
 namespace athar::ledger {
 
@@ -217,10 +218,44 @@ namespace athar::ledger {
 
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key) {
+  return publish_checkpoint(db, ledger, key, {}, 0);
+}
+
+StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
+                                    const SigningKey& key,
+                                    const std::vector<std::filesystem::path>& witnesses,
+                                    size_t quorum, std::vector<std::string>* refusals) {
   StoredCheckpoint c;
   c.size = ledger.size();
   c.root = ledger.root();
-  c.note = sign_checkpoint({origin(db), c.size, c.root}, key);
+  const Checkpoint signed_fields{origin(db), c.size, c.root};
+  c.note = sign_checkpoint(signed_fields, key);
+  std::string cosignatures;
+  std::vector<std::string> refused;
+  size_t cosigned = 0;
+  for (const auto& dir : witnesses) {
+    try {
+      Witness witness(dir);
+      const auto last = witness.latest(signed_fields.origin);
+      std::vector<Hash> proof;
+      if (last && last->size > 0 && last->size < c.size) {
+        proof = ledger.consistency_proof(last->size, c.size);
+      }
+      cosignatures += witness.cosign(c.note, proof);
+      ++cosigned;
+    } catch (const core::Error& e) {
+      refused.push_back(dir.string() + ": " + e.what());
+    }
+  }
+  if (cosigned < quorum) {
+    std::string message = "only " + std::to_string(cosigned) + " of " +
+                          std::to_string(witnesses.size()) + " witnesses cosigned, " +
+                          std::to_string(quorum) + " needed; nothing was kept";
+    for (const auto& r : refused) message += "\n  " + r;
+    throw core::Corruption(message);
+  }
+  if (refusals) *refusals = std::move(refused);
+  c.note += cosignatures;
   c.created_at = core::utc_timestamp_now();
   store::Statement& put =
       db.cached("INSERT INTO ledger_checkpoints(size, root, note, created_at) VALUES(?,?,?,?)");

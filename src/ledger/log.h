@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -95,6 +96,14 @@ struct StoredCheckpoint {
 // transaction. The origin is the database's.
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key);
+// The same, cosigned by witnesses (ledger/witness.h) before it is kept: each folder in
+// `witnesses` is asked in turn with the consistency proof from the size it last cosigned.
+// Unless at least `quorum` cosign, nothing is kept and Corruption names every refusal;
+// `refusals` receives those of witnesses that refused while the quorum was still met.
+StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
+                                    const SigningKey& key,
+                                    const std::vector<std::filesystem::path>& witnesses,
+                                    size_t quorum, std::vector<std::string>* refusals = nullptr);
 // Every kept checkpoint, oldest first, as stored (signatures not checked here).
 std::vector<StoredCheckpoint> stored_checkpoints(store::Database& db);
 

@@ -213,33 +213,28 @@ void check_nodes(store::Database& db, const ledger::MemoryTree& tree, VerifyRepo
   }
 }
 
-void check_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
-                       const ledger::VerifierKey& key, VerifyReport& report) {
-  std::string origin;
-  try {
-    origin = ledger::origin(db);
-  } catch (const core::NotFound&) {
-    report.findings.push_back({"ledger", "altered", "the ledger origin setting is missing"});
-  }
-  for (const ledger::StoredCheckpoint& stored : ledger::stored_checkpoints(db)) {
-    ++report.checkpoints;
-    const std::string name = "checkpoint " + std::to_string(stored.num);
-    ledger::Checkpoint c;
+// One checkpoint against the recomputed log: signature, origin, size, and that the log's first
+// `size` entries still hash to its root (what an outside verifier holding it checks).
+void check_checkpoint(const std::string& name, const std::string& note, const std::string& origin,
+                      const ledger::MemoryTree& tree, const ledger::VerifierKey& key,
+                      const std::string& too_short, VerifyReport& report) {
+  ledger::Checkpoint c;
+  {
     try {
-      c = ledger::open_checkpoint(stored.note, key);
+      c = ledger::open_checkpoint(note, key);
     } catch (const core::Corruption& e) {
       report.findings.push_back({name, "bad signature", e.what()});
-      continue;
+      return;
     }
     if (c.origin != origin) {
       report.findings.push_back(
           {name, "altered", "signed for origin " + c.origin + ", not " + origin});
     }
     if (c.size > tree.size()) {
-      report.findings.push_back({name, "log truncated",
+      report.findings.push_back({name, too_short,
                                  "it covers " + std::to_string(c.size) + " entries, the log has " +
                                      std::to_string(tree.size())});
-      continue;
+      return;
     }
     // What an outside verifier holding this checkpoint checks: the present log proves
     // consistent with it.
@@ -257,6 +252,57 @@ void check_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
                                      " entries no longer hash to the signed root; the "
                                      "consistency proof fails"});
     }
+  }
+}
+
+void check_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
+                       const ledger::VerifierKey& key, VerifyReport& report) {
+  std::string origin;
+  try {
+    origin = ledger::origin(db);
+  } catch (const core::NotFound&) {
+    report.findings.push_back({"ledger", "altered", "the ledger origin setting is missing"});
+  }
+  int64_t expected_num = 1;
+  for (const ledger::StoredCheckpoint& stored : ledger::stored_checkpoints(db)) {
+    ++report.checkpoints;
+    if (stored.num != expected_num) {
+      report.findings.push_back(
+          {"checkpoints " + std::to_string(expected_num) +
+               (stored.num - 1 > expected_num ? "-" + std::to_string(stored.num - 1) : ""),
+           "missing", "deleted from the data folder"});
+    }
+    expected_num = stored.num + 1;
+    check_checkpoint("checkpoint " + std::to_string(stored.num), stored.note, origin, tree, key,
+                     "log truncated", report);
+  }
+  // AUTOINCREMENT remembers the highest number ever given: checkpoints deleted from the end.
+  auto highest = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ledger_checkpoints'");
+  if (highest->step() && highest->int64(0) >= expected_num) {
+    report.findings.push_back(
+        {"checkpoints " + std::to_string(expected_num) +
+             (highest->int64(0) > expected_num ? "-" + std::to_string(highest->int64(0)) : ""),
+         "missing", "deleted from the data folder"});
+  }
+  if (report.checkpoints == 0 && tree.size() > 0) {
+    report.warnings.push_back(
+        "no checkpoint: nothing kept outside can vouch for this log; run `athar checkpoint` "
+        "(with --witness) and hand the checkpoint to someone outside");
+  }
+}
+
+void check_held_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
+                            const ledger::VerifierKey& key, const std::vector<HeldCheckpoint>& held,
+                            VerifyReport& report) {
+  std::string origin;
+  try {
+    origin = ledger::origin(db);
+  } catch (const core::NotFound&) {
+  }
+  for (const HeldCheckpoint& h : held) {
+    ++report.held_checkpoints;
+    check_checkpoint("checkpoint held in " + h.name, h.note, origin, tree, key, "log rolled back",
+                     report);
   }
 }
 
@@ -346,7 +392,8 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
 }  // namespace
 
 VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
-                             const vault::ObjectStore* objects) {
+                             const vault::ObjectStore* objects,
+                             const std::vector<HeldCheckpoint>& held) {
   VerifyReport report;
   ledger::MemoryTree tree;
   std::unordered_map<std::string, LastEntry> last;
@@ -357,6 +404,7 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
   check_heads(db, last, report);
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);
+  check_held_checkpoints(db, tree, key, held, report);
   check_records(registry, last, report);
   if (objects) check_objects(registry, *objects, report);
   return report;

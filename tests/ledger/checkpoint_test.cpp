@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "core/encoding.h"
 #include "core/error.h"
 #include "ledger/merkle.h"
 #include "test_support.h"
@@ -60,6 +61,37 @@ TEST(Checkpoint, KeysAreSavedPrivatelyAndLoadBack) {
   EXPECT_EQ(loaded.public_key, key.public_key);
   EXPECT_EQ(load_verifier_key(dir.path() / "keys").public_key, key.public_key);
   EXPECT_THROW(save_signing_key(key, dir.path() / "keys"), core::Conflict);
+}
+
+// C2SP tlog-cosignature: the witness's line verifies, carries its timestamp, and fails for
+// another body, another timestamp or another key; the log's own signature still opens.
+TEST(Checkpoint, CosignaturesVerifyAndAreBoundToBodyAndTime) {
+  const SigningKey log = generate_signing_key("athar/log");
+  const SigningKey witness = generate_signing_key("partner/witness");
+  const Checkpoint c{"athar/log", 7, sha256("root")};
+  const std::string note = sign_checkpoint(c, log) + cosignature_line(c, witness, 1764460800);
+  const VerifierKey witness_key =
+      parse_verifier_key(verifier_key_text(witness, kCosignatureAlgorithm));
+  EXPECT_EQ(witness_key.algorithm, kCosignatureAlgorithm);
+  EXPECT_EQ(cosigned_at(note, witness_key), 1764460800u);
+  EXPECT_EQ(open_checkpoint(note, parse_verifier_key(verifier_key_text(log))), c);
+  // The same line under another body (size 8) does not verify.
+  const Checkpoint other{"athar/log", 8, c.root};
+  const std::string moved = sign_checkpoint(other, log) + cosignature_line(c, witness, 1764460800);
+  EXPECT_THROW(cosigned_at(moved, witness_key), core::Corruption);
+  // A timestamp changed under the same signature does not verify.
+  const size_t space = note.rfind(' ');
+  auto stamped = *core::base64_decode(note.substr(space + 1, note.size() - space - 2));
+  stamped[11] ^= 1;
+  const std::string retimed = note.substr(0, space + 1) + core::base64_encode(stamped) + "\n";
+  EXPECT_THROW(cosigned_at(retimed, witness_key), core::Corruption);
+  // No line by another witness: none.
+  const SigningKey stranger = generate_signing_key("stranger");
+  EXPECT_EQ(
+      cosigned_at(note, parse_verifier_key(verifier_key_text(stranger, kCosignatureAlgorithm))),
+      std::nullopt);
+  // A witness's key cannot open a checkpoint as if it were the log's.
+  EXPECT_THROW(open_checkpoint(note, witness_key), core::InputError);
 }
 
 }  // namespace

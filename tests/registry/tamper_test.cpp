@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "ledger/witness.h"
 #include "registry/import.h"
 #include "registry/verify.h"
 #include "registry_fixture.h"
@@ -234,6 +235,62 @@ TEST_F(TamperTest, LogReplacedWithARecomputedOne) {
   const auto r = verify();
   EXPECT_FALSE(has(r, "site-0001", "altered")) << "the forger recomputed its hash";
   EXPECT_TRUE(has(r, "checkpoint 1", "log rewritten")) << describe(r);
+}
+
+// The same rewrite, re-signed with the log's own key (the adversary has the data folder and its
+// keys): only someone outside can catch it. A witness that cosigned the earlier checkpoint
+// refuses the forged one, and verify with the checkpoint it holds names the rewrite.
+TEST_F(TamperTest, RewrittenAndReSignedLogIsCaughtByAWitness) {
+  ledger::Witness::create("partner", dir_.file("witness"));
+  ledger::Witness witness(dir_.file("witness"));
+  witness.trust_log(ledger::parse_verifier_key(ledger::verifier_key_text(key_)));
+  std::string held;
+  {
+    store::Transaction tx(*db_);
+    held =
+        ledger::publish_checkpoint(*db_, registry_.ledger(), key_, {dir_.file("witness")}, 1).note;
+    tx.commit();
+  }
+  ASSERT_TRUE(verify().ok());
+
+  shell("UPDATE sites SET description = 'nothing was ever here' WHERE num = 1");
+  std::vector<std::string> entries;
+  for (uint64_t i = 0; i < registry_.ledger().size(); ++i)
+    entries.push_back(registry_.ledger().entry(i));
+  const std::string forged_hash = ledger::to_hex(
+      ledger::sha256(canonical_record(registry_.get("site-0001"), registry_.history("site-0001"))));
+  for (std::string& e : entries) {
+    core::Json j = core::Json::parse(e);
+    if (j["record"] == "site-0001") j["sha256"] = forged_hash;
+    e = j.dump();
+  }
+  {
+    store::Transaction tx(*db_);
+    db_->execute_script(
+        "DELETE FROM ledger_entries; DELETE FROM ledger_nodes; DELETE FROM ledger_checkpoints;");
+    ledger::Ledger rebuilt(*db_);
+    for (const std::string& e : entries)
+      rebuilt.append(e, core::Json::parse(e)["record"].get<std::string>());
+    ledger::publish_checkpoint(*db_, rebuilt, key_);  // re-signed with the stolen key
+    tx.commit();
+  }
+  registry_.ledger().reload();
+  const auto inside = verify();
+  EXPECT_FALSE(has(inside, "checkpoint 2", "log rewritten")) << "re-signed: " << describe(inside);
+
+  // Asked to cosign the forged log's checkpoint, the witness refuses.
+  std::vector<std::string> refusals;
+  {
+    store::Transaction tx(*db_);
+    EXPECT_THROW(ledger::publish_checkpoint(*db_, registry_.ledger(), key_, {dir_.file("witness")},
+                                            1, &refusals),
+                 core::Corruption);
+  }
+  // The checkpoint it holds exposes the rewrite.
+  const auto r =
+      verify_registry(registry_, ledger::parse_verifier_key(ledger::verifier_key_text(key_)),
+                      nullptr, {{"partner's witness", held}});
+  EXPECT_TRUE(has(r, "checkpoint held in partner's witness", "log rewritten")) << describe(r);
 }
 
 }  // namespace
