@@ -145,7 +145,9 @@ VerifierKey load_verifier_key(const std::filesystem::path& dir) {
 }
 
 std::string checkpoint_body(const Checkpoint& c) {
-  return c.origin + "\n" + std::to_string(c.size) + "\n" + to_base64(c.root) + "\n";
+  std::string body = c.origin + "\n" + std::to_string(c.size) + "\n" + to_base64(c.root) + "\n";
+  for (const std::string& line : c.extensions) body += line + "\n";
+  return body;
 }
 
 std::string sign_checkpoint(const Checkpoint& c, const SigningKey& key) {
@@ -198,7 +200,7 @@ Checkpoint open_checkpoint(std::string_view note, const VerifierKey& key) {
   }
   if (!verified) throw core::Corruption("checkpoint: not signed by " + key.name);
 
-  // origin, size, root; further body lines are extensions and ignored.
+  // origin, size, root; further body lines are extensions.
   const auto lines = core::split(body.substr(0, body.size() - 1), '\n');
   if (lines.size() < 3) throw core::Corruption("checkpoint: the body needs origin, size and root");
   Checkpoint c;
@@ -211,6 +213,7 @@ Checkpoint open_checkpoint(std::string_view note, const VerifierKey& key) {
   if (!root || root->size() != 32)
     throw core::Corruption("checkpoint: the root is not a SHA-256 hash");
   std::copy(root->begin(), root->end(), c.root.begin());
+  c.extensions.assign(lines.begin() + 3, lines.end());
   return c;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/hash.h"
 
@@ -23,6 +24,8 @@ struct Checkpoint {
   std::string origin;
   uint64_t size = 0;
   Hash root{};
+  // Body lines after the root (C2SP extension lines), e.g. the state map's "athar-state …".
+  std::vector<std::string> extensions;
   bool operator==(const Checkpoint&) const = default;
 };
 

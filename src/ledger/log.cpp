@@ -5,6 +5,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "ledger/state.h"
 #include "ledger/witness.h"
 
 namespace athar::ledger {
@@ -228,7 +229,9 @@ StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
   StoredCheckpoint c;
   c.size = ledger.size();
   c.root = ledger.root();
-  const Checkpoint signed_fields{origin(db), c.size, c.root};
+  // The state map as of this size: the caller holds the writer lock, so heads match the log.
+  const Checkpoint signed_fields{
+      origin(db), c.size, c.root, {state_extension(read_state(db))}};
   c.note = sign_checkpoint(signed_fields, key);
   std::string cosignatures;
   std::vector<std::string> refused;

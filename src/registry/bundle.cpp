@@ -1,5 +1,6 @@
 #include "registry/bundle.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -7,7 +8,9 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "ledger/log.h"
 #include "ledger/merkle.h"
+#include "ledger/state.h"
 #include "vault/tar.h"
 
 namespace athar::registry {
@@ -15,6 +18,8 @@ namespace athar::registry {
 namespace {
 
 constexpr uint64_t kTextLimit = 64 << 20;  // records, entries, proofs and the manifest
+
+constexpr int kBundleVersion = 2;
 
 std::string readme(const std::string& origin, uint64_t size) {
   return "Athar evidence bundle\n\n"
@@ -25,9 +30,10 @@ std::string readme(const std::string& origin, uint64_t size) {
          "records/<id>.json       evidence and custody records, the exact bytes the ledger hashed\n"
          "ledger/<n>.entry        ledger entry n, the exact bytes of the Merkle leaf\n"
          "ledger/<n>.proof.json   its RFC 9162 inclusion proof in the checkpoint's tree\n"
+         "state/<id>.proof.json   the record's newest entry, proved in the signed state map\n"
          "checkpoint.txt          the signed checkpoint (C2SP signed note, Ed25519)\n"
          "key.vkey                the ledger's public key; obtain it also from the custodian\n"
-         "manifest.json           what is where\n\n"
+         "manifest.json           what is where (derived from the rest; checked)\n\n"
          "Check it with `athar bundle verify FILE --key KEY`, or by hand as "
          "docs/verify-by-hand.md\n"
          "of Athar describes (sha256sum, openssl and a short script).\n";
@@ -40,6 +46,44 @@ std::vector<Record> custody_of(const Registry& registry, const std::string& evid
   return registry.list(kind_spec(Kind::kCustody), q);
 }
 
+// The manifest is derived from the other members, so that a verifier can rebuild it and refuse
+// an edited one: records and objects in order of id, each record with the entries about it.
+std::string manifest_text(const std::string& origin, uint64_t size, const ledger::Hash& root,
+                          const std::map<std::string, std::string>& records,
+                          const std::map<std::string, std::vector<uint64_t>>& entries_of,
+                          const std::map<std::string, std::pair<std::string, int64_t>>& objects) {
+  core::OrderedJson manifest;
+  manifest["format"] = "athar-bundle";
+  manifest["version"] = kBundleVersion;
+  manifest["origin"] = origin;
+  manifest["checkpoint"] = {{"size", size}, {"root", ledger::to_base64(root)}};
+  core::OrderedJson object_list = core::OrderedJson::array();
+  for (const auto& [evidence, object] : objects) {
+    object_list.push_back(
+        {{"evidence", evidence}, {"file", "objects/" + object.first}, {"size", object.second}});
+  }
+  core::OrderedJson record_list = core::OrderedJson::array();
+  for (const auto& [id, canonical] : records) {
+    core::OrderedJson indexes = core::OrderedJson::array();
+    if (auto it = entries_of.find(id); it != entries_of.end()) {
+      for (uint64_t i : it->second) indexes.push_back(i);
+    }
+    record_list.push_back({{"id", id},
+                           {"file", "records/" + id + ".json"},
+                           {"sha256", ledger::to_hex(ledger::sha256(canonical))},
+                           {"ledger_entries", indexes}});
+  }
+  manifest["objects"] = object_list;
+  manifest["records"] = record_list;
+  return manifest.dump(2) + "\n";
+}
+
+core::OrderedJson proof_json(const std::vector<ledger::Hash>& proof) {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const auto& h : proof) out.push_back(ledger::to_base64(h));
+  return out;
+}
+
 }  // namespace
 
 BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& objects,
@@ -50,112 +94,155 @@ BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& object
   store::Database& db = registry.database();
   ledger::Ledger& log = registry.ledger();
 
-  // The records, in the order given, each evidence item followed by its custody events.
-  std::vector<Record> records;
-  std::vector<Record> items;
-  for (const std::string& id : evidence) {
-    Record e = registry.get(id);
-    if (e.spec->kind != Kind::kEvidence) {
-      throw core::InputError("bundle", "evidence", id, "is not an evidence id");
-    }
-    items.push_back(e);
-    records.push_back(e);
-    for (Record& c : custody_of(registry, e.id())) records.push_back(std::move(c));
-  }
-  std::set<std::string> ids;
-  for (const Record& r : records) ids.insert(r.id());
-  const auto entries = log.entries_about(ids);
-
-  // A checkpoint that covers the log as it is now.
-  auto checkpoints = ledger::stored_checkpoints(db);
+  // Everything but the objects' bytes is read under the writer lock, so that the checkpoint, the
+  // state map and the entries describe one moment of the log.
+  std::map<std::string, std::string> records;                    // id -> canonical form
+  std::map<std::string, std::vector<uint64_t>> entries_of;       // id -> its entries
+  std::map<std::string, std::pair<std::string, int64_t>> items;  // evidence -> (sha256, size)
+  std::map<std::string, std::string> texts;                      // other members by name
   ledger::StoredCheckpoint checkpoint;
-  if (!checkpoints.empty() && checkpoints.back().size == log.size()) {
-    checkpoint = checkpoints.back();
-  } else {
-    store::Transaction tx(db);
-    checkpoint = ledger::publish_checkpoint(db, log, key);
+  std::string origin;
+  {
+    Registry::Transaction tx(registry);
+    std::set<std::string> ids;
+    for (const std::string& id : evidence) {
+      Record e = registry.get(id);
+      if (e.spec->kind != Kind::kEvidence) {
+        throw core::InputError("bundle", "evidence", id, "is not an evidence id");
+      }
+      items[e.id()] = {e.get("sha256"), std::stoll(e.get("size"))};
+      ids.insert(e.id());
+      records[e.id()] = canonical_record(e, registry.history(e.id()));
+      for (const Record& c : custody_of(registry, e.id())) {
+        ids.insert(c.id());
+        records[c.id()] = canonical_record(c, registry.history(c.id()));
+      }
+    }
+    // A checkpoint of the log as it is now, committing to the state map.
+    const auto kept = ledger::stored_checkpoints(db);
+    const ledger::VerifierKey vkey = ledger::parse_verifier_key(ledger::verifier_key_text(key));
+    if (!kept.empty() && kept.back().size == log.size() &&
+        ledger::state_commitment(ledger::open_checkpoint(kept.back().note, vkey))) {
+      checkpoint = kept.back();
+    } else {
+      checkpoint = ledger::publish_checkpoint(db, log, key);
+    }
+    origin = ledger::origin(db);
+    const uint64_t n = checkpoint.size;
+    entries_of = log.entries_about(ids);
+    const ledger::StateTree state = ledger::read_state(db);
+    for (const std::string& id : ids) {
+      const auto it = entries_of.find(id);
+      const auto position = state.position(id);
+      if (it == entries_of.end() || !position) {
+        throw core::Corruption(id + " has no ledger entry; run athar verify");
+      }
+      for (uint64_t index : it->second) {
+        const std::string entry = log.entry(index);
+        texts["ledger/" + std::to_string(index) + ".entry"] = entry;
+        const core::OrderedJson proof = {{"index", index},
+                                         {"tree_size", n},
+                                         {"leaf_hash", ledger::to_base64(ledger::leaf_hash(entry))},
+                                         {"proof", proof_json(log.inclusion_proof(index, n))}};
+        texts["ledger/" + std::to_string(index) + ".proof.json"] = proof.dump(2) + "\n";
+      }
+      const core::OrderedJson state_proof = {
+          {"subject", id},
+          {"entry", state.entries[*position]},
+          {"index", *position},
+          {"state_size", state.size()},
+          {"proof", proof_json(ledger::inclusion_proof(state.tree, *position, state.size()))}};
+      texts["state/" + id + ".proof.json"] = state_proof.dump(2) + "\n";
+    }
     tx.commit();
   }
-  const uint64_t n = checkpoint.size;
 
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   if (!file) throw core::Unavailable("cannot write " + out.string());
   vault::TarWriter tar(file);
-  const std::string origin = ledger::origin(db);
-  tar.add_file("README.txt", readme(origin, n));
+  tar.add_file("README.txt", readme(origin, checkpoint.size));
   tar.add_file("key.vkey", ledger::verifier_key_text(key) + "\n");
   tar.add_file("checkpoint.txt", checkpoint.note);
-
-  core::OrderedJson manifest;
-  manifest["format"] = "athar-bundle";
-  manifest["version"] = 1;
-  manifest["origin"] = origin;
-  manifest["checkpoint"] = {{"size", n}, {"root", ledger::to_base64(checkpoint.root)}};
   BundleSummary summary;
-  summary.tree_size = n;
-  core::OrderedJson manifest_records = core::OrderedJson::array();
-  for (const Record& r : records) {
-    const std::string canonical = canonical_record(r, registry.history(r.id()));
-    tar.add_file("records/" + r.id() + ".json", canonical);
-    core::OrderedJson indexes = core::OrderedJson::array();
-    auto it = entries.find(r.id());
-    if (it == entries.end())
-      throw core::Corruption(r.id() + " has no ledger entry; run athar verify");
-    for (uint64_t index : it->second) {
-      if (index >= n) continue;
-      const std::string entry = log.entry(index);
-      tar.add_file("ledger/" + std::to_string(index) + ".entry", entry);
-      core::OrderedJson proof = core::OrderedJson::array();
-      for (const auto& h : log.inclusion_proof(index, n)) proof.push_back(ledger::to_base64(h));
-      const core::OrderedJson proof_file = {
-          {"index", index},
-          {"tree_size", n},
-          {"leaf_hash", ledger::to_base64(ledger::leaf_hash(entry))},
-          {"proof", proof}};
-      tar.add_file("ledger/" + std::to_string(index) + ".proof.json", proof_file.dump(2) + "\n");
-      indexes.push_back(index);
-      ++summary.entries;
-    }
-    manifest_records.push_back({{"id", r.id()},
-                                {"file", "records/" + r.id() + ".json"},
-                                {"sha256", ledger::to_hex(ledger::sha256(canonical))},
-                                {"ledger_entries", indexes}});
+  summary.tree_size = checkpoint.size;
+  for (const auto& [id, canonical] : records) {
+    tar.add_file("records/" + id + ".json", canonical);
     ++summary.records;
   }
-  core::OrderedJson manifest_objects = core::OrderedJson::array();
-  for (const Record& e : items) {
-    const std::string& hex = e.get("sha256");
-    tar.add_file_from_disk("objects/" + hex, objects.path_of_hex(hex));
-    manifest_objects.push_back(
-        {{"evidence", e.id()}, {"file", "objects/" + hex}, {"size", std::stoll(e.get("size"))}});
+  for (const auto& [name, text] : texts) {
+    tar.add_file(name, text);
+    if (name.size() > 6 && name.substr(name.size() - 6) == ".entry") ++summary.entries;
+  }
+  for (const auto& [id, object] : items) {
+    tar.add_file_from_disk("objects/" + object.first, objects.path_of_hex(object.first));
     ++summary.evidence;
   }
-  manifest["objects"] = manifest_objects;
-  manifest["records"] = manifest_records;
-  tar.add_file("manifest.json", manifest.dump(2) + "\n");
+  tar.add_file("manifest.json",
+               manifest_text(origin, checkpoint.size, checkpoint.root, records, entries_of, items));
   tar.finish();
+  if (!file) throw core::Unavailable("cannot write " + out.string());
   return summary;
 }
+
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<ledger::Bytes> decode_hash(const core::Json& j) {
+  if (!j.is_string()) return std::nullopt;
+  auto bytes = core::base64_decode(j.get<std::string>());
+  if (!bytes || bytes->size() != 32) return std::nullopt;
+  return bytes;
+}
+
+std::optional<std::vector<ledger::Bytes>> decode_proof(const core::Json& file) {
+  if (!file.is_object() || !file.contains("proof") || !file["proof"].is_array())
+    return std::nullopt;
+  std::vector<ledger::Bytes> proof;
+  for (const auto& p : file["proof"]) {
+    auto bytes = decode_hash(p);
+    if (!bytes) return std::nullopt;
+    proof.push_back(std::move(*bytes));
+  }
+  return proof;
+}
+
+std::optional<uint64_t> number(const core::Json& file, const char* key) {
+  if (!file.is_object() || !file.contains(key) || !file[key].is_number_unsigned()) {
+    return std::nullopt;
+  }
+  return file[key].get<uint64_t>();
+}
+
+}  // namespace
 
 BundleReport verify_bundle(const std::filesystem::path& bundle,
                            const std::optional<std::string>& trusted_key) {
   std::ifstream in(bundle, std::ios::binary);
-  if (!in) throw core::NotFound("cannot read " + bundle.string());
+  if (!in) core::throw_cannot_open(bundle.string(), "bundle");
   vault::TarReader tar(in);
+  BundleReport report;
   std::map<std::string, std::string> texts;           // small files by name
   std::map<std::string, ledger::Hash> object_hashes;  // objects/<hex> -> hash of its bytes
+  std::map<std::string, uint64_t> object_sizes;
   while (auto entry = tar.next()) {
-    if (!entry->regular) continue;
+    if (!entry->regular) {
+      report.findings.push_back({entry->name, "unexpected", "not a plain file"});
+      continue;
+    }
     if (entry->name.rfind("objects/", 0) == 0) {
       ledger::Sha256 h;
       tar.read_content([&](const uint8_t* p, size_t n) { h.update({p, n}); });
       object_hashes[entry->name.substr(8)] = h.finish();
-    } else {
-      texts[entry->name] = tar.read_content_string(kTextLimit);
+      object_sizes[entry->name.substr(8)] = entry->size;
+    } else if (!texts.emplace(entry->name, tar.read_content_string(kTextLimit)).second) {
+      report.findings.push_back({entry->name, "unexpected", "appears twice in the archive"});
     }
   }
 
-  BundleReport report;
   auto need = [&](const std::string& name) -> const std::string& {
     auto it = texts.find(name);
     if (it == texts.end()) throw core::Corruption("the bundle has no " + name);
@@ -180,64 +267,145 @@ BundleReport verify_bundle(const std::filesystem::path& bundle,
   }
   report.origin = checkpoint.origin;
   report.tree_size = checkpoint.size;
+  if (checkpoint.origin != key.name) {
+    report.findings.push_back({"checkpoint.txt", "altered",
+                               "its origin " + checkpoint.origin + " is not the key's name"});
+  }
+  std::optional<ledger::StateCommitment> state;
+  try {
+    state = ledger::state_commitment(checkpoint);
+  } catch (const core::Corruption& e) {
+    report.findings.push_back({"checkpoint.txt", "altered", e.what()});
+  }
+  if (!state) {
+    report.findings.push_back({"checkpoint.txt", "missing",
+                               "it commits to no state map, so the bundle cannot show that it "
+                               "holds each record's latest version (made by an older Athar?)"});
+  }
 
-  // Every entry is in the signed tree; remember what each says of its record.
-  std::map<std::string, std::pair<uint64_t, std::string>> last_hash;  // record -> (index, sha256)
+  // Every entry is in the signed tree.
+  std::map<uint64_t, core::Json> entries;  // index -> parsed entry
+  std::map<std::string, std::vector<uint64_t>> entries_of;
   for (const auto& [name, text] : texts) {
-    if (name.rfind("ledger/", 0) != 0 || name.size() < 13 ||
-        name.substr(name.size() - 6) != ".entry")
-      continue;
+    if (name.rfind("ledger/", 0) != 0 || !ends_with(name, ".entry")) continue;
     ++report.entries;
     const std::string stem = name.substr(7, name.size() - 13);
-    const core::Json proof_file =
-        core::Json::parse(need("ledger/" + stem + ".proof.json"), nullptr, false);
-    if (proof_file.is_discarded() || !proof_file.contains("index") ||
-        !proof_file.contains("proof")) {
-      report.findings.push_back({name, "altered", "its proof file is not readable"});
+    const auto proof_text = texts.find("ledger/" + stem + ".proof.json");
+    const core::Json proof_file = proof_text == texts.end()
+                                      ? core::Json()
+                                      : core::Json::parse(proof_text->second, nullptr, false);
+    const auto index = number(proof_file, "index");
+    const auto proof = decode_proof(proof_file);
+    if (!index || !proof || std::to_string(*index) != stem) {
+      report.findings.push_back({name, "altered", "its proof file is missing or not readable"});
       continue;
     }
-    const auto index = proof_file["index"].get<uint64_t>();
-    std::vector<ledger::Bytes> proof;
-    for (const auto& p : proof_file["proof"]) {
-      auto bytes = core::base64_decode(p.get<std::string>());
-      proof.push_back(bytes ? *bytes : ledger::Bytes{});
-    }
-    const ledger::Hash leaf = ledger::leaf_hash(text);
-    if (std::to_string(index) != stem ||
-        !ledger::verify_inclusion(index, checkpoint.size, leaf, proof, checkpoint.root)) {
+    if (!ledger::verify_inclusion(*index, checkpoint.size, ledger::leaf_hash(text), *proof,
+                                  checkpoint.root)) {
       report.findings.push_back(
           {name, "altered", "its inclusion proof in the signed checkpoint fails"});
       continue;
     }
-    const core::Json entry = core::Json::parse(text, nullptr, false);
-    if (entry.is_discarded() || !entry.contains("record") || !entry.contains("sha256")) {
+    core::Json entry = core::Json::parse(text, nullptr, false);
+    if (!entry.is_object() || !entry.contains("record") || !entry["record"].is_string() ||
+        !entry.contains("sha256") || !entry["sha256"].is_string()) {
       report.findings.push_back({name, "altered", "not a ledger entry"});
       continue;
     }
-    auto& last = last_hash[entry["record"].get<std::string>()];
-    if (last.second.empty() || index > last.first)
-      last = {index, entry["sha256"].get<std::string>()};
+    entries_of[entry["record"].get<std::string>()].push_back(*index);
+    entries[*index] = std::move(entry);
   }
 
-  // Every record is what its last entry vouches for; evidence names its object.
-  std::set<std::string> vouched_objects;
+  // Each record is its latest version as of the checkpoint: the state map names its newest
+  // entry, that entry is here and vouches for the record, and every earlier entry of its chain
+  // is here too. Custody events named in an evidence item's chain must all be here.
+  std::map<std::string, std::string> records;
+  std::set<std::string> vouched_objects, chained;
+  std::map<std::string, std::pair<std::string, uint64_t>> custody_named;  // id -> (evidence, entry)
+  std::map<std::string, std::pair<std::string, int64_t>> items;
   for (const auto& [name, text] : texts) {
-    if (name.rfind("records/", 0) != 0) continue;
+    if (name.rfind("records/", 0) != 0 || !ends_with(name, ".json")) continue;
     ++report.records;
     const std::string id = name.substr(8, name.size() - 8 - 5);
-    auto it = last_hash.find(id);
-    if (it == last_hash.end()) {
-      report.findings.push_back({id, "unexpected", "no ledger entry in the bundle vouches for it"});
+    records[id] = text;
+    const auto state_text = texts.find("state/" + id + ".proof.json");
+    if (state_text == texts.end()) {
+      report.findings.push_back({id, "missing",
+                                 "no state proof: nothing shows this is its latest "
+                                 "version"});
       continue;
     }
-    if (ledger::to_hex(ledger::sha256(text)) != it->second.second) {
-      report.findings.push_back(
-          {id, "altered", "differs from ledger entry " + std::to_string(it->second.first)});
+    const core::Json state_file = core::Json::parse(state_text->second, nullptr, false);
+    const auto head = number(state_file, "entry");
+    const auto position = number(state_file, "index");
+    const auto state_size = number(state_file, "state_size");
+    const auto state_proof = decode_proof(state_file);
+    if (!head || !position || !state_size || !state_proof ||
+        state_file.value("subject", "") != id) {
+      report.findings.push_back({"state/" + id + ".proof.json", "altered", "not a state proof"});
       continue;
+    }
+    if (state && (*state_size != state->count ||
+                  !ledger::verify_inclusion(*position, *state_size,
+                                            ledger::leaf_hash(ledger::state_leaf(id, *head)),
+                                            *state_proof, state->root))) {
+      report.findings.push_back(
+          {"state/" + id + ".proof.json", "altered", "its proof in the signed state map fails"});
+      continue;
+    }
+    const auto newest = entries.find(*head);
+    if (newest == entries.end()) {
+      report.findings.push_back({id, "missing",
+                                 "its latest entry (" + std::to_string(*head) +
+                                     ") is not in the bundle: an older version was shipped?"});
+      continue;
+    }
+    if (newest->second["record"] != id ||
+        newest->second["sha256"].get<std::string>() != ledger::to_hex(ledger::sha256(text))) {
+      report.findings.push_back(
+          {id, "altered",
+           "is not the version its latest entry (" + std::to_string(*head) + ") vouches for"});
+      continue;
+    }
+    // Walk the chain back to the add.
+    for (auto at = newest; at != entries.end();) {
+      chained.insert("ledger/" + std::to_string(at->first) + ".entry");
+      const core::Json& e = at->second;
+      if (e.value("op", "") == "registry.custody" && e.contains("custody") &&
+          e["custody"].is_string()) {
+        custody_named[e["custody"].get<std::string>()] = {id, at->first};
+      }
+      if (!e.contains("prev")) break;
+      const std::string prev = e["prev"].is_string() ? e["prev"].get<std::string>() : "";
+      const auto found = entries.find(std::strtoull(prev.c_str(), nullptr, 10));
+      if (prev.empty() || found == entries.end() || found->second["record"] != id) {
+        report.findings.push_back({id, "missing",
+                                   "entry " + prev + " of its chain (before " +
+                                       std::to_string(at->first) + ") is not in the bundle"});
+        break;
+      }
+      at = found;
     }
     const core::Json record = core::Json::parse(text, nullptr, false);
-    if (!record.is_discarded() && id.rfind("evidence-", 0) == 0) {
-      vouched_objects.insert(record["fields"]["sha256"].get<std::string>());
+    if (id.rfind("evidence-", 0) == 0 && record.is_object() && record.contains("fields")) {
+      const auto& fields = record["fields"];
+      const std::string hex = fields.value("sha256", "");
+      vouched_objects.insert(hex);
+      items[id] = {hex, std::strtoll(fields.value("size", "0").c_str(), nullptr, 10)};
+    }
+  }
+  for (const auto& [custody, named_by] : custody_named) {
+    if (!records.count(custody)) {
+      report.findings.push_back({custody, "missing",
+                                 "entry " + std::to_string(named_by.second) + " of " +
+                                     named_by.first +
+                                     " records this custody event; the bundle leaves it out"});
+    }
+  }
+  for (const auto& [index, entry] : entries) {
+    const std::string name = "ledger/" + std::to_string(index) + ".entry";
+    if (!chained.count(name) && records.count(entry["record"].get<std::string>()) == 0) {
+      report.findings.push_back({name, "unexpected", "about no record of the bundle"});
     }
   }
   for (const std::string& hex : vouched_objects) {
@@ -256,6 +424,34 @@ BundleReport verify_bundle(const std::filesystem::path& bundle,
       report.findings.push_back(
           {"object " + hex, "unexpected", "no evidence record in the bundle names it"});
     }
+  }
+
+  // Members nothing above accounts for, and the derived files rebuilt and compared.
+  for (const auto& [name, text] : texts) {
+    const bool known = name == "README.txt" || name == "key.vkey" || name == "checkpoint.txt" ||
+                       name == "manifest.json" ||
+                       (name.rfind("records/", 0) == 0 && ends_with(name, ".json")) ||
+                       (name.rfind("ledger/", 0) == 0 &&
+                        (ends_with(name, ".entry") || ends_with(name, ".proof.json"))) ||
+                       (name.rfind("state/", 0) == 0 && ends_with(name, ".proof.json") &&
+                        records.count(name.substr(6, name.size() - 6 - 11)));
+    if (!known) report.findings.push_back({name, "unexpected", "not part of an Athar bundle"});
+  }
+  std::map<std::string, std::vector<uint64_t>> listed;
+  for (const auto& [id, indexes] : entries_of) {
+    if (records.count(id)) listed[id] = indexes;
+  }
+  const auto manifest = texts.find("manifest.json");
+  if (manifest == texts.end() ||
+      manifest->second != manifest_text(checkpoint.origin, checkpoint.size, checkpoint.root,
+                                        records, listed, items)) {
+    report.findings.push_back(
+        {"manifest.json", "altered", "does not describe the bundle's contents exactly"});
+  }
+  const auto readme_file = texts.find("README.txt");
+  if (readme_file != texts.end() &&
+      readme_file->second != readme(checkpoint.origin, checkpoint.size)) {
+    report.findings.push_back({"README.txt", "altered", "differs from what Athar writes"});
   }
   return report;
 }

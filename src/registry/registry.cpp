@@ -277,6 +277,18 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
   ledger_.append(ledger_entry_text("registry.add", id,
                                    ledger::sha256(canonical_record(record, history)), std::nullopt),
                  id, ledger::Chain::kStart);
+  // A custody event also enters its evidence item's chain, so that the item's entries name every
+  // event of its custody and a bundle that leaves one out is caught (docs/ledger-format.md).
+  if (kind.kind == Kind::kCustody) {
+    const Record evidence = get(record.get("evidence"));
+    const std::string evidence_id = evidence.id();
+    const auto evidence_history = history_of(evidence_id);
+    check_matches_ledger(evidence, evidence_history);
+    ledger_.append(ledger_entry_text("registry.custody", evidence_id,
+                                     ledger::sha256(canonical_record(evidence, evidence_history)),
+                                     ledger_.head(evidence_id), id),
+                   evidence_id);
+  }
   return record;
 }
 
@@ -326,8 +338,8 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
 }
 
 std::string Registry::ledger_entry_text(std::string_view op, std::string_view subject,
-                                        const ledger::Hash& sha256,
-                                        std::optional<uint64_t> prev) const {
+                                        const ledger::Hash& sha256, std::optional<uint64_t> prev,
+                                        std::string_view custody) const {
   // {"actor","at","op","prev","record","sha256"}: canonical JSON, keys in byte order; "prev"
   // (the subject's previous entry) only when there is one.
   thread_local core::CanonicalJsonWriter w;
@@ -337,6 +349,10 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
   w.string(actor_);
   w.key("at");
   w.string(core::utc_timestamp_now());
+  if (!custody.empty()) {
+    w.key("custody");
+    w.string(custody);
+  }
   w.key("op");
   w.string(op);
   if (prev) {

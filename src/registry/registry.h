@@ -192,7 +192,8 @@ class Registry {
   store::Statement& numbered_insert_statement(const KindSpec& kind);
   void bind_record(store::Statement& insert, const Record& record, int first_index) const;
   std::string ledger_entry_text(std::string_view op, std::string_view subject,
-                                const ledger::Hash& sha256, std::optional<uint64_t> prev) const;
+                                const ledger::Hash& sha256, std::optional<uint64_t> prev,
+                                std::string_view custody = {}) const;
   // Corruption unless `stored` (with its status history) is what its newest ledger entry vouches
   // for.
   void check_matches_ledger(const Record& stored, const std::vector<StatusChange>& history) const;

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "ledger/merkle.h"
+#include "ledger/state.h"
 
 namespace athar::registry {
 
@@ -93,8 +94,27 @@ void check_chain(uint64_t index, uint64_t chains_from, const core::Json& entry,
 
 // Reads every entry in order, recomputing leaves into `tree` and noting each record's last
 // entry. Gaps and entries whose stored leaf hash disagrees with their text are findings.
+// The state map (each subject's newest entry) as it stood after the first `size` entries.
+ledger::StateTree state_of(const std::unordered_map<std::string, LastEntry>& last) {
+  std::vector<std::pair<std::string, uint64_t>> heads;
+  heads.reserve(last.size());
+  for (const auto& [subject, entry] : last) heads.emplace_back(subject, entry.index);
+  std::sort(heads.begin(), heads.end());
+  std::vector<std::string> subjects;
+  std::vector<uint64_t> entries;
+  subjects.reserve(heads.size());
+  entries.reserve(heads.size());
+  for (auto& [subject, index] : heads) {
+    subjects.push_back(std::move(subject));
+    entries.push_back(index);
+  }
+  return ledger::build_state(std::move(subjects), std::move(entries));
+}
+
+// `state_at`: the size of the checkpoint whose state map is to be recomputed (see below).
 void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::MemoryTree& tree,
-                   std::unordered_map<std::string, LastEntry>& last, VerifyReport& report) {
+                   std::unordered_map<std::string, LastEntry>& last, VerifyReport& report,
+                   uint64_t state_at, std::optional<ledger::StateTree>& state) {
   uint64_t chains_from = 0;
   try {
     chains_from = ledger.chains_from();
@@ -105,6 +125,7 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
   uint64_t expected = 0;
   while (rows->step()) {
     const auto index = static_cast<uint64_t>(rows->int64(0));
+    if (index == state_at) state = state_of(last);
     if (index != expected) {
       report.findings.push_back({"ledger entries " + std::to_string(expected) +
                                      (index - 1 > expected ? "-" + std::to_string(index - 1) : ""),
@@ -138,6 +159,7 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
     newest.index = index;
     newest.sha256 = entry["sha256"].get<std::string>();
   }
+  if (expected == state_at) state = state_of(last);
   if (chains_from > expected) {
     report.findings.push_back({"setting record_chains_from", "altered",
                                "says chains began at entry " + std::to_string(chains_from) +
@@ -400,7 +422,23 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
   store::Database& db = registry.database();
   // One snapshot: writers in other processes neither add nor remove anything mid-check.
   store::ReadTransaction snapshot(db);
-  check_entries(db, registry.ledger(), tree, last, report);
+  // The newest checkpoint's state map is recomputed from the log as it stood at its size: what
+  // bundles prove records' latest versions against.
+  const auto kept = ledger::stored_checkpoints(db);
+  std::optional<ledger::StateCommitment> signed_state;
+  try {
+    if (!kept.empty())
+      signed_state = ledger::state_commitment(ledger::open_checkpoint(kept.back().note, key));
+  } catch (const core::Corruption&) {  // named by check_checkpoints
+  }
+  std::optional<ledger::StateTree> state;
+  check_entries(db, registry.ledger(), tree, last, report,
+                signed_state ? kept.back().size : ~uint64_t{0}, state);
+  if (signed_state && state &&
+      (state->size() != signed_state->count || state->root() != signed_state->root)) {
+    report.findings.push_back({"checkpoint " + std::to_string(kept.back().num), "altered",
+                               "the state map it signs is not the one the log had at its size"});
+  }
   check_heads(db, last, report);
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);

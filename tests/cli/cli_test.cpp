@@ -171,7 +171,8 @@ TEST_F(CliTest, BadInputIsNamedAndWritesNothing) {
   };
   expect("import " + dir_.write("ev.json", R"({"evidence":[{"sha256":"00","size":1}]})"), 3,
          "only through intake");
-  expect("import " + dir_.write("cu.json", R"({"custody":[{"evidence":"evidence-000001"}]})"), 3, "only through intake");
+  expect("import " + dir_.write("cu.json", R"({"custody":[{"evidence":"evidence-000001"}]})"), 3,
+         "only through intake");
   expect(
       "import " + dir_.write("dup.json", R"({"sources":[{"name":"a","name":"b","kind":"other"}]})"),
       3, "a key appears twice");
@@ -217,6 +218,45 @@ TEST_F(CliTest, CsvExportsNeutraliseFormulas) {
   EXPECT_NE(r.output.find("\"'@SUM(A1)\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"'-2+3\""), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(",=HYPERLINK"), std::string::npos) << r.output;
+}
+
+// A bundle is only as good as the key it is checked with: without one obtained apart, verify
+// refuses rather than trust the key a forger would ship; a forged bundle with its own fresh key
+// fails against the custodian's key.
+TEST_F(CliTest, BundleVerifyNeedsAKeyObtainedApart) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  Result r = athar("--json evidence add --collected-by team --collected-at 2025-01-05 " +
+                   dir_.write("photo.jpg", "bytes of a photograph"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("bundle export --evidence evidence-000001 --out " + dir_.file("b.tar"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("bundle verify " + dir_.file("b.tar"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("--key"), std::string::npos) << r.output;
+  r = athar("bundle verify " + dir_.file("b.tar") + " --trust-bundle-key");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string vkey = dir_.file("data/keys/ledger.vkey");
+  r = athar("bundle verify " + dir_.file("b.tar") + " --key " + vkey);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("read from file"), std::string::npos) << r.output;
+
+  // A forger's own Athar, with a fresh key, makes a bundle of a file the custodian never held.
+  const std::string forger =
+      std::string(ATHAR_BINARY) + " --data '" + dir_.file("forger") + "' --actor forger ";
+  ASSERT_EQ(std::system((forger + "init >/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((forger + "evidence add --collected-by team --collected-at 2025-01-05 " +
+                         dir_.write("fake.jpg", "a planted photograph") + " >/dev/null")
+                            .c_str()),
+            0);
+  ASSERT_EQ(std::system((forger + "bundle export --evidence evidence-000001 --out " +
+                         dir_.file("forged.tar") + " >/dev/null")
+                            .c_str()),
+            0);
+  r = athar("bundle verify " + dir_.file("forged.tar"));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  r = athar("bundle verify " + dir_.file("forged.tar") + " --key " + vkey);
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("key.vkey: altered"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, SimulatedListsImportIntoTheRegistry) {

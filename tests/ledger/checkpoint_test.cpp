@@ -13,7 +13,7 @@ namespace {
 
 TEST(Checkpoint, SignedNoteHasTheC2spForm) {
   const SigningKey key = generate_signing_key("athar/test-log");
-  const Checkpoint c{"athar/test-log", 42, leaf_hash("x")};
+  const Checkpoint c{"athar/test-log", 42, leaf_hash("x"), {}};
   const std::string note = sign_checkpoint(c, key);
   EXPECT_EQ(note.rfind(
                 "athar/test-log\n42\n" + to_base64(c.root) + "\n\n\xE2\x80\x94 athar/test-log ", 0),
@@ -27,7 +27,7 @@ TEST(Checkpoint, SignedNoteHasTheC2spForm) {
 TEST(Checkpoint, AlteredNotesAndOtherKeysAreRejected) {
   const SigningKey key = generate_signing_key("athar/test-log");
   const VerifierKey vkey = parse_verifier_key(verifier_key_text(key));
-  const std::string note = sign_checkpoint({"athar/test-log", 42, leaf_hash("x")}, key);
+  const std::string note = sign_checkpoint({"athar/test-log", 42, leaf_hash("x"), {}}, key);
   std::string bigger = note;
   bigger.replace(bigger.find("42"), 2, "43");
   EXPECT_THROW(open_checkpoint(bigger, vkey), core::Corruption);
@@ -68,7 +68,7 @@ TEST(Checkpoint, KeysAreSavedPrivatelyAndLoadBack) {
 TEST(Checkpoint, CosignaturesVerifyAndAreBoundToBodyAndTime) {
   const SigningKey log = generate_signing_key("athar/log");
   const SigningKey witness = generate_signing_key("partner/witness");
-  const Checkpoint c{"athar/log", 7, sha256("root")};
+  const Checkpoint c{"athar/log", 7, sha256("root"), {}};
   const std::string note = sign_checkpoint(c, log) + cosignature_line(c, witness, 1764460800);
   const VerifierKey witness_key =
       parse_verifier_key(verifier_key_text(witness, kCosignatureAlgorithm));
@@ -76,7 +76,7 @@ TEST(Checkpoint, CosignaturesVerifyAndAreBoundToBodyAndTime) {
   EXPECT_EQ(cosigned_at(note, witness_key), 1764460800u);
   EXPECT_EQ(open_checkpoint(note, parse_verifier_key(verifier_key_text(log))), c);
   // The same line under another body (size 8) does not verify.
-  const Checkpoint other{"athar/log", 8, c.root};
+  const Checkpoint other{"athar/log", 8, c.root, {}};
   const std::string moved = sign_checkpoint(other, log) + cosignature_line(c, witness, 1764460800);
   EXPECT_THROW(cosigned_at(moved, witness_key), core::Corruption);
   // A timestamp changed under the same signature does not verify.

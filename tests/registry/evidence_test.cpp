@@ -40,7 +40,8 @@ TEST_F(EvidenceTest, SameFileTwiceIsOneObjectAndTwoCustodyEvents) {
   EXPECT_FALSE(b.new_object);
   EXPECT_EQ(count(Kind::kEvidence), 1);
   EXPECT_EQ(count(Kind::kCustody), 2);
-  EXPECT_EQ(registry_.ledger().size(), entries + 3);  // evidence, two custody events
+  // The evidence, two custody events, and each event again in the evidence item's chain.
+  EXPECT_EQ(registry_.ledger().size(), entries + 5);
   const Record first = registry_.get(a.custody_id);
   EXPECT_EQ(first.get("action"), "collected");
   EXPECT_EQ(first.get("original_name"), "photo-1.jpg");

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "ledger/state.h"
 #include "ledger/witness.h"
 #include "registry/import.h"
 #include "registry/verify.h"
@@ -206,6 +207,32 @@ TEST_F(TamperTest, ChainsSettingMovedPastTheLog) {
   shell("UPDATE settings SET value = '100000' WHERE key = 'record_chains_from'");
   const auto r = verify();
   EXPECT_TRUE(has(r, "setting record_chains_from", "altered")) << describe(r);
+}
+
+// A checkpoint signed (with the key) over a state map that omits a record's newest entry, as a
+// forger would to make an older version look current in a bundle.
+TEST_F(TamperTest, CheckpointOverAForgedStateMapIsNamed) {
+  update("site-0001", {{"description", "fenced"}});
+  ledger::StateTree state = ledger::read_state(*db_);
+  const auto at = *state.position("site-0001");
+  state.entries[at] -= 1;  // an older entry
+  state = ledger::build_state(state.subjects, state.entries);
+  const ledger::Checkpoint forged{"athar/test",
+                                  registry_.ledger().size(),
+                                  registry_.ledger().root(),
+                                  {ledger::state_extension(state)}};
+  {
+    store::Transaction tx(*db_);
+    auto& put = db_->cached(
+        "INSERT INTO ledger_checkpoints(size, root, note, created_at) VALUES(?,?,?,'x')");
+    put.bind(1, static_cast<int64_t>(forged.size));
+    put.bind_blob(2, forged.root);
+    put.bind(3, ledger::sign_checkpoint(forged, key_));
+    put.run();
+    tx.commit();
+  }
+  const auto r = verify();
+  EXPECT_TRUE(has(r, "checkpoint 2", "altered")) << describe(r);
 }
 
 // The strongest attack short of stealing the key: change a record, then rebuild the whole log
