@@ -57,6 +57,7 @@ void TarWriter::header(std::string_view name, uint64_t size) {
   std::snprintf(h.data() + 148, 8, "%06o", sum);
   h[155] = ' ';
   out_.write(h.data(), h.size());
+  blocks_ += 1 + (size + kBlock - 1) / kBlock;  // the header and the content with its padding
 }
 
 void TarWriter::pad(uint64_t size) {
@@ -87,8 +88,17 @@ void TarWriter::add_file_from_disk(std::string_view name, const std::filesystem:
 }
 
 void TarWriter::finish() {
-  static const std::array<char, 2 * kBlock> zeros{};
-  out_.write(zeros.data(), zeros.size());
+  // Two zero blocks end the archive; then zeros up to a whole record of 20 blocks, as POSIX
+  // asks and GNU tar's --delete and --append need.
+  static const std::array<char, kRecordBlocks * kBlock> zeros{};
+  const uint64_t end = blocks_ + 2;
+  const uint64_t padded = (end + kRecordBlocks - 1) / kRecordBlocks * kRecordBlocks;
+  for (uint64_t left = padded - blocks_; left > 0;) {
+    const uint64_t now = std::min<uint64_t>(left, kRecordBlocks);
+    out_.write(zeros.data(), static_cast<std::streamsize>(now * kBlock));
+    left -= now;
+  }
+  blocks_ = padded;
   out_.flush();
   if (!out_) throw core::Unavailable("writing the archive failed");
 }

@@ -32,7 +32,9 @@ class TarWriter {
  private:
   void header(std::string_view name, uint64_t size);
   void pad(uint64_t size);
+  static constexpr uint64_t kRecordBlocks = 20;  // tar's default blocking factor
   std::ostream& out_;
+  uint64_t blocks_ = 0;  // 512-byte blocks written so far
 };
 
 struct TarEntry {
