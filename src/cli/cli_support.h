@@ -39,10 +39,15 @@ inline std::string default_actor() {
 }
 
 // An open database with its schema brought up to date, and a registry writing as the actor.
+// The field key, when the keys folder has one, lets it seal and reveal sensitive fields.
 struct Session {
   explicit Session(const Globals& g)
       : db(athar::store::open_sqlite(database_path(g), athar::store::OpenMode::kExisting)),
-        registry((athar::registry::Registry::prepare_schema(*db), *db), g.actor) {}
+        registry((athar::registry::Registry::prepare_schema(*db), *db), g.actor) {
+    if (athar::registry::FieldCipher::exists(keys_path(g))) {
+      registry.set_field_cipher(athar::registry::FieldCipher::load(keys_path(g)));
+    }
+  }
   std::unique_ptr<athar::store::Database> db;
   athar::registry::Registry registry;
 };

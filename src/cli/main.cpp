@@ -1,6 +1,7 @@
 // The `athar` command: a thin shell over the registry library. Every error class maps to one
 // exit code, listed in `athar --help`.
 #include <sodium.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <charconv>
@@ -121,9 +122,16 @@ void print_report(const registry::ImportReport& report, const Globals& g) {
   std::cout << "\n";
 }
 
-void show_record(registry::Registry& reg, const std::string& id, const Globals& g) {
-  const registry::Record r = reg.get(id);
-  OrderedJson j = registry::Registry::to_json(r, false);
+void show_record(registry::Registry& reg, const std::string& id, const Globals& g,
+                 bool reveal = false) {
+  registry::Record r = reg.get(id);
+  if (reveal) {
+    // The read is logged with the actor's name before anything is shown.
+    registry::Registry::Transaction tx(reg);
+    r = reg.reveal(r);
+    tx.commit();
+  }
+  OrderedJson j = registry::Registry::to_json(r, reveal);
   if (r.spec->status_field()) {
     OrderedJson history = OrderedJson::array();
     for (const auto& c : reg.history(r.id())) {
@@ -164,7 +172,7 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
   std::cout << r.id() << "  " << describe(r) << "\n";
   for (size_t i = 0; i < r.spec->fields.size(); ++i) {
     if (r.values[i].empty()) continue;
-    std::string value = r.spec->fields[i].sensitive ? "[protected]" : r.values[i];
+    std::string value = r.spec->fields[i].sensitive && !reveal ? "[protected]" : r.values[i];
     std::printf("  %-24s %s\n", std::string(r.spec->fields[i].name).c_str(), value.c_str());
   }
   std::printf("  %-24s %s by %s\n", "created", r.created_at.c_str(), r.created_by.c_str());
@@ -639,6 +647,7 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
     std::string id;
     std::vector<std::string> where;
     size_t limit = 100, offset = 0;
+    bool reveal = false;
   };
   auto input = std::make_shared<FieldInput>();
   input->values.resize(kind.fields.size());
@@ -717,10 +726,16 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   auto* show = noun->add_subcommand(
       "show", "Show a " + std::string(kind.name) + " with its history, claims and links");
   show->add_option("id", input->id, "record id")->required();
+  if (std::any_of(kind.fields.begin(), kind.fields.end(),
+                  [](const registry::FieldSpec& f) { return f.sensitive; })) {
+    show->add_flag("--reveal", input->reveal,
+                   "show the sensitive fields in clear (needs the field key; the read is logged "
+                   "in the ledger with your name)");
+  }
   show->callback([&g, &action, input] {
     action = [&g, input] {
       Session s(g);
-      show_record(s.registry, input->id, g);
+      show_record(s.registry, input->id, g, input->reveal);
     };
   });
 
@@ -1676,7 +1691,13 @@ int run(int argc, char** argv) {
           const std::string origin = "athar/" + athar::core::hex_encode(random);
           const auto key = athar::ledger::generate_signing_key(origin);
           athar::ledger::save_signing_key(key, keys_path(g));
+          registry::FieldCipher::create(keys_path(g));
+          // Only the owner may enter the data folder or read its keys and database.
+          namespace fs = std::filesystem;
+          fs::permissions(g.data_dir, fs::perms::owner_all);
+          fs::permissions(keys_path(g), fs::perms::owner_all);
           auto db = store::open_sqlite(database_path(g), store::OpenMode::kCreate);
+          fs::permissions(database_path(g), fs::perms::owner_read | fs::perms::owner_write);
           const int version = registry::Registry::prepare_schema(*db);
           athar::ledger::set_origin(*db, origin);
           std::cout << "created " << database_path(g) << " (schema " << version << ")\n"
@@ -1750,18 +1771,24 @@ int run(int argc, char** argv) {
         if (!file) throw athar::core::Unavailable("cannot write " + export_out);
       }
       std::ostream& out = export_out.empty() ? std::cout : file;
+      // Each witness revealed is a ledger entry naming who exported it, committed with the
+      // export (nothing revealed is left unlogged if the export fails).
+      registry::Registry::Transaction tx(s.registry);
+      const registry::ExportOptions options{
+          include_sensitive, [&](const registry::Record& r) { return s.registry.reveal(r); }};
       if (export_format == "json") {
-        out << registry::export_json(s.registry, {include_sensitive}).dump(2) << "\n";
+        out << registry::export_json(s.registry, options).dump(2) << "\n";
       } else {
         const registry::KindSpec* kind = registry::find_kind(export_kind);
         if (!kind) {
           throw athar::core::InputError("export", "--kind", export_kind,
                                         "CSV export needs a kind (sources, sites, persons, ...)");
         }
-        registry::export_csv(s.registry, *kind, out, {include_sensitive});
+        registry::export_csv(s.registry, *kind, out, options);
       }
       out.flush();
       if (!out) throw athar::core::Unavailable("writing the export failed");
+      tx.commit();
     };
   });
 
@@ -1803,4 +1830,8 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return run(argc, argv); }
+int main(int argc, char** argv) {
+  // Whatever athar creates (database, WAL, keys, exports, bundles) is the owner's alone.
+  ::umask(077);
+  return run(argc, argv);
+}

@@ -2,6 +2,7 @@
 
 #include "core/csv.h"
 #include "core/date.h"
+#include "core/error.h"
 
 namespace athar::registry {
 
@@ -21,6 +22,19 @@ void for_each_record(const Registry& registry, const KindSpec& kind, Visit visit
   }
 }
 
+// The record as it is exported: sensitive fields in clear through options.reveal when asked.
+Record exported(const Record& r, const ExportOptions& options) {
+  if (!options.include_sensitive) return r;
+  for (size_t i = 0; i < r.spec->fields.size(); ++i) {
+    if (!r.spec->fields[i].sensitive || r.values[i].empty()) continue;
+    if (!options.reveal) {
+      throw core::Unavailable("sensitive fields are only exported through a reveal that is logged");
+    }
+    return options.reveal(r);
+  }
+  return r;
+}
+
 }  // namespace
 
 core::OrderedJson export_json(const Registry& registry, const ExportOptions& options) {
@@ -30,7 +44,8 @@ core::OrderedJson export_json(const Registry& registry, const ExportOptions& opt
   out["exported_at"] = core::utc_timestamp_now();
   for (const KindSpec& kind : kind_specs()) {
     core::OrderedJson records = core::OrderedJson::array();
-    for_each_record(registry, kind, [&](const Record& r) {
+    for_each_record(registry, kind, [&](const Record& stored) {
+      const Record r = exported(stored, options);
       core::OrderedJson j = Registry::to_json(r, options.include_sensitive);
       for (const FieldSpec& f : kind.fields) {
         if (f.sensitive && !options.include_sensitive) j.erase(std::string(f.name));
@@ -64,7 +79,8 @@ void export_csv(const Registry& registry, const KindSpec& kind, std::ostream& ou
   out << "id";
   for (const FieldSpec& f : kind.fields) out << ',' << f.name;
   out << '\n';
-  for_each_record(registry, kind, [&](const Record& r) {
+  for_each_record(registry, kind, [&](const Record& stored) {
+    const Record r = exported(stored, options);
     out << r.id();
     for (size_t i = 0; i < kind.fields.size(); ++i) {
       out << ',';

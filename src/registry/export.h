@@ -5,6 +5,7 @@
 //   export_csv(registry, kind_spec(Kind::kPerson), std::cout, {});
 #pragma once
 
+#include <functional>
 #include <ostream>
 
 #include "core/json.h"
@@ -13,8 +14,11 @@
 namespace athar::registry {
 
 struct ExportOptions {
-  // Witness identities and contacts; without this they are written as "[protected]".
+  // Witness identities and contacts; without this they are left out of JSON and written as
+  // "[protected]" in CSV. With it, each record holding any is read through `reveal`
+  // (Registry::reveal, which puts the read in the ledger); required then.
   bool include_sensitive = false;
+  std::function<Record(const Record&)> reveal;
 };
 
 core::OrderedJson export_json(const Registry& registry, const ExportOptions& options);

@@ -247,9 +247,55 @@ void Registry::bind_record(store::Statement& insert, const Record& record, int i
   insert.bind_borrowed(index, record.created_by);
 }
 
+void Registry::seal_sensitive(Record& record, const FieldChanges* changed,
+                              std::string_view where) const {
+  const KindSpec& kind = *record.spec;
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    const FieldSpec& f = kind.fields[i];
+    std::string& value = record.values[i];
+    if (!f.sensitive || value.empty()) continue;
+    if (changed && std::none_of(changed->begin(), changed->end(),
+                                [&](const auto& c) { return c.first == f.name; })) {
+      continue;  // kept as stored
+    }
+    if (FieldCipher::is_sealed(value)) {
+      throw core::InputError(std::string(where), std::string(f.name), value.substr(0, 16) + "…",
+                             "looks like a sealed value; give the text itself");
+    }
+    if (!cipher_) {
+      throw core::Unavailable(std::string(where) + ": the " + std::string(f.name) +
+                              " is a sensitive field and the field key (keys/fields.key) is not "
+                              "here to seal it");
+    }
+    value = cipher_->seal(kind.plural, f.name, value);
+  }
+}
+
+Record Registry::reveal(const Record& record) {
+  Record out = record;
+  bool any = false;
+  for (size_t i = 0; i < out.spec->fields.size(); ++i) {
+    const FieldSpec& f = out.spec->fields[i];
+    if (!f.sensitive || out.values[i].empty()) continue;
+    if (!cipher_) {
+      throw core::Unavailable("the field key (keys/fields.key) is not here: " + record.id() +
+                              "'s " + std::string(f.name) + " cannot be read");
+    }
+    out.values[i] = cipher_->open(out.spec->plural, f.name, out.values[i]);
+    any = true;
+  }
+  if (any) {
+    const std::string id = record.id();
+    append_ledger_entry("registry.reveal", id,
+                        ledger::sha256(canonical_record(record, history_of(id))));
+  }
+  return out;
+}
+
 Record Registry::add(Record record, const StatusReport& report, std::string_view where) {
   record.num = 0;
   validate(record, nullptr, where);
+  seal_sensitive(record, nullptr, where);
   const KindSpec& kind = *record.spec;
   store::Statement& insert = insert_statement(kind);
   record.created_at = core::utc_timestamp_now();
@@ -309,6 +355,7 @@ void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
   prepared.references.clear();
   record.num = 0;
   validate(record, nullptr, prepared.where, &prepared.references);
+  seal_sensitive(record, nullptr, prepared.where);
   record.num = num;
   record.created_at = core::utc_timestamp_now();
   record.created_by = actor_;
@@ -461,6 +508,7 @@ Record Registry::update(std::string_view id, const FieldChanges& changes,
     record.set(field, value);
   }
   validate(record, &previous, where);
+  seal_sensitive(record, &changes, where);
 
   const KindSpec& kind = *record.spec;
   std::string sql = "UPDATE " + std::string(kind.plural) + " SET ";

@@ -28,6 +28,7 @@
 #include "core/canonical_json.h"
 #include "core/json.h"
 #include "ledger/log.h"
+#include "registry/field_cipher.h"
 #include "registry/kinds.h"
 #include "store/database.h"
 
@@ -169,6 +170,15 @@ class Registry {
                                const ledger::Hash& sha256);
   ledger::Ledger& ledger() { return ledger_; }
 
+  // Sensitive fields (witness identity and contact) are sealed with this cipher before they are
+  // stored, hashed or logged (registry/field_cipher.h). Without one, writing a sensitive value
+  // is refused (Unavailable) and reading one in clear is impossible.
+  void set_field_cipher(FieldCipher cipher) { cipher_ = cipher; }
+  const FieldCipher* field_cipher() const { return cipher_ ? &*cipher_ : nullptr; }
+  // A copy of `record` with its sensitive fields in clear. Every such read is a ledger entry
+  // ("registry.reveal", naming the actor), appended in the caller's transaction.
+  Record reveal(const Record& record);
+
   store::Database& database() { return db_; }
   const std::string& actor() const { return actor_; }
 
@@ -199,9 +209,14 @@ class Registry {
   void check_matches_ledger(const Record& stored, const std::vector<StatusChange>& history) const;
   store::Statement& exists_statement(Kind kind) const;
 
+  // Seals the sensitive fields of `record` that are in clear (those named in `changed`, or all
+  // when it is null); InputError for a value that already looks sealed.
+  void seal_sensitive(Record& record, const FieldChanges* changed, std::string_view where) const;
+
   store::Database& db_;
   std::string actor_;
   ledger::Ledger ledger_;
+  std::optional<FieldCipher> cipher_;
   std::array<store::Statement*, kKindCount> insert_statements_{};
   std::array<store::Statement*, kKindCount> numbered_insert_statements_{};
   mutable std::array<store::Statement*, kKindCount> exists_statements_{};

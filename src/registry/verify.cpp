@@ -328,8 +328,30 @@ void check_held_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
   }
 }
 
+// Sensitive values are stored sealed; with the field key each must decrypt where it stands.
+void check_sealed(const Registry& registry, const Record& r, uint64_t& unchecked,
+                  VerifyReport& report) {
+  for (size_t i = 0; i < r.spec->fields.size(); ++i) {
+    const FieldSpec& f = r.spec->fields[i];
+    if (!f.sensitive || r.values[i].empty()) continue;
+    if (!FieldCipher::is_sealed(r.values[i])) {
+      report.findings.push_back(
+          {r.id(), "in clear", "its " + std::string(f.name) + " is stored unencrypted"});
+    } else if (const FieldCipher* cipher = registry.field_cipher()) {
+      try {
+        cipher->open(r.spec->plural, f.name, r.values[i]);
+      } catch (const core::Corruption& e) {
+        report.findings.push_back({r.id(), "altered", e.what()});
+      }
+    } else {
+      ++unchecked;
+    }
+  }
+}
+
 void check_records(Registry& registry, std::unordered_map<std::string, LastEntry>& last,
                    VerifyReport& report) {
+  uint64_t sealed_unchecked = 0;
   const auto histories = registry.status_histories();
   static const std::vector<StatusChange> kNoHistory;
   for (const KindSpec& kind : kind_specs()) {
@@ -340,6 +362,7 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
       for (const Record& r : records) {
         ++report.records;
         const std::string id = r.id();
+        check_sealed(registry, r, sealed_unchecked, report);
         auto h = histories.find(id);
         const std::string hash = ledger::to_hex(
             ledger::sha256(canonical_record(r, h == histories.end() ? kNoHistory : h->second)));
@@ -359,6 +382,11 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
       if (records.size() < page.limit) break;
       page.offset += page.limit;
     }
+  }
+  if (sealed_unchecked) {
+    report.warnings.push_back(std::to_string(sealed_unchecked) +
+                              " sensitive values were checked against the ledger but not "
+                              "decrypted: the field key (keys/fields.key) is not here");
   }
   // Entries left are about records no longer there. Evidence objects are checked by the vault.
   std::vector<std::pair<uint64_t, std::string>> gone;

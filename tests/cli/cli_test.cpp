@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -257,6 +258,84 @@ TEST_F(CliTest, BundleVerifyNeedsAKeyObtainedApart) {
   r = athar("bundle verify " + dir_.file("forged.tar") + " --key " + vkey);
   EXPECT_EQ(r.exit_code, 7) << r.output;
   EXPECT_NE(r.output.find("key.vkey: altered"), std::string::npos) << r.output;
+}
+
+// Witnesses protected at rest: no identity or contact in clear in the database file (and its
+// WAL), the ledger, or any export without --include-sensitive; the folders and files private;
+// every reveal logged with the reader's name; verify checks the sealed values with the key and
+// says what it could not check without it.
+TEST_F(CliTest, WitnessIdentitiesAreSealedAtRest) {
+  init_with_demo();
+  const std::string secrets[] = {"SYNTHETIC witness identity", "SYNTHETIC contact"};
+  const auto holds_secret = [&](const std::string& text) {
+    for (const auto& s : secrets)
+      if (text.find(s) != std::string::npos) return true;
+    return false;
+  };
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.file("data"))) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_FALSE(holds_secret(bytes)) << entry.path() << " holds an identity in clear";
+  }
+  namespace fs = std::filesystem;
+  EXPECT_EQ(fs::status(dir_.file("data")).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir_.file("data/keys")).permissions() & fs::perms::all,
+            fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir_.file("data/athar.db")).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(dir_.file("data/keys/fields.key")).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  for (const std::string args :
+       {"export", "export --format csv --kind witnesses", "ledger entry 0", "witness show W-0001",
+        "witness list", "--json witness show W-0001", "summary", "verify"}) {
+    const Result r = athar(args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    EXPECT_FALSE(holds_secret(r.output)) << args << "\n" << r.output;
+  }
+  // Revealed on request, and each reveal is a ledger entry naming the reader.
+  Result r = athar("witness show W-0001 --reveal");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("SYNTHETIC witness identity"), std::string::npos) << r.output;
+  r = athar("export --include-sensitive --format csv --kind witnesses");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("SYNTHETIC contact"), std::string::npos) << r.output;
+  FILE* count = popen(("sqlite3 '" + dir_.file("data/athar.db") +
+                       "' \"SELECT COUNT(*) FROM ledger_entries WHERE entry LIKE "
+                       "'%\\\"actor\\\":\\\"cli-test\\\"%\\\"op\\\":\\\"registry.reveal\\\"%'\"")
+                          .c_str(),
+                      "r");
+  int reveals = -1;
+  ASSERT_EQ(std::fscanf(count, "%d", &reveals), 1);
+  pclose(count);
+  EXPECT_EQ(reveals, 3) << "one for show, one per witness exported";
+  EXPECT_EQ(athar("verify").exit_code, 0);
+
+  // Without the key: nothing sensitive can be read, and verify says what it could not check.
+  fs::rename(dir_.file("data/keys/fields.key"), dir_.file("fields.key.away"));
+  r = athar("witness show W-0001 --reveal");
+  EXPECT_EQ(r.exit_code, 8) << r.output;
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 sensitive values were checked against the ledger but not decrypted"),
+            std::string::npos)
+      << r.output;
+  r = athar("witness add --identity 'another name'");
+  EXPECT_EQ(r.exit_code, 8) << r.output;
+  fs::rename(dir_.file("fields.key.away"), dir_.file("data/keys/fields.key"));
+
+  // A sealed value moved from one witness to the other is caught (with the key, as a value that
+  // does not decrypt where it stands, and by the ledger).
+  const std::string db = dir_.file("data/athar.db");
+  ASSERT_EQ(std::system(("sqlite3 '" + db +
+                         "' \"UPDATE witnesses SET contact = (SELECT contact FROM witnesses WHERE "
+                         "num = 1) WHERE num = 2\"")
+                            .c_str()),
+            0);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("W-0002: altered"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, SimulatedListsImportIntoTheRegistry) {

@@ -15,7 +15,10 @@ class RegistryTest : public ::testing::Test {
  protected:
   RegistryTest()
       : db_(store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kCreate)),
-        registry_((Registry::prepare_schema(*db_), *db_), "tester") {}
+        registry_((Registry::prepare_schema(*db_), *db_), "tester") {
+    FieldCipher::create(dir_.path() / "keys");
+    registry_.set_field_cipher(FieldCipher::load(dir_.path() / "keys"));
+  }
 
   // Adds a record of `kind` with the given fields in its own transaction.
   Record add(Kind kind, std::initializer_list<std::pair<const char*, const char*>> fields,

@@ -152,7 +152,43 @@ TEST_F(RegistryTest, WitnessIdentityIsHiddenFromJsonUnlessAsked) {
   const Record w = add(Kind::kWitness, {{"identity", "real name"}, {"notes", "driver"}});
   EXPECT_EQ(w.id(), "W-0001");
   EXPECT_EQ(Registry::to_json(w, false)["identity"], "[protected]");
-  EXPECT_EQ(Registry::to_json(w, true)["identity"], "real name");
+  // Stored sealed; revealed only through the registry, and the read is in the ledger.
+  EXPECT_TRUE(FieldCipher::is_sealed(w.get("identity")));
+  const uint64_t entries = registry_.ledger().size();
+  Record clear(kind_spec(Kind::kSource));
+  {
+    Registry::Transaction tx(registry_);
+    clear = registry_.reveal(registry_.get("W-0001"));
+    tx.commit();
+  }
+  EXPECT_EQ(Registry::to_json(clear, true)["identity"], "real name");
+  ASSERT_EQ(registry_.ledger().size(), entries + 1);
+  const std::string entry = registry_.ledger().entry(entries);
+  EXPECT_NE(entry.find("\"op\":\"registry.reveal\""), std::string::npos) << entry;
+  EXPECT_NE(entry.find("\"actor\":\"tester\""), std::string::npos) << entry;
+}
+
+// Sealed values are bound to their kind and field, and to the key: moved or resealed, they fail.
+TEST_F(RegistryTest, SealedFieldsRefuseMovesAndOtherKeys) {
+  const FieldCipher& cipher = *registry_.field_cipher();
+  const std::string sealed = cipher.seal("witnesses", "identity", "a bulldozer driver");
+  EXPECT_NE(sealed, cipher.seal("witnesses", "identity", "a bulldozer driver"));  // random nonce
+  EXPECT_EQ(cipher.open("witnesses", "identity", sealed), "a bulldozer driver");
+  EXPECT_THROW(cipher.open("witnesses", "contact", sealed), core::Corruption);
+  std::string flipped = sealed;
+  flipped[flipped.size() - 3] = flipped[flipped.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_THROW(cipher.open("witnesses", "identity", flipped), core::Corruption);
+  FieldCipher::create(dir_.path() / "other-keys");
+  EXPECT_THROW(FieldCipher::load(dir_.path() / "other-keys").open("witnesses", "identity", sealed),
+               core::Corruption);
+  EXPECT_THROW(FieldCipher::create(dir_.path() / "keys"), core::Conflict);  // never replaced
+  // A value given already sealed is refused; without the key nothing sensitive is written.
+  EXPECT_THROW(add(Kind::kWitness, {{"identity", sealed.c_str()}}), core::InputError);
+  Registry keyless(*db_, "tester");
+  Registry::Transaction tx(keyless);
+  Record w(kind_spec(Kind::kWitness));
+  w.set("identity", "someone");
+  EXPECT_THROW(keyless.add(w, {}, "test"), core::Unavailable);
 }
 
 TEST_F(RegistryTest, FailedTransactionWritesNothing) {
