@@ -230,8 +230,7 @@ StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
   c.size = ledger.size();
   c.root = ledger.root();
   // The state map as of this size: the caller holds the writer lock, so heads match the log.
-  const Checkpoint signed_fields{
-      origin(db), c.size, c.root, {state_extension(read_state(db))}};
+  const Checkpoint signed_fields{origin(db), c.size, c.root, {state_extension(read_state(db))}};
   c.note = sign_checkpoint(signed_fields, key);
   std::string cosignatures;
   std::vector<std::string> refused;
