@@ -849,8 +849,7 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
       }
       std::vector<std::filesystem::path> witnesses(cp->witnesses.begin(), cp->witnesses.end());
       std::vector<std::string> refusals;
-      const auto c = athar::ledger::publish_checkpoint(*s.db, s.registry.ledger(), key, witnesses,
-                                                       quorum, &refusals);
+      const auto c = s.registry.checkpoint(key, witnesses, quorum, &refusals);
       tx.commit();
       for (const auto& r : refusals) std::cerr << "athar: witness refused: " << r << "\n";
       if (g.json) {

@@ -5,7 +5,6 @@
 
 #include "core/date.h"
 #include "core/error.h"
-#include "ledger/state.h"
 #include "ledger/witness.h"
 
 namespace athar::ledger {
@@ -65,7 +64,7 @@ uint64_t Ledger::chains_from() const {
 uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
                                  Chain chain) {
   const uint64_t index = range_.size();
-  if (!subject.empty()) {
+  if (!subject.empty() && chain != Chain::kKeptByCaller) {
     // The head moves first: a new record whose id already has entries is refused before
     // anything about it enters the log.
     store::Statement& put = chain == Chain::kStart
@@ -219,18 +218,18 @@ namespace athar::ledger {
 
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key) {
-  return publish_checkpoint(db, ledger, key, {}, 0);
+  return publish_checkpoint(db, ledger, key, {}, {}, 0);
 }
 
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key,
+                                    const std::vector<std::string>& extensions,
                                     const std::vector<std::filesystem::path>& witnesses,
                                     size_t quorum, std::vector<std::string>* refusals) {
   StoredCheckpoint c;
   c.size = ledger.size();
   c.root = ledger.root();
-  // The state map as of this size: the caller holds the writer lock, so heads match the log.
-  const Checkpoint signed_fields{origin(db), c.size, c.root, {state_extension(read_state(db))}};
+  const Checkpoint signed_fields{origin(db), c.size, c.root, extensions};
   c.note = sign_checkpoint(signed_fields, key);
   std::string cosignatures;
   std::vector<std::string> refused;

@@ -26,8 +26,9 @@ namespace athar::ledger {
 
 // How an append relates to the earlier entries about its subject (docs/ledger-format.md).
 enum class Chain {
-  kContinue,  // the subject may have entries already; this one becomes its newest
-  kStart,     // the subject must have none (a new record): Corruption if it has
+  kContinue,      // the subject may have entries already; this one becomes its newest
+  kStart,         // the subject must have none: Corruption if it has
+  kKeptByCaller,  // the caller keeps the subject's newest entry itself (a record, in its row)
 };
 
 // Subtrees below this level are not stored; they are rebuilt from at most 2^level leaf hashes.
@@ -44,7 +45,8 @@ class Ledger : public NodeSource {
   // The same, with the entry's leaf hash computed by the caller (on another thread).
   uint64_t append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
                            Chain chain = Chain::kContinue);
-  // The index of the newest entry about `subject`, if any (one look-up in ledger_heads).
+  // The index of the newest entry about `subject`, if any (one look-up in ledger_heads; not for
+  // subjects whose head the caller keeps).
   std::optional<uint64_t> head(std::string_view subject) const;
   // Index where record chains began: entries before it were written without a `prev` link.
   uint64_t chains_from() const;
@@ -96,12 +98,14 @@ struct StoredCheckpoint {
 // transaction. The origin is the database's.
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key);
-// The same, cosigned by witnesses (ledger/witness.h) before it is kept: each folder in
-// `witnesses` is asked in turn with the consistency proof from the size it last cosigned.
-// Unless at least `quorum` cosign, nothing is kept and Corruption names every refusal;
-// `refusals` receives those of witnesses that refused while the quorum was still met.
+// The same with body extension lines (the registry's state map, ledger/state.h), cosigned by
+// witnesses (ledger/witness.h) before it is kept: each folder in `witnesses` is asked in turn
+// with the consistency proof from the size it last cosigned. Unless at least `quorum` cosign,
+// nothing is kept and Corruption names every refusal; `refusals` receives those of witnesses
+// that refused while the quorum was still met.
 StoredCheckpoint publish_checkpoint(store::Database& db, const Ledger& ledger,
                                     const SigningKey& key,
+                                    const std::vector<std::string>& extensions,
                                     const std::vector<std::filesystem::path>& witnesses,
                                     size_t quorum, std::vector<std::string>* refusals = nullptr);
 // Every kept checkpoint, oldest first, as stored (signatures not checked here).

@@ -44,18 +44,6 @@ StateTree build_state(std::vector<std::string> subjects, std::vector<uint64_t> e
   return state;
 }
 
-StateTree read_state(store::Database& db) {
-  // The primary key orders subjects by their bytes (SQLite's BINARY collation).
-  auto rows = db.prepare("SELECT subject, idx FROM ledger_heads ORDER BY subject");
-  std::vector<std::string> subjects;
-  std::vector<uint64_t> entries;
-  while (rows->step()) {
-    subjects.push_back(rows->string(0));
-    entries.push_back(static_cast<uint64_t>(rows->int64(1)));
-  }
-  return build_state(std::move(subjects), std::move(entries));
-}
-
 std::string state_extension(const StateTree& state) {
   return std::string(kStatePrefix) + std::to_string(state.size()) + " " + to_base64(state.root());
 }

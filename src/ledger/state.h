@@ -3,7 +3,7 @@
 // beside the log's, so that a bundle can prove it holds a record's latest version (not an older
 // one with the later entries left out), and an outsider can check that no version is missing.
 //
-//   StateTree state = read_state(db);               // from ledger_heads, as of now
+//   StateTree state = registry.state();              // every subject's head, as of now
 //   std::string line = state_extension(state);     // "athar-state <count> <base64 root>"
 //   auto proof = inclusion_proof(state.tree, state.position("evidence-000003"), state.size());
 #pragma once
@@ -16,7 +16,6 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
-#include "store/database.h"
 
 namespace athar::ledger {
 
@@ -36,8 +35,6 @@ struct StateTree {
 
 // Builds the map from (subject, newest entry) pairs given in byte order of subject.
 StateTree build_state(std::vector<std::string> subjects, std::vector<uint64_t> entries);
-// The map as ledger_heads holds it now (call inside the transaction that signs).
-StateTree read_state(store::Database& db);
 
 // The checkpoint body line that commits to the map: "athar-state <count> <base64 root>".
 std::string state_extension(const StateTree& state);

@@ -125,12 +125,12 @@ BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& object
         ledger::state_commitment(ledger::open_checkpoint(kept.back().note, vkey))) {
       checkpoint = kept.back();
     } else {
-      checkpoint = ledger::publish_checkpoint(db, log, key);
+      checkpoint = registry.checkpoint(key);
     }
     origin = ledger::origin(db);
     const uint64_t n = checkpoint.size;
     entries_of = log.entries_about(ids);
-    const ledger::StateTree state = ledger::read_state(db);
+    const ledger::StateTree state = registry.state();
     for (const std::string& id : ids) {
       const auto it = entries_of.find(id);
       const auto position = state.position(id);

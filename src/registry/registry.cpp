@@ -7,6 +7,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "ledger/state.h"
 #include "store/migrations.h"
 
 namespace athar::registry {
@@ -141,13 +142,15 @@ int Registry::prepare_schema(store::Database& db) {
 }
 
 Registry::Transaction::Transaction(Registry& registry) : registry_(registry), tx_(registry.db_) {
-  // The writer lock is held now: what other processes appended before it is read afresh.
+  // The writer lock is held now: what other processes wrote before it is read afresh.
   registry_.ledger_.reload();
+  registry_.forget_high_water();
 }
 
 Registry::Transaction::~Transaction() {
   if (committed_) return;
   registry_.known_existing_.clear();
+  registry_.forget_high_water();
   try {
     tx_.rollback();  // first, so that the ledger reloads the committed log
     registry_.ledger_.reload();
@@ -156,6 +159,7 @@ Registry::Transaction::~Transaction() {
 }
 
 void Registry::Transaction::commit() {
+  registry_.save_high_water();
   tx_.commit();
   committed_ = true;
 }
@@ -181,8 +185,8 @@ namespace {
 // INSERT of a kind's fields and who/when; with `numbered`, the key `num` is given too.
 std::string insert_sql(const KindSpec& kind, bool numbered) {
   std::string sql = "INSERT INTO " + std::string(kind.plural) + "(" + (numbered ? "num, " : "") +
-                    column_list(kind) + ", created_at, created_by) VALUES(";
-  const size_t parameters = kind.fields.size() + 2 + (numbered ? 1 : 0);
+                    column_list(kind) + ", created_at, created_by, ledger_head) VALUES(";
+  const size_t parameters = kind.fields.size() + 3 + (numbered ? 1 : 0);
   for (size_t i = 0; i < parameters; ++i) sql += i ? ",?" : "?";
   return sql + ")";
 }
@@ -209,8 +213,8 @@ bool Registry::exists(const RecordId& id) const {
 }
 
 std::string Registry::select_sql(const KindSpec& kind) const {
-  return "SELECT num, " + column_list(kind) + ", created_at, created_by, updated_at FROM " +
-         std::string(kind.plural);
+  return "SELECT num, " + column_list(kind) +
+         ", created_at, created_by, updated_at, ledger_head FROM " + std::string(kind.plural);
 }
 
 Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
@@ -234,7 +238,8 @@ Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
   }
   r.created_at = row.string(column++);
   r.created_by = row.string(column++);
-  r.updated_at = row.string(column);
+  r.updated_at = row.string(column++);
+  r.ledger_head = row.is_null(column) ? -1 : row.int64(column);
   return r;
 }
 
@@ -244,7 +249,68 @@ void Registry::bind_record(store::Statement& insert, const Record& record, int i
     bind_value(insert, index++, kind.fields[i], record.values[i]);
   }
   insert.bind_borrowed(index++, record.created_at);
-  insert.bind_borrowed(index, record.created_by);
+  insert.bind_borrowed(index++, record.created_by);
+  insert.bind(index, record.ledger_head);
+}
+
+void Registry::claim_num(const KindSpec& kind, int64_t num) {
+  int64_t& highest = high_water_[static_cast<size_t>(kind.kind)];
+  if (highest < 0) {
+    store::Statement& get = db_.cached("SELECT num FROM record_high_water WHERE kind = ?");
+    get.bind(1, kind.plural);
+    highest = get.step() ? get.int64(0) : 0;
+    get.reset();
+  }
+  if (num <= highest) {
+    throw core::Corruption(format_record_id(kind.kind, num) + " was given before (the highest " +
+                           std::string(kind.name) + " id the registry has issued is " +
+                           std::to_string(highest) +
+                           "): a record was deleted outside Athar, and an id is never reused. "
+                           "`athar verify` names what changed");
+  }
+  highest = num;
+  high_water_dirty_ = true;
+}
+
+void Registry::save_high_water() {
+  if (!high_water_dirty_) return;
+  store::Statement& put = db_.cached(
+      "INSERT INTO record_high_water(kind, num) VALUES(?, ?) "
+      "ON CONFLICT(kind) DO UPDATE SET num = MAX(num, excluded.num)");
+  for (const KindSpec& kind : kind_specs()) {
+    const int64_t highest = high_water_[static_cast<size_t>(kind.kind)];
+    if (highest <= 0) continue;
+    put.bind(1, kind.plural);
+    put.bind(2, highest);
+    put.run();
+  }
+  high_water_dirty_ = false;
+}
+
+void Registry::forget_high_water() {
+  high_water_.fill(-1);
+  high_water_dirty_ = false;
+}
+
+store::Statement& Registry::head_statement(Kind kind, bool write) {
+  auto& slot = (write ? set_head_statements_ : head_statements_)[static_cast<size_t>(kind)];
+  if (!slot) {
+    const std::string table(kind_spec(kind).plural);
+    slot = &db_.cached(write ? "UPDATE " + table + " SET ledger_head = ? WHERE num = ?"
+                             : "SELECT ledger_head FROM " + table + " WHERE num = ?");
+  }
+  return *slot;
+}
+
+std::optional<uint64_t> Registry::head_of(std::string_view subject) {
+  const auto id = parse_record_id(subject);
+  if (!id) return ledger_.head(subject);
+  store::Statement& get = head_statement(id->kind, false);
+  get.bind(1, id->num);
+  std::optional<uint64_t> out;
+  if (get.step() && !get.is_null(0)) out = static_cast<uint64_t>(get.int64(0));
+  get.reset();
+  return out;
 }
 
 void Registry::seal_sensitive(Record& record, const FieldChanges* changed,
@@ -300,6 +366,8 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
   store::Statement& insert = insert_statement(kind);
   record.created_at = core::utc_timestamp_now();
   record.created_by = actor_;
+  // The row records its newest entry: the add entry appended below, under the same lock.
+  record.ledger_head = static_cast<int64_t>(ledger_.size());
   bind_record(insert, record, 1);
   try {
     insert.run();
@@ -308,6 +376,7 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
     throw core::InputError(std::string(where) + ": " + e.what());
   }
   record.num = db_.last_insert_id();
+  claim_num(kind, record.num);
   known_existing_.insert(pack({kind.kind, record.num}));
   // The history starts with the first status when someone reported it, or when the kind's
   // status is an assessment from the start (a site reported, a claim unverified). A person's
@@ -320,9 +389,13 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
     history.push_back(insert_status_change(record, "", report, where));
   }
   const std::string id = record.id();
-  ledger_.append(ledger_entry_text("registry.add", id,
-                                   ledger::sha256(canonical_record(record, history)), std::nullopt),
-                 id, ledger::Chain::kStart);
+  const uint64_t index = ledger_.append(
+      ledger_entry_text("registry.add", id, ledger::sha256(canonical_record(record, history)),
+                        std::nullopt),
+      id, ledger::Chain::kKeptByCaller);
+  if (index != static_cast<uint64_t>(record.ledger_head)) {
+    throw std::logic_error("the ledger grew between a record's insert and its entry");
+  }
   // A custody event also enters its evidence item's chain, so that the item's entries name every
   // event of its custody and a bundle that leaves one out is caught (docs/ledger-format.md).
   if (kind.kind == Kind::kCustody) {
@@ -330,10 +403,8 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
     const std::string evidence_id = evidence.id();
     const auto evidence_history = history_of(evidence_id);
     check_matches_ledger(evidence, evidence_history);
-    ledger_.append(ledger_entry_text("registry.custody", evidence_id,
-                                     ledger::sha256(canonical_record(evidence, evidence_history)),
-                                     ledger_.head(evidence_id), id),
-                   evidence_id);
+    append_entry("registry.custody", evidence_id,
+                 ledger::sha256(canonical_record(evidence, evidence_history)), id);
   }
   return record;
 }
@@ -354,6 +425,7 @@ void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
   }
   prepared.references.clear();
   record.num = 0;
+  record.ledger_head = -1;
   validate(record, nullptr, prepared.where, &prepared.references);
   seal_sensitive(record, nullptr, prepared.where);
   record.num = num;
@@ -370,9 +442,14 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
     check_reference(r.id, prepared.where, r.field, r.value);
   }
   const Record& record = prepared.record;
+  claim_num(*record.spec, record.num);
   store::Statement& insert = numbered_insert_statement(*record.spec);
   insert.bind(1, record.num);
   bind_record(insert, record, 2);
+  // The row's newest entry is the add entry appended next: bound here, not stored in `record`,
+  // which belongs to the reader thread.
+  insert.bind(2 + static_cast<int>(record.spec->fields.size()) + 2,
+              static_cast<int64_t>(ledger_.size()));
   try {
     insert.run();
   } catch (const core::Conflict& e) {
@@ -381,7 +458,7 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   }
   known_existing_.insert(pack({record.spec->kind, record.num}));
   const std::string id = record.id();
-  ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kStart);
+  ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
 }
 
 std::string Registry::ledger_entry_text(std::string_view op, std::string_view subject,
@@ -416,13 +493,64 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
 
 uint64_t Registry::append_ledger_entry(std::string_view op, std::string_view subject,
                                        const ledger::Hash& sha256) {
-  return ledger_.append(ledger_entry_text(op, subject, sha256, ledger_.head(subject)), subject);
+  return append_entry(op, subject, sha256, {});
+}
+
+uint64_t Registry::append_entry(std::string_view op, std::string_view subject,
+                                const ledger::Hash& sha256, std::string_view custody) {
+  const auto id = parse_record_id(subject);
+  if (!id) {
+    return ledger_.append(ledger_entry_text(op, subject, sha256, ledger_.head(subject), custody),
+                          subject);
+  }
+  // A record keeps its newest entry in its row.
+  const uint64_t index =
+      ledger_.append(ledger_entry_text(op, subject, sha256, head_of(subject), custody), subject,
+                     ledger::Chain::kKeptByCaller);
+  store::Statement& put = head_statement(id->kind, true);
+  put.bind(1, static_cast<int64_t>(index));
+  put.bind(2, id->num);
+  put.run();
+  return index;
+}
+
+ledger::StateTree Registry::state() const {
+  std::vector<std::pair<std::string, uint64_t>> heads;
+  for (const KindSpec& kind : kind_specs()) {
+    auto rows = db_.prepare("SELECT num, ledger_head FROM " + std::string(kind.plural) +
+                            " WHERE ledger_head IS NOT NULL");
+    while (rows->step()) {
+      heads.emplace_back(format_record_id(kind.kind, rows->int64(0)),
+                         static_cast<uint64_t>(rows->int64(1)));
+    }
+  }
+  auto others = db_.prepare("SELECT subject, idx FROM ledger_heads");
+  while (others->step()) heads.emplace_back(others->string(0), others->int64(1));
+  std::sort(heads.begin(), heads.end());
+  std::vector<std::string> subjects;
+  std::vector<uint64_t> entries;
+  subjects.reserve(heads.size());
+  entries.reserve(heads.size());
+  for (auto& [subject, entry] : heads) {
+    subjects.push_back(std::move(subject));
+    entries.push_back(entry);
+  }
+  return ledger::build_state(std::move(subjects), std::move(entries));
+}
+
+ledger::StoredCheckpoint Registry::checkpoint(const ledger::SigningKey& key,
+                                              const std::vector<std::filesystem::path>& witnesses,
+                                              size_t quorum, std::vector<std::string>* refusals) {
+  return ledger::publish_checkpoint(db_, ledger_, key, {ledger::state_extension(state())},
+                                    witnesses, quorum, refusals);
 }
 
 void Registry::check_matches_ledger(const Record& stored,
                                     const std::vector<StatusChange>& history) const {
   const std::string id = stored.id();
-  const auto head = ledger_.head(id);
+  const std::optional<uint64_t> head =
+      stored.ledger_head < 0 ? std::nullopt
+                             : std::optional<uint64_t>(static_cast<uint64_t>(stored.ledger_head));
   if (!head) {
     throw core::Corruption(id +
                            " has no ledger entry: it was written outside Athar, so Athar will "
@@ -529,8 +657,9 @@ Record Registry::update(std::string_view id, const FieldChanges& changes,
       insert_status_change(record, old_status, report, where);
     }
   }
-  append_ledger_entry("registry.update", record.id(),
-                      ledger::sha256(canonical_record(record, history_of(record.id()))));
+  record.ledger_head = static_cast<int64_t>(
+      append_ledger_entry("registry.update", record.id(),
+                          ledger::sha256(canonical_record(record, history_of(record.id())))));
   return record;
 }
 

@@ -13,6 +13,12 @@
 //   site.set("name_lat", "al-Qutayfah"); ...
 //   Record stored = registry.add(std::move(site), {}, "new site");
 //   tx.commit();
+//
+// Threads and processes: a Registry and its Database are used by one thread at a time (they
+// own prepared statements and the ledger's right edge). Each thread or process opens its own;
+// any number may write at once, since a Transaction takes the writer lock and re-reads what it
+// depends on (store/database.h). prepare_add() is the exception: it touches no database and may
+// run on another thread.
 #pragma once
 
 #include <array>
@@ -28,6 +34,7 @@
 #include "core/canonical_json.h"
 #include "core/json.h"
 #include "ledger/log.h"
+#include "ledger/state.h"
 #include "registry/field_cipher.h"
 #include "registry/kinds.h"
 #include "store/database.h"
@@ -42,6 +49,7 @@ struct Record {
   std::vector<std::string> values;  // canonical text per field of spec, "" when absent
   std::string created_at, created_by, updated_at;
 
+  int64_t ledger_head = -1;  // index of the newest ledger entry about it, as its row says
   std::string id() const { return format_record_id(spec->kind, num); }
   // Throws std::out_of_range for a field the kind does not have.
   const std::string& get(std::string_view field) const;
@@ -170,6 +178,18 @@ class Registry {
                                const ledger::Hash& sha256);
   ledger::Ledger& ledger() { return ledger_; }
 
+  // Every subject's newest entry (records' from their rows, others' from ledger_heads): the
+  // state map a checkpoint signs (ledger/state.h).
+  ledger::StateTree state() const;
+  // Signs a checkpoint of the log as it is now, with the state map, cosigned by `witnesses`
+  // (ledger::publish_checkpoint); joins the caller's transaction, which must hold the lock.
+  ledger::StoredCheckpoint checkpoint(const ledger::SigningKey& key,
+                                      const std::vector<std::filesystem::path>& witnesses = {},
+                                      size_t quorum = 0,
+                                      std::vector<std::string>* refusals = nullptr);
+  // The newest entry about `subject`: a record's from its row, another's from ledger_heads.
+  std::optional<uint64_t> head_of(std::string_view subject);
+
   // Sensitive fields (witness identity and contact) are sealed with this cipher before they are
   // stored, hashed or logged (registry/field_cipher.h). Without one, writing a sensitive value
   // is refused (Unavailable) and reading one in clear is impossible.
@@ -209,6 +229,16 @@ class Registry {
   void check_matches_ledger(const Record& stored, const std::vector<StatusChange>& history) const;
   store::Statement& exists_statement(Kind kind) const;
 
+  // Appends an entry about `subject` linked to its previous one, and moves its head.
+  uint64_t append_entry(std::string_view op, std::string_view subject, const ledger::Hash& sha256,
+                        std::string_view custody);
+  store::Statement& head_statement(Kind kind, bool write);
+  // An id is issued once: Corruption when `num` is not above the highest the kind has issued
+  // (record_high_water, saved at commit), as after a row deleted and its counter wound back.
+  void claim_num(const KindSpec& kind, int64_t num);
+  void save_high_water();
+  void forget_high_water();
+
   // Seals the sensitive fields of `record` that are in clear (those named in `changed`, or all
   // when it is null); InputError for a value that already looks sealed.
   void seal_sensitive(Record& record, const FieldChanges* changed, std::string_view where) const;
@@ -217,6 +247,13 @@ class Registry {
   std::string actor_;
   ledger::Ledger ledger_;
   std::optional<FieldCipher> cipher_;
+  std::array<int64_t, kKindCount> high_water_ = [] {
+    std::array<int64_t, kKindCount> a{};
+    a.fill(-1);
+    return a;
+  }();
+  bool high_water_dirty_ = false;
+  std::array<store::Statement*, kKindCount> head_statements_{}, set_head_statements_{};
   std::array<store::Statement*, kKindCount> insert_statements_{};
   std::array<store::Statement*, kKindCount> numbered_insert_statements_{};
   mutable std::array<store::Statement*, kKindCount> exists_statements_{};

@@ -167,16 +167,23 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
   }
 }
 
-// ledger_heads is derived from the log; a head that points elsewhere would let an update
-// build on the wrong entry.
+// Heads are derived from the log (ledger_heads for subjects that are not records, each
+// record's row for records, checked in check_records); a head that points elsewhere would let an
+// update build on the wrong entry.
 void check_heads(store::Database& db, const std::unordered_map<std::string, LastEntry>& last,
                  VerifyReport& report) {
   auto rows = db.prepare("SELECT subject, idx FROM ledger_heads");
-  size_t matched = 0;
+  size_t matched = 0, non_records = 0;
+  for (const auto& [subject, entry] : last) non_records += parse_record_id(subject) ? 0 : 1;
   while (rows->step()) {
     const std::string subject = rows->string(0);
     const auto index = static_cast<uint64_t>(rows->int64(1));
     auto it = last.find(subject);
+    if (parse_record_id(subject)) {
+      report.findings.push_back({"ledger head " + subject, "unexpected",
+                                 "a record's head is kept in its row, not in ledger_heads"});
+      continue;
+    }
     if (it == last.end()) {
       report.findings.push_back(
           {"ledger head " + subject, "unexpected", "no ledger entry is about " + subject});
@@ -190,10 +197,11 @@ void check_heads(store::Database& db, const std::unordered_map<std::string, Last
                                      std::to_string(it->second.index)});
     }
   }
-  if (matched == last.size()) return;
+  if (matched == non_records) return;
   std::vector<std::pair<uint64_t, std::string>> headless;
   auto present = db.prepare("SELECT 1 FROM ledger_heads WHERE subject = ?");
   for (const auto& [subject, entry] : last) {
+    if (parse_record_id(subject)) continue;
     present->bind(1, std::string_view(subject));
     if (!present->step()) headless.emplace_back(entry.index, subject);
     present->reset();
@@ -376,6 +384,12 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
           report.findings.push_back(
               {id, "altered",
                "differs from its last ledger entry (" + std::to_string(entry->second.index) + ")"});
+        }
+        if (r.ledger_head != static_cast<int64_t>(entry->second.index)) {
+          report.findings.push_back({"ledger head " + id, r.ledger_head < 0 ? "missing" : "altered",
+                                     "its row names entry " + std::to_string(r.ledger_head) +
+                                         "; the newest entry about it is " +
+                                         std::to_string(entry->second.index)});
         }
         last.erase(entry);
       }

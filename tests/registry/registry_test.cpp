@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "ledger/checkpoint.h"
+#include "registry/verify.h"
 #include "registry_fixture.h"
 
 namespace athar::registry {
@@ -269,6 +271,54 @@ TEST_F(RegistryTest, RolledBackWritesLeaveTheLedgerAsItWas) {
   EXPECT_EQ(registry_.ledger().root(), root);
   site();  // appends continue from the committed log
   EXPECT_EQ(registry_.ledger().size(), size + 1);
+}
+
+// A database from before record chains (schema 6) upgrades: each record's row learns its newest
+// entry, other subjects' heads are found, the issued ids are remembered, and verify passes
+// before and after the next update.
+TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
+  ledger::set_origin(*db_, "athar/test");
+  const Record src = source();
+  const Record s = site();
+  add(Kind::kPerson, {{"role", "victim"}, {"given_name_lat", "Sami"}});
+  add(Kind::kWitness, {{"notes", "driver"}});
+  {
+    Registry::Transaction tx(registry_);
+    registry_.append_ledger_entry("kinship.family", "family:F1", ledger::sha256("x"));
+    tx.commit();
+  }
+  // Back to schema 6 as it was: no heads, no chains setting, no issued-id table. (The site's
+  // first status has no update entry, so no entry carries a link yet.)
+  db_->execute_script(
+      "DROP TABLE ledger_heads; DROP TABLE record_high_water; "
+      "DELETE FROM settings WHERE key = 'record_chains_from'; "
+      "DELETE FROM schema_version WHERE version = 7;");
+  for (const KindSpec& kind : kind_specs()) {
+    db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN ledger_head");
+  }
+  auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
+  EXPECT_EQ(Registry::prepare_schema(*reopened), 7);
+  Registry upgraded(*reopened, "tester");
+  const ledger::VerifierKey key =
+      ledger::parse_verifier_key(ledger::verifier_key_text(ledger::generate_signing_key("x")));
+  VerifyReport r = verify_registry(upgraded, key);
+  EXPECT_TRUE(r.ok()) << (r.findings.empty() ? ""
+                                             : r.findings[0].subject + " " + r.findings[0].change +
+                                                   " " + r.findings[0].detail);
+  EXPECT_EQ(upgraded.head_of("W-0001"), 3u);
+  EXPECT_EQ(upgraded.head_of("family:F1"), 4u);
+  {
+    Registry::Transaction tx(upgraded);
+    upgraded.update(s.id(), {{"description", "fenced"}}, {});
+    Record again(kind_spec(Kind::kPerson));
+    again.set("role", "victim");
+    again.set("given_name_lat", "Rami");
+    EXPECT_EQ(upgraded.add(again, {}, "test").id(), "person-000002");
+    tx.commit();
+  }
+  r = verify_registry(upgraded, key);
+  EXPECT_TRUE(r.ok()) << (r.findings.empty() ? ""
+                                             : r.findings[0].subject + " " + r.findings[0].detail);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ class TamperTest : public RegistryTest {
     ledger::set_origin(*db_, "athar/test");
     import_json(registry_, std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json");
     store::Transaction tx(*db_);
-    checkpoint_size_ = ledger::publish_checkpoint(*db_, registry_.ledger(), key_).size;
+    checkpoint_size_ = registry_.checkpoint(key_).size;
     tx.commit();
     ASSERT_TRUE(verify().ok());
   }
@@ -148,8 +148,9 @@ TEST_F(TamperTest, DeletedIdIsNeverReused) {
                core::Corruption);
   EXPECT_EQ(registry_.ledger().size(), entries);
   EXPECT_TRUE(has(verify(), id, "missing"));
-  // With the ledger's head table wiped too, the add goes through; verify names the reuse.
-  shell("DELETE FROM ledger_heads WHERE subject = '" + id + "'");
+  // With the registry's record of issued ids wound back too, the add goes through; verify names
+  // the reuse from the log.
+  shell("UPDATE record_high_water SET num = num - 1 WHERE kind = 'persons'");
   add(Kind::kPerson, {{"given_name_lat", "Sami"}, {"role", "victim"}});
   const auto r = verify();
   EXPECT_TRUE(has(r, id, "duplicate")) << describe(r);
@@ -195,10 +196,12 @@ TEST_F(TamperTest, EntryWithNoVersionBehindIt) {
 
 TEST_F(TamperTest, LedgerHeadRedirected) {
   update("site-0001", {{"description", "fenced"}});
-  shell("UPDATE ledger_heads SET idx = 0 WHERE subject = 'site-0001'");
+  shell("UPDATE sites SET ledger_head = 0 WHERE num = 1");
   const auto r = verify();
   EXPECT_TRUE(has(r, "ledger head site-0001", "altered")) << describe(r);
-  shell("DELETE FROM ledger_heads WHERE subject = 'site-0002'");
+  // An update then refuses to build on the wrong entry.
+  EXPECT_THROW(update("site-0001", {{"description", "again"}}), core::Corruption);
+  shell("UPDATE sites SET ledger_head = NULL WHERE num = 2");
   EXPECT_TRUE(has(verify(), "ledger head site-0002", "missing"));
 }
 
@@ -213,7 +216,7 @@ TEST_F(TamperTest, ChainsSettingMovedPastTheLog) {
 // forger would to make an older version look current in a bundle.
 TEST_F(TamperTest, CheckpointOverAForgedStateMapIsNamed) {
   update("site-0001", {{"description", "fenced"}});
-  ledger::StateTree state = ledger::read_state(*db_);
+  ledger::StateTree state = registry_.state();
   const auto at = *state.position("site-0001");
   state.entries[at] -= 1;  // an older entry
   state = ledger::build_state(state.subjects, state.entries);
@@ -274,8 +277,7 @@ TEST_F(TamperTest, RewrittenAndReSignedLogIsCaughtByAWitness) {
   std::string held;
   {
     store::Transaction tx(*db_);
-    held =
-        ledger::publish_checkpoint(*db_, registry_.ledger(), key_, {dir_.file("witness")}, 1).note;
+    held = registry_.checkpoint(key_, {dir_.file("witness")}, 1).note;
     tx.commit();
   }
   ASSERT_TRUE(verify().ok());
@@ -309,8 +311,7 @@ TEST_F(TamperTest, RewrittenAndReSignedLogIsCaughtByAWitness) {
   std::vector<std::string> refusals;
   {
     store::Transaction tx(*db_);
-    EXPECT_THROW(ledger::publish_checkpoint(*db_, registry_.ledger(), key_, {dir_.file("witness")},
-                                            1, &refusals),
+    EXPECT_THROW(registry_.checkpoint(key_, {dir_.file("witness")}, 1, &refusals),
                  core::Corruption);
   }
   // The checkpoint it holds exposes the rewrite.
