@@ -18,7 +18,7 @@ void for_each_record(const Registry& registry, const KindSpec& kind, Visit visit
     const std::vector<Record> page = registry.list(kind, query);
     for (const Record& r : page) visit(r);
     if (page.size() < kPage) break;
-    query.offset += kPage;
+    query.after_num = page.back().num;
   }
 }
 

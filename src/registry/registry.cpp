@@ -676,6 +676,9 @@ std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query)
     sql += std::string(f->name) + " = ?";
     filters.emplace_back(f, value);
   }
+  if (query.after_num > 0) {
+    sql += (filters.empty() ? " WHERE num > " : " AND num > ") + std::to_string(query.after_num);
+  }
   sql += " ORDER BY num";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
   if (query.offset)

@@ -72,6 +72,9 @@ struct StatusChange {
 struct ListQuery {
   size_t limit = 100;  // 0: no limit
   size_t offset = 0;
+  // Only records numbered above this: pages of a whole table read in constant time each
+  // (an OFFSET re-reads every row before it).
+  int64_t after_num = 0;
   std::vector<std::pair<std::string, std::string>> equals;  // field = value filters
 };
 

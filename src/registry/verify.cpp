@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "core/error.h"
 #include "core/json.h"
+#include "core/parallel.h"
 #include "ledger/merkle.h"
 #include "ledger/state.h"
 
@@ -24,6 +26,98 @@ struct LastEntry {
   uint64_t added = kNone;  // the subject's registry.add entry
 };
 
+// What verify reads of an entry. Entries are flat canonical JSON objects of strings.
+struct EntryFields {
+  std::string op, prev, record, sha256;
+  bool has_prev = false;
+};
+
+// Reads a flat object of string values without building a JSON document (verify reads a
+// million entries); false for anything else, which then goes through the full parser.
+bool parse_flat_entry(std::string_view text, EntryFields& out) {
+  out.has_prev = false;
+  out.op.clear();
+  out.prev.clear();
+  out.record.clear();
+  out.sha256.clear();
+  size_t i = 0;
+  const auto string = [&](std::string* into) -> bool {
+    if (i >= text.size() || text[i] != '"') return false;
+    ++i;
+    while (i < text.size() && text[i] != '"') {
+      char c = text[i++];
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c == '\\') {
+        if (i >= text.size()) return false;
+        switch (text[i++]) {
+          case '"':
+            c = '"';
+            break;
+          case '\\':
+            c = '\\';
+            break;
+          case '/':
+            c = '/';
+            break;
+          case 'b':
+            c = '\b';
+            break;
+          case 'f':
+            c = '\f';
+            break;
+          case 'n':
+            c = '\n';
+            break;
+          case 'r':
+            c = '\r';
+            break;
+          case 't':
+            c = '\t';
+            break;
+          default:
+            return false;  // \u escapes: the full parser
+        }
+      }
+      if (into) into->push_back(c);
+    }
+    if (i >= text.size()) return false;
+    ++i;
+    return true;
+  };
+  if (text.empty() || text[i++] != '{') return false;
+  std::string key;
+  while (true) {
+    key.clear();
+    if (!string(&key) || i >= text.size() || text[i++] != ':') return false;
+    std::string* into = key == "op"       ? &out.op
+                        : key == "prev"   ? &out.prev
+                        : key == "record" ? &out.record
+                        : key == "sha256" ? &out.sha256
+                                          : nullptr;
+    if (key == "prev") out.has_prev = true;
+    if (!string(into) || i >= text.size()) return false;
+    const char next = text[i++];
+    if (next == '}') return i == text.size() && !out.record.empty() && !out.sha256.empty();
+    if (next != ',') return false;
+  }
+}
+
+// The same through the full JSON parser; false when it is not a well-formed entry.
+bool parse_entry(std::string_view text, EntryFields& out) {
+  if (parse_flat_entry(text, out)) return true;
+  const core::Json entry = core::Json::parse(text, nullptr, false);
+  if (entry.is_discarded() || !entry.is_object() || !entry.contains("record") ||
+      !entry.contains("sha256") || !entry["record"].is_string() || !entry["sha256"].is_string()) {
+    return false;
+  }
+  out.record = entry["record"].get<std::string>();
+  out.sha256 = entry["sha256"].get<std::string>();
+  out.op = entry.value("op", "");
+  out.has_prev = entry.contains("prev");
+  out.prev = out.has_prev && entry["prev"].is_string() ? entry["prev"].get<std::string>() : "";
+  return true;
+}
+
 std::optional<uint64_t> parse_index(const std::string& text) {
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -34,16 +128,16 @@ std::optional<uint64_t> parse_index(const std::string& text) {
 // The per-subject chain (docs/ledger-format.md, "Record chains"): a record is added once, and
 // every later entry about it names the one before. A copied, replayed or reused-id entry breaks
 // it. Entries before `chains_from` predate chains and carry no link.
-void check_chain(uint64_t index, uint64_t chains_from, const core::Json& entry,
+void check_chain(uint64_t index, uint64_t chains_from, const EntryFields& entry,
                  const std::string& subject, std::unordered_map<std::string, LastEntry>& last,
                  VerifyReport& report) {
-  const std::string name = "ledger entry " + std::to_string(index);
-  const std::string op = entry.value("op", "");
+  const auto name = [&] { return "ledger entry " + std::to_string(index); };
+  const std::string& op = entry.op;
   std::optional<uint64_t> prev;
-  if (entry.contains("prev")) {
-    prev = entry["prev"].is_string() ? parse_index(entry["prev"].get<std::string>()) : std::nullopt;
+  if (entry.has_prev) {
+    prev = parse_index(entry.prev);
     if (!prev) {
-      report.findings.push_back({name, "altered", "its previous-entry link is not an index"});
+      report.findings.push_back({name(), "altered", "its previous-entry link is not an index"});
       return;
     }
     if (index < chains_from) {
@@ -60,31 +154,31 @@ void check_chain(uint64_t index, uint64_t chains_from, const core::Json& entry,
                                      " adds it again (first added in entry " +
                                      std::to_string(it->second.added) + "): an id was reused"});
     } else if (it != last.end() && index >= chains_from) {
-      report.findings.push_back({name, "unexpected",
+      report.findings.push_back({name(), "unexpected",
                                  "adds " + subject + ", which entry " +
                                      std::to_string(it->second.index) + " was already about"});
     }
-    if (prev) report.findings.push_back({name, "altered", "an add names a previous entry"});
+    if (prev) report.findings.push_back({name(), "altered", "an add names a previous entry"});
     return;
   }
   if (index < chains_from) return;
   if (it == last.end()) {
     if (prev) {
-      report.findings.push_back({name, "unexpected",
+      report.findings.push_back({name(), "unexpected",
                                  "names entry " + std::to_string(*prev) + " as " + subject +
                                      "'s previous one, but no earlier entry is about " + subject});
     } else if (op == "registry.update") {
       report.findings.push_back(
-          {name, "unexpected", "updates " + subject + ", which no earlier entry adds"});
+          {name(), "unexpected", "updates " + subject + ", which no earlier entry adds"});
     }
     return;
   }
   if (!prev) {
-    report.findings.push_back({name, "unexpected",
+    report.findings.push_back({name(), "unexpected",
                                "does not name " + subject + "'s previous entry (" +
                                    std::to_string(it->second.index) + ")"});
   } else if (*prev != it->second.index) {
-    report.findings.push_back({name, "duplicate",
+    report.findings.push_back({name(), "duplicate",
                                "continues " + subject + " from entry " + std::to_string(*prev) +
                                    ", but its newest entry then was " +
                                    std::to_string(it->second.index) +
@@ -94,11 +188,19 @@ void check_chain(uint64_t index, uint64_t chains_from, const core::Json& entry,
 
 // Reads every entry in order, recomputing leaves into `tree` and noting each record's last
 // entry. Gaps and entries whose stored leaf hash disagrees with their text are findings.
-// The state map (each subject's newest entry) as it stood after the first `size` entries.
-ledger::StateTree state_of(const std::unordered_map<std::string, LastEntry>& last) {
-  std::vector<std::pair<std::string, uint64_t>> heads;
+using Heads = std::vector<std::pair<std::string, uint64_t>>;
+
+// Each subject's newest entry as it stood after the first `size` entries (copied: the caller
+// goes on changing `last`).
+Heads heads_of(const std::unordered_map<std::string, LastEntry>& last) {
+  Heads heads;
   heads.reserve(last.size());
   for (const auto& [subject, entry] : last) heads.emplace_back(subject, entry.index);
+  return heads;
+}
+
+// The state map of those heads: sorted and hashed (on another core, beside the record checks).
+ledger::StateTree state_of(Heads heads) {
   std::sort(heads.begin(), heads.end());
   std::vector<std::string> subjects;
   std::vector<uint64_t> entries;
@@ -114,7 +216,7 @@ ledger::StateTree state_of(const std::unordered_map<std::string, LastEntry>& las
 // `state_at`: the size of the checkpoint whose state map is to be recomputed (see below).
 void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::MemoryTree& tree,
                    std::unordered_map<std::string, LastEntry>& last, VerifyReport& report,
-                   uint64_t state_at, std::optional<ledger::StateTree>& state) {
+                   uint64_t state_at, std::optional<Heads>& state) {
   uint64_t chains_from = 0;
   try {
     chains_from = ledger.chains_from();
@@ -123,9 +225,10 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
   }
   auto rows = db.prepare("SELECT idx, entry, leaf_hash, subject FROM ledger_entries ORDER BY idx");
   uint64_t expected = 0;
+  EntryFields entry;  // reused: its strings keep their buffers
   while (rows->step()) {
     const auto index = static_cast<uint64_t>(rows->int64(0));
-    if (index == state_at) state = state_of(last);
+    if (index == state_at) state = heads_of(last);
     if (index != expected) {
       report.findings.push_back({"ledger entries " + std::to_string(expected) +
                                      (index - 1 > expected ? "-" + std::to_string(index - 1) : ""),
@@ -141,25 +244,23 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
       report.findings.push_back({"ledger entry " + std::to_string(index), "altered",
                                  "its text no longer hashes to its leaf hash"});
     }
-    const core::Json entry = core::Json::parse(text, nullptr, false);
-    if (entry.is_discarded() || !entry.is_object() || !entry.contains("record") ||
-        !entry.contains("sha256") || !entry["record"].is_string() || !entry["sha256"].is_string()) {
+    if (!parse_entry(text, entry)) {
       report.findings.push_back({"ledger entry " + std::to_string(index), "altered",
                                  "it is not a well-formed ledger entry"});
       continue;
     }
-    const std::string record = entry["record"].get<std::string>();
+    const std::string& record = entry.record;
     if (rows->text(3) != record) {
       report.findings.push_back({"ledger entry " + std::to_string(index), "altered",
                                  "its subject column does not match its text"});
     }
     check_chain(index, chains_from, entry, record, last, report);
     LastEntry& newest = last[record];
-    if (newest.added == kNone && entry.value("op", "") == "registry.add") newest.added = index;
+    if (newest.added == kNone && entry.op == "registry.add") newest.added = index;
     newest.index = index;
-    newest.sha256 = entry["sha256"].get<std::string>();
+    newest.sha256 = entry.sha256;
   }
-  if (expected == state_at) state = state_of(last);
+  if (expected == state_at) state = heads_of(last);
   if (chains_from > expected) {
     report.findings.push_back({"setting record_chains_from", "altered",
                                "says chains began at entry " + std::to_string(chains_from) +
@@ -365,15 +466,27 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
   for (const KindSpec& kind : kind_specs()) {
     ListQuery page;
     page.limit = 20000;
+    std::vector<std::string> hashes;
     while (true) {
       const std::vector<Record> records = registry.list(kind, page);
-      for (const Record& r : records) {
+      // Canonical forms and their hashes on both cores; the comparisons below in order.
+      hashes.assign(records.size(), {});
+      constexpr size_t kChunk = 1000;
+      core::parallel_chunks(core::thread_count(0), (records.size() + kChunk - 1) / kChunk,
+                            [&](unsigned, size_t chunk) {
+                              const size_t end = std::min(records.size(), (chunk + 1) * kChunk);
+                              for (size_t i = chunk * kChunk; i < end; ++i) {
+                                auto h = histories.find(records[i].id());
+                                hashes[i] = ledger::to_hex(ledger::sha256(canonical_record(
+                                    records[i], h == histories.end() ? kNoHistory : h->second)));
+                              }
+                            });
+      for (size_t i = 0; i < records.size(); ++i) {
+        const Record& r = records[i];
+        const std::string& hash = hashes[i];
         ++report.records;
         const std::string id = r.id();
         check_sealed(registry, r, sealed_unchecked, report);
-        auto h = histories.find(id);
-        const std::string hash = ledger::to_hex(
-            ledger::sha256(canonical_record(r, h == histories.end() ? kNoHistory : h->second)));
         auto entry = last.find(id);
         if (entry == last.end()) {
           report.findings.push_back(
@@ -394,7 +507,7 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
         last.erase(entry);
       }
       if (records.size() < page.limit) break;
-      page.offset += page.limit;
+      page.after_num = records.back().num;
     }
   }
   if (sealed_unchecked) {
@@ -448,7 +561,7 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
       }
     }
     if (records.size() < page.limit) break;
-    page.offset += page.limit;
+    page.after_num = records.back().num;
   }
   for (const auto& [hex, used] : referenced) report.unreferenced_objects += used ? 0 : 1;
 }
@@ -473,20 +586,26 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
       signed_state = ledger::state_commitment(ledger::open_checkpoint(kept.back().note, key));
   } catch (const core::Corruption&) {  // named by check_checkpoints
   }
-  std::optional<ledger::StateTree> state;
+  std::optional<Heads> heads;
   check_entries(db, registry.ledger(), tree, last, report,
-                signed_state ? kept.back().size : ~uint64_t{0}, state);
-  if (signed_state && state &&
-      (state->size() != signed_state->count || state->root() != signed_state->root)) {
-    report.findings.push_back({"checkpoint " + std::to_string(kept.back().num), "altered",
-                               "the state map it signs is not the one the log had at its size"});
-  }
+                signed_state ? kept.back().size : ~uint64_t{0}, heads);
+  // Sorted and hashed on the second core while this one checks heads, nodes and records.
+  std::future<std::optional<ledger::StateTree>> state =
+      std::async(std::launch::async, [heads = std::move(heads)]() mutable {
+        return heads ? std::optional<ledger::StateTree>(state_of(std::move(*heads))) : std::nullopt;
+      });
   check_heads(db, last, report);
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);
   check_held_checkpoints(db, tree, key, held, report);
   check_records(registry, last, report);
   if (objects) check_objects(registry, *objects, report);
+  const std::optional<ledger::StateTree> recomputed = state.get();
+  if (signed_state && recomputed &&
+      (recomputed->size() != signed_state->count || recomputed->root() != signed_state->root)) {
+    report.findings.push_back({"checkpoint " + std::to_string(kept.back().num), "altered",
+                               "the state map it signs is not the one the log had at its size"});
+  }
   return report;
 }
 
