@@ -44,6 +44,19 @@ StateTree build_state(std::vector<std::string> subjects, std::vector<uint64_t> e
   return state;
 }
 
+StateTree build_state(std::vector<std::pair<std::string, uint64_t>> heads) {
+  std::sort(heads.begin(), heads.end());
+  std::vector<std::string> subjects;
+  std::vector<uint64_t> entries;
+  subjects.reserve(heads.size());
+  entries.reserve(heads.size());
+  for (auto& [subject, entry] : heads) {
+    subjects.push_back(std::move(subject));
+    entries.push_back(entry);
+  }
+  return build_state(std::move(subjects), std::move(entries));
+}
+
 std::string state_extension(const StateTree& state) {
   return std::string(kStatePrefix) + std::to_string(state.size()) + " " + to_base64(state.root());
 }

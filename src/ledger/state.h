@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ledger/checkpoint.h"
@@ -35,6 +36,8 @@ struct StateTree {
 
 // Builds the map from (subject, newest entry) pairs given in byte order of subject.
 StateTree build_state(std::vector<std::string> subjects, std::vector<uint64_t> entries);
+// The same from pairs in any order (sorted here).
+StateTree build_state(std::vector<std::pair<std::string, uint64_t>> heads);
 
 // The checkpoint body line that commits to the map: "athar-state <count> <base64 root>".
 std::string state_extension(const StateTree& state);

@@ -526,16 +526,7 @@ ledger::StateTree Registry::state() const {
   }
   auto others = db_.prepare("SELECT subject, idx FROM ledger_heads");
   while (others->step()) heads.emplace_back(others->string(0), others->int64(1));
-  std::sort(heads.begin(), heads.end());
-  std::vector<std::string> subjects;
-  std::vector<uint64_t> entries;
-  subjects.reserve(heads.size());
-  entries.reserve(heads.size());
-  for (auto& [subject, entry] : heads) {
-    subjects.push_back(std::move(subject));
-    entries.push_back(entry);
-  }
-  return ledger::build_state(std::move(subjects), std::move(entries));
+  return ledger::build_state(std::move(heads));
 }
 
 ledger::StoredCheckpoint Registry::checkpoint(const ledger::SigningKey& key,

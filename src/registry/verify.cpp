@@ -200,18 +200,7 @@ Heads heads_of(const std::unordered_map<std::string, LastEntry>& last) {
 }
 
 // The state map of those heads: sorted and hashed (on another core, beside the record checks).
-ledger::StateTree state_of(Heads heads) {
-  std::sort(heads.begin(), heads.end());
-  std::vector<std::string> subjects;
-  std::vector<uint64_t> entries;
-  subjects.reserve(heads.size());
-  entries.reserve(heads.size());
-  for (auto& [subject, index] : heads) {
-    subjects.push_back(std::move(subject));
-    entries.push_back(index);
-  }
-  return ledger::build_state(std::move(subjects), std::move(entries));
-}
+ledger::StateTree state_of(Heads heads) { return ledger::build_state(std::move(heads)); }
 
 // `state_at`: the size of the checkpoint whose state map is to be recomputed (see below).
 void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::MemoryTree& tree,

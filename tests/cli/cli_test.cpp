@@ -16,24 +16,13 @@
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // standard output and error together
-};
+using Result = athar::testing::CommandResult;
 
 class CliTest : public ::testing::Test {
  protected:
   Result athar(const std::string& args) {
-    const std::string command = std::string(ATHAR_BINARY) + " --data '" + dir_.file("data") +
-                                "' --actor cli-test " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::string output;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return athar::testing::run_command(std::string(ATHAR_BINARY) + " --data '" + dir_.file("data") +
+                                       "' --actor cli-test " + args);
   }
   void init_with_demo() {
     ASSERT_EQ(athar("init").exit_code, 0);

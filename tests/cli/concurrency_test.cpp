@@ -23,20 +23,10 @@
 
 namespace {
 
-struct ProcessResult {
-  int exit_code;
-  std::string output;
-};
+using ProcessResult = athar::testing::CommandResult;
+using athar::testing::run_command;
 
-ProcessResult run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+ProcessResult run(const std::string& command) { return run_command(command); }
 
 int from_env(const char* name, int fallback) {
   const char* value = std::getenv(name);

@@ -24,14 +24,9 @@
 namespace {
 
 std::string run(const std::string& command, int* exit_code) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  auto r = athar::testing::run_command(command);
+  *exit_code = r.exit_code;
+  return std::move(r.output);
 }
 
 class CrashTest : public ::testing::Test {
@@ -203,7 +198,8 @@ TEST_F(CrashTest, VerifyNamesWhatTheVaultDoesNotOwn) {
           files[1] + " " + files[2],
       &code);
   ASSERT_EQ(code, 0);
-  ASSERT_EQ(run(athar + "verify", &code).find("verified"), 0u);
+  const std::string before = run(athar + "verify", &code);
+  ASSERT_EQ(code, 0) << before;
   std::vector<std::filesystem::path> objects;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(data() + "/objects")) {
     if (entry.is_regular_file() && entry.path().parent_path().filename() != "tmp")

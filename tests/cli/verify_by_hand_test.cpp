@@ -16,20 +16,9 @@
 
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
+using Outcome = athar::testing::CommandResult;
 
-Outcome shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Outcome shell(const std::string& command) { return athar::testing::run_command(command); }
 
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -13,21 +13,12 @@
 
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
+using Outcome = athar::testing::CommandResult;
 
 class WitnessTest : public ::testing::Test {
  protected:
   Outcome run(const std::string& args) {
-    FILE* pipe = popen((std::string(ATHAR_BINARY) + " " + args + " 2>&1").c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return athar::testing::run_command(std::string(ATHAR_BINARY) + " " + args);
   }
   Outcome athar(const std::string& args) {
     return run("--data '" + dir_.file("data") + "' --actor tester " + args);
