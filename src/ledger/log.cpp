@@ -64,27 +64,13 @@ uint64_t Ledger::chains_from() const {
 uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
                                  Chain chain) {
   const uint64_t index = range_.size();
-  if (!subject.empty() && chain != Chain::kKeptByCaller) {
-    // The head moves first: a new record whose id already has entries is refused before
-    // anything about it enters the log.
-    store::Statement& put = chain == Chain::kStart
-                                ? db_.cached("INSERT INTO ledger_heads(subject, idx) VALUES(?,?)")
-                                : db_.cached(
-                                      "INSERT INTO ledger_heads(subject, idx) VALUES(?,?) "
-                                      "ON CONFLICT(subject) DO UPDATE SET idx = excluded.idx");
+  if (!subject.empty() && chain == Chain::kContinue) {
+    store::Statement& put = db_.cached(
+        "INSERT INTO ledger_heads(subject, idx) VALUES(?,?) "
+        "ON CONFLICT(subject) DO UPDATE SET idx = excluded.idx");
     put.bind(1, subject);
     put.bind(2, static_cast<int64_t>(index));
-    try {
-      put.run();
-    } catch (const core::Conflict&) {
-      put.reset();
-      const auto earlier = head(subject);
-      throw core::Corruption(
-          std::string(subject) + " already has ledger entries (the newest is " +
-          (earlier ? std::to_string(*earlier) : std::string("unknown")) +
-          ") but no stored record: it was deleted outside Athar, and its id is never reused. "
-          "`athar verify` names what changed");
-    }
+    put.run();
   }
   store::Statement& insert =
       db_.cached("INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)");

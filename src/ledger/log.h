@@ -26,8 +26,7 @@ namespace athar::ledger {
 
 // How an append relates to the earlier entries about its subject (docs/ledger-format.md).
 enum class Chain {
-  kContinue,      // the subject may have entries already; this one becomes its newest
-  kStart,         // the subject must have none: Corruption if it has
+  kContinue,      // ledger_heads keeps the subject's newest entry: this one, from now
   kKeptByCaller,  // the caller keeps the subject's newest entry itself (a record, in its row)
 };
 
