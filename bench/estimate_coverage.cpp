@@ -18,6 +18,7 @@
 #include "estimate/latent_class.h"
 #include "estimate/loglinear.h"
 #include "linkage/simulate.h"
+#include "matching/person_linkage.h"
 
 namespace {
 
@@ -80,9 +81,10 @@ int main(int argc, char** argv) {
     const auto sim = athar::linkage::simulate_lists(sc);
     std::vector<uint32_t> group(sim.records.size());
     if (linked) {
-      std::vector<std::string> truth;
-      const auto data = athar::linkage::simulation_dataset(sim, &truth);
-      const auto result = athar::linkage::link(data, athar::linkage::simulation_linkage_config());
+      const auto data = athar::matching::simulated_person_dataset(sim, nullptr);
+      auto config = athar::matching::person_linkage_config();
+      config.link_only_across_lists = config.one_record_per_list = true;
+      const auto result = athar::linkage::link(data, config);
       for (size_t i = 0; i < group.size(); ++i) group[i] = result.cluster[i];
     } else {
       for (size_t i = 0; i < group.size(); ++i) group[i] = sim.records[i].person;

@@ -415,7 +415,8 @@ OrderedJson sizes_json(const std::vector<size_t>& sizes) {
   return j;
 }
 
-// Linkage of list files without a database: entities.csv, links.csv and skipped.csv in `out`.
+// Linkage of list files without a database: entities.csv, links.csv, field_problems.csv and
+// skipped.csv in `out`.
 void link_csv_files(const std::vector<std::string>& files, const athar::linkage::LinkageConfig& c,
                     bool skip_bad_rows, const std::string& out, const Globals& g) {
   namespace matching = athar::matching;
@@ -447,14 +448,18 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
     const auto explained = athar::linkage::explain(lists.data, c, r.model, pairs);
     std::ofstream links(out + "/links.csv");
     links << "record_a,record_b,probability";
-    for (const auto& f : r.model.fields) links << ",weight_" << f.name;
+    for (const auto& f : r.model.fields) {
+      if (f.compared) links << ",weight_" << f.name;
+    }
     links << "\n";
     for (size_t i = 0; i < explained.size(); ++i) {
       athar::core::write_csv_cell(links, lists.where(explained[i].a));
       links << ',';
       athar::core::write_csv_cell(links, lists.where(explained[i].b));
       links << ',' << r.links[i].probability;
-      for (double w : explained[i].field_weights) links << ',' << w;
+      for (size_t f = 0; f < r.model.fields.size(); ++f) {
+        if (r.model.fields[f].compared) links << ',' << explained[i].field_weights[f];
+      }
       links << "\n";
     }
     std::ofstream skipped(out + "/skipped.csv");
@@ -465,7 +470,16 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
       athar::core::write_csv_cell(skipped, s.reason);
       skipped << '\n';
     }
-    if (!entities || !links || !skipped) throw athar::core::Unavailable("cannot write to " + out);
+    std::ofstream problems(out + "/field_problems.csv");
+    problems << "record,field,value,problem\n";
+    for (const auto& p : lists.field_problems) {
+      for (const std::string* cell : {&p.where, &p.field, &p.value, &p.problem}) {
+        athar::core::write_csv_cell(problems, *cell);
+        problems << (cell == &p.problem ? '\n' : ',');
+      }
+    }
+    if (!entities || !links || !skipped || !problems)
+      throw athar::core::Unavailable("cannot write to " + out);
   }
   size_t links_above = 0;
   for (const auto& l : r.links) links_above += l.probability >= c.threshold ? 1 : 0;
@@ -473,6 +487,7 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
     return print_json({{"records", lists.data.size()},
                        {"rows", lists.rows},
                        {"skipped_rows", lists.skipped.size()},
+                       {"field_problems", lists.field_problems.size()},
                        {"lists", lists.data.list_names().size()},
                        {"candidate_pairs", r.candidate_pairs},
                        {"links", links_above},
@@ -493,6 +508,15 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
             << r.candidate_pairs << " candidate pairs; " << links_above << " links at or above "
             << c.threshold << "; " << r.clusters << " entities (" << sizes_text(r.cluster_sizes)
             << ")\n";
+  if (!lists.field_problems.empty()) {
+    std::cerr << lists.field_problems.size() << " fields left empty for linkage"
+              << (out.empty() ? "" : " (listed in " + out + "/field_problems.csv)") << ":\n";
+    for (size_t i = 0; i < lists.field_problems.size() && i < 10; ++i) {
+      const auto& p = lists.field_problems[i];
+      std::cerr << "  " << athar::core::InputError(p.where, p.field, p.value, p.problem).what()
+                << "\n";
+    }
+  }
   if (!lists.skipped.empty()) {
     std::cerr << lists.skipped.size() << " of " << lists.rows << " rows skipped"
               << (out.empty() ? "" : " (listed in " + out + "/skipped.csv)") << ":\n";
@@ -519,7 +543,9 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
   noun.add_option("--csv", o->csv,
                   "link these person lists (import persons columns; one list per file) "
                   "without a database");
-  noun.add_option("--out", o->out, "with --csv: write entities.csv, links.csv, skipped.csv here");
+  noun.add_option("--out", o->out,
+                  "with --csv: write entities.csv, links.csv, field_problems.csv and skipped.csv "
+                  "here");
   noun.add_flag("--skip-bad-rows", o->skip_bad_rows,
                 "with --csv: leave out bad rows and report them instead of stopping");
   noun.add_option("--threshold", o->run.threshold, "match probability that joins an entity")
@@ -1598,6 +1624,12 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
                    "0.2 (default 0.5 0.35 0.2); the first list in Arabic script, the last in "
                    "Latin letters, those between mixed")
       ->check(CLI::Range(0.0, 1.0));
+  auto duplicates = std::make_shared<double>(-1);
+  lists
+      ->add_option("--duplicates", *duplicates,
+                   "share of its persons each list names twice (default 0.03, 0.02 and none for "
+                   "the three default lists; 0.02 for lists given with --coverage)")
+      ->check(CLI::Range(0.0, 1.0));
   lists->add_option("--out", *out, "folder to write")->required();
   auto families_config = std::make_shared<athar::kinship::FamilySimulationConfig>();
   auto frequencies = std::make_shared<std::string>("data/str-frequencies/west-asia.txt");
@@ -1638,15 +1670,18 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
                 << " remains to " << *out << "\n";
     };
   });
-  lists->callback([&action, config, out, coverage] {
+  lists->callback([&action, config, out, coverage, duplicates] {
     if (!coverage->empty()) {
       config->lists.clear();
       for (size_t l = 0; l < coverage->size(); ++l) {
         const double latin = coverage->size() == 1 ? 0.0
                                                    : static_cast<double>(l) /
                                                          static_cast<double>(coverage->size() - 1);
-        config->lists.push_back({(*coverage)[l], latin});
+        config->lists.push_back({(*coverage)[l], latin, 0.02});
       }
+    }
+    if (*duplicates >= 0) {
+      for (auto& list : config->lists) list.duplicates = *duplicates;
     }
     action = [config, out] {
       const auto sim = athar::linkage::simulate_lists(*config);

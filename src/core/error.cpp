@@ -41,7 +41,8 @@ InputError::InputError(std::string record, std::string field, std::string value,
     : Error(describe(record, field, value, problem)),
       record_(std::move(record)),
       field_(std::move(field)),
-      value_(std::move(value)) {}
+      value_(std::move(value)),
+      problem_(std::move(problem)) {}
 
 void throw_cannot_open(const std::string& path, const std::string& what) {
   const int saved = errno;

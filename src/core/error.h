@@ -40,9 +40,10 @@ class InputError : public Error {
   const std::string& record() const { return record_; }
   const std::string& field() const { return field_; }
   const std::string& value() const { return value_; }
+  const std::string& problem() const { return problem_; }  // what is wrong, without the rest
 
  private:
-  std::string record_, field_, value_;
+  std::string record_, field_, value_, problem_;
 };
 
 class NotFound : public Error {

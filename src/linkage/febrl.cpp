@@ -1,5 +1,7 @@
 #include "linkage/febrl.h"
 
+#include <fstream>
+
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -64,6 +66,26 @@ LinkageConfig febrl_victim_list_fields() {
                 {{"birth_year", "state"}},
                 {{"suburb"}}};
   return c;
+}
+
+std::vector<std::string> write_febrl_as_person_list(const std::string& febrl_path,
+                                                    const std::string& csv_path) {
+  const FebrlData f = read_febrl(febrl_path);
+  const Dataset& d = f.data;
+  const auto column = [&](const char* name) { return static_cast<size_t>(d.column(name)); };
+  const size_t given = column("given_name"), surname = column("surname"),
+               birth = column("date_of_birth"), suburb = column("suburb");
+  std::ofstream out(csv_path);
+  out << "id,given_name_lat,family_name_lat,birth_date,birthplace\n";
+  for (size_t r = 0; r < d.size(); ++r) {
+    std::string date = d.value(r, birth);
+    if (date.size() == 8 && date.find_first_not_of("0123456789") == std::string::npos)
+      date = date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
+    out << d.id(r) << ',' << d.value(r, given) << ',' << d.value(r, surname) << ',' << date << ','
+        << d.value(r, suburb) << '\n';
+  }
+  if (!out.flush()) throw core::Unavailable("cannot write " + csv_path);
+  return f.truth;
 }
 
 }  // namespace athar::linkage

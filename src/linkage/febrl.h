@@ -22,4 +22,12 @@ FebrlData read_febrl(const std::string& path);
 LinkageConfig febrl_all_fields();
 LinkageConfig febrl_victim_list_fields();
 
+// Writes a FEBRL file as a person list in the columns `athar import persons` and `athar link
+// --csv` read — what a victim list holds: id, given_name_lat, family_name_lat, birth_date
+// (YYYYMMDD as YYYY-MM-DD; a date FEBRL damaged stays as it is, for the reader to refuse) and
+// birthplace (the suburb); the address, state and identifiers are left out. Returns the truth
+// (entity of each row, in order).
+std::vector<std::string> write_febrl_as_person_list(const std::string& febrl_path,
+                                                    const std::string& csv_path);
+
 }  // namespace athar::linkage

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -69,6 +70,7 @@ double since(Clock::time_point t) {
 }
 
 constexpr uint32_t kMissing = UINT32_MAX;
+constexpr uint32_t kCommonName = 5;  // records holding a spelling for it to count as common
 
 int level_count(Comparison c) {
   switch (c) {
@@ -78,9 +80,9 @@ int level_count(Comparison c) {
     case Comparison::kString:
       return 6;
     case Comparison::kDate:
-      return 5;
+      return 8;
     case Comparison::kYear:
-      return 5;
+      return 6;
     case Comparison::kIdentifier:
       return 4;
   }
@@ -100,9 +102,17 @@ std::vector<std::string> level_names(Comparison c) {
               "close (JW >= 0.93)",
               "same"};
     case Comparison::kDate:
-      return {"missing", "different", "same year", "one typo or day/month swapped", "same"};
+      return {"missing",
+              "different (more than 3 years apart)",
+              "2 or 3 years apart",
+              "year's digits swapped",
+              "within one year",
+              "same year",
+              "one typo or day/month swapped",
+              "same"};
     case Comparison::kYear:
-      return {"missing", "different", "one digit mistyped", "within one year", "same"};
+      return {"missing",       "different (more than 3 years apart)", "2 or 3 years apart",
+              "digits swapped", "within one year", "same"};
     case Comparison::kIdentifier:
       return {"missing", "different", "one edit apart", "same"};
   }
@@ -129,6 +139,11 @@ struct PreparedField {
   std::vector<uint8_t> arabic;               // names only: in Arabic script
   std::vector<int> year;                     // years and dates: -1 when none
   std::vector<double> frequency;             // share of the non-empty records holding it
+  std::vector<uint32_t> count;               // records holding it
+  // Names only: for a common Latin spelling, the common Arabic-script name it sounds most like
+  // (Mahmoud: محمود), kMissing when it is rare or two names sound alike to it. An Arabic name
+  // has many Latin spellings; a Latin spelling stands for one name.
+  std::vector<uint32_t> nearest_across;
   // Share holding its blocking key: محمد, Mohamed and Muhammad are one common name, which is
   // what an agreement across scripts is weighed against.
   std::vector<double> sound_frequency;
@@ -162,6 +177,48 @@ std::string normal_form(Comparison comparison, const std::string& raw) {
   return raw;
 }
 
+// For each common Latin spelling, the common Arabic-script name it sounds clearly most like
+// (PreparedField::nearest_across). An Arabic spelling counts as a name when it is common and not
+// a typo of a far commoner one. Skipped (all kMissing) for fields of very many common values,
+// such as family names at national scale, where the cost would be quadratic.
+std::vector<uint32_t> nearest_common_names(const PreparedField& f) {
+  constexpr double kMargin = 0.02;
+  constexpr size_t kMostNames = 3000;
+  std::vector<uint32_t> nearest(f.normal.size(), kMissing);
+  std::vector<uint32_t> latin, arabic;
+  for (uint32_t t = 0; t < f.normal.size(); ++t) {
+    if (f.count[t] >= kCommonName) (f.arabic[t] ? arabic : latin).push_back(t);
+  }
+  if (arabic.size() > kMostNames || latin.size() > kMostNames) return nearest;
+  std::vector<uint32_t> arabic_names;
+  for (uint32_t a : arabic) {
+    bool typo = false;
+    for (uint32_t b : arabic) {
+      if (f.count[b] >= 20 * uint64_t{f.count[a]} && names::jaro_winkler(f.normal[a], f.normal[b]) >= 0.85) {
+        typo = true;
+        break;
+      }
+    }
+    if (!typo) arabic_names.push_back(a);
+  }
+  for (uint32_t t : latin) {
+    double best = 0, second = 0;
+    uint32_t best_name = kMissing;
+    for (uint32_t a : arabic_names) {
+      const double s = names::phonetic_similarity(f.phonetic[t], f.phonetic[a]);
+      if (s > best) {
+        second = best;
+        best = s;
+        best_name = a;
+      } else {
+        second = std::max(second, s);
+      }
+    }
+    if (best - second >= kMargin) nearest[t] = best_name;
+  }
+  return nearest;
+}
+
 PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
   const int column = data.column(rule.name);
   if (column < 0)
@@ -173,20 +230,36 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
   const auto& values = data.distinct_values(static_cast<size_t>(column));
   std::vector<uint32_t> term_of_value(values.size(), kMissing);
   std::unordered_map<std::u32string, uint32_t> terms;
+  // Per term, its fullest spelling: the normal form merges Mahmoud and Mahmud, and the sound of
+  // a name across scripts is read from the spelling that keeps its long vowels.
+  std::vector<size_t> fullest;
+  std::vector<std::string> normals;
   for (size_t v = 1; v < values.size(); ++v) {
-    const std::string normal = normal_form(rule.comparison, values[v]);
+    std::string normal = normal_form(rule.comparison, values[v]);
     if (normal.empty()) continue;
     auto [it, inserted] =
         terms.try_emplace(core::to_utf32(normal), static_cast<uint32_t>(f.normal.size()));
     term_of_value[v] = it->second;
-    if (!inserted) continue;
+    if (!inserted) {
+      const std::string& held = values[fullest[it->second]];
+      if (values[v].size() > held.size() || (values[v].size() == held.size() && values[v] < held))
+        fullest[it->second] = v;
+      continue;
+    }
     f.normal.push_back(it->first);
+    fullest.push_back(v);
+    normals.push_back(std::move(normal));
+  }
+  for (size_t t = 0; t < f.normal.size(); ++t) {
+    const std::string& normal = normals[t];
     std::string key = normal;
     if (rule.comparison == Comparison::kName) {
       f.arabic.push_back(names::has_arabic_letters(normal) ? 1 : 0);
       f.phonetic.emplace_back();
       names::phonetic_key(normal, f.phonetic.back());
+      // Blocks on the normal form's skeleton, as before; compares the fullest spelling's sound.
       if (!f.phonetic.back().skeleton.empty()) key = core::to_utf8(f.phonetic.back().skeleton);
+      if (!f.arabic.back()) names::phonetic_key(values[fullest[t]], f.phonetic.back());
     }
     int year = -1;
     if ((rule.comparison == Comparison::kYear || rule.comparison == Comparison::kDate) &&
@@ -211,6 +284,7 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
   }
   const double total = static_cast<double>(std::max<size_t>(non_empty, 1));
   f.frequency.resize(f.normal.size());
+  f.count.assign(counts.begin(), counts.end());
   f.sound_frequency.resize(f.normal.size());
   for (size_t t = 0; t < f.normal.size(); ++t) {
     f.frequency[t] = static_cast<double>(counts[t]) / total;
@@ -218,21 +292,28 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
     f.minus_log2_frequency.push_back(-std::log2(std::max(f.frequency[t], 1e-9)));
     f.minus_log2_sound_frequency.push_back(-std::log2(std::max(f.sound_frequency[t], 1e-9)));
   }
+  if (rule.comparison == Comparison::kName) f.nearest_across = nearest_common_names(f);
   return f;
 }
 
-// One digit different, or two neighbours swapped (a Damerau–Levenshtein distance of 1 between
-// strings of one length), without the general algorithm's cost.
-bool one_digit_apart(const std::u32string& p, const std::u32string& q) {
-  if (p.size() != q.size()) return names::damerau_levenshtein(p, q) <= 1;
+// Two neighbouring characters swapped, nothing else different.
+bool neighbours_swapped(const std::u32string& p, const std::u32string& q) {
+  if (p.size() != q.size()) return false;
   size_t first = p.size(), differences = 0;
   for (size_t i = 0; i < p.size(); ++i) {
     if (p[i] == q[i]) continue;
     if (++differences == 1) first = i;
   }
-  if (differences == 1) return true;
   return differences == 2 && first + 1 < p.size() && p[first] == q[first + 1] &&
          p[first + 1] == q[first];
+}
+
+// Two spellings in Arabic script both common in the lists are two names, however alike: محمد
+// and محمود, حسن and حسين (brothers are often named so). A typo is much rarer than the name it
+// damages, so a pair of which one is at least a twentieth as common as the other is not one.
+bool distinct_common_names(uint32_t x_count, uint32_t y_count) {
+  const uint32_t rarer = std::min(x_count, y_count), commoner = std::max(x_count, y_count);
+  return rarer >= kCommonName && 20 * uint64_t{rarer} >= commoner;
 }
 
 // Compares term x of field f with term y of field g (the same field, or its swappable partner);
@@ -246,9 +327,19 @@ uint8_t compare_terms(const PreparedField& f, uint32_t x, const PreparedField& g
     case Comparison::kExact:
       return same ? 2 : 1;
     case Comparison::kName:
+      if (!same && f.arabic[x] && g.arabic[y] && distinct_common_names(f.count[x], g.count[y]))
+        return 1;
       if (f.arabic[x] != g.arabic[y]) {
+        // A common spelling in one script stands for the common name of the other it sounds
+        // most like: Mahmoud is محمود, not محمد, however close their sounds.
         // Across scripts there is no identical spelling: a sound match counts as the same name.
         const double s = names::phonetic_similarity(f.phonetic[x], g.phonetic[y]);
+        const uint32_t latin = f.arabic[x] ? y : x, arabic = f.arabic[x] ? x : y;
+        if (&f == &g && f.count[arabic] >= kCommonName && f.nearest_across[latin] != kMissing &&
+            f.nearest_across[latin] != arabic &&
+            names::phonetic_similarity(f.phonetic[latin], f.phonetic[f.nearest_across[latin]]) >=
+                s + 0.02)
+          return 1;
         return s >= 0.95 ? 5 : s >= 0.85 ? 4 : s >= 0.75 ? 3 : s >= 0.6 ? 2 : 1;
       }
       [[fallthrough]];
@@ -260,17 +351,26 @@ uint8_t compare_terms(const PreparedField& f, uint32_t x, const PreparedField& g
     case Comparison::kYear: {
       if (f.year[x] < 0 || g.year[y] < 0) return 0;
       const int d = std::abs(f.year[x] - g.year[y]);
-      if (d <= 1) return d == 0 ? 4 : 3;
-      return one_digit_apart(p, q) ? 2 : 1;  // 1985 for 1958 or 1995
+      if (d <= 1) return d == 0 ? 5 : 4;
+      if (d <= 3) return 2;
+      // 1958 for 1985. One digit changed is no sign of a typo: any two years of a decade are.
+      return neighbours_swapped(p, q) ? 3 : 1;
     }
     case Comparison::kDate: {
-      if (same) return 4;
-      if (p.size() == 8 && q.size() == 8 && p.compare(0, 4, q, 0, 4) == 0 &&
-          p.compare(4, 2, q, 6, 2) == 0 && p.compare(6, 2, q, 4, 2) == 0) {
-        return 3;  // day and month swapped
+      if (f.year[x] < 0 || g.year[y] < 0) return 0;
+      if (same && p.size() == 8) return 7;
+      if (p.size() == 8 && q.size() == 8) {
+        if (p.compare(0, 4, q, 0, 4) == 0 && p.compare(4, 2, q, 6, 2) == 0 &&
+            p.compare(6, 2, q, 4, 2) == 0) {
+          return 6;  // day and month swapped
+        }
+        if (names::damerau_levenshtein(p, q) <= 1) return 6;
       }
-      if (names::damerau_levenshtein(p, q) <= 1) return 3;
-      return f.year[x] >= 0 && f.year[x] == g.year[y] ? 2 : 1;
+      const int d = std::abs(f.year[x] - g.year[y]);
+      if (d == 0) return 5;  // the days differ, or only the year is known
+      if (d == 1) return 4;
+      if (d <= 3) return 2;
+      return neighbours_swapped(p.substr(0, 4), q.substr(0, 4)) ? 3 : 1;
     }
     case Comparison::kIdentifier:
       if (same) return 3;
@@ -304,6 +404,16 @@ class ComparisonCache {
 struct Prepared {
   std::vector<PreparedField> fields;
   std::vector<std::pair<size_t, size_t>> swappable;
+  // A joint group (LinkageConfig::joint_groups): its fields, and per record −log2 of the share
+  // of records holding its combination of sounds (0 where a part is missing).
+  struct JointGroup {
+    std::vector<size_t> fields;
+    uint32_t mask = 0;
+    bool lineage = false;  // every field one that relatives share (LinkageConfig::relatives_share)
+    std::vector<float> minus_log2_frequency;
+  };
+  std::vector<JointGroup> groups;
+  std::vector<size_t> apart_within_list;  // fields
   // Each record's terms, field after field: a pair's comparison reads one cache line per record.
   std::vector<uint32_t> record_terms;
   uint32_t term(uint32_t record, size_t field) const {
@@ -323,6 +433,10 @@ struct Prepared {
     for (size_t f = 0; f < fields.size(); ++f) {
       const PreparedField& field = fields[f];
       uint32_t x = term(a, f), y = term(b, f);
+      if (!field.rule.compared) {
+        levels[f] = 0;
+        continue;
+      }
       if (!cache || x == y || x == kMissing || y == kMissing ||
           field.rule.comparison == Comparison::kYear ||
           field.rule.comparison == Comparison::kExact) {
@@ -356,6 +470,9 @@ struct Prepared {
   // is taken per pair.
   struct Weights {
     std::vector<std::array<double, 8>> level;
+    // log2(m/k), k the level's probability among relatives: what a field weighs once the pair is
+    // known to share a lineage (the model's `kin`; the u weight where none was estimated).
+    std::vector<std::array<double, 8>> among_relatives;
     std::vector<double> log2_m_top;
   };
   Weights weights_of(const Model& model) const {
@@ -365,17 +482,21 @@ struct Prepared {
       std::array<double, 8> levels{};
       for (size_t l = 1; l < fm.m.size(); ++l) levels[l] = std::log2(fm.m[l] / fm.u[l]);
       w.level.push_back(levels);
+      if (fm.kin.size() == fm.m.size()) {
+        for (size_t l = 1; l < fm.m.size(); ++l) levels[l] = std::log2(fm.m[l] / fm.kin[l]);
+      }
+      w.among_relatives.push_back(levels);
       w.log2_m_top.push_back(std::log2(fm.m.back()));
     }
     return w;
   }
 
-  // The pair's weight without the prior: the sum of the fields' log2(m/u).
+  // The pair's weight without the prior: the sum of the fields' log2(m/u), joint groups capped.
   double evidence(const Weights& weights, uint32_t a, uint32_t b, double* explanation,
                   ComparisonCache* cache) const {
     uint8_t levels[16];
+    double field_weight[16];
     levels_of(a, b, levels, cache);
-    double w = 0;
     for (size_t f = 0; f < fields.size(); ++f) {
       const uint8_t level = levels[f];
       const PreparedField& field = fields[f];
@@ -389,10 +510,60 @@ struct Prepared {
         fw = weights.log2_m_top[f] +
              (across_scripts ? field.minus_log2_sound_frequency[x] : field.minus_log2_frequency[x]);
       }
-      w += fw;
-      if (explanation) explanation[f] = fw;
+      field_weight[f] = fw;
+    }
+    uint32_t covered = 0;
+    bool lineage = false;
+    for (const JointGroup& g : groups) {
+      if (g.mask & covered) continue;
+      double sum = 0, cap = 0;
+      bool all_agree = true;
+      for (size_t f : g.fields) {
+        all_agree = all_agree && agrees(f, levels[f]);
+        sum += field_weight[f];
+        cap += weights.log2_m_top[f];
+      }
+      if (!all_agree) continue;
+      covered |= g.mask;
+      lineage = lineage || g.lineage;
+      cap += std::min(g.minus_log2_frequency[a], g.minus_log2_frequency[b]);
+      if (sum <= cap) continue;
+      // The group's weight is the cap, shared among its fields as they weighed.
+      const double n = static_cast<double>(g.fields.size());
+      for (size_t f : g.fields)
+        field_weight[f] = cap > 0 && sum > 0 ? field_weight[f] * cap / sum : cap / n;
+    }
+    // A pair sharing a lineage is one person or two relatives (strangers rarely share it): the
+    // other fields weigh one against the other.
+    if (lineage) {
+      for (size_t f = 0; f < fields.size(); ++f) {
+        if (!(covered >> f & 1) && levels[f] != 0)
+          field_weight[f] = weights.among_relatives[f][levels[f]];
+      }
+    }
+    double w = 0;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      w += field_weight[f];
+      if (explanation) explanation[f] = field_weight[f];
     }
     return w;
+  }
+
+  // Agreement for a joint group: the same value, or for names a close spelling (a typo).
+  bool agrees(size_t f, uint8_t level) const {
+    const unsigned top = fields[f].levels - 1;
+    return level == top || (fields[f].rule.comparison == Comparison::kName && level + 1u == top);
+  }
+
+  // Two records of one list that differ on every apart_within_list field.
+  bool apart(uint32_t a, uint32_t b) const {
+    if (apart_within_list.empty()) return false;
+    for (size_t f : apart_within_list) {
+      const PreparedField& field = fields[f];
+      const uint8_t level = compare_terms(field, term(a, f), field, term(b, f));
+      if (level == 0 || 2u * level >= field.levels) return false;
+    }
+    return true;
   }
 };
 
@@ -412,6 +583,55 @@ Prepared prepare(const Dataset& data, const LinkageConfig& config) {
     p.swappable.emplace_back(i, j);
   }
   const size_t n = data.size(), count = p.fields.size();
+  uint32_t relatives = 0;
+  for (const std::string& name : config.relatives_share)
+    relatives |= 1u << p.field_index(name, "relatives_share");
+  for (const std::vector<std::string>& names : config.joint_groups) {
+    Prepared::JointGroup g;
+    for (const std::string& name : names) {
+      const size_t f = p.field_index(name, "joint_groups");
+      g.fields.push_back(f);
+      g.mask |= 1u << f;
+    }
+    g.lineage = relatives != 0 && (g.mask & ~relatives) == 0;
+    if (g.fields.size() < 2) {
+      throw core::InputError("linkage configuration", "joint_groups", std::to_string(g.fields.size()),
+                             "a group joins two fields or more");
+    }
+    // The combination of the parts' sounds (ordered: a father's name is not a family name).
+    std::vector<uint64_t> keys(n, 0);
+    std::unordered_map<uint64_t, uint32_t> counts;
+    size_t complete = 0;
+    for (size_t r = 0; r < n; ++r) {
+      uint64_t key = 0x51ed270b27a3c9f1ULL;
+      for (size_t f : g.fields) {
+        const uint32_t t = p.fields[f].term[r];
+        if (t == kMissing) {
+          key = 0;
+          break;
+        }
+        key = mix(key ^ p.fields[f].block_key[t]);
+      }
+      keys[r] = key;
+      if (key) {
+        ++counts[key];
+        ++complete;
+      }
+    }
+    g.minus_log2_frequency.resize(n, 0.0f);
+    for (size_t r = 0; r < n; ++r) {
+      if (keys[r]) {
+        // The records other than the pair holding it (leave the pair out: its own two are not
+        // chance agreement), at least half a record.
+        const double others = std::max<double>(counts[keys[r]] - 2.0, 0.5);
+        g.minus_log2_frequency[r] =
+            static_cast<float>(-std::log2(others / static_cast<double>(complete)));
+      }
+    }
+    p.groups.push_back(std::move(g));
+  }
+  for (const std::string& name : config.apart_within_list)
+    p.apart_within_list.push_back(p.field_index(name, "apart_within_list"));
   p.record_terms.resize(n * count);
   for (size_t f = 0; f < count; ++f) {
     for (size_t r = 0; r < n; ++r) p.record_terms[r * count + f] = p.fields[f].term[r];
@@ -423,14 +643,27 @@ Prepared prepare(const Dataset& data, const LinkageConfig& config) {
 double logit2(double p) { return std::log2(p / (1 - p)); }
 double probability_of(double weight) { return 1.0 / (1.0 + std::exp2(-weight)); }
 
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (true) {
+    const size_t at = text.find(separator, from);
+    out.push_back(text.substr(from, at == std::string::npos ? at : at - from));
+    if (at == std::string::npos) return out;
+    from = at + 1;
+  }
+}
+
 // Candidate pairs of every blocking rule. Each record has, per rule, up to `stride` keys (one
 // per choice among the rule's "a|b" alternatives; 0 where a field is empty). Records are sorted
 // by key one rule at a time and pairs are produced block by block, never stored.
 class Blocker {
  public:
   struct Rule {
-    std::vector<std::vector<size_t>> parts;  // per part, its alternative fields
+    // Per part, its alternatives; an alternative is one field or several taken in any order.
+    std::vector<std::vector<std::vector<size_t>>> parts;
     uint32_t field_mask = 0;                 // every field the rule blocks on
+    size_t max_block_size = 0;               // 0: the configuration's
     size_t stride = 1;
     std::vector<uint64_t> keys;  // [record * stride + k], until every rule is made
     size_t offset = 0;           // of its keys in a record's row of keys_
@@ -442,17 +675,19 @@ class Blocker {
       throw core::InputError("linkage configuration", "blocking", "", "at least one rule");
     for (const BlockingRule& spec : config.blocking) {
       Rule rule;
+      rule.max_block_size = spec.max_block_size;
       for (const std::string& part : spec.fields) {
-        std::vector<size_t> alternatives;
-        size_t from = 0;
-        while (true) {
-          const size_t bar = part.find('|', from);
-          const size_t f = prepared.field_index(
-              part.substr(from, bar == std::string::npos ? bar : bar - from), "blocking");
-          alternatives.push_back(f);
-          rule.field_mask |= 1u << f;
-          if (bar == std::string::npos) break;
-          from = bar + 1;
+        std::vector<std::vector<size_t>> alternatives;
+        for (const std::string& alternative : split(part, '|')) {
+          std::vector<size_t> together;
+          for (const std::string& name : split(alternative, '+')) {
+            const size_t f = prepared.field_index(name, "blocking");
+            together.push_back(f);
+            rule.field_mask |= 1u << f;
+            const std::string& part_of = prepared.fields[f].rule.part_of;
+            if (!part_of.empty()) rule.field_mask |= 1u << prepared.field_index(part_of, "part_of");
+          }
+          alternatives.push_back(std::move(together));
         }
         rule.stride *= alternatives.size();
         rule.parts.push_back(std::move(alternatives));
@@ -468,15 +703,22 @@ class Blocker {
           uint64_t key = 0x9e3779b97f4a7c15ULL;
           size_t choice = k;
           for (const auto& alternatives : rule.parts) {
-            const size_t f = alternatives[choice % alternatives.size()];
-            const PreparedField& field = prepared.fields[f];
+            const std::vector<size_t>& together = alternatives[choice % alternatives.size()];
             choice /= alternatives.size();
-            const uint32_t t = prepared.term(static_cast<uint32_t>(r), f);
-            if (t == kMissing || field.block_key[t] == 0) {
+            uint64_t part_key = 0;  // a sum: the same whatever the order of the fields
+            for (size_t f : together) {
+              const uint32_t t = prepared.term(static_cast<uint32_t>(r), f);
+              if (t == kMissing || prepared.fields[f].block_key[t] == 0) {
+                part_key = 0;
+                break;
+              }
+              part_key += mix(prepared.fields[f].block_key[t]);
+            }
+            if (part_key == 0) {
               key = 0;
               break;
             }
-            key = mix(key ^ field.block_key[t]);
+            key = mix(key ^ part_key);
           }
           if (key) key |= 1;  // never 0, which means "no key"
           // A record's keys are distinct, so that it appears once per block.
@@ -540,7 +782,7 @@ class Blocker {
       size_t end = start + 1;
       while (end < entries.size() && entries[end].first == entries[start].first) ++end;
       const size_t size = end - start;
-      if (size > config_.max_block_size) {
+      if (size > (rule.max_block_size ? rule.max_block_size : config_.max_block_size)) {
         ++b.skipped;
       } else if (size > 1) {
         const auto begin = static_cast<uint32_t>(b.records.size());
@@ -647,6 +889,7 @@ Model starting_model(const Dataset& data, const LinkageConfig& config, const Pre
   for (size_t f = 0; f < p.fields.size(); ++f) {
     FieldModel fm;
     fm.name = p.fields[f].rule.name;
+    fm.compared = p.fields[f].rule.compared;
     fm.level_names = level_names(p.fields[f].rule.comparison);
     const size_t levels = fm.level_names.size();
     std::vector<double> u_counts(levels, 1.0);
@@ -673,16 +916,48 @@ Model starting_model(const Dataset& data, const LinkageConfig& config, const Pre
 // rule blocks on (their agreement there is forced, not evidence); each field's m is the mean over
 // the rules that do not block on it (as Splink trains). Runs over distinct comparison patterns
 // with their counts.
+// m by EM over each rule's patterns, u fixed. With `relatives` (fields that brothers, sisters and
+// cousins share), a third class beside matches and non-matches takes the pairs of relatives
+// that family-name blocks are full of: they agree on those fields and not on the given name or
+// the birth, and taken for matches they would teach the model that one person's given name
+// often differs (docs/linkage.md, "Families"). Only the match class's m is kept.
 void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
-                const std::vector<PatternCounts>& patterns, const std::vector<uint32_t>& masks) {
+                const std::vector<PatternCounts>& patterns, const std::vector<uint32_t>& masks,
+                uint32_t relatives) {
   const std::vector<FieldModel> start = model.fields;
-  std::vector<std::vector<double>> m_total(field_count);
-  std::vector<int> m_runs(field_count, 0);
-  for (size_t f = 0; f < field_count; ++f) m_total[f].assign(start[f].m.size(), 0.0);
+  std::vector<std::vector<double>> m_total(field_count), kin_total(field_count);
+  std::vector<int> m_runs(field_count, 0), kin_runs(field_count, 0);
+  for (size_t f = 0; f < field_count; ++f) {
+    m_total[f].assign(start[f].m.size(), 0.0);
+    kin_total[f].assign(start[f].m.size(), 0.0);
+  }
+  // No level is impossible for a class (a floor of 1/1000): one unexpected disagreement must
+  // not veto a pair. Returns the largest change.
+  const auto normalise_into = [](const std::vector<double>& sums, std::vector<double>& into) {
+    double sum = 0, floored = 0, change = 0;
+    for (size_t l = 1; l < sums.size(); ++l) sum += sums[l];
+    std::vector<double> next(sums.size(), 0.0);
+    for (size_t l = 1; l < sums.size(); ++l) {
+      next[l] = std::max(sums[l] / std::max(sum, 1e-300), kMinimumM);
+      floored += next[l];
+    }
+    for (size_t l = 1; l < next.size(); ++l) {
+      change = std::max(change, std::abs(next[l] / floored - into[l]));
+      into[l] = next[l] / floored;
+    }
+    return change;
+  };
   for (size_t rule = 0; rule < patterns.size(); ++rule) {
     const uint32_t blocked = masks[rule];
     std::vector<FieldModel> fm = start;
-    double prior = 0.1;
+    // The relatives' class starts agreeing like matches on what relatives share, like strangers
+    // on the rest.
+    std::vector<std::vector<double>> kin(field_count);
+    for (size_t f = 0; f < field_count; ++f) kin[f] = (relatives >> f & 1) ? start[f].m : start[f].u;
+    // Relatives fill the blocks of rules on two fields or more that they share (father and
+    // family name); elsewhere they are too few for a class of their own.
+    const bool with_kin = std::popcount(relatives & blocked) >= 2 && (relatives & ~blocked) != 0;
+    double prior = 0.1, kin_prior = with_kin ? 0.1 : 0.0;
     // Sorted, so that the sums (and the model) do not depend on how threads met the patterns.
     std::vector<std::pair<uint64_t, uint64_t>> distinct(patterns[rule].begin(),
                                                         patterns[rule].end());
@@ -690,49 +965,54 @@ void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
     double rule_pairs = 0;
     for (const auto& [pattern, count] : distinct) rule_pairs += static_cast<double>(count);
     if (rule_pairs == 0) continue;
-    std::vector<std::vector<double>> m_sum(field_count), m_next(field_count);
+    std::vector<std::vector<double>> m_sum(field_count), kin_sum(field_count);
     for (int it = 0; it < config.em_iterations; ++it) {
-      double matches = 0;
-      for (size_t f = 0; f < field_count; ++f) m_sum[f].assign(fm[f].m.size(), 0.0);
+      double matches = 0, kin_pairs = 0;
+      for (size_t f = 0; f < field_count; ++f) {
+        m_sum[f].assign(fm[f].m.size(), 0.0);
+        kin_sum[f].assign(fm[f].m.size(), 0.0);
+      }
       for (const auto& [pattern, count] : distinct) {
-        double lm = prior, lu = 1 - prior;
+        double lm = prior, lk = kin_prior, lu = 1 - prior - kin_prior;
         for (size_t f = 0; f < field_count; ++f) {
           const uint8_t l = level_in(pattern, f);
           if (l == 0 || (blocked >> f & 1)) continue;
           lm *= fm[f].m[l];
+          lk *= kin[f][l];
           lu *= fm[f].u[l];
         }
-        const double g = lm / (lm + lu) * static_cast<double>(count);
+        const double total = lm + lk + lu;
+        const double g = lm / total * static_cast<double>(count);
+        const double h = lk / total * static_cast<double>(count);
         matches += g;
-        for (size_t f = 0; f < field_count; ++f) m_sum[f][level_in(pattern, f)] += g;
+        kin_pairs += h;
+        for (size_t f = 0; f < field_count; ++f) {
+          m_sum[f][level_in(pattern, f)] += g;
+          kin_sum[f][level_in(pattern, f)] += h;
+        }
       }
       const double new_prior = std::clamp(matches / rule_pairs, 1e-9, 1 - 1e-9);
       double change = std::abs(new_prior - prior);
       prior = new_prior;
+      if (with_kin) {
+        const double new_kin = std::clamp(kin_pairs / rule_pairs, 1e-9, 1 - prior - 1e-9);
+        change = std::max(change, std::abs(new_kin - kin_prior));
+        kin_prior = new_kin;
+      }
       for (size_t f = 0; f < field_count; ++f) {
         if (blocked >> f & 1) continue;
-        double sum = 0;
-        for (size_t l = 1; l < m_sum[f].size(); ++l) sum += m_sum[f][l];
-        // No level is impossible for a match (a floor of 1/1000): one unexpected disagreement
-        // must not veto a pair.
-        double floored = 0;
-        std::vector<double>& next = m_next[f];
-        next.assign(m_sum[f].size(), 0.0);
-        for (size_t l = 1; l < m_sum[f].size(); ++l) {
-          next[l] = std::max(m_sum[f][l] / std::max(sum, 1e-300), kMinimumM);
-          floored += next[l];
-        }
-        for (size_t l = 1; l < next.size(); ++l) {
-          const double m = next[l] / floored;
-          change = std::max(change, std::abs(m - fm[f].m[l]));
-          fm[f].m[l] = m;
-        }
+        change = std::max(change, normalise_into(m_sum[f], fm[f].m));
+        if (with_kin) change = std::max(change, normalise_into(kin_sum[f], kin[f]));
       }
       model.iterations = std::max(model.iterations, it + 1);
       if (change < 1e-7) break;
     }
     for (size_t f = 0; f < field_count; ++f) {
       if (blocked >> f & 1) continue;
+      if (with_kin) {
+        for (size_t l = 1; l < kin[f].size(); ++l) kin_total[f][l] += kin[f][l];
+        ++kin_runs[f];
+      }
       // Among matches, full agreement must be likelier than disagreement; a rule whose EM says
       // otherwise has found some other structure in its blocks (relatives sharing names, or a
       // field that follows from a blocked one, as sex from the given name) and is not used.
@@ -745,6 +1025,11 @@ void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
     }
   }
   for (size_t f = 0; f < field_count; ++f) {
+    if (kin_runs[f] > 0) {
+      model.fields[f].kin.assign(kin_total[f].size(), 0.0);
+      for (size_t l = 1; l < kin_total[f].size(); ++l)
+        model.fields[f].kin[l] = kin_total[f][l] / kin_runs[f];
+    }
     if (m_runs[f] == 0) continue;  // blocked on by every rule: keep the starting m
     for (size_t l = 1; l < m_total[f].size(); ++l) model.fields[f].m[l] = m_total[f][l] / m_runs[f];
   }
@@ -796,11 +1081,36 @@ uint32_t find_root(std::vector<uint32_t>& parent, uint32_t x) {
 
 // Joins linked records into entities: the analyst's "same" decisions first, then the links at or
 // above the threshold, strongest first. A join that would put together two records an analyst
-// called different, or (with one record per list) two records of one list, is left out.
-void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResult& result) {
+// called different, (with one record per list) two records of one list, or two records of one
+// list that differ on every apart_within_list field, is left out.
+void cluster_links(const Dataset& data, const LinkageConfig& config, const Prepared& p,
+                   const Prepared::Weights* weights, LinkageResult& result) {
   const bool per_list = config.one_record_per_list && data.list_names().size() <= 64;
   std::vector<uint32_t> parent(data.size());
   std::iota(parent.begin(), parent.end(), 0u);
+  // Each entity's records as a ring (next_member), walked to check apart_within_list.
+  std::vector<uint32_t> next_member;
+  const bool check_members = weights && config.join_floor > 0;
+  const double floor_weight = check_members ? logit2(config.join_floor) - logit2(result.model.prior) : 0;
+  if (!p.apart_within_list.empty() || check_members) {
+    next_member.resize(data.size());
+    std::iota(next_member.begin(), next_member.end(), 0u);
+  }
+  const auto kept_apart = [&](uint32_t x, uint32_t y) {
+    if (next_member.empty()) return false;
+    uint32_t r = x;
+    do {
+      uint32_t s = y;
+      do {
+        if (data.list(r) == data.list(s) && p.apart(r, s)) return true;
+        if (check_members && p.evidence(*weights, r, s, nullptr, nullptr) < floor_weight)
+          return true;
+        s = next_member[s];
+      } while (s != y);
+      r = next_member[r];
+    } while (r != x);
+    return false;
+  };
   std::vector<uint64_t> lists;
   if (per_list) {
     lists.resize(data.size());
@@ -822,6 +1132,7 @@ void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResu
     uint32_t x = find_root(parent, a), y = find_root(parent, b);
     if (x == y) return;
     if (per_list && !decided && (lists[x] & lists[y])) return;
+    if (!decided && kept_apart(x, y)) return;
     auto ax = apart.find(x), ay = apart.find(y);
     if (ax != apart.end() && ay != apart.end() && ax->second.size() > ay->second.size()) {
       std::swap(x, y);
@@ -834,6 +1145,7 @@ void cluster_links(const Dataset& data, const LinkageConfig& config, LinkageResu
     }
     parent[x] = y;
     if (per_list) lists[y] |= lists[x];
+    if (!next_member.empty()) std::swap(next_member[x], next_member[y]);  // the rings join
     if (ax != apart.end()) {
       std::vector<uint32_t> moved = std::move(ax->second);
       apart.erase(ax);
@@ -889,7 +1201,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   result.comparable_pairs = comparable_pairs(data, config.link_only_across_lists);
   result.seconds_prepare = since(t);
   if (data.size() < 2) {
-    cluster_links(data, config, result);
+    cluster_links(data, config, p, nullptr, result);
     return result;
   }
 
@@ -924,7 +1236,10 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
       for (const auto& [pattern, count] : counts) patterns[rule][pattern] += count;
     }
   }
-  estimate_m(result.model, config, p.fields.size(), patterns, masks);
+  uint32_t relatives = 0;
+  for (const std::string& name : config.relatives_share)
+    relatives |= 1u << p.field_index(name, "relatives_share");
+  estimate_m(result.model, config, p.fields.size(), patterns, masks, relatives);
   result.seconds_em = since(t);
 
   // One pass over the candidates, each once: their evidence in a histogram, for λ, and the
@@ -995,7 +1310,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
     return x.probability != y.probability ? x.probability > y.probability
                                           : std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
-  cluster_links(data, config, result);
+  cluster_links(data, config, p, &weights, result);
   result.seconds_scoring = since(t);
   return result;
 }

@@ -30,8 +30,14 @@ enum class Comparison {
   kExact,   // agree / disagree
   kName,    // a personal name, either script: exact normal form, Jaro–Winkler >= 0.93, 0.85, 0.70
   kString,  // other text: exact, Jaro–Winkler >= 0.93, 0.85, 0.70
-  kYear,    // exact, within one year (years from ages are often one off), one digit mistyped
-  kDate,    // YYYYMMDD or YYYY-MM-DD: exact, one typo or day/month swapped, same year
+  // Years by distance: same, within one (years from ages are often one off), one digit
+  // mistyped (1985 for 1958), two or three apart (siblings often are), further.
+  kYear,
+  // A full or partial date (YYYY, YYYY-MM, YYYY-MM-DD; digits only also read): same, one typo
+  // or day and month swapped, same year (or only the year known), within one year (or the
+  // year mistyped), two or three years apart, further. One field, so that a date replaced
+  // outright is one disagreement, not one for the year and one for the day.
+  kDate,
   kIdentifier,  // exact, one edit apart
 };
 
@@ -40,14 +46,24 @@ struct FieldRule {
   Comparison comparison = Comparison::kExact;
   // A match on a common value (Muhammad) is weaker evidence than on a rare one.
   bool term_frequencies = false;
+  // false: a field for blocking only (the birth year of a date compared whole), never weighed.
+  bool compared = true;
+  // For a blocking-only field, the compared field it is taken from ("birth" for its year): a
+  // block on it forces partial agreement there too, so EM leaves that field out in the rule.
+  std::string part_of = {};
 };
 
 // Records share a block when every one of the rule's fields has the same blocking key (for
 // names: the phonetic skeleton; otherwise the normal form); records with an empty key on a
-// rule's field are not blocked by it. A field written "given|family" takes either field's key,
-// so that a record whose given and family names were swapped still meets its twin.
+// rule's field are not blocked by it. A field written "birth_year|father" takes either field's
+// key (one key per choice); "given+family" takes both fields' keys in either order, so that a
+// record whose given and family names were swapped still meets its twin.
 struct BlockingRule {
   std::vector<std::string> fields;
+  // Blocks larger than this are skipped (0: LinkageConfig::max_block_size). A small limit makes
+  // a rule on few fields useful where its value is rare and free where it is common: a rare
+  // full name proposes its pairs whatever else was damaged; Muhammad al-Hamwi proposes none.
+  size_t max_block_size = 0;
 };
 
 struct LinkageConfig {
@@ -56,6 +72,21 @@ struct LinkageConfig {
   // Pairs of fields (given and family name, say) that lists sometimes write in each other's
   // place: compared crosswise when both disagree and the swap agrees.
   std::vector<std::pair<std::string, std::string>> swappable;
+  // Fields whose agreement together is weighed by how many records share the combination, not
+  // as independent facts: father, grandfather and family name agree for brothers and sisters
+  // too, so agreeing on all of them is worth no more than −log2 of the share of records that
+  // hold that lineage (its sound, in either script). A pair agreeing fully on every field of a
+  // group has that group's weight capped so; groups are tried in order and a field counts in
+  // one group at most.
+  std::vector<std::vector<std::string>> joint_groups;
+  // Records of one list that differ on every one of these fields (both present, compared below
+  // "similar") are never put into one entity unless an analyst decided they are one person: a
+  // list names a brother and a sister with the same nasab; they are not one person spelt twice.
+  std::vector<std::string> apart_within_list;
+  // Fields that relatives (brothers, sisters, cousins) usually share: father, grandfather,
+  // family name. EM then fits a third class, relatives, beside matches and non-matches, so that
+  // the relatives in family-name blocks are not taken for one person written differently.
+  std::vector<std::string> relatives_share;
   double threshold = 0.5;  // match probability at or above which a pair links
   // Pairs from this probability up are returned too (for review) but join no entity below the
   // threshold; 1 or more: only the links.
@@ -69,6 +100,10 @@ struct LinkageConfig {
   // An entity holds at most one record of each list (links taken strongest first; a link that
   // would put two records of one list together is left out of the clusters). Up to 64 lists.
   bool one_record_per_list = false;
+  // A join that would put into one entity two records whose own match probability is below this
+  // is left out: a chain of links (A like B, B like C) must not join A and C when they clearly
+  // differ. 0: every link joins (transitive closure).
+  double join_floor = 0;
   uint64_t seed = 1;
   size_t max_block_size = 5000;  // a larger block is skipped and counted (too common a key)
   unsigned threads = 0;          // 0: every core
@@ -118,8 +153,12 @@ class Dataset {
 // What each field's level contributes, as estimated.
 struct FieldModel {
   std::string name;
+  bool compared = true;  // false: blocking only, always weighs 0 (left out of explanations)
   std::vector<std::string> level_names;  // index 0: missing
   std::vector<double> m, u;              // per level; level 0 unused
+  // Per level, its probability among pairs of relatives (LinkageConfig::relatives_share), as
+  // EM found it; empty when not estimated.
+  std::vector<double> kin;
 };
 
 struct Model {

@@ -1,5 +1,6 @@
 #include "matching/person_linkage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -43,6 +44,10 @@ constexpr const char* kPersonColumns[] = {"given_name_ar",
 constexpr size_t kPersonColumnCount = std::size(kPersonColumns);
 
 std::string year_of(const std::string& date) { return date.size() >= 4 ? date.substr(0, 4) : ""; }
+// Month and day of a full date (YYYY-MM-DD) as MMDD; "" for a year or a month only.
+std::string day_of(const std::string& date) {
+  return date.size() == 10 ? date.substr(5, 2) + date.substr(8, 2) : "";
+}
 
 // The linkage values of a person from its fields in kPersonColumns order.
 template <class Get>
@@ -54,7 +59,9 @@ void person_values(Get get, std::vector<std::string>& out) {
   }
   const std::string& sex = get(10);
   out.push_back(sex == "male" || sex == "female" ? sex : "");
+  out.push_back(get(11));
   out.push_back(year_of(get(11)));
+  out.push_back(day_of(get(11)));
   out.push_back(get(12));
   const std::string& disappeared = get(13);
   out.push_back(year_of(!disappeared.empty() ? disappeared : get(14)));
@@ -64,6 +71,7 @@ void person_values(Get get, std::vector<std::string>& out) {
 std::string explanation_json(const linkage::ScoredPair& pair, const linkage::Model& model) {
   core::OrderedJson j = core::OrderedJson::object();
   for (size_t f = 0; f < model.fields.size(); ++f) {
+    if (!model.fields[f].compared) continue;
     j[model.fields[f].name] = std::round(pair.field_weights[f] * 1000) / 1000;
   }
   return j.dump();
@@ -72,6 +80,7 @@ std::string explanation_json(const linkage::ScoredPair& pair, const linkage::Mod
 core::OrderedJson model_json(const linkage::Model& model) {
   core::OrderedJson fields = core::OrderedJson::array();
   for (const auto& f : model.fields) {
+    if (!f.compared) continue;
     core::OrderedJson levels = core::OrderedJson::array();
     for (size_t l = 1; l < f.level_names.size(); ++l) {
       levels.push_back({{"level", f.level_names[l]}, {"m", f.m[l]}, {"u", f.u[l]}});
@@ -117,26 +126,83 @@ const registry::Record& require_person(registry::Registry& registry, std::string
 
 linkage::Dataset empty_person_dataset() {
   return linkage::Dataset({"given", "father", "grandfather", "family", "mother", "sex",
-                           "birth_year", "governorate", "disappeared", "birthplace"});
+                           "birth", "birth_year", "birth_day", "governorate", "disappeared", "birthplace"});
 }
 
 linkage::LinkageConfig person_linkage_config() {
   using linkage::Comparison;
   linkage::LinkageConfig c;
-  c.fields = {{"given", Comparison::kName, true},       {"father", Comparison::kName, true},
-              {"grandfather", Comparison::kName, true}, {"family", Comparison::kName, true},
-              {"mother", Comparison::kName, true},      {"birth_year", Comparison::kYear},
-              {"governorate", Comparison::kExact},      {"disappeared", Comparison::kYear},
+  c.fields = {{"given", Comparison::kName, true},
+              {"father", Comparison::kName, true},
+              {"grandfather", Comparison::kName, true},
+              {"family", Comparison::kName, true},
+              {"mother", Comparison::kName, true},
+              {"sex", Comparison::kExact},
+              {"birth", Comparison::kDate},  // a full date, a month or a year
+              // The birth date's year and its MMDD, for blocking only: the date is weighed once.
+              {"birth_year", Comparison::kYear, false, false, "birth"},
+              {"birth_day", Comparison::kIdentifier, false, false, "birth"},
+              {"governorate", Comparison::kExact},
+              {"disappeared", Comparison::kYear},
               {"birthplace", Comparison::kName, true}};  // a town or village, in either script
-  // Sex is read but not compared: it follows from the given name nearly always, and weighing
-  // both would count one fact twice (Fellegi–Sunter assumes fields independent given the match
-  // status).
   c.swappable = {{"given", "family"}};
-  c.blocking = {{{"family", "given", "birth_year|father|governorate|mother"}},
-                {{"family", "birth_year"}},
-                {{"family", "father", "grandfather|governorate"}},
-                {{"given", "father", "birth_year", "governorate|grandfather|mother"}}};
+  // Brothers and sisters share father, grandfather and family name; namesakes share all four
+  // parts. Agreement on such a combination is worth what its frequency says, not the product of
+  // the parts' (docs/linkage.md, "Families").
+  c.joint_groups = {{"given", "father", "grandfather", "family"},
+                    {"father", "grandfather", "family"},
+                    {"given", "father", "family"},
+                    {"father", "family"},
+                    {"grandfather", "family"},
+                    {"given", "family"}};
+  c.apart_within_list = {"given", "sex"};
+  c.relatives_share = {"father", "grandfather", "family", "mother", "governorate"};
+  // A chain of links must not join two records the model finds clearly different (A and C of
+  // brothers A, B, C whose names were damaged alike).
+  c.join_floor = 0.01;
+  // One blocking for every use (the registry, list files, the benchmarks): each rule survives
+  // some damage the others do not (docs/linkage.md, "Blocking").
+  c.blocking = {
+      // both names, in either order, and one more fact
+      {{"given+family", "birth_year|father|birthplace|governorate"}},
+      {{"family", "birth_year"}},                                       // given name damaged
+      {{"given", "father", "birth_year|grandfather|birthplace|governorate"}},  // family damaged
+      {{"father", "grandfather", "family"}},           // given name and birth year damaged
+      {{"given", "birth_year", "birthplace|mother|governorate"}},  // family and father damaged
+      {{"birth_year", "birth_day"}},                                // both names damaged
+      // Rare values only (blocks of at most 50), whatever else was damaged; common ones propose
+      // nothing here: a rare pair of names, or one rare name with the place or the year.
+      {{"given+family"}, 50},
+      {{"given|family", "birthplace"}, 50},
+      {{"given|family", "birth_year"}, 50},
+      {{"birth_year", "birthplace"}, 50},
+      {{"family", "birth_day"}, 50},
+      {{"given|family"}, 20},  // one rare name
+  };
   return c;
+}
+
+linkage::Dataset simulated_person_dataset(const linkage::Simulation& s,
+                                          std::vector<std::string>* truth) {
+  linkage::Dataset data = empty_person_dataset();
+  std::string fields[kPersonColumnCount];
+  std::vector<std::string> values;
+  for (const linkage::SimulatedRecord& r : s.records) {
+    const std::string* names[] = {&r.given, &r.father, &r.grandfather, &r.family, &r.mother};
+    for (size_t part = 0; part < 5; ++part) {
+      fields[part] = r.latin ? "" : *names[part];
+      fields[part + 5] = r.latin ? *names[part] : "";
+    }
+    fields[10] = r.sex;
+    fields[11] = r.birth;
+    fields[12] = r.governorate;
+    fields[13] = r.disappeared;
+    fields[14] = fields[15] = "";
+    person_values([&](size_t i) -> const std::string& { return fields[i]; }, values);
+    data.add("list-" + std::to_string(r.list + 1), values);
+    if (truth) truth->push_back(std::to_string(r.person));
+  }
+  return data;
 }
 
 PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_bad_rows) {
@@ -155,6 +221,9 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
   std::vector<std::string_view> row;
   registry::Record record(person);
   const int role = person.field_index("role");
+  const int given_lat = person.field_index("given_name_lat");
+  const int kNameColumns[] = {person.field_index("given_name_ar"), person.field_index("family_name_ar"),
+                              given_lat, person.field_index("family_name_lat")};
   for (const std::string& path : paths) {
     out.files.push_back(path);
     core::CsvReader csv(path);
@@ -189,7 +258,35 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
         }
         if (record.values[static_cast<size_t>(role)].empty())
           record.values[static_cast<size_t>(role)] = "victim";
-        registry.validate_new(record, where);
+        // A field the registry refuses is emptied and reported, and the record checked again.
+        // A person left with no name at all (a body found with a birth date and a place, or
+        // names that were only punctuation) is linked on its other fields, and reported; a
+        // stand-in name lets the registry check the rest. Any other problem refuses the row.
+        const auto no_name = [&] {
+          return std::all_of(std::begin(kNameColumns), std::end(kNameColumns),
+                             [&](int f) { return record.values[static_cast<size_t>(f)].empty(); });
+        };
+        bool unnamed = false;
+        for (size_t attempt = 0;; ++attempt) {
+          if (!unnamed && no_name()) {
+            unnamed = true;
+            out.field_problems.push_back({where, "given_name_ar", "",
+                                          "no given or family name: linked on the other fields"});
+            record.values[static_cast<size_t>(given_lat)] = "unnamed";
+          }
+          try {
+            registry.validate_new(record, where);
+            break;
+          } catch (const core::InputError& e) {
+            const int f = person.field_index(e.field());
+            if (f < 0 || f == role || record.values[static_cast<size_t>(f)].empty() ||
+                attempt > person.fields.size())
+              throw;
+            out.field_problems.push_back({where, e.field(), e.value(), e.problem()});
+            record.values[static_cast<size_t>(f)].clear();
+          }
+        }
+        if (unnamed) record.values[static_cast<size_t>(given_lat)].clear();
         person_values(
             [&](size_t i) -> const std::string& {
               return record.values[static_cast<size_t>(person_field[i])];

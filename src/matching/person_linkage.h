@@ -18,6 +18,7 @@
 
 #include "estimate/loglinear.h"
 #include "linkage/linkage.h"
+#include "linkage/simulate.h"
 #include "registry/registry.h"
 
 namespace athar::matching {
@@ -26,9 +27,20 @@ namespace athar::matching {
 linkage::Dataset empty_person_dataset();
 linkage::LinkageConfig person_linkage_config();
 
+// A simulation's records (linkage/simulate.h) as read_person_lists reads the files
+// write_simulation makes, without the files; `truth` gets each record's true person.
+linkage::Dataset simulated_person_dataset(const linkage::Simulation& s,
+                                          std::vector<std::string>* truth);
+
 struct SkippedRow {
   std::string where;   // "list.csv row 12"
   std::string reason;  // the error, naming the field and value
+};
+
+// A field that failed the registry's checks: left empty for linkage, the record kept.
+struct FieldProblem {
+  std::string where;  // "list.csv row 12"
+  std::string field, value, problem;
 };
 
 struct PersonLists {
@@ -42,13 +54,17 @@ struct PersonLists {
     return files[origin[record].file] + " row " + std::to_string(origin[record].row);
   }
   std::vector<SkippedRow> skipped;  // with skip_bad_rows only
+  std::vector<FieldProblem> field_problems;
   size_t rows = 0;                  // data rows read, skipped ones included
 };
 
 // Reads person lists in the columns `athar import persons` takes (docs/registry.md); each file
-// is one list. A bad row — wrong number of columns, a date that cannot be parsed, a name that is
-// only punctuation, bytes that are not UTF-8 — stops the read with an InputError naming the
-// file, row, field and value, or, with skip_bad_rows, is left out and listed in `skipped`.
+// is one list. A bad field — a date that cannot be parsed (1955-11-92), a name part with no
+// letters, Latin letters in an _ar field, bytes that are not UTF-8 — is left empty and listed in
+// `field_problems`: one bad field does not lose the person. A bad row — wrong number of columns,
+// quotes the reader cannot follow, no name left at all — stops the read with an InputError
+// naming the file, row, field and value, or, with skip_bad_rows, is left out and listed in
+// `skipped`.
 PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_bad_rows);
 
 struct RunOptions {

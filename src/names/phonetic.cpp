@@ -22,11 +22,11 @@ std::pair<char32_t, char32_t> arabic_class(char32_t c) {
       return {U'B', U'B'};  // ب پ
     case 0x062A:
     case 0x0637:
-      return {U'T', U'T'};  // ت ط
     case 0x062B:
+      return {U'T', U'T'};  // ت ط ث (th: Haitham, Uthman)
     case 0x0633:
     case 0x0635:
-      return {U'S', U'S'};  // ث س ص
+      return {U'S', U'S'};  // س ص
     case 0x062C:
     case 0x0686:
     case 0x0698:
@@ -51,7 +51,7 @@ std::pair<char32_t, char32_t> arabic_class(char32_t c) {
       return {U'X', U'X'};  // ش
     case 0x063A:
     case 0x06AF:
-      return {U'G', U'G'};  // غ گ
+      return {U'J', U'J'};  // غ گ: Latin g is ج or غ (Gamal, Baghdad), one class for both
     case 0x0641:
     case 0x06A4:
       return {U'F', U'F'};  // ف ڤ
@@ -116,12 +116,14 @@ void latin_key(std::string_view name, PhoneticKey& out) {
         i += 2;
         continue;
       }
-      if (n == 'h' && (c == 's' || c == 'c' || c == 't' || c == 'p' || c == 'k' || c == 'g')) {
+      if (n == 'h' &&
+          (c == 's' || c == 'c' || c == 't' || c == 'p' || c == 'k' || c == 'g' || c == 'd')) {
         both(c == 's' || c == 'c' ? U'X'
              : c == 't'           ? U'T'
              : c == 'p'           ? U'F'
              : c == 'k'           ? U'K'
-                                  : U'G');
+             : c == 'd'           ? U'Z'  // ذ (Muadh, Mundhir)
+                                  : U'J');
         ++i;
         continue;
       }
@@ -145,7 +147,8 @@ void latin_key(std::string_view name, PhoneticKey& out) {
           both(U'J');
           break;
         case 'g':
-          both(U'G');
+          // ج as Egyptian and many Syrian spellings write it (Gamal, al-Gahish), or غ.
+          both(U'J');
           break;
         case 'h':
           both(U'H');

@@ -345,15 +345,33 @@ TEST_F(CliTest, LinkListFilesWithoutADatabase) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::string lists;
   for (int l = 1; l <= 3; ++l) lists += " " + dir_.file("sim/list-" + std::to_string(l) + ".csv");
-  // A bad row stops the run, naming it; skipped on request, it is reported.
+  // A bad field is left empty and reported, the person linked on the rest.
   {
     std::ofstream append(dir_.file("sim/list-2.csv"), std::ios::app);
     append << ",,,,,Samer,,,al-Tajribi,,male,1979-02-30,,,SYNTHETIC\n";
   }
+  r = athar("link --csv" + lists + " --across-lists-only --out " + dir_.file("fields"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 fields left empty"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("list-2.csv row "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("birth_date"), std::string::npos) << r.output;
+  {
+    std::ifstream problems(dir_.file("fields/field_problems.csv"));
+    std::string header, line;
+    std::getline(problems, header);
+    EXPECT_EQ(header, "record,field,value,problem");
+    std::getline(problems, line);
+    EXPECT_NE(line.find(",birth_date,1979-02-30,"), std::string::npos) << line;
+  }
+  // A bad row stops the run, naming it; skipped on request, it is reported.
+  {
+    std::ofstream append(dir_.file("sim/list-2.csv"), std::ios::app);
+    append << ",,,,,Rami,,,al-Mithali,male,1980\n";  // a column short
+  }
   r = athar("link --csv" + lists + " --across-lists-only");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("list-2.csv row "), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("birth_date"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("columns"), std::string::npos) << r.output;
   r = athar("link --csv" + lists + " --across-lists-only --skip-bad-rows --out " +
             dir_.file("out"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -370,7 +388,7 @@ TEST_F(CliTest, LinkListFilesWithoutADatabase) {
 
 TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   ASSERT_EQ(athar("init").exit_code, 0);
-  Result r = athar("simulate lists --population 400 --seed 5 --out " + dir_.file("sim"));
+  Result r = athar("simulate lists --population 600 --seed 5 --out " + dir_.file("sim"));
   for (int l = 1; l <= 3; ++l) {
     ASSERT_EQ(
         athar("source add --name 'List " + std::to_string(l) + " (synthetic)' --kind document")

@@ -8,7 +8,6 @@
 
 #include "core/error.h"
 #include "linkage/evaluate.h"
-#include "linkage/simulate.h"
 
 namespace athar::linkage {
 namespace {
@@ -150,51 +149,165 @@ TEST(Linkage, AlternativeBlockingFieldsMeetSwappedNames) {
   EXPECT_EQ(std::get<0>(r.scores[0]) + std::get<1>(r.scores[0]), 1u);
 }
 
-// Results do not depend on how many threads score the pairs.
-TEST(Linkage, SameResultOnOneThreadAndMany) {
-  SimulationConfig sc;
-  sc.population = 3000;
-  std::vector<std::string> truth;
-  const Dataset d = simulation_dataset(simulate_lists(sc), &truth);
-  LinkageConfig c = simulation_linkage_config();
-  c.threads = 1;
-  const LinkageResult one = link(d, c);
-  c.threads = 3;
-  const LinkageResult three = link(d, c);
-  EXPECT_EQ(one.candidate_pairs, three.candidate_pairs);
-  EXPECT_EQ(one.model.prior, three.model.prior);
-  ASSERT_EQ(one.links.size(), three.links.size());
-  for (size_t i = 0; i < one.links.size(); ++i) {
-    EXPECT_EQ(one.links[i].a, three.links[i].a);
-    EXPECT_EQ(one.links[i].probability, three.links[i].probability);
+// Comparison levels as documented: years by distance, dates whole or partial.
+TEST(Linkage, YearsAndDatesComparedByDistance) {
+  Dataset d({"year", "date"});
+  const char* rows[][2] = {{"1985", "1985-03-12"}, {"1985", "1985-03-12"}, {"1986", "1985-12-03"},
+                           {"1987", "1985"},       {"1958", "1958-03-12"}, {"1995", "1987-11-30"}};
+  for (auto& r : rows) d.add("l", {r[0], r[1]});
+  LinkageConfig c;
+  c.fields = {{"year", Comparison::kYear}, {"date", Comparison::kDate}};
+  c.blocking = {{{"year"}}};
+  Model m;
+  m.prior = 0.5;
+  for (const char* name : {"year", "date"}) {
+    FieldModel f;
+    f.name = name;
+    const size_t levels = std::string(name) == "year" ? 6 : 8;
+    f.m.assign(levels, 0.0);
+    f.u.assign(levels, 0.0);
+    for (size_t l = 1; l < levels; ++l) {
+      f.m[l] = static_cast<double>(l);  // weight log2(l / 1): the level can be read back
+      f.u[l] = 1;
+    }
+    m.fields.push_back(f);
   }
-  EXPECT_EQ(one.cluster, three.cluster);
+  const auto level = [&](uint32_t a, uint32_t b, size_t field) {
+    return static_cast<int>(std::lround(std::exp2(explain(d, c, m, a, b).field_weights[field])));
+  };
+  EXPECT_EQ(level(0, 1, 0), 5);  // same year
+  EXPECT_EQ(level(0, 2, 0), 4);  // one apart (a year from an age)
+  EXPECT_EQ(level(0, 3, 0), 2);  // two apart (brothers often are)
+  EXPECT_EQ(level(0, 4, 0), 3);  // 1958 for 1985: digits swapped
+  EXPECT_EQ(level(0, 5, 0), 1);  // 1995 is one digit from 1985 but ten years: different
+  EXPECT_EQ(level(0, 1, 1), 7);  // the same full date
+  EXPECT_EQ(level(0, 2, 1), 6);  // day and month swapped
+  EXPECT_EQ(level(0, 3, 1), 5);  // only the year known on one side: same year
+  EXPECT_EQ(level(0, 4, 1), 6);  // 1958-03-12 for 1985-03-12: one typo in the date
+  EXPECT_EQ(level(0, 5, 1), 2);  // two years apart
 }
 
-// On synthetic Syrian-style lists with known truth: entities precise, the prior near the truth,
-// at most one record of each list per entity, and cluster sizes that add up.
-TEST(Linkage, SimulatedListsWithTheirTruth) {
-  SimulationConfig sc;
-  sc.population = 10000;
-  std::vector<std::string> truth;
-  const Dataset d = simulation_dataset(simulate_lists(sc), &truth);
-  const LinkageResult r = link(d, simulation_linkage_config());
-  const PairAccuracy entities = evaluate_clusters(r.cluster, truth);
-  EXPECT_GE(entities.precision, 0.98);
-  EXPECT_GE(entities.f1, 0.85);
-  // Matches expected by the model against the true pairs (blocking loses about a tenth).
-  EXPECT_NEAR(r.expected_matches / static_cast<double>(entities.true_pairs), 0.85, 0.1);
-  std::map<uint32_t, std::set<uint32_t>> lists_of_entity;
-  for (uint32_t i = 0; i < d.size(); ++i)
-    EXPECT_TRUE(lists_of_entity[r.cluster[i]].insert(d.list(i)).second);
-  size_t records = 0, entity_count = 0;
-  for (size_t k = 0; k < r.cluster_sizes.size(); ++k) {
-    records += k * r.cluster_sizes[k];
-    entity_count += r.cluster_sizes[k];
+// A rule part written "a+b" takes both fields in either order.
+TEST(Linkage, UnorderedBlockingPartMeetsSwappedNames) {
+  Dataset d({"given", "family"});
+  d.add("l", {"Samer", "al-Tajribi"});
+  d.add("l", {"al-Tajribi", "Samer"});
+  d.add("l", {"Samer", "al-Mithali"});
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName}, {"family", Comparison::kName}};
+  c.keep_scores = true;
+  c.blocking = {{{"given", "family"}}};
+  EXPECT_EQ(link(d, c).candidate_pairs, 0u);
+  c.blocking = {{{"given+family"}}};
+  const LinkageResult r = link(d, c);
+  ASSERT_EQ(r.candidate_pairs, 1u);
+  EXPECT_EQ(std::get<0>(r.scores[0]) + std::get<1>(r.scores[0]), 1u);
+  // A rule whose blocks are larger than its own limit proposes nothing there.
+  c.blocking = {{{"given"}, 1}};
+  EXPECT_EQ(link(d, c).candidate_pairs, 0u);
+  EXPECT_EQ(link(d, c).skipped_blocks, 1u);
+}
+
+// Brothers agree on father and family name: a joint group weighs that agreement by how many
+// records share the combination, not as two independent rare facts.
+TEST(Linkage, JointGroupCapsAgreementOnASharedLineage) {
+  Dataset d({"given", "father", "family"});
+  const char* given[] = {"سامر", "فادي", "رامي", "باسل", "وسيم", "مازن", "نزار", "طارق"};
+  for (const char* g : given) d.add("l", {g, "محمد", "التجريبي"});  // eight brothers
+  for (int i = 0; i < 40; ++i) {
+    d.add("l", {given[i % 8], "أحمد", "المثالي" + std::string(i % 2 ? "ي" : "")});
   }
-  EXPECT_EQ(records, d.size());
-  EXPECT_EQ(entity_count, r.clusters);
-  EXPECT_LE(r.cluster_sizes.size(), 4u);  // three lists: at most three records
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName, true},
+              {"father", Comparison::kName, true},
+              {"family", Comparison::kName, true}};
+  c.blocking = {{{"family"}}};
+  Model m;
+  m.prior = 0.01;
+  for (const char* name : {"given", "father", "family"}) {
+    FieldModel f;
+    f.name = name;
+    f.m = {0, 0.01, 0.01, 0.02, 0.06, 0.9};
+    f.u = {0, 0.9, 0.05, 0.03, 0.01, 0.01};
+    m.fields.push_back(f);
+  }
+  const auto lineage_weight = [&](const LinkageConfig& config) {
+    const ScoredPair s = explain(d, config, m, 0, 1);
+    return s.field_weights[1] + s.field_weights[2];
+  };
+  const double independent = lineage_weight(c);
+  c.joint_groups = {{"father", "family"}};
+  const double joint = lineage_weight(c);
+  // Eight of 48 records hold the lineage (six besides the pair): about log2(48 / 6) = 3 bits.
+  EXPECT_LT(joint, independent - 1);
+  EXPECT_NEAR(joint, std::log2(0.9) * 2 + std::log2(48.0 / 6.0), 0.01);
+  c.joint_groups = {{"father"}};
+  EXPECT_THROW(link(d, c), core::InputError);
+}
+
+// Records of one list that differ in given name and sex are never one entity without an
+// analyst's decision, however strong the links that would chain them.
+TEST(Linkage, RecordsOfOneListDifferingInGivenNameAndSexStayApart) {
+  Dataset d({"given", "sex", "family"});
+  d.add("l", {"سامر", "male", "التجريبي"});
+  d.add("l", {"سلمى", "female", "التجريبي"});
+  d.add("other", {"سامر", "", "التجريبي"});
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName}, {"sex", Comparison::kExact},
+              {"family", Comparison::kName}};
+  c.blocking = {{{"family"}}};
+  c.threshold = 1e-9;  // every candidate a link
+  EXPECT_EQ(link(d, c).clusters, 1u);
+  c.apart_within_list = {"given", "sex"};
+  const LinkageResult r = link(d, c);
+  EXPECT_NE(r.cluster[0], r.cluster[1]);
+  c.decisions = {{0, 1, true}};  // an analyst may still join them
+  EXPECT_EQ(link(d, c).cluster[0], link(d, c).cluster[1]);
+}
+
+// A chain of links does not join two records that clearly differ (join_floor).
+TEST(Linkage, JoinFloorStopsChainsThroughDamagedRecords) {
+  Dataset d({"given", "year"});
+  d.add("a", {"Samer", "1970"});
+  d.add("b", {"Samer", ""});
+  d.add("c", {"Samer", "1990"});
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName}, {"year", Comparison::kYear}};
+  c.blocking = {{{"given"}}};
+  c.u_sample_pairs = 10;
+  c.threshold = 1e-9;
+  EXPECT_EQ(link(d, c).clusters, 1u);
+  c.join_floor = 0.5;
+  const LinkageResult r = link(d, c);
+  EXPECT_NE(r.cluster[0], r.cluster[2]);
+}
+
+// Two spellings both common in Arabic script are two names (محمد and محمود), not a typo.
+TEST(Linkage, CommonArabicNamesAreNotTyposOfEachOther) {
+  Dataset d({"given"});
+  for (int i = 0; i < 30; ++i) d.add("l", {"محمد"});
+  for (int i = 0; i < 20; ++i) d.add("l", {"محمود"});
+  d.add("l", {"محمدد"});  // a typo: rare
+  d.add("l", {"Mahmoud"});
+  for (int i = 0; i < 12; ++i) d.add("m", {i % 2 ? "Mahmoud" : "Mohammad"});
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName}};
+  c.blocking = {{{"given"}}};
+  Model m;
+  m.prior = 0.5;
+  FieldModel f;
+  f.name = "given";
+  f.m = {0, 1, 2, 3, 4, 5};
+  f.u = {0, 1, 1, 1, 1, 1};
+  m.fields.push_back(f);
+  const auto level = [&](uint32_t a, uint32_t b) {
+    return static_cast<int>(std::lround(std::exp2(explain(d, c, m, a, b).field_weights[0])));
+  };
+  EXPECT_EQ(level(0, 30), 1);  // محمد / محمود: different names
+  EXPECT_GE(level(0, 50), 4);  // محمد / محمدد: a typo, close
+  EXPECT_EQ(level(0, 51), 1);  // Mahmoud is محمود, not محمد
+  EXPECT_EQ(level(30, 51), 5);
+  EXPECT_EQ(level(0, 52), 5);  // Mohammad is محمد
 }
 
 }  // namespace
