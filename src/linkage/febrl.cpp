@@ -53,21 +53,6 @@ LinkageConfig febrl_all_fields() {
   return c;
 }
 
-LinkageConfig febrl_victim_list_fields() {
-  LinkageConfig c;
-  c.fields = {{"given_name", Comparison::kName, true},
-              {"surname", Comparison::kName, true},
-              {"birth_year", Comparison::kYear},
-              {"suburb", Comparison::kString, true},
-              {"state", Comparison::kExact}};
-  c.swappable = {{"given_name", "surname"}};
-  c.blocking = {{{"given_name|surname"}},
-                {{"birth_year", "suburb"}},
-                {{"birth_year", "state"}},
-                {{"suburb"}}};
-  return c;
-}
-
 std::vector<std::string> write_febrl_as_person_list(const std::string& febrl_path,
                                                     const std::string& csv_path) {
   const FebrlData f = read_febrl(febrl_path);

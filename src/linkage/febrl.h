@@ -18,9 +18,9 @@ struct FebrlData {
 // postcode, state, date_of_birth, soc_sec_id, plus birth_year (from date_of_birth).
 FebrlData read_febrl(const std::string& path);
 
-// All fields; and the fields a victim list has (given name, surname, birth year, suburb, state).
+// All fields, for the engine alone. The fields a victim list has are linked through the person
+// configuration (matching::person_linkage_config) after write_febrl_as_person_list.
 LinkageConfig febrl_all_fields();
-LinkageConfig febrl_victim_list_fields();
 
 // Writes a FEBRL file as a person list in the columns `athar import persons` and `athar link
 // --csv` read — what a victim list holds: id, given_name_lat, family_name_lat, birth_date

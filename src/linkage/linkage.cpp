@@ -396,7 +396,7 @@ class ComparisonCache {
   }
 
  private:
-  static constexpr size_t kBits = 16;
+  static constexpr size_t kBits = 18;
   std::vector<uint64_t> keys_;
   std::vector<uint8_t> levels_;
 };

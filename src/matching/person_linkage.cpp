@@ -166,9 +166,12 @@ linkage::LinkageConfig person_linkage_config() {
       // both names, in either order, and one more fact
       {{"given+family", "birth_year|father|birthplace|governorate"}},
       {{"family", "birth_year"}},                                       // given name damaged
-      {{"given", "father", "birth_year|grandfather|birthplace|governorate"}},  // family damaged
-      {{"father", "grandfather", "family"}},           // given name and birth year damaged
-      {{"given", "birth_year", "birthplace|mother|governorate"}},  // family and father damaged
+      {{"given", "father", "birth_year|birthplace"}},  // family damaged
+      {{"given", "father", "grandfather"}, 300},        // family damaged, no birth year
+      {{"father", "grandfather", "family"}},  // given name and birth year damaged
+      // Family and father damaged. A governorate holds millions: blocks of common names in it
+      // are left to the other rules.
+      {{"given", "birth_year", "mother|birthplace|governorate"}, 300},
       {{"birth_year", "birth_day"}},                                // both names damaged
       // Rare values only (blocks of at most 50), whatever else was damaged; common ones propose
       // nothing here: a rare pair of names, or one rare name with the place or the year.
