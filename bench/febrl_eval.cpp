@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "linkage/evaluate.h"
@@ -69,7 +69,8 @@ void run(const char* name, const athar::linkage::Dataset& data,
   if (std::getenv("FEBRL_SHOW_WEAK")) {  // the model, and true pairs scored below the threshold
     for (const auto& fm : r.model.fields) {
       std::printf("  %-12s", fm.name.c_str());
-      for (size_t l = 1; l < fm.m.size(); ++l) std::printf(" [%s m %.4f u %.4f]", fm.level_names[l].c_str(), fm.m[l], fm.u[l]);
+      for (size_t l = 1; l < fm.m.size(); ++l)
+        std::printf(" [%s m %.4f u %.4f]", fm.level_names[l].c_str(), fm.m[l], fm.u[l]);
       std::printf("\n");
     }
     std::vector<std::pair<uint32_t, uint32_t>> weak;

@@ -104,8 +104,7 @@ int main(int argc, char** argv) {
   if (config.keep_scores) {
     uint64_t proposed_true = 0;
     for (const auto& [a, b, p] : r.scores) proposed_true += truth[a] == truth[b];
-    blocking_recall =
-        static_cast<double>(proposed_true) / static_cast<double>(clusters.true_pairs);
+    blocking_recall = static_cast<double>(proposed_true) / static_cast<double>(clusters.true_pairs);
   }
   std::printf(
       "population %zu, %zu records in %zu lists (%s): candidates %llu, blocking recall %s; "
@@ -113,17 +112,21 @@ int main(int argc, char** argv) {
       "sibling pairs merged %llu of %llu (%.4f%%); simulate %.2f s, link %.2f s (prepare %.2f, "
       "EM %.2f, prior %.2f, scoring %.2f) on %u threads\n",
       sim.population, data.size(), data.list_names().size(),
-      across ? "across lists only" : "deduplicated", static_cast<unsigned long long>(r.candidate_pairs),
+      across ? "across lists only" : "deduplicated",
+      static_cast<unsigned long long>(r.candidate_pairs),
       blocking_recall < 0 ? "not measured" : std::to_string(blocking_recall).c_str(),
       clusters.precision, clusters.recall, clusters.f1,
       static_cast<unsigned long long>(false_pairs), static_cast<unsigned long long>(sibling_false),
       false_pairs ? 100.0 * static_cast<double>(sibling_false) / static_cast<double>(false_pairs)
                   : 0.0,
-      static_cast<unsigned long long>(sibling_false), static_cast<unsigned long long>(sibling_pairs),
-      sibling_pairs ? 100.0 * static_cast<double>(sibling_false) / static_cast<double>(sibling_pairs)
-                    : 0.0,
-      std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
-      r.seconds_prepare, r.seconds_em, r.seconds_prior, r.seconds_scoring, r.threads);
+      static_cast<unsigned long long>(sibling_false),
+      static_cast<unsigned long long>(sibling_pairs),
+      sibling_pairs
+          ? 100.0 * static_cast<double>(sibling_false) / static_cast<double>(sibling_pairs)
+          : 0.0,
+      std::chrono::duration<double>(t1 - t0).count(),
+      std::chrono::duration<double>(t2 - t1).count(), r.seconds_prepare, r.seconds_em,
+      r.seconds_prior, r.seconds_scoring, r.threads);
   if (std::getenv("SHOW")) {  // the model, and some wrong and missed links with their weights
     for (const auto& fm : r.model.fields) {
       if (!fm.compared) continue;
@@ -139,7 +142,8 @@ int main(int argc, char** argv) {
       if (l.probability >= config.threshold && truth[l.a] != truth[l.b] && wrong.size() < 25)
         wrong.emplace_back(l.a, l.b);
     for (const auto& [a, b, p] : r.scores)
-      if (p < config.threshold && truth[a] == truth[b] && missed.size() < 25) missed.emplace_back(a, b);
+      if (p < config.threshold && truth[a] == truth[b] && missed.size() < 25)
+        missed.emplace_back(a, b);
     std::vector<std::pair<uint32_t, uint32_t>> unproposed;
     {
       std::set<std::pair<uint32_t, uint32_t>> proposed;
@@ -149,13 +153,18 @@ int main(int argc, char** argv) {
       for (const auto& [person, rs] : records_of) {
         for (size_t i = 0; i < rs.size() && unproposed.size() < 40; ++i)
           for (size_t j = i + 1; j < rs.size(); ++j)
-            if (!proposed.count({rs[i], rs[j]}) && (!across || data.list(rs[i]) != data.list(rs[j])))
+            if (!proposed.count({rs[i], rs[j]}) &&
+                (!across || data.list(rs[i]) != data.list(rs[j])))
               unproposed.emplace_back(rs[i], rs[j]);
       }
     }
     for (const auto* set : {&wrong, &missed, &unproposed}) {
       for (const auto& sp : athar::linkage::explain(data, config, r.model, *set)) {
-        std::printf("%s %.4f:", set == &wrong ? "wrong" : set == &missed ? "missed" : "unproposed", sp.probability);
+        std::printf("%s %.4f:",
+                    set == &wrong    ? "wrong"
+                    : set == &missed ? "missed"
+                                     : "unproposed",
+                    sp.probability);
         for (size_t f = 0; f < sp.field_weights.size(); ++f)
           if (r.model.fields[f].compared) std::printf(" %.1f", sp.field_weights[f]);
         for (uint32_t x : {sp.a, sp.b}) {

@@ -111,8 +111,12 @@ std::vector<std::string> level_names(Comparison c) {
               "one typo or day/month swapped",
               "same"};
     case Comparison::kYear:
-      return {"missing",       "different (more than 3 years apart)", "2 or 3 years apart",
-              "digits swapped", "within one year", "same"};
+      return {"missing",
+              "different (more than 3 years apart)",
+              "2 or 3 years apart",
+              "digits swapped",
+              "within one year",
+              "same"};
     case Comparison::kIdentifier:
       return {"missing", "different", "one edit apart", "same"};
   }
@@ -194,7 +198,8 @@ std::vector<uint32_t> nearest_common_names(const PreparedField& f) {
   for (uint32_t a : arabic) {
     bool typo = false;
     for (uint32_t b : arabic) {
-      if (f.count[b] >= 20 * uint64_t{f.count[a]} && names::jaro_winkler(f.normal[a], f.normal[b]) >= 0.85) {
+      if (f.count[b] >= 20 * uint64_t{f.count[a]} &&
+          names::jaro_winkler(f.normal[a], f.normal[b]) >= 0.85) {
         typo = true;
         break;
       }
@@ -595,8 +600,8 @@ Prepared prepare(const Dataset& data, const LinkageConfig& config) {
     }
     g.lineage = relatives != 0 && (g.mask & ~relatives) == 0;
     if (g.fields.size() < 2) {
-      throw core::InputError("linkage configuration", "joint_groups", std::to_string(g.fields.size()),
-                             "a group joins two fields or more");
+      throw core::InputError("linkage configuration", "joint_groups",
+                             std::to_string(g.fields.size()), "a group joins two fields or more");
     }
     // The combination of the parts' sounds (ordered: a father's name is not a family name).
     std::vector<uint64_t> keys(n, 0);
@@ -662,8 +667,8 @@ class Blocker {
   struct Rule {
     // Per part, its alternatives; an alternative is one field or several taken in any order.
     std::vector<std::vector<std::vector<size_t>>> parts;
-    uint32_t field_mask = 0;                 // every field the rule blocks on
-    size_t max_block_size = 0;               // 0: the configuration's
+    uint32_t field_mask = 0;    // every field the rule blocks on
+    size_t max_block_size = 0;  // 0: the configuration's
     size_t stride = 1;
     std::vector<uint64_t> keys;  // [record * stride + k], until every rule is made
     size_t offset = 0;           // of its keys in a record's row of keys_
@@ -953,7 +958,8 @@ void estimate_m(Model& model, const LinkageConfig& config, size_t field_count,
     // The relatives' class starts agreeing like matches on what relatives share, like strangers
     // on the rest.
     std::vector<std::vector<double>> kin(field_count);
-    for (size_t f = 0; f < field_count; ++f) kin[f] = (relatives >> f & 1) ? start[f].m : start[f].u;
+    for (size_t f = 0; f < field_count; ++f)
+      kin[f] = (relatives >> f & 1) ? start[f].m : start[f].u;
     // Relatives fill the blocks of rules on two fields or more that they share (father and
     // family name); elsewhere they are too few for a class of their own.
     const bool with_kin = std::popcount(relatives & blocked) >= 2 && (relatives & ~blocked) != 0;
@@ -1091,7 +1097,8 @@ void cluster_links(const Dataset& data, const LinkageConfig& config, const Prepa
   // Each entity's records as a ring (next_member), walked to check apart_within_list.
   std::vector<uint32_t> next_member;
   const bool check_members = weights && config.join_floor > 0;
-  const double floor_weight = check_members ? logit2(config.join_floor) - logit2(result.model.prior) : 0;
+  const double floor_weight =
+      check_members ? logit2(config.join_floor) - logit2(result.model.prior) : 0;
   if (!p.apart_within_list.empty() || check_members) {
     next_member.resize(data.size());
     std::iota(next_member.begin(), next_member.end(), 0u);

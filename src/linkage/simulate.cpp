@@ -84,19 +84,32 @@ const Name kMale[] = {
     {"عبد الله محمد", {"Abdullah Mohammad", "Abdallah Muhammad", "Abd Allah Mohamed"}},
 };
 const Name kFemale[] = {
-    {"فاطمة", {"Fatima", "Fatimah", "Fatma"}}, {"مريم", {"Maryam", "Mariam", "Mariam"}},
-    {"نور", {"Nour", "Noor", "Nur"}},          {"عائشة", {"Aisha", "Aysha", "Aicha"}},
-    {"خديجة", {"Khadija", "Khadijah", "Khadiga"}}, {"زينب", {"Zainab", "Zeinab", "Zaynab"}},
-    {"هدى", {"Huda", "Hoda", "Houda"}},        {"رنا", {"Rana", "Rana", "Ranaa"}},
-    {"سعاد", {"Souad", "Suad", "Soad"}},       {"ليلى", {"Layla", "Leila", "Laila"}},
-    {"هالة", {"Hala", "Hala", "Halah"}},       {"سلمى", {"Salma", "Selma", "Salma"}},
-    {"آمنة", {"Amina", "Amna", "Aamina"}},     {"رشا", {"Rasha", "Racha", "Rasha"}},
-    {"ديما", {"Dima", "Deema", "Dima"}},       {"لينا", {"Lina", "Leena", "Lina"}},
-    {"سوسن", {"Sawsan", "Sausan", "Sawsan"}},  {"منى", {"Mona", "Muna", "Mouna"}},
-    {"وفاء", {"Wafaa", "Wafa", "Wafaa"}},      {"أسماء", {"Asmaa", "Asma", "Esmaa"}},
-    {"رغد", {"Raghad", "Raghad", "Raghd"}},    {"دعاء", {"Duaa", "Doaa", "Dua"}},
-    {"بشرى", {"Bushra", "Boushra", "Bouchra"}}, {"سمر", {"Samar", "Samar", "Sammar"}},
-    {"حنان", {"Hanan", "Hanane", "Hanan"}},    {"ريم", {"Reem", "Rim", "Riem"}},
+    {"فاطمة", {"Fatima", "Fatimah", "Fatma"}},
+    {"مريم", {"Maryam", "Mariam", "Mariam"}},
+    {"نور", {"Nour", "Noor", "Nur"}},
+    {"عائشة", {"Aisha", "Aysha", "Aicha"}},
+    {"خديجة", {"Khadija", "Khadijah", "Khadiga"}},
+    {"زينب", {"Zainab", "Zeinab", "Zaynab"}},
+    {"هدى", {"Huda", "Hoda", "Houda"}},
+    {"رنا", {"Rana", "Rana", "Ranaa"}},
+    {"سعاد", {"Souad", "Suad", "Soad"}},
+    {"ليلى", {"Layla", "Leila", "Laila"}},
+    {"هالة", {"Hala", "Hala", "Halah"}},
+    {"سلمى", {"Salma", "Selma", "Salma"}},
+    {"آمنة", {"Amina", "Amna", "Aamina"}},
+    {"رشا", {"Rasha", "Racha", "Rasha"}},
+    {"ديما", {"Dima", "Deema", "Dima"}},
+    {"لينا", {"Lina", "Leena", "Lina"}},
+    {"سوسن", {"Sawsan", "Sausan", "Sawsan"}},
+    {"منى", {"Mona", "Muna", "Mouna"}},
+    {"وفاء", {"Wafaa", "Wafa", "Wafaa"}},
+    {"أسماء", {"Asmaa", "Asma", "Esmaa"}},
+    {"رغد", {"Raghad", "Raghad", "Raghd"}},
+    {"دعاء", {"Duaa", "Doaa", "Dua"}},
+    {"بشرى", {"Bushra", "Boushra", "Bouchra"}},
+    {"سمر", {"Samar", "Samar", "Sammar"}},
+    {"حنان", {"Hanan", "Hanane", "Hanan"}},
+    {"ريم", {"Reem", "Rim", "Riem"}},
 };
 constexpr const char* kGovernorates[] = {"Damascus", "Rif Dimashq", "Aleppo", "Homs",
                                          "Hama",     "Idlib",       "Daraa",  "Deir ez-Zor",
@@ -245,8 +258,8 @@ Simulation simulate_lists(const SimulationConfig& config) {
   // Draws a name not yet in `taken` (brothers have different names; so do sisters).
   const auto distinct_name = [&](auto& distribution, std::vector<size_t>& taken) {
     size_t name = distribution(rng);
-    for (int attempt = 0; attempt < 50 && std::find(taken.begin(), taken.end(), name) != taken.end();
-         ++attempt)
+    for (int attempt = 0;
+         attempt < 50 && std::find(taken.begin(), taken.end(), name) != taken.end(); ++attempt)
       name = distribution(rng);
     taken.push_back(name);
     return name;
@@ -349,8 +362,10 @@ Simulation simulate_lists(const SimulationConfig& config) {
         if (unit(rng) >= 0.3) {
           const double d = unit(rng);
           // Sometimes a year off, within the period simulated (2011–2020).
-          r.disappeared = std::to_string(
-              std::clamp(p.disappeared + (d < 0.05 ? -1 : d < 0.1 ? 1 : 0), 2011, 2020));
+          r.disappeared = std::to_string(std::clamp(p.disappeared + (d < 0.05  ? -1
+                                                                     : d < 0.1 ? 1
+                                                                               : 0),
+                                                    2011, 2020));
         }
         out.records.push_back(std::move(r));
       }

@@ -26,9 +26,9 @@
 namespace athar::linkage {
 
 struct ListSpec {
-  double coverage;         // expected share of the population the list documents
-  double latin_share;      // share of its records written in Latin letters
-  double duplicates = 0;   // share of its persons it names twice (two damaged copies)
+  double coverage;        // expected share of the population the list documents
+  double latin_share;     // share of its records written in Latin letters
+  double duplicates = 0;  // share of its persons it names twice (two damaged copies)
 };
 
 struct SimulationConfig {

@@ -125,8 +125,8 @@ const registry::Record& require_person(registry::Registry& registry, std::string
 }  // namespace
 
 linkage::Dataset empty_person_dataset() {
-  return linkage::Dataset({"given", "father", "grandfather", "family", "mother", "sex",
-                           "birth", "birth_year", "birth_day", "governorate", "disappeared", "birthplace"});
+  return linkage::Dataset({"given", "father", "grandfather", "family", "mother", "sex", "birth",
+                           "birth_year", "birth_day", "governorate", "disappeared", "birthplace"});
 }
 
 linkage::LinkageConfig person_linkage_config() {
@@ -165,14 +165,14 @@ linkage::LinkageConfig person_linkage_config() {
   c.blocking = {
       // both names, in either order, and one more fact
       {{"given+family", "birth_year|father|birthplace|governorate"}},
-      {{"family", "birth_year"}},                                       // given name damaged
+      {{"family", "birth_year"}},                      // given name damaged
       {{"given", "father", "birth_year|birthplace"}},  // family damaged
-      {{"given", "father", "grandfather"}, 300},        // family damaged, no birth year
-      {{"father", "grandfather", "family"}},  // given name and birth year damaged
+      {{"given", "father", "grandfather"}, 300},       // family damaged, no birth year
+      {{"father", "grandfather", "family"}},           // given name and birth year damaged
       // Family and father damaged. A governorate holds millions: blocks of common names in it
       // are left to the other rules.
       {{"given", "birth_year", "mother|birthplace|governorate"}, 300},
-      {{"birth_year", "birth_day"}},                                // both names damaged
+      {{"birth_year", "birth_day"}},  // both names damaged
       // Rare values only (blocks of at most 50), whatever else was damaged; common ones propose
       // nothing here: a rare pair of names, or one rare name with the place or the year.
       {{"given+family"}, 50},
@@ -225,8 +225,9 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
   registry::Record record(person);
   const int role = person.field_index("role");
   const int given_lat = person.field_index("given_name_lat");
-  const int kNameColumns[] = {person.field_index("given_name_ar"), person.field_index("family_name_ar"),
-                              given_lat, person.field_index("family_name_lat")};
+  const int kNameColumns[] = {person.field_index("given_name_ar"),
+                              person.field_index("family_name_ar"), given_lat,
+                              person.field_index("family_name_lat")};
   for (const std::string& path : paths) {
     out.files.push_back(path);
     core::CsvReader csv(path);

@@ -55,7 +55,7 @@ struct PersonLists {
   }
   std::vector<SkippedRow> skipped;  // with skip_bad_rows only
   std::vector<FieldProblem> field_problems;
-  size_t rows = 0;                  // data rows read, skipped ones included
+  size_t rows = 0;  // data rows read, skipped ones included
 };
 
 // Reads person lists in the columns `athar import persons` takes (docs/registry.md); each file

@@ -253,8 +253,8 @@ TEST(Linkage, RecordsOfOneListDifferingInGivenNameAndSexStayApart) {
   d.add("l", {"سلمى", "female", "التجريبي"});
   d.add("other", {"سامر", "", "التجريبي"});
   LinkageConfig c;
-  c.fields = {{"given", Comparison::kName}, {"sex", Comparison::kExact},
-              {"family", Comparison::kName}};
+  c.fields = {
+      {"given", Comparison::kName}, {"sex", Comparison::kExact}, {"family", Comparison::kName}};
   c.blocking = {{{"family"}}};
   c.threshold = 1e-9;  // every candidate a link
   EXPECT_EQ(link(d, c).clusters, 1u);

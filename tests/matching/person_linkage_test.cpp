@@ -41,12 +41,12 @@ TEST(PersonLists, ReadsEachFileAsAList) {
 // victim from the count).
 TEST(PersonLists, BadFieldsAreLeftEmptyAndReportedTheRecordStays) {
   testing::ScratchDir dir;
-  const std::string path = dir.write(
-      "list.csv", std::string(kHeader) +
-                      ",,Fadi,al-Namudhaji,1955-11-92\n"  // no such day
-                      "سامر,al-Tajribi,,,1979\n"          // Latin letters in an _ar field
-                      ",,Rami,---,1992\n"                 // a name part with no letters
-                      ",,?!..,---,1979-04-02\n");         // no name left at all
+  const std::string path =
+      dir.write("list.csv", std::string(kHeader) +
+                                ",,Fadi,al-Namudhaji,1955-11-92\n"  // no such day
+                                "سامر,al-Tajribi,,,1979\n"          // Latin letters in an _ar field
+                                ",,Rami,---,1992\n"                 // a name part with no letters
+                                ",,?!..,---,1979-04-02\n");         // no name left at all
   const PersonLists lists = read_person_lists({path}, false);
   ASSERT_EQ(lists.data.size(), 4u);
   EXPECT_TRUE(lists.skipped.empty());
@@ -161,18 +161,22 @@ TEST(PersonLinkage, FamiliesInSimulatedListsStayApart) {
   // No entity holds two records of one list that differ in given name and sex.
   const int given = d.column("given"), sex = d.column("sex");
   std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> by_entity_and_list;
-  for (uint32_t r = 0; r < d.size(); ++r) by_entity_and_list[{one.cluster[r], d.list(r)}].push_back(r);
+  for (uint32_t r = 0; r < d.size(); ++r)
+    by_entity_and_list[{one.cluster[r], d.list(r)}].push_back(r);
   for (const auto& [key, records] : by_entity_and_list) {
     for (size_t i = 0; i < records.size(); ++i) {
       for (size_t j = i + 1; j < records.size(); ++j) {
         const auto& sx = d.value(records[i], static_cast<size_t>(sex));
         const auto& sy = d.value(records[j], static_cast<size_t>(sex));
-        const std::string gx = names::normalise_name(d.value(records[i], static_cast<size_t>(given)));
-        const std::string gy = names::normalise_name(d.value(records[j], static_cast<size_t>(given)));
+        const std::string gx =
+            names::normalise_name(d.value(records[i], static_cast<size_t>(given)));
+        const std::string gy =
+            names::normalise_name(d.value(records[j], static_cast<size_t>(given)));
         if (sx.empty() || sy.empty() || sx == sy || gx.empty() || gy.empty() ||
             names::has_arabic_letters(gx) != names::has_arabic_letters(gy))
           continue;
-        EXPECT_GE(names::jaro_winkler(core::to_utf32(gx), core::to_utf32(gy)), 0.85) << gx << " " << gy;
+        EXPECT_GE(names::jaro_winkler(core::to_utf32(gx), core::to_utf32(gy)), 0.85)
+            << gx << " " << gy;
       }
     }
   }
