@@ -33,6 +33,7 @@
 #include "matching/estimate_store.h"
 #include "matching/kinship_store.h"
 #include "matching/person_linkage.h"
+#include "matching/person_search.h"
 #include "registry/bundle.h"
 #include "registry/evidence.h"
 #include "registry/export.h"
@@ -652,6 +653,56 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
   });
 }
 
+// `athar person search NAME`: persons by any spelling of a name, in either script, best first.
+void add_person_search_command(CLI::App& noun, Globals& g, std::function<void()>& action) {
+  namespace matching = athar::matching;
+  struct Options {
+    std::vector<std::string> words;
+    matching::SearchOptions search;
+  };
+  auto o = std::make_shared<Options>();
+  auto* search = noun.add_subcommand(
+      "search", "Find persons by name: any spelling, Arabic or Latin script, best match first");
+  search->add_option("name", o->words, "a name or a full name (words may be separate arguments)")
+      ->required();
+  search->add_option("--limit", o->search.limit, "at most this many")->capture_default_str();
+  search->add_option("--min-score", o->search.min_score, "leave out matches below (0 to 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  search->callback([&g, &action, o] {
+    action = [&g, o] {
+      Session s(g);
+      std::string query;
+      for (const std::string& w : o->words) query += (query.empty() ? "" : " ") + w;
+      const auto hits = matching::search_persons(s.registry, query, o->search);
+      if (g.json) {
+        OrderedJson arr = OrderedJson::array();
+        for (const auto& h : hits) {
+          arr.push_back({{"id", h.id},
+                         {"score", std::round(h.score * 1000) / 1000},
+                         {"name_ar", h.name_ar},
+                         {"name_lat", h.name_lat},
+                         {"birth_date", h.birth_date},
+                         {"governorate", h.governorate},
+                         {"status", h.status}});
+        }
+        return print_json(arr);
+      }
+      if (hits.empty()) std::cout << "no person matches \"" << query << "\"\n";
+      for (const auto& h : hits) {
+        char score[16];
+        std::snprintf(score, sizeof score, "%.2f", h.score);
+        std::cout << h.id << "  " << score << "  " << h.name_ar
+                  << (h.name_ar.empty() || h.name_lat.empty() ? "" : " / ") << h.name_lat;
+        for (const std::string* fact : {&h.birth_date, &h.governorate, &h.status}) {
+          if (!fact->empty()) std::cout << "  " << *fact;
+        }
+        std::cout << "\n";
+      }
+    };
+  });
+}
+
 void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g,
                        std::function<void()>& action) {
   const bool is_link = kind.kind == registry::Kind::kLink;
@@ -748,6 +799,8 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
       for (const auto& r : records) std::cout << r.id() << "  " << describe(r) << "\n";
     };
   });
+
+  if (kind.kind == registry::Kind::kPerson) add_person_search_command(*noun, g, action);
 
   auto* show = noun->add_subcommand(
       "show", "Show a " + std::string(kind.name) + " with its history, claims and links");

@@ -17,6 +17,7 @@
 #include "ledger/hash.h"
 #include "matching/internal/histories.h"
 #include "matching/internal/ledger_check.h"
+#include "registry/import.h"
 #include "store/database.h"
 
 namespace athar::matching {
@@ -232,10 +233,12 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
     out.files.push_back(path);
     core::CsvReader csv(path);
     if (!csv.next(row)) throw core::InputError(path, "", "", "the file is empty (no header row)");
-    std::vector<int> column_field;  // -1: not a person field (source, id)
+    // -1: not a person field (source, id); -2, -3: a full name in Arabic, Latin script.
+    std::vector<int> column_field;
     for (std::string_view name : row) {
-      const int f = person.field_index(std::string(name));
-      if (f < 0 && name != "source" && name != "id") {
+      int f = person.field_index(std::string(name));
+      if (name == "full_name_ar" || name == "full_name_lat") f = name == "full_name_ar" ? -2 : -3;
+      if (f == -1 && name != "source" && name != "id") {
         throw core::InputError(path + " row 1 (header)", std::string(name), std::string(name),
                                "unknown column (docs/registry.md lists the person columns)");
       }
@@ -257,9 +260,14 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
               "the header has " + std::to_string(column_field.size()) + " columns");
         }
         for (std::string& v : record.values) v.clear();
+        std::string_view full_ar, full_lat;
         for (size_t c = 0; c < row.size(); ++c) {
           if (column_field[c] >= 0) record.values[static_cast<size_t>(column_field[c])] = row[c];
+          if (column_field[c] == -2) full_ar = row[c];
+          if (column_field[c] == -3) full_lat = row[c];
         }
+        if (!full_ar.empty() || !full_lat.empty())
+          registry::fill_name_parts(record, full_ar, full_lat);
         if (record.values[static_cast<size_t>(role)].empty())
           record.values[static_cast<size_t>(role)] = "victim";
         // A field the registry refuses is emptied and reported, and the record checked again.

@@ -11,10 +11,31 @@
 #include "core/csv.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/text.h"
+#include "names/full_name.h"
 
 namespace athar::registry {
 
 using core::InputError;
+
+void fill_name_parts(Record& person, std::string_view full_name_ar,
+                     std::string_view full_name_lat) {
+  const std::string_view full[2] = {full_name_ar, full_name_lat};
+  const char* suffix[2] = {"_ar", "_lat"};
+  for (int script = 0; script < 2; ++script) {
+    if (core::trim(full[script]).empty()) continue;
+    const names::NameParts parts = names::split_full_name(full[script]);
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"given_name", &parts.given},
+        {"father_name", &parts.father},
+        {"grandfather_name", &parts.grandfather},
+        {"family_name", &parts.family}};
+    for (const auto& [field, value] : fields) {
+      const std::string name = std::string(field) + suffix[script];
+      if (person.get(name).empty() && !value->empty()) person.set(name, *value);
+    }
+  }
+}
 
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
                                 const PersonsCsvOptions& options) {
@@ -25,7 +46,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   if (!csv.next(row)) throw InputError(path, "", "", "the file is empty (no header row)");
 
   // Column i of the file goes to field column_field[i] of the person (-1: source, -2: ignored).
-  constexpr int kSourceColumn = -1, kIgnoredColumn = -2;
+  constexpr int kSourceColumn = -1, kIgnoredColumn = -2, kFullNameAr = -3, kFullNameLat = -4;
   std::vector<int> column_field;
   bool has_source_column = false;
   for (std::string_view name : row) {
@@ -35,6 +56,8 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
       has_source_column = true;
     } else if (column == "id") {
       column_field.push_back(kIgnoredColumn);
+    } else if (column == "full_name_ar" || column == "full_name_lat") {
+      column_field.push_back(column == "full_name_ar" ? kFullNameAr : kFullNameLat);
     } else if (int i = person.field_index(column); i >= 0) {
       column_field.push_back(i);
     } else {
@@ -85,13 +108,19 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
         for (std::string& v : p.record.values) v.clear();
         std::string& source = l.record.values[static_cast<size_t>(link_source)];
         source = options.source;
+        std::string_view full_ar, full_lat;
         for (size_t c = 0; c < fields.size(); ++c) {
           if (column_field[c] >= 0) {
             p.record.values[static_cast<size_t>(column_field[c])].assign(fields[c]);
           } else if (column_field[c] == kSourceColumn && !fields[c].empty()) {
             source.assign(fields[c]);
+          } else if (column_field[c] == kFullNameAr) {
+            full_ar = fields[c];
+          } else if (column_field[c] == kFullNameLat) {
+            full_lat = fields[c];
           }
         }
+        if (!full_ar.empty() || !full_lat.empty()) fill_name_parts(p.record, full_ar, full_lat);
         if (p.record.values[static_cast<size_t>(role_index)].empty()) {
           p.record.values[static_cast<size_t>(role_index)] = options.role;
         }

@@ -24,10 +24,15 @@ struct PersonsCsvOptions {
 };
 
 // Columns are the person fields of kinds.cpp (docs/registry.md lists them) plus `source`;
-// an `id` column, as `athar export` writes, is ignored. Each person is linked `listed_by` to
-// the row's source.
+// an `id` column, as `athar export` writes, is ignored. `full_name_ar` and `full_name_lat`
+// columns (lists with one name column) are split into the name parts (names/full_name.h),
+// filling those the row leaves empty. Each person is linked `listed_by` to the row's source.
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
                                 const PersonsCsvOptions& options);
+
+// The name parts of a person (given, father, grandfather, family; _ar or _lat) that are empty,
+// filled from a full name in that script; empty full names change nothing.
+void fill_name_parts(Record& person, std::string_view full_name_ar, std::string_view full_name_lat);
 
 // The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
 // ...); a record's "id" may be a local name that later records of the same file refer to.

@@ -11,6 +11,7 @@
 #include "linkage/febrl.h"
 #include "linkage/simulate.h"
 #include "matching/estimate_store.h"
+#include "matching/person_search.h"
 #include "names/normalise.h"
 #include "names/similarity.h"
 #include "registry/import.h"
@@ -71,6 +72,26 @@ TEST(PersonLists, BadFieldsAreLeftEmptyAndReportedTheRecordStays) {
   EXPECT_EQ(lists.field_problems[4].field, "family_name_lat");
   EXPECT_EQ(lists.field_problems[5].where, path + " row 5");
   EXPECT_NE(lists.field_problems[5].problem.find("no given or family name"), std::string::npos);
+}
+
+// A list with one name column links with a list of parts: the full name is split as imports
+// split it.
+TEST(PersonLists, FullNamesAreSplitForLinkage) {
+  testing::ScratchDir dir;
+  const std::string a =
+      dir.write("a.csv", "full_name_ar,birth_date\nمحمد بن أحمد علي الحسن,1980\n");
+  const std::string b = dir.write(
+      "b.csv", "given_name_ar,father_name_ar,family_name_ar,birth_date\nمحمد,أحمد,الحسن,1980\n");
+  const PersonLists lists = read_person_lists({a, b}, false);
+  ASSERT_EQ(lists.data.size(), 2u);
+  const auto value = [&](size_t record, const char* column) {
+    return lists.data.value(record, static_cast<size_t>(lists.data.column(column)));
+  };
+  EXPECT_EQ(value(0, "given"), "محمد");
+  EXPECT_EQ(value(0, "father"), "أحمد");
+  EXPECT_EQ(value(0, "grandfather"), "علي");
+  EXPECT_EQ(value(0, "family"), "الحسن");
+  EXPECT_EQ(value(1, "family"), "الحسن");
 }
 
 // A row that cannot be read as a row stops the read naming it, or is skipped and reported.
@@ -180,6 +201,55 @@ TEST(PersonLinkage, FamiliesInSimulatedListsStayApart) {
       }
     }
   }
+}
+
+// Persons found by any spelling of their name in either script, the closest first.
+TEST(PersonSearch, FindsAnySpellingInEitherScriptBestFirst) {
+  testing::ScratchDir dir;
+  auto db = store::open_sqlite(dir.file("athar.db"), store::OpenMode::kCreate);
+  registry::Registry::prepare_schema(*db);
+  registry::Registry registry(*db, "analyst-test");
+  {
+    registry::Record source(registry::kind_spec(registry::Kind::kSource));
+    source.set("name", "Synthetic list");
+    source.set("kind", "organisation");
+    registry::Registry::Transaction tx(registry);
+    registry.add(source, {}, "test");
+    tx.commit();
+  }
+  const std::string list =
+      dir.write("list.csv",
+                "full_name_ar,full_name_lat,birth_date\n"
+                "محمد أحمد الحسن,,1980\n"            // person-000001
+                ",Mahmoud Ahmad al-Hasan,1982\n"     // person-000002: another name
+                "علي محمد أحمد الحسن,,1999\n"        // person-000003: Muhammad as the father
+                "سامر فادي التجريبي,,1975\n"         // person-000004: unrelated
+                ",Mohamed Ahmed Al Hassan,1980\n");  // person-000005: the first, in Latin letters
+  registry::import_persons_csv(registry, list, {"source-0001", "victim"});
+  const auto hits = search_persons(registry, "Mohammad al-Hasan", {.limit = 10, .min_score = 0.8});
+  ASSERT_GE(hits.size(), 3u);
+  const auto rank = [&](const std::string& id) {
+    for (size_t i = 0; i < hits.size(); ++i)
+      if (hits[i].id == id) return static_cast<int>(i);
+    return -1;
+  };
+  EXPECT_LT(rank("person-000001"), 2);
+  EXPECT_LT(rank("person-000005"), 2);
+  EXPECT_GT(rank("person-000003"), rank("person-000001"));  // Muhammad only as the father
+  EXPECT_EQ(rank("person-000004"), -1);
+  EXPECT_EQ(hits.front().score, 1.0);
+  EXPECT_EQ(hits.front().birth_date, "1980");
+  EXPECT_FALSE(hits.front().name_ar.empty() && hits.front().name_lat.empty());
+  // Arabic query, Latin record; a family name alone; the limit.
+  const auto arabic = search_persons(registry, "محمد الحسن", {.limit = 10, .min_score = 0.8});
+  EXPECT_GE(rank("person-000005"), 0);
+  EXPECT_NE(std::find_if(arabic.begin(), arabic.end(),
+                         [](const PersonHit& h) { return h.id == "person-000005"; }),
+            arabic.end());
+  EXPECT_EQ(search_persons(registry, "التجريبي", {.limit = 10, .min_score = 0.9}).front().id,
+            "person-000004");
+  EXPECT_EQ(search_persons(registry, "al-Hasan", {.limit = 2, .min_score = 0.5}).size(), 2u);
+  EXPECT_THROW(search_persons(registry, "?!", {}), core::InputError);
 }
 
 class RegistryLinkage : public ::testing::Test {

@@ -91,6 +91,39 @@ TEST_F(ImportTest, PerRowSourceColumn) {
   EXPECT_EQ(registry_.links_of("person-000003")[0].get("source"), "source-0001");
 }
 
+// Lists with one name column: the full name is split into the parts, which a row's own part
+// columns override.
+TEST_F(ImportTest, FullNameColumnsAreSplitIntoParts) {
+  source();
+  const std::string path = dir_.write("list.csv",
+                                      "full_name_ar,full_name_lat,given_name_lat,birth_date\n"
+                                      "محمد بن أحمد عبد الله الحسن,,,1980\n"
+                                      ",Abd al-Rahman Mahmoud al-Hamwi,,1975\n"
+                                      "سامر فادي الحلبي,Samer Fadi al-Halabi,Sameer,1990\n");
+  import_persons_csv(registry_, path, {"source-0001", "victim"});
+  const Record first = registry_.get("person-000001");
+  EXPECT_EQ(first.get("given_name_ar"), "محمد");
+  EXPECT_EQ(first.get("father_name_ar"), "أحمد");
+  EXPECT_EQ(first.get("grandfather_name_ar"), "عبد الله");
+  EXPECT_EQ(first.get("family_name_ar"), "الحسن");
+  const Record second = registry_.get("person-000002");
+  EXPECT_EQ(second.get("given_name_lat"), "Abd al-Rahman");
+  EXPECT_EQ(second.get("father_name_lat"), "Mahmoud");
+  EXPECT_EQ(second.get("family_name_lat"), "al-Hamwi");
+  const Record third = registry_.get("person-000003");
+  EXPECT_EQ(third.get("given_name_lat"), "Sameer");  // the row's own column wins
+  EXPECT_EQ(third.get("family_name_lat"), "al-Halabi");
+  EXPECT_EQ(third.get("given_name_ar"), "سامر");
+  // Latin letters in the Arabic full name are refused as the part they land in, naming it.
+  const std::string bad = dir_.write("bad.csv", "full_name_ar\nSamer al-Halabi\n");
+  try {
+    import_persons_csv(registry_, bad, {"source-0001", "victim"});
+    ADD_FAILURE();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("given_name_ar"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(ImportTest, DemoScenarioLoadsWithLocalReferences) {
   const ImportReport report =
       import_json(registry_, std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json");
