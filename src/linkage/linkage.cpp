@@ -181,6 +181,14 @@ std::string normal_form(Comparison comparison, const std::string& raw) {
   return raw;
 }
 
+// Two spellings in Arabic script both common in the lists are two names, however alike: محمد
+// and محمود, حسن and حسين (brothers are often named so). A typo is much rarer than the name it
+// damages, so a pair of which one is at least a twentieth as common as the other is not one.
+bool distinct_common_names(uint32_t x_count, uint32_t y_count) {
+  const uint32_t rarer = std::min(x_count, y_count), commoner = std::max(x_count, y_count);
+  return rarer >= kCommonName && 20 * uint64_t{rarer} >= commoner;
+}
+
 // For each common Latin spelling, the common Arabic-script name it sounds clearly most like
 // (PreparedField::nearest_across). An Arabic spelling counts as a name when it is common and not
 // a typo of a far commoner one. Skipped (all kMissing) for fields of very many common values,
@@ -198,7 +206,7 @@ std::vector<uint32_t> nearest_common_names(const PreparedField& f) {
   for (uint32_t a : arabic) {
     bool typo = false;
     for (uint32_t b : arabic) {
-      if (f.count[b] >= 20 * uint64_t{f.count[a]} &&
+      if (f.count[b] > f.count[a] && !distinct_common_names(f.count[a], f.count[b]) &&
           names::jaro_winkler(f.normal[a], f.normal[b]) >= 0.85) {
         typo = true;
         break;
@@ -311,14 +319,6 @@ bool neighbours_swapped(const std::u32string& p, const std::u32string& q) {
   }
   return differences == 2 && first + 1 < p.size() && p[first] == q[first + 1] &&
          p[first + 1] == q[first];
-}
-
-// Two spellings in Arabic script both common in the lists are two names, however alike: محمد
-// and محمود, حسن and حسين (brothers are often named so). A typo is much rarer than the name it
-// damages, so a pair of which one is at least a twentieth as common as the other is not one.
-bool distinct_common_names(uint32_t x_count, uint32_t y_count) {
-  const uint32_t rarer = std::min(x_count, y_count), commoner = std::max(x_count, y_count);
-  return rarer >= kCommonName && 20 * uint64_t{rarer} >= commoner;
 }
 
 // Compares term x of field f with term y of field g (the same field, or its swappable partner);

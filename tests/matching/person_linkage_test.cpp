@@ -21,6 +21,11 @@
 namespace athar::matching {
 namespace {
 
+// A record's value in a named column of the linkage dataset.
+const std::string& value_of(const PersonLists& lists, size_t record, const char* column) {
+  return lists.data.value(record, static_cast<size_t>(lists.data.column(column)));
+}
+
 const char* kHeader = "given_name_ar,family_name_ar,given_name_lat,family_name_lat,birth_date\n";
 
 TEST(PersonLists, ReadsEachFileAsAList) {
@@ -32,9 +37,9 @@ TEST(PersonLists, ReadsEachFileAsAList) {
   const PersonLists lists = read_person_lists({a, b}, false);
   ASSERT_EQ(lists.data.size(), 3u);
   EXPECT_EQ(lists.data.list_names(), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("family"))), "al-Namudhaji");
-  EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("birth_year"))), "1988");
-  EXPECT_EQ(lists.data.value(1, static_cast<size_t>(lists.data.column("birth"))), "1988-03");
+  EXPECT_EQ(value_of(lists, 1, "family"), "al-Namudhaji");
+  EXPECT_EQ(value_of(lists, 1, "birth_year"), "1988");
+  EXPECT_EQ(value_of(lists, 1, "birth"), "1988-03");
   EXPECT_EQ(lists.where(2), b + " row 2");
 }
 
@@ -52,7 +57,7 @@ TEST(PersonLists, BadFieldsAreLeftEmptyAndReportedTheRecordStays) {
   ASSERT_EQ(lists.data.size(), 4u);
   EXPECT_TRUE(lists.skipped.empty());
   const auto value = [&](size_t record, const char* column) {
-    return lists.data.value(record, static_cast<size_t>(lists.data.column(column)));
+    return value_of(lists, record, column);
   };
   EXPECT_EQ(value(0, "birth"), "");
   EXPECT_EQ(value(0, "given"), "Fadi");
@@ -85,7 +90,7 @@ TEST(PersonLists, FullNamesAreSplitForLinkage) {
   const PersonLists lists = read_person_lists({a, b}, false);
   ASSERT_EQ(lists.data.size(), 2u);
   const auto value = [&](size_t record, const char* column) {
-    return lists.data.value(record, static_cast<size_t>(lists.data.column(column)));
+    return value_of(lists, record, column);
   };
   EXPECT_EQ(value(0, "given"), "محمد");
   EXPECT_EQ(value(0, "father"), "أحمد");
