@@ -16,6 +16,7 @@
 #include "estimate/loglinear.h"
 #include "estimate/strata.h"
 #include "matching/estimate_store.h"
+#include "matching/linkage_draws.h"
 #include "matching/person_linkage.h"
 #include "plot/plot.h"
 #include "registry/kinds.h"
@@ -30,6 +31,7 @@ using core::OrderedJson;
 struct Options {
   std::string histories, by, plots, subject = "all";
   size_t bootstrap = 1000, top = 5;
+  size_t linkage_draws = 0;  // 0: the one linkage the run chose
   uint64_t seed = 1;
   bool latent_class = false, compare = false, record = false;
   est::LatentClassOptions lc;
@@ -179,7 +181,8 @@ bool has_stratum_column(const std::string& path) {
 
 // The estimates in the registry, all in one transaction: each site or governorate stratum under
 // its id or code, each method's total under --subject.
-void record(const Options& o, Session& session, const est::Estimates& e, bool stratified) {
+void record(const Options& o, Session& session, const est::Estimates& e, bool stratified,
+            const matching::LinkageAwareEstimates* aware) {
   est::CaptureHistories all = e.strata.front().histories;
   for (size_t s = 1; s < e.strata.size(); ++s)
     for (size_t c = 0; c < all.counts.size(); ++c) all.counts[c] += e.strata[s].histories.counts[c];
@@ -205,6 +208,17 @@ void record(const Options& o, Session& session, const est::Estimates& e, bool st
     const Answer& t = e.totals[m];
     rows.push_back({0, o.subject, t.method, t.documented, t.estimate, t.low, t.high, all,
                     settings_json(o, t), "", ""});
+  }
+  // The linkage-aware totals beside them, under the same subject: the histories recorded are
+  // the chosen linkage's, the interval the draws'.
+  for (size_t m = 0; aware && m < aware->totals.size(); ++m) {
+    const Answer& t = aware->totals[m];
+    OrderedJson settings = OrderedJson::parse(settings_json(o, t));
+    settings["linkage_draws"] = aware->draws;
+    settings["linkage_share"] = aware->linkage_share[m];
+    settings["documented_over_draws"] = {aware->documented_low, aware->documented_high};
+    rows.push_back({0, o.subject, t.method, t.documented, t.estimate, t.low, t.high, all,
+                    settings.dump(), "", ""});
   }
   matching::record_estimates(session.registry, std::move(rows));
 }
@@ -261,6 +275,56 @@ void print_text(const Options& o, const est::Estimates& e, bool stratified) {
   }
 }
 
+OrderedJson aware_json(const matching::LinkageAwareEstimates& a, const matching::Calibration& c) {
+  OrderedJson methods = OrderedJson::array();
+  for (size_t m = 0; m < a.totals.size(); ++m) {
+    const Answer& t = a.totals[m];
+    methods.push_back({{"method", t.method},
+                       {"estimate", t.estimate},
+                       {"interval", {t.low, t.high}},
+                       {"linkage_share", a.linkage_share[m]},
+                       {"width_without_linkage", a.within_width[m]},
+                       {"warnings", t.warnings}});
+  }
+  OrderedJson calibration = {{"decided_pairs", c.decided}, {"same", c.same}, {"fitted", c.fitted}};
+  if (c.fitted) {
+    calibration["intercept"] = c.intercept;
+    calibration["slope"] = c.slope;
+  }
+  return {{"draws", a.draws},
+          {"documented", {a.documented_low, a.documented_high}},
+          {"calibration", calibration},
+          {"estimates", methods}};
+}
+
+void print_aware(const matching::LinkageAwareEstimates& a, const matching::Calibration& c,
+                 const est::Estimates& plain) {
+  std::printf(
+      "\nwith linkage uncertainty (%zu linkage structures drawn from the pair "
+      "probabilities; %.0f-%.0f documented persons over the draws):\n",
+      a.draws, a.documented_low, a.documented_high);
+  if (c.fitted) {
+    std::printf(
+        "  probabilities recalibrated on %zu analyst decisions (%zu same): logit p' = "
+        "%.3f + %.3f logit p\n",
+        c.decided, c.same, c.intercept, c.slope);
+  } else {
+    std::printf(
+        "  probabilities as the model gave them (%zu decided candidate pairs; 20, with 5 "
+        "of each kind, recalibrate them)\n",
+        c.decided);
+  }
+  for (size_t m = 0; m < a.totals.size(); ++m) {
+    const Answer& t = a.totals[m];
+    for (const auto& w : t.warnings) std::printf("  warning: %s\n", w.c_str());
+    const Answer& p = plain.totals[m];
+    std::printf(
+        "  %s: %.0f, 95%% interval %.0f-%.0f (one linkage: %.0f-%.0f); linkage is %.0f%% "
+        "of the variance\n",
+        t.method.c_str(), t.estimate, t.low, t.high, p.low, p.high, 100 * a.linkage_share[m]);
+  }
+}
+
 void run(Globals& g, Options& o) {
   if (!o.histories.empty() && !o.by.empty())
     throw core::InputError("estimate", "--by", o.by,
@@ -297,9 +361,31 @@ void run(Globals& g, Options& o) {
   eo.bootstrap = o.bootstrap;
   eo.seed = o.seed;
   eo.latent = o.lc;
+  std::optional<matching::LinkageAwareEstimates> aware;
+  matching::Calibration calibration;
+  if (o.linkage_draws > 0) {
+    if (!o.histories.empty())
+      throw core::InputError("estimate", "--linkage-draws", std::to_string(o.linkage_draws),
+                             "draws linkages from the registry's latest run, not from --histories");
+    std::optional<matching::StratumBy> stratum_by;
+    if (!o.by.empty()) stratum_by = by_names.at(o.by);
+    matching::LinkageDrawInput in = matching::linkage_draw_input(session->registry, stratum_by);
+    calibration = matching::calibrate_from_decisions(in);
+    matching::apply_calibration(calibration, in);
+    matching::LinkageDrawOptions d;
+    d.draws = o.linkage_draws;
+    d.seed = o.seed;
+    d.estimation.log_linear = eo.log_linear;
+    d.estimation.latent_class = eo.latent_class;
+    // The pooled sample holds about as many draws as the plain estimate's.
+    d.estimation.bootstrap = std::max<size_t>(20, o.bootstrap / o.linkage_draws);
+    d.estimation.latent.classes = o.lc.classes;
+    d.estimation.latent.samples = std::max<uint64_t>(50, o.lc.samples / o.linkage_draws);
+    aware = matching::estimate_with_linkage_draws(in, d);
+  }
   const est::Estimates e = est::estimate_strata(std::move(strata), stratified, eo);
 
-  if (o.record) record(o, *session, e, stratified);
+  if (o.record) record(o, *session, e, stratified, aware ? &*aware : nullptr);
   if (!o.plots.empty()) write_plots(o, session, e, stratified);
 
   if (g.json) {
@@ -319,9 +405,11 @@ void run(Globals& g, Options& o) {
     OrderedJson total_json = OrderedJson::array();
     for (const Answer& t : e.totals) total_json.push_back(to_json(t, o.top, first));
     out["total"] = total_json;
+    if (aware) out["linkage_draws"] = aware_json(*aware, calibration);
     return print_json(out);
   }
   print_text(o, e, stratified);
+  if (aware) print_aware(*aware, calibration, e);
   if (o.record) std::printf("recorded in the registry (athar summary shows them)\n");
   if (!o.plots.empty()) std::printf("plots written to %s\n", o.plots.c_str());
 }
@@ -363,6 +451,12 @@ void add_estimate_command(CLI::App& app, Globals& g, std::function<void()>& acti
   estimate->add_option("--plots", o->plots,
                        "folder for charts as SVG and PNG: the posterior or bootstrap histogram "
                        "of the total, the chains' trace, the strata's intervals");
+  estimate
+      ->add_option("--linkage-draws", o->linkage_draws,
+                   "also estimate over this many linkages drawn from the latest run's pair "
+                   "probabilities (recalibrated on analysts' decisions), so that the interval "
+                   "carries linkage error; 0: the run's one linkage only")
+      ->capture_default_str();
   estimate->add_flag("--record", o->record,
                      "keep the estimates in the registry beside the claims: each site or "
                      "governorate stratum under its id, the total under --subject");

@@ -271,7 +271,12 @@ PreparedField prepare_field(const Dataset& data, const FieldRule& rule) {
       f.phonetic.emplace_back();
       names::phonetic_key(normal, f.phonetic.back());
       // Blocks on the normal form's skeleton, as before; compares the fullest spelling's sound.
-      if (!f.phonetic.back().skeleton.empty()) key = core::to_utf8(f.phonetic.back().skeleton);
+      // A final H is left out of the key: Latin spellings add or drop it where Arabic has a
+      // taa marbuta or the ه of Allah (Fatimah فاطمة, Abdallah عبد الله, Abdalla), and keep it
+      // for a final ح (Saleh صالح, Salah صلاح): the block must hold all of them.
+      std::u32string block = f.phonetic.back().skeleton;
+      if (block.size() > 1 && block.back() == U'H') block.pop_back();
+      if (!block.empty()) key = core::to_utf8(block);
       if (!f.arabic.back()) names::phonetic_key(values[fullest[t]], f.phonetic.back());
     }
     int year = -1;

@@ -10,6 +10,7 @@
 #include "ledger/hash.h"
 #include "matching/internal/histories.h"
 #include "matching/internal/ledger_check.h"
+#include "matching/linkage_draws.h"
 #include "matching/person_linkage.h"
 #include "registry/kinds.h"
 #include "store/database.h"
@@ -17,8 +18,6 @@
 namespace athar::matching {
 
 namespace {
-
-constexpr const char* kUnknown = "(unknown)";
 
 // Exact text of a stored number: %.17g reads back to the same double.
 std::string number_text(double v) {
@@ -53,13 +52,7 @@ bool is_governorate_code(const std::string& s) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
-    registry::Registry& registry, StratumBy by) {
-  const std::vector<EntityRow> rows = entities(registry);  // read once
-  const std::vector<std::string> lists = matching_internal::list_names(rows);
-  std::map<std::string, size_t> list_index;
-  for (size_t i = 0; i < lists.size(); ++i) list_index[lists[i]] = i;
-
+std::map<std::string, std::string> stratum_of_records(registry::Registry& registry, StratumBy by) {
   std::map<std::string, std::string> stratum_of_record;
   store::Database& db = registry.database();
   if (by == StratumBy::kSite) {
@@ -81,42 +74,26 @@ std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_historie
           persons->string(1);
     }
   }
-  // An entity's stratum: the value most of its records give, a tie going to the first in
-  // order (the earliest year). Not a stratum of its own: entities whose records disagree have
-  // two records or more, so such a stratum would hold no one seen on one list only, and could
-  // not be estimated.
-  struct Entity {
-    size_t history = 0;
-    std::map<std::string, int> votes;
-    std::string stratum() const {
-      std::string best;
-      int most = 0;
-      for (const auto& [value, n] : votes) {
-        if (n > most) {
-          best = value;
-          most = n;
-        }
-      }
-      return best.empty() ? kUnknown : best;
-    }
-  };
-  std::map<int64_t, Entity> by_entity;
+  return stratum_of_record;
+}
+
+std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
+    registry::Registry& registry, StratumBy by) {
+  // The run's own entities under the rule linkage draws use (histories_of).
+  const std::vector<EntityRow> rows = entities(registry);  // read once
+  LinkageDrawInput in;
+  in.lists = matching_internal::list_names(rows);
+  std::map<std::string, uint32_t> list_index;
+  for (uint32_t i = 0; i < in.lists.size(); ++i) list_index[in.lists[i]] = i;
+  const std::map<std::string, std::string> stratum = stratum_of_records(registry, by);
+  std::vector<uint32_t> entity;
   for (const EntityRow& r : rows) {
-    Entity& e = by_entity[r.entity];
-    e.history |= size_t{1} << list_index.at(r.list);
-    const auto it = stratum_of_record.find(r.record);
-    if (it != stratum_of_record.end() && !it->second.empty()) ++e.votes[it->second];
+    in.list_of_record.push_back(list_index.at(r.list));
+    const auto it = stratum.find(r.record);
+    in.stratum_of_record.push_back(it == stratum.end() ? "" : it->second);
+    entity.push_back(static_cast<uint32_t>(r.entity));
   }
-  std::map<std::string, estimate::CaptureHistories> strata;
-  for (const auto& [id, e] : by_entity) {
-    estimate::CaptureHistories& h = strata[e.stratum()];
-    if (h.counts.empty()) {
-      h.lists = lists;
-      h.counts.assign(size_t{1} << lists.size(), 0.0);
-    }
-    h.counts[e.history] += 1;
-  }
-  return {strata.begin(), strata.end()};
+  return histories_of(in, entity);
 }
 
 void check_estimate_subject(registry::Registry& registry, const std::string& subject) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,9 @@ enum class StratumBy { kSite, kGovernorate, kSex, kYear };
 // in the order of the unstratified histories. InputError when there is no linkage run.
 std::vector<std::pair<std::string, estimate::CaptureHistories>> capture_histories_by(
     registry::Registry& registry, StratumBy by);
+// Each person's value for `by` (person id → site id, governorate code, sex or year); persons
+// without one are left out.
+std::map<std::string, std::string> stratum_of_records(registry::Registry& registry, StratumBy by);
 
 struct StoredEstimate {
   int64_t num = 0;      // set when stored

@@ -406,6 +406,19 @@ TEST_F(CliTest, LinkTheRegistryReviewAndDecide) {
   r = athar("estimate --bootstrap 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find(" documented by 3 lists"), std::string::npos) << r.output;
+  // With linkage uncertainty: linkages drawn from the run's pair probabilities, each estimated,
+  // pooled, and recorded beside the one-linkage estimate.
+  r = athar("estimate --bootstrap 100 --linkage-draws 10 --record --subject all");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("with linkage uncertainty (10 linkage structures"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("of the variance"), std::string::npos) << r.output;
+  EXPECT_NE(athar("summary").output.find("pooled over 10 linkage draws"), std::string::npos);
+  EXPECT_EQ(athar("estimate --linkage-draws 1").exit_code, 3);
+  EXPECT_EQ(athar(std::string("estimate --linkage-draws 10 --histories ") + ATHAR_SOURCE_DIR +
+                  "/tests/estimate/data/kosovo.csv")
+                .exit_code,
+            3);
   // By governorate, kept in the registry beside the claims, and in the summary.
   r = athar("estimate --by governorate --bootstrap 20 --record");
   ASSERT_EQ(r.exit_code, 0) << r.output;
