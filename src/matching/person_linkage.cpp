@@ -45,13 +45,6 @@ constexpr const char* kPersonColumns[] = {"given_name_ar",
 constexpr size_t kPersonColumnCount = std::size(kPersonColumns);
 
 std::string year_of(const std::string& date) { return date.size() >= 4 ? date.substr(0, 4) : ""; }
-// The year after: blocking on "birth_year|birth_year_after" lets 1957 meet 1958 (years from ages
-// given at different dates are often one apart).
-std::string next_year_of(const std::string& date) {
-  const std::string year = year_of(date);
-  if (year.size() != 4 || !std::all_of(year.begin(), year.end(), ::isdigit)) return "";
-  return std::to_string(std::stoi(year) + 1);
-}
 // Month and day of a full date (YYYY-MM-DD) as MMDD; "" for a year or a month only.
 std::string day_of(const std::string& date) {
   return date.size() == 10 ? date.substr(5, 2) + date.substr(8, 2) : "";
@@ -69,7 +62,6 @@ void person_values(Get get, std::vector<std::string>& out) {
   out.push_back(sex == "male" || sex == "female" ? sex : "");
   out.push_back(get(11));
   out.push_back(year_of(get(11)));
-  out.push_back(next_year_of(get(11)));
   out.push_back(day_of(get(11)));
   out.push_back(get(12));
   const std::string& disappeared = get(13);
@@ -135,8 +127,7 @@ const registry::Record& require_person(registry::Registry& registry, std::string
 
 linkage::Dataset empty_person_dataset() {
   return linkage::Dataset({"given", "father", "grandfather", "family", "mother", "sex", "birth",
-                           "birth_year", "birth_year_after", "birth_day", "governorate",
-                           "disappeared", "birthplace"});
+                           "birth_year", "birth_day", "governorate", "disappeared", "birthplace"});
 }
 
 linkage::LinkageConfig person_linkage_config() {
@@ -151,7 +142,6 @@ linkage::LinkageConfig person_linkage_config() {
               {"birth", Comparison::kDate},  // a full date, a month or a year
               // The birth date's year and its MMDD, for blocking only: the date is weighed once.
               {"birth_year", Comparison::kYear, false, false, "birth"},
-              {"birth_year_after", Comparison::kYear, false, false, "birth"},
               {"birth_day", Comparison::kIdentifier, false, false, "birth"},
               {"governorate", Comparison::kExact},
               {"disappeared", Comparison::kYear},
@@ -176,10 +166,10 @@ linkage::LinkageConfig person_linkage_config() {
   c.blocking = {
       // both names, in either order, and one more fact
       {{"given+family", "birth_year|father|birthplace|governorate"}},
-      {{"family", "birth_year"}},                                       // given name damaged
-      {{"given", "father", "birth_year|birth_year_after|birthplace"}},  // family damaged
-      {{"given", "father", "grandfather"}, 300},  // family damaged, no birth year
-      {{"father", "grandfather", "family"}},      // given name and birth year damaged
+      {{"family", "birth_year"}},                      // given name damaged
+      {{"given", "father", "birth_year|birthplace"}},  // family damaged
+      {{"given", "father", "grandfather"}, 300},       // family damaged, no birth year
+      {{"father", "grandfather", "family"}},           // given name and birth year damaged
       // Family and father damaged. A governorate holds millions: blocks of common names in it
       // are left to the other rules.
       {{"given", "birth_year", "mother|birthplace|governorate"}, 300},
