@@ -9,7 +9,8 @@
 // Prints, per replicate, the documented count by the truth, by the linkage and over the draws,
 // and then, for the histories from the truth, from the linkage and from the draws, the coverage
 // of the 95% interval, the median estimate / truth and width / truth. With CALIBRATION=1 it
-// prints how many candidate pairs in each probability band are true pairs.
+// prints how many candidate pairs in each probability band are true pairs, and with SHOW_MISSED=N
+// also N true pairs of the first population that blocking never proposed.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -87,8 +88,10 @@ int main(int argc, char** argv) {
 
   Tally from_truth("histories from the truth"), from_linkage("from the linkage (plain)"),
       from_draws("linkage draws (aware)");
-  std::vector<double> band_pairs(10), band_true(10), band_probability(10);
+  // By band, and [1] for pairs across scripts (one record in Arabic letters, one in Latin).
+  std::vector<double> band_pairs(20), band_true(20), band_probability(20);
   int shown = 0;
+  const int show_missed = std::getenv("SHOW_MISSED") ? std::atoi(std::getenv("SHOW_MISSED")) : 0;
   double missed_pairs = 0, true_pairs = 0, seconds = 0;
   std::printf("%4s %10s %10s %21s %10s %10s %10s %8s\n", "rep", "truth doc", "linked doc",
               "draws doc (95%)", "plain", "aware", "aware lo", "linkage");
@@ -166,7 +169,8 @@ int main(int argc, char** argv) {
       std::map<uint64_t, bool> proposed;
       for (const auto& [x, y, p] : result.scores) {
         const bool same = sim.records[x].person == sim.records[y].person;
-        const size_t band = std::min<size_t>(9, static_cast<size_t>(p * 10));
+        const size_t band = std::min<size_t>(9, static_cast<size_t>(p * 10)) +
+                            (sim.records[x].latin != sim.records[y].latin ? 10 : 0);
         band_pairs[band] += 1;
         band_true[band] += same;
         band_probability[band] += p;
@@ -181,7 +185,7 @@ int main(int argc, char** argv) {
             true_pairs += 1;
             const bool missed = !proposed.count((uint64_t{records[i]} << 32) | records[j]);
             missed_pairs += missed;
-            if (missed && r == 1 && std::getenv("SHOW_MISSED") && shown++ < 30) {
+            if (missed && r == 1 && shown++ < show_missed) {
               for (uint32_t x : {records[i], records[j]}) {
                 for (size_t c = 0; c < data.columns().size(); ++c)
                   std::printf("%s|", data.value(x, c).c_str());
@@ -207,11 +211,17 @@ int main(int argc, char** argv) {
                 t->share.empty() ? "" : std::to_string(median(t->share)).substr(0, 5).c_str());
   }
   if (calibration) {
-    std::printf("\ncandidate pairs by probability band: pairs, mean probability, share true\n");
+    std::printf(
+        "\ncandidate pairs by probability band: pairs, mean probability, share true (one script; "
+        "across scripts)\n");
     for (size_t b = 0; b < 10; ++b) {
-      if (band_pairs[b] == 0) continue;
-      std::printf("  %.1f-%.1f %10.0f %8.3f %8.3f\n", b / 10.0, (b + 1) / 10.0, band_pairs[b],
-                  band_probability[b] / band_pairs[b], band_true[b] / band_pairs[b]);
+      std::printf("  %.1f-%.1f", b / 10.0, (b + 1) / 10.0);
+      for (size_t k : {b, b + 10}) {
+        std::printf(" %10.0f %8.3f %8.3f", band_pairs[k],
+                    band_pairs[k] ? band_probability[k] / band_pairs[k] : 0.0,
+                    band_pairs[k] ? band_true[k] / band_pairs[k] : 0.0);
+      }
+      std::printf("\n");
     }
     std::printf("true pairs never proposed: %.0f of %.0f (%.1f%%)\n", missed_pairs, true_pairs,
                 100 * missed_pairs / true_pairs);

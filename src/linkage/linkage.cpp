@@ -770,7 +770,9 @@ class Blocker {
     uint64_t pairs = 0;  // pairs within the spans (before the list and repeat checks)
   };
 
-  Blocks blocks_of(size_t rule_index) const {
+  // Also forgets the keys of the blocks it skips: a pair that met only in a skipped block was
+  // proposed by no rule, so a later rule must not take it for one an earlier rule proposed.
+  Blocks blocks_of(size_t rule_index) {
     const Rule& rule = rules_[rule_index];
     std::vector<std::pair<uint64_t, uint32_t>> entries;  // (key, record)
     size_t count = 0;
@@ -794,6 +796,10 @@ class Blocker {
       const size_t size = end - start;
       if (size > (rule.max_block_size ? rule.max_block_size : config_.max_block_size)) {
         ++b.skipped;
+        for (size_t i = start; i < end; ++i) {
+          uint64_t* keys = &keys_[size_t{entries[i].second} * stride_ + rule.offset];
+          std::replace(keys, keys + rule.stride, entries[i].first, uint64_t{0});
+        }
       } else if (size > 1) {
         const auto begin = static_cast<uint32_t>(b.records.size());
         for (size_t i = start; i < end; ++i) b.records.push_back(entries[i].second);
@@ -1209,7 +1215,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   const unsigned threads = result.threads;
   auto t = Clock::now();
   const Prepared p = prepare(data, config);
-  const Blocker blocker(data, config, p);
+  Blocker blocker(data, config, p);
   result.comparable_pairs = comparable_pairs(data, config.link_only_across_lists);
   result.seconds_prepare = since(t);
   if (data.size() < 2) {

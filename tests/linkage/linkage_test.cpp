@@ -208,6 +208,24 @@ TEST(Linkage, UnorderedBlockingPartMeetsSwappedNames) {
   EXPECT_EQ(link(d, c).skipped_blocks, 1u);
 }
 
+// A pair that met only in a block an earlier rule skipped (too common a key) was proposed by no
+// rule: a later rule that puts it in a block of its own proposes it.
+TEST(Linkage, PairsOfASkippedBlockAreLeftToLaterRules) {
+  Dataset d({"given", "family"});
+  d.add("l", {"Samer", "al-Tajribi"});
+  d.add("l", {"Samer", "al-Tajribi"});
+  d.add("l", {"Rami", "al-Tajribi"});
+  LinkageConfig c;
+  c.fields = {{"given", Comparison::kName}, {"family", Comparison::kName}};
+  c.keep_scores = true;
+  c.blocking = {{{"family"}, 2}, {{"given"}}};
+  const LinkageResult r = link(d, c);
+  EXPECT_EQ(r.skipped_blocks, 1u);
+  ASSERT_EQ(r.candidate_pairs, 1u);
+  EXPECT_EQ(r.candidates_per_rule[1], 1u);
+  EXPECT_EQ(std::get<0>(r.scores[0]) + std::get<1>(r.scores[0]), 1u);
+}
+
 // Brothers agree on father and family name: a joint group weighs that agreement by how many
 // records share the combination, not as two independent rare facts.
 TEST(Linkage, JointGroupCapsAgreementOnASharedLineage) {
