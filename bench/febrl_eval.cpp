@@ -94,7 +94,7 @@ void run(const char* name, const athar::linkage::Dataset& data,
       "  (prior %.4g, %d EM iterations, %.2f s)\n",
       name, static_cast<unsigned long long>(r.candidate_pairs), links.precision, links.recall,
       links.f1, clusters.precision, clusters.recall, clusters.f1, r.model.prior, r.model.iterations,
-      r.seconds_prepare + r.seconds_em + r.seconds_prior + r.seconds_scoring);
+      r.seconds_prepare + r.seconds_em + r.seconds_scoring + r.seconds_clustering);
 }
 }  // namespace
 

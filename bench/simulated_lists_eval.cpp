@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       "population %zu, %zu records in %zu lists (%s): candidates %llu, blocking recall %s; "
       "entities P %.4f R %.4f F1 %.4f; false pairs %llu, of them siblings %llu (%.1f%%); "
       "sibling pairs merged %llu of %llu (%.4f%%); simulate %.2f s, link %.2f s (prepare %.2f, "
-      "EM %.2f, prior %.2f, scoring %.2f) on %u threads\n",
+      "EM %.2f, scoring %.2f, clustering %.2f) on %u threads\n",
       sim.population, data.size(), data.list_names().size(),
       across ? "across lists only" : "deduplicated",
       static_cast<unsigned long long>(r.candidate_pairs),
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
           : 0.0,
       std::chrono::duration<double>(t1 - t0).count(),
       std::chrono::duration<double>(t2 - t1).count(), r.seconds_prepare, r.seconds_em,
-      r.seconds_prior, r.seconds_scoring, r.threads);
+      r.seconds_scoring, r.seconds_clustering, r.threads);
   if (std::getenv("SHOW")) {  // the model, and some wrong and missed links with their weights
     for (const auto& fm : r.model.fields) {
       if (!fm.compared) continue;

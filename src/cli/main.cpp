@@ -500,8 +500,8 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
                         {{"reading", seconds_reading},
                          {"preparing", r.seconds_prepare},
                          {"em", r.seconds_em},
-                         {"scoring", r.seconds_prior},
-                         {"clustering", r.seconds_scoring},
+                         {"scoring", r.seconds_scoring},
+                         {"clustering", r.seconds_clustering},
                          {"writing", seconds_since(writing)},
                          {"total", seconds_since(started)}}}});
   }
@@ -1231,14 +1231,14 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
 }
 
 // `athar simulate lists`: synthetic Syrian-style lists with their truth (linkage/simulate.h).
-// The frequency table: the one given, else $ATHAR_FREQUENCIES, else the shipped West Asia table.
+// The frequency table: the one given, else $ATHAR_FREQUENCIES, else the shipped West Asia table
+// (by its absolute path in the source tree, whatever the working directory).
+std::string default_frequencies() {
+  const char* env = std::getenv("ATHAR_FREQUENCIES");
+  return env && *env ? env : ATHAR_DEFAULT_FREQUENCIES;
+}
 athar::kinship::FrequencyTable load_frequencies(const std::string& given) {
-  std::string path = given;
-  if (path.empty()) {
-    const char* env = std::getenv("ATHAR_FREQUENCIES");
-    path = env && *env ? env : "data/str-frequencies/west-asia.txt";
-  }
-  return athar::kinship::FrequencyTable::read(path);
+  return athar::kinship::FrequencyTable::read(given.empty() ? default_frequencies() : given);
 }
 
 // `athar kinship …`: DNA kinship tools (docs/kinship.md).
@@ -1685,7 +1685,7 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
       ->check(CLI::Range(0.0, 1.0));
   lists->add_option("--out", *out, "folder to write")->required();
   auto families_config = std::make_shared<athar::kinship::FamilySimulationConfig>();
-  auto frequencies = std::make_shared<std::string>("data/str-frequencies/west-asia.txt");
+  auto frequencies = std::make_shared<std::string>(default_frequencies());
   auto* families = simulate->add_subcommand(
       "families", "Synthetic families with references and remains (DNA), with truth.csv");
   families->add_option("--families", families_config->families, "families")->capture_default_str();

@@ -70,6 +70,14 @@ MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& 
   return a;
 }
 
+// Each stratum draws from its own random stream: strata are independent samples, and with one
+// seed for all, two strata alike would draw alike and their sum's spread would double instead
+// of growing by √2. The first stratum keeps the seed given (an unstratified run is unchanged).
+EstimationOptions for_stratum(EstimationOptions o, size_t stratum) {
+  o.seed += stratum * 0x9E3779B97F4A7C15ULL;
+  return o;
+}
+
 std::vector<MethodResult> methods_for(const CaptureHistories& h, const EstimationOptions& o) {
   std::vector<MethodResult> out;
   if (o.latent_class) out.push_back(latent_classes(h, o));
@@ -121,9 +129,10 @@ Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> 
   Estimates out;
   std::string pooled_names;
   CaptureHistories pooled;
-  for (auto& [name, h] : strata) {
+  for (size_t index = 0; index < strata.size(); ++index) {
+    const auto& [name, h] = strata[index];
     try {
-      out.strata.push_back({name, h, methods_for(h, o)});
+      out.strata.push_back({name, h, methods_for(h, for_stratum(o, index))});
     } catch (const core::InputError&) {
       if (!stratified) throw;
       // Too sparse for a model: pooled with the others that are (the usual remedy).
@@ -137,7 +146,8 @@ Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> 
   }
   if (!pooled_names.empty()) {
     try {
-      out.strata.push_back({"(pooled: " + pooled_names + ")", pooled, methods_for(pooled, o)});
+      out.strata.push_back({"(pooled: " + pooled_names + ")", pooled,
+                            methods_for(pooled, for_stratum(o, strata.size()))});
     } catch (const core::InputError& e) {
       throw core::InputError("estimate", "strata", pooled_names,
                              std::string("too sparse to estimate, even pooled: ") + e.what());

@@ -1311,7 +1311,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
                      static_cast<double>(std::max<uint64_t>(result.candidate_pairs, 1)) /
                          static_cast<double>(result.comparable_pairs) / 10,
                      &result.expected_matches);
-  result.seconds_prior = since(t);
+  result.seconds_scoring = since(t);
 
   // The links: kept pairs at or above the threshold, strongest first.
   t = Clock::now();
@@ -1329,7 +1329,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
                                           : std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
   cluster_links(data, config, p, &weights, result);
-  result.seconds_scoring = since(t);
+  result.seconds_clustering = since(t);
   return result;
 }
 

@@ -200,7 +200,9 @@ struct LinkageResult {
   std::vector<std::tuple<uint32_t, uint32_t, double>>
       scores;  // with keep_scores: a, b, probability
   unsigned threads = 1;
-  double seconds_prepare = 0, seconds_em = 0, seconds_prior = 0, seconds_scoring = 0;
+  // Phases: preparing (terms, keys, blocks), EM, scoring every candidate (with λ), clustering
+  // (links sorted, entities formed).
+  double seconds_prepare = 0, seconds_em = 0, seconds_scoring = 0, seconds_clustering = 0;
 };
 
 LinkageResult link(const Dataset& data, const LinkageConfig& config);

@@ -477,6 +477,11 @@ TEST_F(CliTest, KinshipPairPrintsEachMarkersLr) {
             frequencies);
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_EQ(athar("kinship pair ref-1 bone-9 --profiles " + profiles + frequencies).exit_code, 4);
+  // Without --frequencies, the shipped table is found from any working directory.
+  r = athar::testing::run_command("cd / && env -u ATHAR_FREQUENCIES " + std::string(ATHAR_BINARY) +
+                                  " kinship pair ref-1 bone-7 --profiles " + profiles);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("parent-child LR "), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {

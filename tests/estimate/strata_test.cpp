@@ -54,6 +54,27 @@ TEST(Strata, SumsStrataAndPoolsSparseOnes) {
   EXPECT_THROW(estimate_strata({{"", sparse}}, false, o), core::InputError);
 }
 
+// Strata are independent samples: two strata alike draw from their own streams, so the sum's
+// spread grows by about √2 of one stratum's, not twice (as it did when every stratum shared the
+// seed and drew alike).
+TEST(Strata, EachStratumDrawsOnItsOwn) {
+  const CaptureHistories kosovo = read_histories(kKosovo);
+  EstimationOptions o;
+  o.bootstrap = 400;
+  const Estimates e = estimate_strata({{"north", kosovo}, {"south", kosovo}}, true, o);
+  const std::vector<double>& north = e.strata[0].methods[0].draws;
+  const std::vector<double>& south = e.strata[1].methods[0].draws;
+  ASSERT_EQ(north.size(), south.size());
+  EXPECT_NE(north, south);
+  const double one = e.strata[0].methods[0].high - e.strata[0].methods[0].low;
+  const double sum = e.totals[0].high - e.totals[0].low;
+  EXPECT_LT(sum, 1.75 * one);  // √2 ≈ 1.41; alike draws gave 2
+  EXPECT_GT(sum, 1.1 * one);
+  // An unstratified run keeps the seed given: the same draws as the first stratum's.
+  const Estimates alone = estimate_strata({{"", kosovo}}, false, o);
+  EXPECT_EQ(alone.totals[0].draws, north);
+}
+
 // A stratum whose bootstrap tables mostly cannot be fitted (one list documents everyone there,
 // so a refit's estimate runs off) still has an estimate; summed with a stratum of full draws,
 // the total keeps that stratum's spread instead of collapsing to as few draws as the worst
