@@ -51,10 +51,33 @@ using athar::cli::keys_path;
 using athar::cli::objects_path;
 using athar::cli::print_json;
 using athar::cli::Session;
-using athar::core::ExitCode;
+using athar::core::ErrorKind;
 using athar::core::OrderedJson;
 namespace registry = athar::registry;
 namespace store = athar::store;
+
+// The one table from an error's kind to the exit code `athar --help` documents; 2 is CLI11's
+// usage error.
+constexpr int kUsageExit = 2;
+int exit_code_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInput:
+      return 3;
+    case ErrorKind::kNotFound:
+      return 4;
+    case ErrorKind::kConflict:
+      return 5;
+    case ErrorKind::kForbidden:
+      return 6;
+    case ErrorKind::kCorruption:
+      return 7;
+    case ErrorKind::kUnavailable:
+      return 8;
+    case ErrorKind::kInternal:
+      break;
+  }
+  return 1;
+}
 
 constexpr const char* kExitCodes =
     "Exit codes:\n"
@@ -1901,17 +1924,28 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+    return code == 0 ? 0 : kUsageExit;
   }
   try {
     if (action) action();
     return 0;
   } catch (const athar::core::Error& e) {
-    std::cerr << "athar: " << e.what() << "\n";
-    return static_cast<int>(e.exit_code());
+    // With --json the error is JSON too, on stderr: its stable kind and the named field.
+    if (g.json) {
+      std::cerr << e.to_json().dump(2) << "\n";
+    } else {
+      std::cerr << "athar: " << e.what() << "\n";
+    }
+    return exit_code_of(e.kind());
   } catch (const std::exception& e) {
-    std::cerr << "athar: internal error: " << e.what() << "\n";
-    return static_cast<int>(ExitCode::kInternal);
+    if (g.json) {
+      std::cerr << OrderedJson{{"error", "internal"}, {"message", e.what()}}.dump(
+                       2, ' ', false, OrderedJson::error_handler_t::replace)
+                << "\n";
+    } else {
+      std::cerr << "athar: internal error: " << e.what() << "\n";
+    }
+    return exit_code_of(ErrorKind::kInternal);
   }
 }  // namespace
 

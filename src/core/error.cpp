@@ -6,6 +6,8 @@
 #include <system_error>
 #include <utility>
 
+#include "core/text.h"
+
 namespace athar::core {
 
 namespace {
@@ -35,6 +37,48 @@ std::string describe(const std::string& record, const std::string& field, const 
   return out;
 }
 }  // namespace
+
+std::string_view kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInput:
+      return "input";
+    case ErrorKind::kNotFound:
+      return "not_found";
+    case ErrorKind::kConflict:
+      return "conflict";
+    case ErrorKind::kForbidden:
+      return "forbidden";
+    case ErrorKind::kCorruption:
+      return "corruption";
+    case ErrorKind::kUnavailable:
+      return "unavailable";
+    case ErrorKind::kInternal:
+      break;
+  }
+  return "internal";
+}
+
+namespace {
+// JSON holds only well-formed UTF-8; a message may quote bytes that are not (a bad file's).
+std::string json_safe(const std::string& text) {
+  return is_valid_utf8(text) ? text : printable(text);
+}
+}  // namespace
+
+OrderedJson Error::to_json() const {
+  return {{"error", kind_name(kind())}, {"message", json_safe(what())}};
+}
+
+OrderedJson InputError::to_json() const {
+  OrderedJson j = Error::to_json();
+  if (!record_.empty() || !field_.empty() || !problem_.empty()) {
+    j["record"] = json_safe(record_);
+    j["field"] = json_safe(field_);
+    j["value"] = json_safe(value_);
+    j["problem"] = json_safe(problem_);
+  }
+  return j;
+}
 
 InputError::InputError(std::string record, std::string field, std::string value,
                        std::string problem)

@@ -1,7 +1,8 @@
 // Typed errors for the whole of Athar (after DuckDB's exception classes).
 //
-// Thrown where a problem is found, translated once in the shells: the CLI maps each class to an
-// exit code (documented in `athar --help`), the server to an HTTP status.
+// Thrown where a problem is found, translated once in each shell from its neutral kind: the CLI
+// maps each kind to an exit code (documented in `athar --help`), the server to an HTTP status,
+// each in one table of its own.
 //
 //   throw athar::core::InputError("persons.csv row 12", "birth_date", "1990-02-31",
 //                                 "no such day in that month");
@@ -9,26 +10,32 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include "core/json.h"
 
 namespace athar::core {
 
-// Process exit codes, one per error class; 2 is CLI11's usage error.
-enum class ExitCode : int {
-  kOk = 0,
-  kInternal = 1,
-  kUsage = 2,
-  kInput = 3,
-  kNotFound = 4,
-  kConflict = 5,
-  kForbidden = 6,
-  kCorruption = 7,
-  kUnavailable = 8,
+enum class ErrorKind {
+  kInternal,     // a bug
+  kInput,        // bad input, named: record, field, value
+  kNotFound,     // no such record, database or file
+  kConflict,     // already there, or changed meanwhile
+  kForbidden,    // the actor may not do this
+  kCorruption,   // an integrity check failed
+  kUnavailable,  // a resource cannot be used now
 };
+
+// Stable names for machines: "internal", "input", "not_found", "conflict", "forbidden",
+// "corruption", "unavailable".
+std::string_view kind_name(ErrorKind kind);
 
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
-  virtual ExitCode exit_code() const { return ExitCode::kInternal; }
+  virtual ErrorKind kind() const { return ErrorKind::kInternal; }
+  // {"error": kind name, "message": ...}; an InputError adds record, field, value and problem.
+  virtual OrderedJson to_json() const;
 };
 
 // Bad input: names the record (file and row, or record id), the field and the value.
@@ -36,7 +43,8 @@ class InputError : public Error {
  public:
   InputError(std::string record, std::string field, std::string value, std::string problem);
   explicit InputError(const std::string& message) : Error(message) {}
-  ExitCode exit_code() const override { return ExitCode::kInput; }
+  ErrorKind kind() const override { return ErrorKind::kInput; }
+  OrderedJson to_json() const override;
   const std::string& record() const { return record_; }
   const std::string& field() const { return field_; }
   const std::string& value() const { return value_; }
@@ -49,33 +57,33 @@ class InputError : public Error {
 class NotFound : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kNotFound; }
+  ErrorKind kind() const override { return ErrorKind::kNotFound; }
 };
 
 class Conflict : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kConflict; }
+  ErrorKind kind() const override { return ErrorKind::kConflict; }
 };
 
 class Forbidden : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kForbidden; }
+  ErrorKind kind() const override { return ErrorKind::kForbidden; }
 };
 
 // An integrity check failed: stored data is not what was written.
 class Corruption : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kCorruption; }
+  ErrorKind kind() const override { return ErrorKind::kCorruption; }
 };
 
 // A resource (database, file, service) cannot be used now.
 class Unavailable : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kUnavailable; }
+  ErrorKind kind() const override { return ErrorKind::kUnavailable; }
 };
 
 // A file that cannot be opened for reading, told apart by why: NotFound (exit 4) when it is

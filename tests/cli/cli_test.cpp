@@ -666,6 +666,12 @@ TEST_F(CliTest, CsvImportFailureWritesNothing) {
   EXPECT_NE(r.output.find("list.csv row 3: field 'died_on' value '1985'"), std::string::npos)
       << r.output;
   EXPECT_NE(athar("--json summary").output.find("\"persons\": 0"), std::string::npos);
+  // With --json the error is JSON: its stable kind and the field named.
+  const Result json = athar("--json import persons " + csv + " --source source-0001");
+  EXPECT_EQ(json.exit_code, 3);
+  EXPECT_NE(json.output.find("\"error\": \"input\""), std::string::npos) << json.output;
+  EXPECT_NE(json.output.find("\"field\": \"died_on\""), std::string::npos) << json.output;
+  EXPECT_NE(json.output.find("\"value\": \"1985\""), std::string::npos) << json.output;
 }
 
 TEST_F(CliTest, ExportJsonAndCsv) {
