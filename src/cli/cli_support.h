@@ -42,7 +42,8 @@ inline std::string default_actor() {
 // The field key, when the keys folder has one, lets it seal and reveal sensitive fields.
 struct Session {
   explicit Session(const Globals& g)
-      : db(athar::store::open_sqlite(database_path(g), athar::store::OpenMode::kExisting)),
+      : db(athar::store::open(athar::store::sqlite_url(database_path(g)),
+                              athar::store::OpenMode::kExisting)),
         registry((athar::registry::Registry::prepare_schema(*db), *db), g.actor) {
     if (athar::registry::FieldCipher::exists(keys_path(g))) {
       registry.set_field_cipher(athar::registry::FieldCipher::load(keys_path(g)));

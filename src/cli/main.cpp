@@ -1806,7 +1806,7 @@ int run(int argc, char** argv) {
           namespace fs = std::filesystem;
           fs::permissions(g.data_dir, fs::perms::owner_all);
           fs::permissions(keys_path(g), fs::perms::owner_all);
-          auto db = store::open_sqlite(database_path(g), store::OpenMode::kCreate);
+          auto db = store::open(store::sqlite_url(database_path(g)), store::OpenMode::kCreate);
           fs::permissions(database_path(g), fs::perms::owner_read | fs::perms::owner_write);
           const int version = registry::Registry::prepare_schema(*db);
           athar::ledger::set_origin(*db, origin);

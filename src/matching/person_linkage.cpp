@@ -217,10 +217,7 @@ linkage::Dataset simulated_person_dataset(const linkage::Simulation& s,
 
 PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_bad_rows) {
   if (paths.empty()) throw core::InputError("linkage", "--csv", "", "name at least one list");
-  // Rows are checked by the registry's own rules, on a registry that lives in memory only.
-  auto db = store::open_sqlite(":memory:", store::OpenMode::kCreate);
-  registry::Registry::prepare_schema(*db);
-  const registry::Registry registry(*db, "linkage");
+  // Rows are checked by the registry's own rules, without a database.
   const registry::KindSpec& person = registry::kind_spec(registry::Kind::kPerson);
   int person_field[kPersonColumnCount];
   for (size_t i = 0; i < kPersonColumnCount; ++i)
@@ -293,7 +290,7 @@ PersonLists read_person_lists(const std::vector<std::string>& paths, bool skip_b
             record.values[static_cast<size_t>(given_lat)] = "unnamed";
           }
           try {
-            registry.validate_new(record, where);
+            registry::validate_new_record(record, where);
             break;
           } catch (const core::InputError& e) {
             const int f = person.field_index(e.field());

@@ -6,7 +6,7 @@
 // the record, field and value) and never opens a transaction of its own: callers group writes
 // with Registry::Transaction, so an import is all or nothing.
 //
-//   auto db = store::open_sqlite(path, store::OpenMode::kExisting);
+//   auto db = store::open("sqlite:" + path, store::OpenMode::kExisting);
 //   Registry registry(*db, "investigator-7");
 //   Registry::Transaction tx(registry);
 //   Record site(kind_spec(Kind::kSite));
@@ -145,13 +145,6 @@ class Registry {
   Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
                 std::string_view where = {});
 
-  // Validates a new record as add() would (to canonical form), without writing it or checking
-  // that the records it refers to exist: for tools that read registry files without importing.
-  void validate_new(Record& record, std::string_view where) const {
-    std::vector<DeferredReference> unchecked;
-    validate(record, nullptr, where, &unchecked);
-  }
-
   // Validates one field's value on its own (to its canonical form) before a record is built.
   void check_field(const KindSpec& kind, std::string_view field, std::string& value,
                    std::string_view where) const {
@@ -263,5 +256,9 @@ class Registry {
   // Ids verified to exist during the current transaction (packed kind and number).
   mutable std::unordered_set<int64_t> known_existing_;
 };
+
+// Validates a new record as Registry::add would (to canonical form) without a database: the
+// records it refers to are not looked up. For tools that read registry files without importing.
+void validate_new_record(Record& record, std::string_view where);
 
 }  // namespace athar::registry

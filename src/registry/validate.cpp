@@ -74,7 +74,8 @@ bool is_name_field(std::string_view name) {
 // Brings one field's text to its canonical form or throws an InputError that names it.
 class RecordValidator {
  public:
-  RecordValidator(const Registry& registry, std::string_view where,
+  // Without a registry, references are only collected (`deferred` must be given).
+  RecordValidator(const Registry* registry, std::string_view where,
                   std::vector<DeferredReference>* deferred = nullptr)
       : registry_(registry), where_(where), deferred_(deferred) {}
 
@@ -184,7 +185,7 @@ class RecordValidator {
         if (deferred_) {
           deferred_->push_back({*id, f.name, value});
         } else {
-          registry_.check_reference(*id, where_, f.name, value);
+          registry_->check_reference(*id, where_, f.name, value);
         }
         value = format_record_id(*id);
         break;
@@ -261,19 +262,33 @@ class RecordValidator {
     return points.dump();
   }
 
-  const Registry& registry_;
+  const Registry* registry_;
   std::string_view where_;
   std::vector<DeferredReference>* deferred_;
 };
 
 void Registry::normalise_field(const FieldSpec& field, std::string& value,
                                std::string_view where) const {
-  RecordValidator(*this, where).field(field, value);
+  RecordValidator(this, where).field(field, value);
 }
+
+// The checks of add() and update(); with no registry, references are only collected.
+static void validate_record(const Registry* registry, Record& record, const Record* previous,
+                            std::string_view where, std::vector<DeferredReference>* deferred);
 
 void Registry::validate(Record& record, const Record* previous, std::string_view where,
                         std::vector<DeferredReference>* deferred) const {
-  RecordValidator v(*this, where, deferred);
+  validate_record(this, record, previous, where, deferred);
+}
+
+void validate_new_record(Record& record, std::string_view where) {
+  std::vector<DeferredReference> unchecked;
+  validate_record(nullptr, record, nullptr, where, &unchecked);
+}
+
+static void validate_record(const Registry* registry, Record& record, const Record* previous,
+                            std::string_view where, std::vector<DeferredReference>* deferred) {
+  RecordValidator v(registry, where, deferred);
   const KindSpec& spec = *record.spec;
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     const FieldSpec& f = spec.fields[i];

@@ -3,7 +3,7 @@
 // A small surface in the manner of LevelDB's DB: a connection that prepares statements and runs
 // transactions; statements bind by 1-based position (`?` placeholders) and read typed columns.
 //
-//   auto db = athar::store::open_sqlite("athar-data/athar.db", OpenMode::kCreate);
+//   auto db = athar::store::open("sqlite:athar-data/athar.db", OpenMode::kCreate);
 //   athar::store::Transaction tx(*db);
 //   auto& insert = db->cached("INSERT INTO sources(name) VALUES(?)");
 //   insert.bind(1, "SETF");
@@ -108,6 +108,12 @@ enum class OpenMode {
 // another process's transaction before giving up with Unavailable.
 inline constexpr int kBusyTimeoutMs = 30000;
 std::unique_ptr<Database> open_sqlite(const std::string& path, OpenMode mode);
+
+// A database by URL, the one way shells open one: `sqlite:PATH` (a file; `sqlite::memory:` for
+// one in memory). InputError naming the URL for another scheme (PostgreSQL is not built yet).
+std::unique_ptr<Database> open(const std::string& url, OpenMode mode);
+// The URL of the SQLite database at `path`.
+inline std::string sqlite_url(const std::string& path) { return "sqlite:" + path; }
 
 // Begins a transaction; rolls it back on destruction unless commit() was called, so an
 // exception anywhere in an import leaves nothing written.

@@ -161,3 +161,36 @@ TEST_F(ValidationTest, EventsAndSourcesAndUnits) {
 
 }  // namespace
 }  // namespace athar::registry
+
+namespace athar::registry {
+namespace {
+
+// Files are checked by the registry's rules without a database (`athar link --csv` reads lists
+// so); references are not looked up, everything else is as add() checks it.
+TEST(ValidateWithoutDatabase, ChecksFieldsAndCanonicalisesWithoutLookingUpReferences) {
+  const KindSpec& person = kind_spec(Kind::kPerson);
+  Record r(person);
+  r.set("role", "victim");
+  r.set("given_name_lat", "  Samer ");
+  r.set("birth_date", "1985-02-01");
+  validate_new_record(r, "list.csv row 2");
+  EXPECT_EQ(r.get("given_name_lat"), "Samer");
+  EXPECT_EQ(r.get("status"), "missing");  // a victim's initial status, as add() gives it
+  r.set("birth_date", "1955-11-92");
+  try {
+    validate_new_record(r, "list.csv row 3");
+    ADD_FAILURE() << "accepted a day 92";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.field(), "birth_date");
+    EXPECT_EQ(e.record(), "list.csv row 3");
+  }
+  Record link(kind_spec(Kind::kLink));
+  link.set("type", "buried_at");
+  link.set("from_record", "person-000999");  // exists nowhere: not looked up
+  link.set("to_record", "site-0042");
+  link.set("source", "source-0007");
+  EXPECT_NO_THROW(validate_new_record(link, "links.csv row 2"));
+}
+
+}  // namespace
+}  // namespace athar::registry

@@ -83,3 +83,24 @@ TEST(SqliteDatabase, CachedStatementIsReused) {
 
 }  // namespace
 }  // namespace athar::store
+
+namespace athar::store {
+namespace {
+
+TEST(OpenByUrl, SqliteUrlsOpenAndOtherSchemesAreNamed) {
+  testing::ScratchDir dir;
+  auto db = open(sqlite_url(dir.file("a.db")), OpenMode::kCreate);
+  EXPECT_EQ(db->backend_name(), "sqlite");
+  EXPECT_THROW(open(sqlite_url(dir.file("missing.db")), OpenMode::kExisting), core::NotFound);
+  try {
+    open("postgresql://localhost/athar", OpenMode::kExisting);
+    ADD_FAILURE() << "opened a PostgreSQL URL";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(e.value(), "postgresql://localhost/athar");
+  }
+  EXPECT_THROW(open("sqlite:", OpenMode::kCreate), core::InputError);
+  EXPECT_THROW(open(dir.file("a.db"), OpenMode::kCreate), core::InputError);  // no scheme
+}
+
+}  // namespace
+}  // namespace athar::store

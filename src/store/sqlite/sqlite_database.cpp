@@ -185,4 +185,13 @@ std::unique_ptr<Database> open_sqlite(const std::string& path, OpenMode mode) {
   return std::make_unique<SqliteDatabase>(path, mode);
 }
 
+std::unique_ptr<Database> open(const std::string& url, OpenMode mode) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.compare(0, kSqlite.size(), kSqlite) == 0 && url.size() > kSqlite.size())
+    return open_sqlite(url.substr(kSqlite.size()), mode);
+  throw core::InputError(
+      "database", "url", url,
+      "not a database URL Athar opens (sqlite:PATH; PostgreSQL is not built yet)");
+}
+
 }  // namespace athar::store
