@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "coverage_tally.h"
 #include "estimate/latent_class.h"
 #include "estimate/loglinear.h"
 #include "linkage/simulate.h"
@@ -22,6 +23,8 @@
 
 namespace {
 
+using athar::bench::CoverageTally;
+using athar::bench::median;
 using athar::estimate::CaptureHistories;
 
 CaptureHistories histories_from(const std::vector<uint32_t>& group_of_record,
@@ -36,25 +39,6 @@ CaptureHistories histories_from(const std::vector<uint32_t>& group_of_record,
   return h;
 }
 
-struct Tally {
-  std::string method;
-  int covered = 0, runs = 0;
-  std::vector<double> ratio, width;
-  double seconds = 0;
-  void add(double estimate, double low, double high, double truth, double s) {
-    ++runs;
-    if (low <= truth && truth <= high) ++covered;
-    ratio.push_back(estimate / truth);
-    width.push_back((high - low) / truth);
-    seconds += s;
-  }
-};
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,10 +51,8 @@ int main(int argc, char** argv) {
   const size_t population = std::stoul(argv[2]);
   const double heterogeneity = argc > 3 && argv[3][0] != '-' ? std::stod(argv[3]) : 1.0;
   const bool linked = std::strcmp(argv[argc - 1], "--linked") == 0;
-  Tally loglinear, profile, latent;
-  loglinear.method = "log-linear, best AIC, bootstrap";
-  profile.method = "log-linear, best AIC, profile lik.";
-  latent.method = "latent classes K=10";
+  CoverageTally loglinear("log-linear, best AIC, bootstrap"),
+      profile("log-linear, best AIC, profile lik."), latent("latent classes K=10");
   double documented_share = 0;
   for (int r = 1; r <= replicates; ++r) {
     athar::linkage::SimulationConfig sc;
@@ -124,7 +106,7 @@ int main(int argc, char** argv) {
       100 * documented_share / replicates);
   std::printf("%-34s %12s %16s %18s %9s\n", "method", "coverage", "median est/N", "median width/N",
               "seconds");
-  for (const Tally* t : {&loglinear, &profile, &latent}) {
+  for (const CoverageTally* t : {&loglinear, &profile, &latent}) {
     std::printf("%-34s %4d/%-4d %3.0f%% %16.3f %18.3f %9.1f\n", t->method.c_str(), t->covered,
                 t->runs, 100.0 * t->covered / t->runs, median(t->ratio), median(t->width),
                 t->seconds);

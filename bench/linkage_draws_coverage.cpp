@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "coverage_tally.h"
 #include "linkage/simulate.h"
 #include "matching/linkage_draws.h"
 #include "matching/person_linkage.h"
@@ -28,24 +29,8 @@
 namespace {
 
 namespace est = athar::estimate;
-
-struct Tally {
-  explicit Tally(std::string n) : name(std::move(n)) {}
-  std::string name;
-  int covered = 0, runs = 0;
-  std::vector<double> ratio, width, share;
-  void add(double estimate, double low, double high, double truth) {
-    ++runs;
-    if (low <= truth && truth <= high) ++covered;
-    ratio.push_back(estimate / truth);
-    width.push_back((high - low) / truth);
-  }
-};
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using athar::bench::CoverageTally;
+using athar::bench::median;
 
 }  // namespace
 
@@ -53,7 +38,7 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: linkage_draws_coverage REPLICATES POPULATION [HETEROGENEITY] [--draws N] "
-                 "[--latent-class]\n");
+                 "[--reviewed N] [--latent-class]\n");
     return 2;
   }
   const int replicates = std::stoi(argv[1]);
@@ -86,8 +71,9 @@ int main(int argc, char** argv) {
   draw_options.estimation.log_linear = !latent;
   draw_options.estimation.latent_class = latent;
 
-  Tally from_truth("histories from the truth"), from_linkage("from the linkage (plain)"),
+  CoverageTally from_truth("histories from the truth"), from_linkage("from the linkage (plain)"),
       from_draws("linkage draws (aware)");
+  std::vector<double> linkage_share;
   // By band, and [1] for pairs across scripts (one record in Arabic letters, one in Latin).
   std::vector<double> band_pairs(20), band_true(20), band_probability(20);
   int shown = 0;
@@ -159,7 +145,7 @@ int main(int argc, char** argv) {
     from_truth.add(t.estimate, t.low, t.high, n);
     from_linkage.add(l.estimate, l.low, l.high, n);
     from_draws.add(a.estimate, a.low, a.high, n);
-    from_draws.share.push_back(aware.linkage_share.front());
+    linkage_share.push_back(aware.linkage_share.front());
     std::printf("%4d %10.0f %10.0f %10.0f-%-10.0f %10.3f %10.3f %10.3f %8.2f\n", r,
                 truth_h.front().second.documented(), linked_h.front().second.documented(),
                 aware.documented_low, aware.documented_high, l.estimate / n, a.estimate / n,
@@ -205,10 +191,11 @@ int main(int argc, char** argv) {
       draws, seconds);
   std::printf("%-28s %12s %14s %16s %16s\n", "histories", "coverage", "median est/N",
               "median width/N", "linkage share");
-  for (const Tally* t : {&from_truth, &from_linkage, &from_draws}) {
-    std::printf("%-28s %4d/%-4d %3.0f%% %14.3f %16.3f %16s\n", t->name.c_str(), t->covered, t->runs,
-                100.0 * t->covered / t->runs, median(t->ratio), median(t->width),
-                t->share.empty() ? "" : std::to_string(median(t->share)).substr(0, 5).c_str());
+  for (const CoverageTally* t : {&from_truth, &from_linkage, &from_draws}) {
+    const bool pooled = t == &from_draws;
+    std::printf("%-28s %4d/%-4d %3.0f%% %14.3f %16.3f %16s\n", t->method.c_str(), t->covered,
+                t->runs, 100.0 * t->covered / t->runs, median(t->ratio), median(t->width),
+                pooled ? std::to_string(median(linkage_share)).substr(0, 5).c_str() : "");
   }
   if (calibration) {
     std::printf(
