@@ -55,12 +55,7 @@ int main(int argc, char** argv) {
       profile("log-linear, best AIC, profile lik."), latent("latent classes K=10");
   double documented_share = 0;
   for (int r = 1; r <= replicates; ++r) {
-    athar::linkage::SimulationConfig sc;
-    sc.population = population;
-    sc.seed = static_cast<uint64_t>(r);
-    sc.heterogeneity = heterogeneity;
-    sc.lists = {{0.35, 0.0}, {0.3, 0.3}, {0.25, 0.6}, {0.2, 1.0}};
-    const auto sim = athar::linkage::simulate_lists(sc);
+    const auto sim = athar::bench::four_lists(population, static_cast<uint64_t>(r), heterogeneity);
     std::vector<uint32_t> group(sim.records.size());
     if (linked) {
       const auto data = athar::matching::simulated_person_dataset(sim, nullptr);
@@ -71,7 +66,7 @@ int main(int argc, char** argv) {
     } else {
       for (size_t i = 0; i < group.size(); ++i) group[i] = sim.records[i].person;
     }
-    const CaptureHistories h = histories_from(group, sim, sc.lists.size());
+    const CaptureHistories h = histories_from(group, sim, 4);
     const double truth = static_cast<double>(population);
     documented_share += h.documented() / truth;
 

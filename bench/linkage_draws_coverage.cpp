@@ -82,12 +82,7 @@ int main(int argc, char** argv) {
   std::printf("%4s %10s %10s %21s %10s %10s %10s %8s\n", "rep", "truth doc", "linked doc",
               "draws doc (95%)", "plain", "aware", "aware lo", "linkage");
   for (int r = 1; r <= replicates; ++r) {
-    athar::linkage::SimulationConfig sc;
-    sc.population = population;
-    sc.seed = static_cast<uint64_t>(r);
-    sc.heterogeneity = heterogeneity;
-    sc.lists = {{0.35, 0.0}, {0.3, 0.3}, {0.25, 0.6}, {0.2, 1.0}};
-    const auto sim = athar::linkage::simulate_lists(sc);
+    const auto sim = athar::bench::four_lists(population, static_cast<uint64_t>(r), heterogeneity);
     const auto data = athar::matching::simulated_person_dataset(sim, nullptr);
     auto config = athar::matching::person_linkage_config();
     config.link_only_across_lists = config.one_record_per_list = true;

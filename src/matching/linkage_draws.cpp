@@ -84,16 +84,25 @@ double variance_of(const std::vector<double>& v) {
 
 }  // namespace
 
-std::vector<uint32_t> draw_linkage(const LinkageDrawInput& in, std::mt19937_64& random) {
+namespace {
+
+// The candidate pairs, for the rule that two records of one list meet only through their own
+// pair; built once for all draws (empty across lists only, where they never meet).
+std::unordered_set<uint64_t> candidate_keys(const LinkageDrawInput& in) {
+  std::unordered_set<uint64_t> candidate;
+  if (in.one_record_per_list) return candidate;
+  candidate.reserve(in.pairs.size() * 2);
+  for (const linkage::Link& p : in.pairs) candidate.insert(pair_key(p.a, p.b));
+  return candidate;
+}
+
+std::vector<uint32_t> draw_with(const LinkageDrawInput& in,
+                                const std::unordered_set<uint64_t>& candidate,
+                                std::mt19937_64& random) {
   std::uniform_real_distribution<double> uniform(0, 1);
   std::vector<const linkage::Link*> drawn;
-  std::unordered_set<uint64_t> candidate;
-  const bool need_candidates = !in.one_record_per_list;
-  if (need_candidates) candidate.reserve(in.pairs.size() * 2);
-  for (const linkage::Link& p : in.pairs) {
-    if (need_candidates) candidate.insert(pair_key(p.a, p.b));
+  for (const linkage::Link& p : in.pairs)
     if (uniform(random) < p.probability) drawn.push_back(&p);
-  }
   // Strongest first, as the engine joins: where two drawn links compete for one place (two
   // records of a list for one person), the likelier wins.
   std::stable_sort(drawn.begin(), drawn.end(), [](const linkage::Link* x, const linkage::Link* y) {
@@ -105,6 +114,12 @@ std::vector<uint32_t> draw_linkage(const LinkageDrawInput& in, std::mt19937_64& 
   std::vector<uint32_t> entity(in.list_of_record.size());
   for (uint32_t r = 0; r < entity.size(); ++r) entity[r] = entities.root(r);
   return entity;
+}
+
+}  // namespace
+
+std::vector<uint32_t> draw_linkage(const LinkageDrawInput& in, std::mt19937_64& random) {
+  return draw_with(in, candidate_keys(in), random);
 }
 
 std::vector<std::pair<std::string, estimate::CaptureHistories>> histories_of(
@@ -245,12 +260,13 @@ LinkageAwareEstimates estimate_with_linkage_draws(const LinkageDrawInput& in,
   // Each draw is independent and seeded by its index: the same answer on any number of threads.
   std::vector<estimate::Estimates> per_draw(options.draws);
   std::vector<double> documented(options.draws);
+  const std::unordered_set<uint64_t> candidate = candidate_keys(in);
   std::vector<std::exception_ptr> failed(options.draws);
   core::parallel_chunks(
       core::thread_count(options.threads), options.draws, [&](unsigned, size_t d) {
         try {
           std::mt19937_64 random(options.seed * 1'000'003 + d);
-          const std::vector<uint32_t> entity = draw_linkage(in, random);
+          const std::vector<uint32_t> entity = draw_with(in, candidate, random);
           auto strata = histories_of(in, entity);
           double n = 0;
           for (const auto& [name, h] : strata) n += h.documented();
