@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "app/instance.h"
 #include "core/json.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -51,6 +52,15 @@ struct Session {
   }
   std::unique_ptr<athar::store::Database> db;
   athar::registry::Registry registry;
+};
+
+// The application layer as the local shell uses it: whoever holds the data folder and its keys
+// acts as an admin, under the name given by --actor.
+struct AppSession {
+  explicit AppSession(const Globals& g)
+      : instance(g.data_dir, keys_path(g)), session(instance, {g.actor, app::Role::kAdmin}) {}
+  app::Instance instance;
+  app::Session session;
 };
 
 inline void print_json(const core::OrderedJson& j) { std::cout << j.dump(2) << "\n"; }

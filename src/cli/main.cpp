@@ -1,5 +1,7 @@
 // The `athar` command: a thin shell over the registry library. Every error class maps to one
 // exit code, listed in `athar --help`.
+#include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -14,7 +16,12 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <thread>
 
+#include "app/accounts.h"
+#include "app/integrity.h"
+#include "app/ledger_reads.h"
+#include "app/records.h"
 #include "cli/cli_support.h"
 #include "core/csv.h"
 #include "core/encoding.h"
@@ -40,10 +47,12 @@
 #include "registry/import.h"
 #include "registry/registry.h"
 #include "registry/verify.h"
+#include "server/http_server.h"
 #include "store/database.h"
 
 namespace {
 
+using athar::cli::AppSession;
 using athar::cli::database_path;
 using athar::cli::default_actor;
 using athar::cli::Globals;
@@ -146,53 +155,11 @@ void print_report(const registry::ImportReport& report, const Globals& g) {
   std::cout << "\n";
 }
 
-void show_record(registry::Registry& reg, const std::string& id, const Globals& g,
+void show_record(athar::app::Session& session, const std::string& id, const Globals& g,
                  bool reveal = false) {
-  registry::Record r = reg.get(id);
-  if (reveal) {
-    // The read is logged with the actor's name before anything is shown.
-    registry::Registry::Transaction tx(reg);
-    r = reg.reveal(r);
-    tx.commit();
-  }
-  OrderedJson j = registry::Registry::to_json(r, reveal);
-  if (r.spec->status_field()) {
-    OrderedJson history = OrderedJson::array();
-    for (const auto& c : reg.history(r.id())) {
-      history.push_back({{"status", c.new_status},
-                         {"from", c.old_status},
-                         {"changed_on", c.changed_on},
-                         {"reported_by", c.reported_by},
-                         {"source", c.source},
-                         {"note", c.note},
-                         {"recorded_by", c.recorded_by}});
-    }
-    j["history"] = history;
-  }
-  OrderedJson claims = OrderedJson::array();
-  for (const auto& c : reg.claims_about(r.id()))
-    claims.push_back(registry::Registry::to_json(c, false));
-  if (!claims.empty()) j["claims"] = claims;
-  OrderedJson links = OrderedJson::array();
-  int64_t buried = 0;
-  for (const auto& l : reg.links_of(r.id())) {
-    if (l.get("type") == "buried_at" && l.get("to_record") == r.id()) ++buried;
-    links.push_back(registry::Registry::to_json(l, false));
-  }
-  if (!links.empty()) j["links"] = links;
-  if (r.spec->kind == registry::Kind::kSite) j["documented_persons"] = buried;
-  std::vector<registry::Record> custody;
-  if (r.spec->kind == registry::Kind::kEvidence) {
-    registry::ListQuery q;
-    q.limit = 0;
-    q.equals.emplace_back("evidence", r.id());
-    custody = reg.list(registry::kind_spec(registry::Kind::kCustody), q);
-    OrderedJson events = OrderedJson::array();
-    for (const auto& c : custody) events.push_back(registry::Registry::to_json(c, false));
-    j["custody"] = events;
-  }
-  if (g.json) return print_json(j);
-
+  const athar::app::RecordView view = athar::app::show_record(session, id, reveal);
+  if (g.json) return print_json(view.to_json());
+  const registry::Record& r = view.record;
   std::cout << r.id() << "  " << describe(r) << "\n";
   for (size_t i = 0; i < r.spec->fields.size(); ++i) {
     if (r.values[i].empty()) continue;
@@ -201,26 +168,23 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
   }
   std::printf("  %-24s %s by %s\n", "created", r.created_at.c_str(), r.created_by.c_str());
   if (!r.updated_at.empty()) std::printf("  %-24s %s\n", "updated", r.updated_at.c_str());
-  if (j.contains("history")) {
+  if (r.spec->status_field()) {
     std::cout << "status history:\n";
-    for (const auto& c : j["history"]) {
-      std::cout << "  " << c["changed_on"].get<std::string>() << "  "
-                << c["status"].get<std::string>();
-      if (!c["reported_by"].get<std::string>().empty()) {
-        std::cout << "  reported by " << c["reported_by"].get<std::string>();
-      }
-      if (!c["source"].get<std::string>().empty())
-        std::cout << " (" << c["source"].get<std::string>() << ")";
-      if (!c["note"].get<std::string>().empty()) std::cout << ": " << c["note"].get<std::string>();
+    for (const auto& c : view.history) {
+      std::cout << "  " << c.changed_on << "  " << c.new_status;
+      if (!c.reported_by.empty()) std::cout << "  reported by " << c.reported_by;
+      if (!c.source.empty()) std::cout << " (" << c.source << ")";
+      if (!c.note.empty()) std::cout << ": " << c.note;
       std::cout << "\n";
     }
   }
-  if (r.spec->kind == registry::Kind::kSite) {
-    std::cout << "documented persons buried here: " << buried << "\n";
+  if (view.documented_persons) {
+    std::cout << "documented persons buried here: " << *view.documented_persons << "\n";
   }
-  if (!claims.empty()) {
+  if (!view.claims.empty()) {
     std::cout << "claims:\n";
-    for (const auto& c : reg.claims_about(r.id())) {
+    registry::Registry& reg = session.registry();
+    for (const auto& c : view.claims) {
       const std::string source_name = reg.get(c.get("source")).get("name");
       std::cout << "  " << c.id() << "  " << c.get("topic");
       if (!c.get("figure").empty())
@@ -229,14 +193,13 @@ void show_record(registry::Registry& reg, const std::string& id, const Globals& 
                 << c.get("verification") << "\n";
     }
   }
-  if (!custody.empty()) {
+  if (!view.custody.empty()) {
     std::cout << "custody:\n";
-    for (const auto& c : custody) std::cout << "  " << c.id() << "  " << describe(c) << "\n";
+    for (const auto& c : view.custody) std::cout << "  " << c.id() << "  " << describe(c) << "\n";
   }
-  if (!links.empty()) {
+  if (!view.links.empty()) {
     std::cout << "links:\n";
-    for (const auto& l : reg.links_of(r.id()))
-      std::cout << "  " << l.id() << "  " << describe(l) << "\n";
+    for (const auto& l : view.links) std::cout << "  " << l.id() << "  " << describe(l) << "\n";
   }
 }
 
@@ -694,23 +657,12 @@ void add_person_search_command(CLI::App& noun, Globals& g, std::function<void()>
       ->check(CLI::Range(0.0, 1.0));
   search->callback([&g, &action, o] {
     action = [&g, o] {
-      Session s(g);
+      AppSession s(g);
       std::string query;
       for (const std::string& w : o->words) query += (query.empty() ? "" : " ") + w;
-      const auto hits = matching::search_persons(s.registry, query, o->search);
-      if (g.json) {
-        OrderedJson arr = OrderedJson::array();
-        for (const auto& h : hits) {
-          arr.push_back({{"id", h.id},
-                         {"score", std::round(h.score * 1000) / 1000},
-                         {"name_ar", h.name_ar},
-                         {"name_lat", h.name_lat},
-                         {"birth_date", h.birth_date},
-                         {"governorate", h.governorate},
-                         {"status", h.status}});
-        }
-        return print_json(arr);
-      }
+      const auto found = athar::app::search_persons(s.session, query, o->search);
+      if (g.json) return print_json(found.to_json());
+      const auto& hits = found.hits;
       if (hits.empty()) std::cout << "no person matches \"" << query << "\"\n";
       for (const auto& h : hits) {
         char score[16];
@@ -783,13 +735,14 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
     field_options(add, true);
     add->callback([&kind, &g, &action, input] {
       action = [&kind, &g, input] {
-        Session s(g);
-        registry::Record r(kind);
-        r.values = input->values;
-        registry::Registry::Transaction tx(s.registry);
+        AppSession s(g);
+        registry::FieldChanges values;
+        for (size_t i = 0; i < kind.fields.size(); ++i) {
+          if (!input->values[i].empty())
+            values.emplace_back(std::string(kind.fields[i].name), input->values[i]);
+        }
         const registry::Record stored =
-            s.registry.add(std::move(r), input->report, "new " + std::string(kind.name));
-        tx.commit();
+            athar::app::add_record(s.session, kind, values, input->report);
         if (g.json) return print_json(registry::Registry::to_json(stored, false));
         std::cout << stored.id() << "\n";
       };
@@ -802,7 +755,7 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   list->add_option("--offset", input->offset, "skip this many");
   list->callback([&kind, &g, &action, input] {
     action = [&kind, &g, input] {
-      Session s(g);
+      AppSession s(g);
       registry::ListQuery q;
       q.limit = input->limit;
       q.offset = input->offset;
@@ -813,7 +766,8 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
         }
         q.equals.emplace_back(w.substr(0, eq), w.substr(eq + 1));
       }
-      const auto records = s.registry.list(kind, q);
+      const auto page = athar::app::list_records(s.session, kind, q);
+      const auto& records = page.records;
       if (g.json) {
         OrderedJson arr = OrderedJson::array();
         for (const auto& r : records) arr.push_back(registry::Registry::to_json(r, false));
@@ -836,8 +790,8 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   }
   show->callback([&g, &action, input] {
     action = [&g, input] {
-      Session s(g);
-      show_record(s.registry, input->id, g, input->reveal);
+      AppSession s(g);
+      show_record(s.session, input->id, g, input->reveal);
     };
   });
 
@@ -847,43 +801,25 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   field_options(update, false);
   update->callback([&kind, &g, &action, input] {
     action = [&kind, &g, input] {
-      Session s(g);
+      AppSession s(g);
       registry::FieldChanges changes;
       for (size_t i = 0; i < kind.fields.size(); ++i) {
         if (input->options[i]->count() > 0) {
           changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
       }
-      if (changes.empty()) {
-        throw athar::core::InputError(input->id, "", "", "no field to change was given");
-      }
-      registry::Registry::Transaction tx(s.registry);
-      const registry::Record r = s.registry.update(input->id, changes, input->report);
-      tx.commit();
+      const registry::Record r =
+          athar::app::update_record(s.session, input->id, changes, input->report);
       if (g.json) return print_json(registry::Registry::to_json(r, false));
       std::cout << r.id() << " updated\n";
     };
   });
 }
 
-// The tree size a proof command was given: --size when present (0 is no tree to prove
-// anything in), the whole log otherwise; NotFound past the log's end.
-uint64_t tree_size(const CLI::App& command, uint64_t given, uint64_t log_size) {
-  if (command.count("--size") == 0) return log_size;
-  if (given == 0) {
-    throw athar::core::InputError("ledger", "--size", "0", "a proof needs a tree of 1 or more");
-  }
-  if (given > log_size) {
-    throw athar::core::NotFound("the ledger has " + std::to_string(log_size) +
-                                " entries, fewer than --size " + std::to_string(given));
-  }
+// The tree size a proof command was given: --size when present, the whole log otherwise.
+std::optional<uint64_t> tree_size(const CLI::App& command, uint64_t given) {
+  if (command.count("--size") == 0) return std::nullopt;
   return given;
-}
-
-OrderedJson proof_json(const std::vector<athar::ledger::Hash>& proof) {
-  OrderedJson out = OrderedJson::array();
-  for (const auto& h : proof) out.push_back(athar::ledger::to_base64(h));
-  return out;
 }
 
 // `athar checkpoint`, `athar verify` and `athar ledger ...`: the tamper-evident log.
@@ -974,9 +910,7 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
       ->check(CLI::ExistingFile);
   verify->callback([&g, &action, cp] {
     action = [&g, cp] {
-      Session s(g);
-      const auto key = athar::ledger::load_verifier_key(keys_path(g));
-      const athar::vault::ObjectStore objects(objects_path(g));
+      AppSession s(g);
       std::vector<registry::HeldCheckpoint> held;
       for (const std::string& file : cp->held) {
         std::ifstream in(file, std::ios::binary);
@@ -984,28 +918,10 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
         text << in.rdbuf();
         held.push_back({file, text.str()});
       }
-      // Every check below reads one snapshot, whatever other processes write meanwhile.
-      store::ReadTransaction snapshot(*s.db);
-      auto report = registry::verify_registry(s.registry, key, &objects, held);
-      // Analysts' linkage decisions are kept beside the registry, with ledger entries too.
-      for (auto& [subject, detail] : athar::matching::check_decisions(s.registry))
-        report.findings.push_back({subject, "altered", detail});
-      for (auto& [subject, detail] : athar::matching::check_kinship(s.registry))
-        report.findings.push_back({subject, "altered", detail});
-      for (auto& [subject, detail] : athar::matching::check_estimates(s.registry))
-        report.findings.push_back({subject, "altered", detail});
+      const athar::app::Verification verification = athar::app::verify(s.session, held);
+      const registry::VerifyReport& report = verification.report;
       if (g.json) {
-        OrderedJson findings = OrderedJson::array();
-        for (const auto& f : report.findings) {
-          findings.push_back({{"subject", f.subject}, {"change", f.change}, {"detail", f.detail}});
-        }
-        print_json({{"ok", report.ok()},
-                    {"entries", report.entries},
-                    {"records", report.records},
-                    {"checkpoints", report.checkpoints},
-                    {"held_checkpoints", report.held_checkpoints},
-                    {"findings", findings},
-                    {"warnings", report.warnings}});
+        print_json(verification.to_json());
       } else {
         for (const auto& f : report.findings) {
           std::cout << f.subject << ": " << f.change << " (" << f.detail << ")\n";
@@ -1035,8 +951,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   entry->add_option("index", index, "entry index, from 0")->required();
   entry->callback([&] {
     action = [&] {
-      Session s(g);
-      std::cout << s.registry.ledger().entry(index) << "\n";
+      AppSession s(g);
+      std::cout << athar::app::ledger_entry(s.session, index).text << "\n";
     };
   });
   auto* proof = ledger_cmd->add_subcommand("proof", "Inclusion proof of an entry (RFC 9162)");
@@ -1044,18 +960,8 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   proof->add_option("--size", size, "tree size (default: the whole log)");
   proof->callback([&, proof] {
     action = [&, proof] {
-      Session s(g);
-      auto& ledger = s.registry.ledger();
-      const uint64_t n = tree_size(*proof, size, ledger.size());
-      if (index >= n) {
-        throw athar::core::NotFound("no ledger entry " + std::to_string(index) + " in a tree of " +
-                                    std::to_string(n) + " entries");
-      }
-      print_json({{"leafIdx", index},
-                  {"treeSize", n},
-                  {"leafHash", athar::ledger::to_base64(ledger.stored_leaf_hash(index))},
-                  {"root", athar::ledger::to_base64(ledger.root_at(n))},
-                  {"proof", proof_json(ledger.inclusion_proof(index, n))}});
+      AppSession s(g);
+      print_json(athar::app::inclusion_proof(s.session, index, tree_size(*proof, size)).to_json());
     };
   });
   auto* consistency =
@@ -1064,24 +970,15 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   consistency->add_option("--size", size, "newer tree size (default: the whole log)");
   consistency->callback([&, consistency] {
     action = [&, consistency] {
-      Session s(g);
-      auto& ledger = s.registry.ledger();
-      const uint64_t n = tree_size(*consistency, size, ledger.size());
-      if (from == 0 || from > n) {
-        throw athar::core::InputError("ledger consistency", "from", std::to_string(from),
-                                      "must be between 1 and the newer size " + std::to_string(n));
-      }
-      print_json({{"size1", from},
-                  {"size2", n},
-                  {"root1", athar::ledger::to_base64(ledger.root_at(from))},
-                  {"root2", athar::ledger::to_base64(ledger.root_at(n))},
-                  {"proof", proof_json(ledger.consistency_proof(from, n))}});
+      AppSession s(g);
+      print_json(
+          athar::app::consistency_proof(s.session, from, tree_size(*consistency, size)).to_json());
     };
   });
   ledger_cmd->add_subcommand("checkpoints", "Print every kept checkpoint")->callback([&] {
     action = [&] {
-      Session s(g);
-      for (const auto& c : athar::ledger::stored_checkpoints(*s.db)) std::cout << c.note << "\n";
+      AppSession s(g);
+      for (const auto& c : athar::app::checkpoints(s.session).kept) std::cout << c.note << "\n";
     };
   });
 }
@@ -1768,6 +1665,159 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
   });
 }
 
+// `athar user`: accounts of the server, managed from the shell that holds the data folder.
+void add_user_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
+  namespace app_ns = athar::app;
+  auto* user = app.add_subcommand("user", "Accounts of the server: add, list, disable, role");
+  user->require_subcommand(1);
+  struct Options {
+    std::string name, role;
+    bool password_stdin = false;
+  };
+  // A password given on standard input (scripts), never on the command line.
+  const auto read_password = [](bool from_stdin) {
+    std::string password;
+    if (from_stdin) std::getline(std::cin, password);
+    return password;
+  };
+  auto o = std::make_shared<Options>();
+  const auto role_of = [](const std::string& text) {
+    const auto role = app_ns::parse_role(text);
+    if (!role) {
+      throw athar::core::InputError("account", "role", text,
+                                    "one of admin, investigator, analyst, liaison, viewer");
+    }
+    return *role;
+  };
+  auto* add = user->add_subcommand(
+      "add", "Add an account; prints its one-time password (give it in person)");
+  add->add_option("name", o->name, "account name (a-z, 0-9, . _ -)")->required();
+  add->add_option("--role", o->role, "admin, investigator, analyst, liaison or viewer")->required();
+  add->add_flag("--password-stdin", o->password_stdin,
+                "read the password from standard input instead of making one");
+  add->callback([&g, &action, o, role_of, read_password] {
+    action = [&g, o, role_of, read_password] {
+      AppSession s(g);
+      const auto made = app_ns::add_account(s.session, o->name, role_of(o->role),
+                                            read_password(o->password_stdin));
+      if (g.json) return print_json(made.to_json());
+      std::cout << "added " << made.account.name << " (" << app_ns::role_name(made.account.role)
+                << "); one-time password: " << made.one_time_password << "\n";
+    };
+  });
+  user->add_subcommand("list", "List accounts")->callback([&g, &action] {
+    action = [&g] {
+      AppSession s(g);
+      const auto accounts = app_ns::list_accounts(s.session);
+      if (g.json) {
+        OrderedJson arr = OrderedJson::array();
+        for (const auto& a : accounts) arr.push_back(a.to_json());
+        return print_json(arr);
+      }
+      for (const auto& a : accounts) {
+        std::printf("%-24s %-13s %s%s\n", a.name.c_str(),
+                    std::string(app_ns::role_name(a.role)).c_str(),
+                    a.disabled ? "disabled" : "active", a.second_factor ? ", second factor" : "");
+      }
+    };
+  });
+  for (const bool disabling : {true, false}) {
+    auto* cmd = user->add_subcommand(
+        disabling ? "disable" : "enable",
+        disabling ? "Disable an account and end its sessions" : "Enable a disabled account");
+    cmd->add_option("name", o->name, "account name")->required();
+    cmd->callback([&g, &action, o, disabling] {
+      action = [&g, o, disabling] {
+        AppSession s(g);
+        const auto a = app_ns::set_disabled(s.session, o->name, disabling);
+        if (g.json) return print_json(a.to_json());
+        std::cout << a.name << (disabling ? " disabled" : " enabled") << "\n";
+      };
+    });
+  }
+  auto* password = user->add_subcommand(
+      "password", "Set an account's password (read from standard input; 12 characters or more)");
+  password->add_option("name", o->name, "account name")->required();
+  password->add_flag("--password-stdin", o->password_stdin, "read it from standard input")
+      ->required();
+  password->callback([&g, &action, o, read_password] {
+    action = [&g, o, read_password] {
+      AppSession s(g);
+      app_ns::set_password(s.session, o->name, read_password(true));
+      if (!g.json) std::cout << "password of " << o->name << " set\n";
+    };
+  });
+  auto* role = user->add_subcommand("role", "Change an account's role");
+  role->add_option("name", o->name, "account name")->required();
+  role->add_option("role", o->role, "admin, investigator, analyst, liaison or viewer")->required();
+  role->callback([&g, &action, o, role_of] {
+    action = [&g, o, role_of] {
+      AppSession s(g);
+      const auto a = app_ns::set_role(s.session, o->name, role_of(o->role));
+      if (g.json) return print_json(a.to_json());
+      std::cout << a.name << " is now " << app_ns::role_name(a.role) << "\n";
+    };
+  });
+}
+
+// `athar serve`: the HTTP API over this data folder until SIGINT or SIGTERM.
+void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action) {
+  struct Options {
+    std::string listen = "127.0.0.1:8080";
+    athar::server::ServerOptions server;
+    size_t max_upload_mib = 256;
+  };
+  auto o = std::make_shared<Options>();
+  auto* serve =
+      app.add_subcommand("serve", "Serve the HTTP API (JSON; OpenAPI at /api/openapi.json)");
+  serve->add_option("--listen", o->listen, "HOST:PORT to listen on (PORT 0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--tls-cert", o->server.certificate, "PEM certificate: serve HTTPS");
+  serve->add_option("--tls-key", o->server.private_key, "PEM private key of the certificate");
+  serve->add_option("--threads", o->server.threads, "connections served at once")
+      ->capture_default_str();
+  serve->add_option("--max-upload-mib", o->max_upload_mib, "largest evidence upload, MiB")
+      ->capture_default_str();
+  serve->callback([&g, &action, o] {
+    action = [&g, o] {
+      const size_t colon = o->listen.rfind(':');
+      int port = -1;
+      if (colon != std::string::npos) {
+        const char* begin = o->listen.data() + colon + 1;
+        const char* end = o->listen.data() + o->listen.size();
+        const auto [p, ec] = std::from_chars(begin, end, port);
+        if (ec != std::errc() || p != end || port < 0 || port > 65535) port = -1;
+      }
+      if (port < 0) {
+        throw athar::core::InputError("serve", "--listen", o->listen, "expected HOST:PORT");
+      }
+      o->server.host = o->listen.substr(0, colon);
+      o->server.port = port;
+      o->server.max_upload_bytes = o->max_upload_mib << 20;
+      // SIGINT and SIGTERM are taken by one thread that stops the server; blocked before the
+      // server's threads start, so that none of them gets the signal instead.
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGINT);
+      sigaddset(&signals, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      athar::app::Instance instance(g.data_dir, keys_path(g));
+      athar::server::HttpServer http(instance, o->server);
+      const int bound = http.bind();
+      std::thread stopper([&http, signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        http.stop();
+      });
+      std::cout << "athar: serving " << g.data_dir << " on " << (http.tls() ? "https" : "http")
+                << "://" << o->server.host << ":" << bound << "/ (Ctrl-C stops)" << std::endl;
+      http.run();
+      pthread_kill(stopper.native_handle(), SIGTERM);
+      stopper.join();
+    };
+  });
+}
+
 int run(int argc, char** argv) {
   Globals g;
   g.actor = default_actor();
@@ -1791,28 +1841,12 @@ int run(int argc, char** argv) {
   app.add_subcommand("init", "Create the data folder and an empty registry database")
       ->callback([&] {
         action = [&] {
-          std::filesystem::create_directories(g.data_dir);
-          if (std::filesystem::exists(database_path(g))) {
-            throw athar::core::Conflict(database_path(g) + " already exists");
-          }
-          // The key pair first: a database is never left without the key that signs its log.
-          std::array<uint8_t, 8> random{};
-          randombytes_buf(random.data(), random.size());
-          const std::string origin = "athar/" + athar::core::hex_encode(random);
-          const auto key = athar::ledger::generate_signing_key(origin);
-          athar::ledger::save_signing_key(key, keys_path(g));
-          registry::FieldCipher::create(keys_path(g));
-          // Only the owner may enter the data folder or read its keys and database.
-          namespace fs = std::filesystem;
-          fs::permissions(g.data_dir, fs::perms::owner_all);
-          fs::permissions(keys_path(g), fs::perms::owner_all);
-          auto db = store::open(store::sqlite_url(database_path(g)), store::OpenMode::kCreate);
-          fs::permissions(database_path(g), fs::perms::owner_read | fs::perms::owner_write);
-          const int version = registry::Registry::prepare_schema(*db);
-          athar::ledger::set_origin(*db, origin);
-          std::cout << "created " << database_path(g) << " (schema " << version << ")\n"
-                    << "ledger origin " << origin << "; signing key in " << keys_path(g).string()
-                    << "\nverifier key: " << athar::ledger::verifier_key_text(key) << "\n";
+          const auto created = athar::app::Instance::create(g.data_dir, keys_path(g));
+          if (g.json) return print_json(created.to_json());
+          std::cout << "created " << created.database << " (schema " << created.schema_version
+                    << ")\n"
+                    << "ledger origin " << created.origin << "; signing key in "
+                    << keys_path(g).string() << "\nverifier key: " << created.verifier_key << "\n";
         };
       });
 
@@ -1820,8 +1854,8 @@ int run(int argc, char** argv) {
                      "Counts, statuses, and each site's claims beside what is documented")
       ->callback([&] {
         action = [&] {
-          Session s(g);
-          print_summary(s.registry.summary(), g);
+          AppSession s(g);
+          print_summary(athar::app::summary(s.session), g);
         };
       });
 
@@ -1829,6 +1863,8 @@ int run(int argc, char** argv) {
     add_kind_commands(app, kind, g, action);
 
   add_ledger_commands(app, g, action);
+  add_user_commands(app, g, action);
+  add_serve_command(app, g, action);
   add_bundle_commands(app, g, action);
   add_log_witness_commands(app, action);
   add_simulate_commands(app, action);

@@ -137,6 +137,11 @@ Registry::Registry(store::Database& db, std::string actor)
   if (actor_.empty()) throw core::InputError("registry", "actor", "", "who is writing is required");
 }
 
+void Registry::set_actor(std::string actor) {
+  if (actor.empty()) throw core::InputError("registry", "actor", "", "who is writing is required");
+  actor_ = std::move(actor);
+}
+
 int Registry::prepare_schema(store::Database& db) {
   return store::migrate(db, store::registry_migrations());
 }

@@ -197,6 +197,8 @@ class Registry {
 
   store::Database& database() { return db_; }
   const std::string& actor() const { return actor_; }
+  // A pooled registry (app::Instance) writes for whoever holds it now; never mid-transaction.
+  void set_actor(std::string actor);
 
  private:
   friend class RecordValidator;

@@ -188,8 +188,8 @@ TEST_F(CliTest, BadInputIsNamedAndWritesNothing) {
   expect("import persons " + dir_.file("no-such.csv") + " --source source-0001", 4, "no-such.csv");
   expect("import " + dir_.file("no-such.json"), 4, "no-such.json");
   expect("ledger proof 100000", 4, "no ledger entry 100000");
-  expect("ledger proof 1 --size 0", 3, "--size");
-  expect("ledger proof 1 --size 100000", 4, "fewer than --size 100000");
+  expect("ledger proof 1 --size 0", 3, "'size' value '0'");
+  expect("ledger proof 1 --size 100000", 4, "not 100000");
   expect("ledger consistency 0", 3, "between 1 and");
   EXPECT_EQ(athar("--json summary").output, entries) << "nothing was written";
 }

@@ -292,12 +292,13 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
   db_->execute_script(
       "DROP TABLE ledger_heads; DROP TABLE record_high_water; "
       "DELETE FROM settings WHERE key = 'record_chains_from'; "
-      "DELETE FROM schema_version WHERE version = 7;");
+      "DELETE FROM schema_version WHERE version >= 7; "
+      "DROP TABLE accounts; DROP TABLE account_credentials; DROP TABLE login_failures;");
   for (const KindSpec& kind : kind_specs()) {
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN ledger_head");
   }
   auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
-  EXPECT_EQ(Registry::prepare_schema(*reopened), 7);
+  EXPECT_EQ(Registry::prepare_schema(*reopened), 8);
   Registry upgraded(*reopened, "tester");
   const ledger::VerifierKey key =
       ledger::parse_verifier_key(ledger::verifier_key_text(ledger::generate_signing_key("x")));

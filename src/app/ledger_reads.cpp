@@ -1,0 +1,105 @@
+#include "app/ledger_reads.h"
+
+#include "core/error.h"
+#include "ledger/checkpoint.h"
+
+namespace athar::app {
+
+namespace {
+core::OrderedJson hashes_json(const std::vector<ledger::Hash>& hashes) {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const auto& h : hashes) out.push_back(ledger::to_base64(h));
+  return out;
+}
+
+uint64_t size_or_whole(std::optional<uint64_t> given, uint64_t log_size) {
+  if (given && *given == 0) {
+    throw core::InputError("ledger", "size", "0", "a proof needs a tree of 1 or more");
+  }
+  if (given && *given > log_size) {
+    throw core::NotFound("the log has " + std::to_string(log_size) + " entries, not " +
+                         std::to_string(*given));
+  }
+  return given.value_or(log_size);
+}
+}  // namespace
+
+core::OrderedJson LedgerEntry::to_json() const {
+  return {{"index", index}, {"entry", core::OrderedJson::parse(text)}, {"text", text}};
+}
+
+LedgerEntry ledger_entry(Session& session, uint64_t index) {
+  session.require(Permission::kReadLedger, "read the ledger");
+  return {index, session.registry().ledger().entry(index)};
+}
+
+core::OrderedJson InclusionProof::to_json() const {
+  return {{"leafIdx", index},
+          {"treeSize", tree_size},
+          {"leafHash", ledger::to_base64(leaf_hash)},
+          {"root", ledger::to_base64(root)},
+          {"proof", hashes_json(proof)}};
+}
+
+InclusionProof inclusion_proof(Session& session, uint64_t index,
+                               std::optional<uint64_t> tree_size) {
+  session.require(Permission::kReadLedger, "read ledger proofs");
+  auto& ledger = session.registry().ledger();
+  ledger.reload();
+  InclusionProof out;
+  out.tree_size = size_or_whole(tree_size, ledger.size());
+  if (index >= out.tree_size) {
+    throw core::NotFound("no ledger entry " + std::to_string(index) + " in a tree of " +
+                         std::to_string(out.tree_size) + " entries");
+  }
+  out.index = index;
+  out.leaf_hash = ledger.stored_leaf_hash(index);
+  out.root = ledger.root_at(out.tree_size);
+  out.proof = ledger.inclusion_proof(index, out.tree_size);
+  return out;
+}
+
+core::OrderedJson ConsistencyProof::to_json() const {
+  return {{"size1", size1},
+          {"size2", size2},
+          {"root1", ledger::to_base64(root1)},
+          {"root2", ledger::to_base64(root2)},
+          {"proof", hashes_json(proof)}};
+}
+
+ConsistencyProof consistency_proof(Session& session, uint64_t from,
+                                   std::optional<uint64_t> tree_size) {
+  session.require(Permission::kReadLedger, "read ledger proofs");
+  auto& ledger = session.registry().ledger();
+  ledger.reload();
+  ConsistencyProof out;
+  out.size2 = size_or_whole(tree_size, ledger.size());
+  if (from == 0 || from > out.size2) {
+    throw core::InputError("ledger consistency", "from", std::to_string(from),
+                           "must be between 1 and the newer size " + std::to_string(out.size2));
+  }
+  out.size1 = from;
+  out.root1 = ledger.root_at(from);
+  out.root2 = ledger.root_at(out.size2);
+  out.proof = ledger.consistency_proof(from, out.size2);
+  return out;
+}
+
+core::OrderedJson Checkpoints::to_json() const {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const auto& c : kept) {
+    out.push_back({{"num", c.num},
+                   {"size", c.size},
+                   {"root", ledger::to_base64(c.root)},
+                   {"created_at", c.created_at},
+                   {"note", c.note}});
+  }
+  return out;
+}
+
+Checkpoints checkpoints(Session& session) {
+  session.require(Permission::kReadAggregates, "read checkpoints");
+  return {ledger::stored_checkpoints(session.database())};
+}
+
+}  // namespace athar::app

@@ -1,0 +1,61 @@
+// Registry use cases: the summary, listing, showing, adding and updating records of every kind,
+// and finding persons by name. Each checks the session's permission for the kind first.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/instance.h"
+#include "core/json.h"
+#include "matching/person_search.h"
+#include "registry/registry.h"
+
+namespace athar::app {
+
+// Counts, statuses, and each site's claims beside what is documented.
+core::OrderedJson summary(Session& session);
+
+struct RecordPage {
+  std::vector<registry::Record> records;
+  size_t limit = 0, offset = 0;
+  // The `after` to ask for the next page (records numbered above it); none on the last page.
+  std::optional<int64_t> next_after;
+  core::OrderedJson to_json() const;
+};
+RecordPage list_records(Session& session, const registry::KindSpec& kind,
+                        const registry::ListQuery& query);
+
+// A record with what surrounds it: its status history, the claims about it, its links, the
+// custody of an evidence item, and for a site the documented persons buried there.
+struct RecordView {
+  explicit RecordView(registry::Record r) : record(std::move(r)) {}
+  registry::Record record;
+  bool revealed = false;
+  std::vector<registry::StatusChange> history;
+  std::vector<registry::Record> claims, links, custody;
+  std::optional<int64_t> documented_persons;
+  core::OrderedJson to_json() const;
+};
+// `reveal`: the protected fields in clear, a read the ledger records with the actor's name
+// (Forbidden for a role that may not read them).
+RecordView show_record(Session& session, std::string_view id, bool reveal);
+
+// `values` by field name; unknown names are an InputError naming them.
+registry::Record add_record(Session& session, const registry::KindSpec& kind,
+                            const registry::FieldChanges& values,
+                            const registry::StatusReport& report);
+registry::Record update_record(Session& session, std::string_view id,
+                               const registry::FieldChanges& changes,
+                               const registry::StatusReport& report);
+
+struct PersonSearch {
+  std::string query;
+  std::vector<matching::PersonHit> hits;
+  core::OrderedJson to_json() const;
+};
+PersonSearch search_persons(Session& session, std::string_view query,
+                            const matching::SearchOptions& options);
+
+}  // namespace athar::app

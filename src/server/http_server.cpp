@@ -1,0 +1,319 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+#include <sodium.h>
+
+#include <array>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+#include "app/accounts.h"
+#include "core/encoding.h"
+#include "server/api.h"
+
+namespace athar::server {
+
+int http_status_of(core::ErrorKind kind) {
+  switch (kind) {
+    case core::ErrorKind::kInput:
+      return 400;
+    case core::ErrorKind::kNotFound:
+      return 404;
+    case core::ErrorKind::kConflict:
+      return 409;
+    case core::ErrorKind::kForbidden:
+      return 403;
+    case core::ErrorKind::kUnavailable:
+      return 503;
+    case core::ErrorKind::kCorruption:
+    case core::ErrorKind::kInternal:
+      break;
+  }
+  return 500;
+}
+
+namespace {
+
+using core::OrderedJson;
+
+void send_json(httplib::Response& res, int status, const OrderedJson& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, OrderedJson::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, std::string_view kind,
+                const std::string& message) {
+  send_json(res, status, {{"error", kind}, {"message", message}});
+}
+
+// The bearer token: an Authorization header, else the session cookie.
+std::string credential_of(const httplib::Request& req, bool& from_cookie) {
+  from_cookie = false;
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
+  const std::string cookies = req.get_header_value("Cookie");
+  size_t at = 0;
+  while (at < cookies.size()) {
+    size_t end = cookies.find(';', at);
+    if (end == std::string::npos) end = cookies.size();
+    std::string_view part(cookies.data() + at, end - at);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.rfind("athar_session=", 0) == 0) {
+      from_cookie = true;
+      return std::string(part.substr(14));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+// The Content-Length the client declared (0 when none or unreadable).
+uint64_t declared_length(const httplib::Request& req) {
+  const std::string text = req.get_header_value("Content-Length");
+  uint64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+  return !a.empty() && a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool is_binary_upload(const Route& route) {
+  return route.request_schema.is_object() && route.request_schema.value("format", "") == "binary";
+}
+
+// A file in DATA/uploads under a random name, removed when the request ends. Only a plain
+// extension of the name the client gave survives (no folders, no traversal).
+struct UploadFile {
+  std::filesystem::path path;
+  UploadFile(const std::filesystem::path& data_dir, const std::string& given_name) {
+    std::string extension;
+    const size_t dot = given_name.rfind('.');
+    if (dot != std::string::npos && given_name.size() - dot <= 8) {
+      extension = given_name.substr(dot);
+      for (char c : extension.substr(1))
+        if (!std::isalnum(static_cast<unsigned char>(c))) extension.clear();
+    }
+    std::array<uint8_t, 12> random{};
+    randombytes_buf(random.data(), random.size());
+    const std::filesystem::path folder = data_dir / "uploads";
+    std::filesystem::create_directories(folder);
+    path = folder / ("upload-" + core::hex_encode(random) + extension);
+  }
+  ~UploadFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(app::Instance& inst, ServerOptions opts) : instance(inst), options(std::move(opts)) {
+    if (!options.certificate.empty() || !options.private_key.empty()) {
+      if (options.certificate.empty() || options.private_key.empty()) {
+        throw core::InputError("serve", "--tls-cert/--tls-key", "",
+                               "TLS needs both a certificate and its private key");
+      }
+      server = std::make_unique<httplib::SSLServer>(options.certificate.c_str(),
+                                                    options.private_key.c_str());
+      secure = true;
+    } else {
+      server = std::make_unique<httplib::Server>();
+    }
+    if (!server->is_valid()) {
+      throw core::Unavailable("the server cannot start: check the TLS certificate and key (" +
+                              options.certificate + ", " + options.private_key + ")");
+    }
+    const size_t threads = options.threads;
+    server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server->set_keep_alive_max_count(10000);
+    server->set_payload_max_length(options.max_upload_bytes);
+    server->set_read_timeout(30, 0);
+    const auto plain = [this](const char* method) {
+      return [this, method](const httplib::Request& req, httplib::Response& res) {
+        dispatch(method, req, res, nullptr);
+      };
+    };
+    const auto reading = [this](const char* method) {
+      return [this, method](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader) {
+        dispatch(method, req, res, &reader);
+      };
+    };
+    server->Get(".*", plain("GET"));
+    server->Delete(".*", plain("DELETE"));
+    server->Post(".*", httplib::Server::HandlerWithContentReader(reading("POST")));
+    server->Put(".*", httplib::Server::HandlerWithContentReader(reading("PUT")));
+    server->Patch(".*", httplib::Server::HandlerWithContentReader(reading("PATCH")));
+    server->set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          send_error(res, 500, "internal", "internal error");
+        });
+  }
+
+  void dispatch(const char* method, const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader* reader) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    std::map<std::string, std::string> params;
+    const Route* route = nullptr;
+    bool path_known = false;
+    for (const Route& r : routes()) {
+      if (!match_path(r.path, req.path, params)) continue;
+      path_known = true;
+      if (r.method == method) {
+        route = &r;
+        break;
+      }
+    }
+    if (!route) {
+      if (path_known)
+        return send_error(res, 405, "input",
+                          std::string(method) + " is not allowed on " + req.path);
+      return send_error(res, 404, "not_found", "no such route: " + req.path);
+    }
+    match_path(route->path, req.path, params);
+
+    bool from_cookie = false;
+    const std::string token = credential_of(req, from_cookie);
+    std::optional<app::Authenticated> auth;
+    if (!token.empty()) {
+      try {
+        auth = app::authenticate(instance, token);
+      } catch (const core::NotFound&) {
+        if (route->permission != app::Permission::kPublic) {
+          return send_error(res, 401, "unauthenticated", "unknown or expired credential: sign in");
+        }
+      } catch (const core::Error& e) {
+        return send_json(res,
+                         e.kind() == core::ErrorKind::kCorruption ? 403 : http_status_of(e.kind()),
+                         e.to_json());
+      }
+    }
+    if (route->permission != app::Permission::kPublic) {
+      if (!auth)
+        return send_error(res, 401, "unauthenticated",
+                          "sign in (POST /api/session) or send an API token");
+      if (!app::allows(auth->actor.role, route->permission)) {
+        return send_error(res, 403, "forbidden",
+                          auth->actor.name + " (" + std::string(app::role_name(auth->actor.role)) +
+                              ") may not do this: it needs " +
+                              std::string(app::permission_name(route->permission)));
+      }
+      // A browser sends the cookie with any request, forged ones too; only this page's
+      // scripts know the CSRF token.
+      if (from_cookie && std::string_view(method) != "GET" &&
+          !same_secret(req.get_header_value("X-CSRF-Token"), auth->csrf)) {
+        return send_error(res, 403, "forbidden", "a write needs the X-CSRF-Token given at sign-in");
+      }
+    }
+
+    app::Session session(instance,
+                         auth ? auth->actor : app::Actor{"anonymous", app::Role::kViewer});
+    Call call{instance, session, auth.has_value(), token, req.remote_addr, std::move(params), {},
+              {},       {}};
+    for (const auto& [k, v] : req.params) call.query.emplace(k, v);
+    std::optional<UploadFile> upload;
+    try {
+      if (reader) {
+        if (is_binary_upload(*route)) {
+          upload.emplace(instance.data_dir(), call.query_param("filename").value_or(""));
+          std::ofstream out(upload->path, std::ios::binary);
+          size_t received = 0;
+          bool too_big = false;
+          const bool read = (*reader)([&](const char* data, size_t size) {
+            received += size;
+            if (received > options.max_upload_bytes) {
+              too_big = true;
+              return false;
+            }
+            out.write(data, static_cast<std::streamsize>(size));
+            return static_cast<bool>(out);
+          });
+          out.close();
+          // The library refuses a body whose declared length is over its limit unread.
+          too_big |= declared_length(req) > options.max_upload_bytes;
+          if (too_big) {
+            return send_error(res, 413, "input",
+                              "the file is over the upload limit of " +
+                                  std::to_string(options.max_upload_bytes) + " bytes");
+          }
+          if (!read) throw core::InputError("upload", "body", "", "could not be read whole");
+          if (!out) throw core::Unavailable("the upload could not be kept");
+          if (received == 0)
+            throw core::InputError("upload", "body", "", "is empty: no file was sent");
+          call.upload = upload->path;
+        } else {
+          bool too_big = declared_length(req) > options.max_json_bytes;
+          const bool read = too_big || (*reader)([&](const char* data, size_t size) {
+                              if (call.body.size() + size > options.max_json_bytes) {
+                                too_big = true;
+                                return false;
+                              }
+                              call.body.append(data, size);
+                              return true;
+                            });
+          if (too_big) {
+            return send_error(
+                res, 413, "input",
+                "the request body is over " + std::to_string(options.max_json_bytes) + " bytes");
+          }
+          if (!read) throw core::InputError("request", "body", "", "could not be read whole");
+        }
+      }
+      Reply reply = route->handler(call);
+      for (auto& [name, value] : reply.headers) {
+        if (name == "Set-Cookie" && secure) value += "; Secure";
+        res.set_header(name, value);
+      }
+      if (reply.bytes) {
+        res.status = reply.status;
+        res.set_content(std::move(*reply.bytes), reply.content_type);
+      } else {
+        send_json(res, reply.status, reply.json);
+      }
+    } catch (const app::Throttled& e) {
+      res.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+      send_json(res, 429, e.to_json());
+    } catch (const core::Error& e) {
+      send_json(res, http_status_of(e.kind()), e.to_json());
+    } catch (const std::exception& e) {
+      send_error(res, 500, "internal", e.what());
+    }
+  }
+
+  app::Instance& instance;
+  ServerOptions options;
+  std::unique_ptr<httplib::Server> server;
+  bool secure = false;
+};
+
+HttpServer::HttpServer(app::Instance& instance, ServerOptions options)
+    : impl_(std::make_unique<Impl>(instance, std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind() {
+  const auto& o = impl_->options;
+  if (o.port == 0) {
+    const int port = impl_->server->bind_to_any_port(o.host);
+    if (port <= 0) throw core::Unavailable("cannot listen on " + o.host);
+    return port;
+  }
+  if (!impl_->server->bind_to_port(o.host, o.port)) {
+    throw core::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                            " (in use, or not this machine's address)");
+  }
+  return o.port;
+}
+
+void HttpServer::run() { impl_->server->listen_after_bind(); }
+void HttpServer::stop() { impl_->server->stop(); }
+bool HttpServer::tls() const { return impl_->secure; }
+
+}  // namespace athar::server

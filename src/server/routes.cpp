@@ -1,0 +1,695 @@
+// The route table (api.h): every endpoint of the API, its permission and its handler.
+#include <sodium.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+#include "app/accounts.h"
+#include "app/evidence.h"
+#include "app/integrity.h"
+#include "app/jobs.h"
+#include "app/ledger_reads.h"
+#include "app/records.h"
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/governorate.h"
+#include "server/api.h"
+
+namespace athar::server {
+
+using app::Permission;
+using core::OrderedJson;
+
+std::optional<std::string> Call::query_param(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+core::Json Call::json_body() const {
+  if (body.empty()) return core::Json::object();
+  core::Json j = core::Json::parse(body, nullptr, false);
+  if (j.is_discarded()) {
+    throw core::InputError("request body", "", "", "not valid JSON (or not UTF-8)");
+  }
+  if (!j.is_object()) throw core::InputError("request body", "", "", "must be a JSON object");
+  return j;
+}
+
+bool match_path(std::string_view pattern, std::string_view path,
+                std::map<std::string, std::string>& params) {
+  params.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const size_t pe = pattern.find('/'), se = path.find('/');
+    const std::string_view p = pattern.substr(0, pe), s = path.substr(0, se);
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (s.empty()) return false;
+      params[std::string(p.substr(1, p.size() - 2))] = std::string(s);
+    } else if (p != s) {
+      return false;
+    }
+    pattern = pe == std::string_view::npos ? std::string_view() : pattern.substr(pe);
+    path = se == std::string_view::npos ? std::string_view() : path.substr(se);
+  }
+  return true;
+}
+
+namespace {
+
+// --- request helpers -------------------------------------------------------------------------
+
+uint64_t parse_count(const std::string& where, const std::string& name, const std::string& text,
+                     uint64_t max) {
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > max) {
+    throw core::InputError(where, name, text,
+                           "expected a whole number from 0 to " + std::to_string(max));
+  }
+  return value;
+}
+
+std::optional<uint64_t> count_param(const Call& call, const std::string& name, uint64_t max) {
+  const auto text = call.query_param(name);
+  if (!text) return std::nullopt;
+  return parse_count("query", name, *text, max);
+}
+
+std::string string_member(const core::Json& body, const std::string& where, const std::string& name,
+                          bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) throw core::InputError(where, name, "", "is required");
+    return {};
+  }
+  if (!it->is_string()) throw core::InputError(where, name, it->dump(), "must be a string");
+  return it->get<std::string>();
+}
+
+registry::StatusReport status_report(const core::Json& body, const std::string& where) {
+  registry::StatusReport report;
+  auto it = body.find("status_report");
+  if (it == body.end()) return report;
+  if (!it->is_object()) throw core::InputError(where, "status_report", "", "must be an object");
+  report.changed_on = string_member(*it, where, "changed_on", false);
+  report.reported_by = string_member(*it, where, "reported_by", false);
+  report.source = string_member(*it, where, "source", false);
+  report.note = string_member(*it, where, "note", false);
+  return report;
+}
+
+// The body's fields, each a string (null or "" clears a field in an update).
+registry::FieldChanges field_values(const core::Json& body, const registry::KindSpec& kind,
+                                    const std::string& where) {
+  registry::FieldChanges out;
+  auto fields = body.find("fields");
+  if (fields == body.end() || !fields->is_object()) {
+    throw core::InputError(where, "fields", "", "expected an object of field names to values");
+  }
+  for (const auto& [name, value] : fields->items()) {
+    if (!kind.field(name)) throw core::InputError(where, name, "", "no such field");
+    if (value.is_null()) {
+      out.emplace_back(name, "");
+    } else if (value.is_string()) {
+      out.emplace_back(name, value.get<std::string>());
+    } else if (value.is_number_integer() || value.is_number_float()) {
+      out.emplace_back(name, value.dump());
+    } else {
+      throw core::InputError(where, name, value.dump(), "must be a string or a number");
+    }
+  }
+  return out;
+}
+
+registry::ListQuery list_query(const Call& call, const registry::KindSpec& kind) {
+  registry::ListQuery q;
+  q.limit = count_param(call, "limit", 1000).value_or(100);
+  if (q.limit == 0) q.limit = 100;
+  q.offset = count_param(call, "offset", 1'000'000'000).value_or(0);
+  q.after_num = static_cast<int64_t>(count_param(call, "after", INT64_MAX).value_or(0));
+  for (const auto& [name, value] : call.query) {
+    if (name == "limit" || name == "offset" || name == "after") continue;
+    if (!kind.field(name)) {
+      throw core::InputError(std::string(kind.plural), name, value, "no such field to filter on");
+    }
+    q.equals.emplace_back(name, value);
+  }
+  return q;
+}
+
+// The record id in the path must be of the route's kind: /api/sites/person-000001 is not found.
+const std::string& id_of_kind(const Call& call, const registry::KindSpec& kind) {
+  const std::string& id = call.path_param("id");
+  const auto parsed = registry::parse_record_id(id);
+  if (!parsed || parsed->kind != kind.kind) {
+    throw core::NotFound("no " + std::string(kind.name) + " " + id);
+  }
+  return id;
+}
+
+Reply json_reply(OrderedJson j, int status = 200) {
+  Reply r;
+  r.status = status;
+  r.json = std::move(j);
+  return r;
+}
+
+std::string session_cookie(const std::string& token, int64_t max_age) {
+  return "athar_session=" + token +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+}
+
+// --- schemas ---------------------------------------------------------------------------------
+
+OrderedJson ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+OrderedJson array_of(OrderedJson items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+OrderedJson object_schema(std::initializer_list<std::pair<const char*, const char*>> properties) {
+  OrderedJson props = OrderedJson::object();
+  for (const auto& [name, type] : properties) props[name] = {{"type", type}};
+  return {{"type", "object"}, {"properties", props}};
+}
+
+Parameter path_param(const std::string& name, const std::string& description,
+                     const std::string& type = "string") {
+  return {name, "path", type, description, true};
+}
+Parameter query_param(const std::string& name, const std::string& description,
+                      const std::string& type = "string", bool required = false) {
+  return {name, "query", type, description, required};
+}
+
+std::vector<Route> build_routes() {
+  std::vector<Route> out;
+  const auto add = [&out](Route r) { out.push_back(std::move(r)); };
+
+  add({"GET",
+       "/api/openapi.json",
+       Permission::kPublic,
+       "This API, described (OpenAPI 3.1)",
+       "meta",
+       {},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call&) { return json_reply(openapi_document()); }});
+
+  // --- accounts and sessions
+  add({"POST",
+       "/api/session",
+       Permission::kPublic,
+       "Sign in: sets the session cookie; returns the CSRF token every write must carry "
+       "(X-CSRF-Token)",
+       "accounts",
+       {},
+       object_schema({{"name", "string"}, {"password", "string"}, {"totp", "string"}}),
+       ref("SignedIn"),
+       200,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         app::SignIn request{string_member(body, "sign-in", "name", true),
+                             string_member(body, "sign-in", "password", true),
+                             string_member(body, "sign-in", "totp", false), call.client};
+         const app::Credential c = app::sign_in(call.instance, request);
+         Reply r = json_reply(c.to_json());
+         r.headers.emplace_back("Set-Cookie", session_cookie(c.token, 12 * 3600));
+         return r;
+       }});
+  add({"GET",
+       "/api/session",
+       Permission::kSignedIn,
+       "Who is signed in, and their role",
+       "accounts",
+       {},
+       nullptr,
+       ref("SignedIn"),
+       200,
+       [](Call& call) {
+         return json_reply({{"name", call.session.actor().name},
+                            {"role", std::string(app::role_name(call.session.actor().role))}});
+       }});
+  add({"DELETE",
+       "/api/session",
+       Permission::kSignedIn,
+       "Sign out: ends this credential",
+       "accounts",
+       {},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         app::sign_out(call.instance, call.bearer);
+         Reply r = json_reply({{"signed_out", true}});
+         r.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+         return r;
+       }});
+  add({"PUT",
+       "/api/session/password",
+       Permission::kSignedIn,
+       "Change one's own password",
+       "accounts",
+       {},
+       object_schema({{"password", "string"}}),
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         app::set_password(call.session, call.session.actor().name,
+                           string_member(body, "password change", "password", true));
+         return json_reply({{"changed", true}});
+       }});
+  add({"POST",
+       "/api/session/second-factor",
+       Permission::kSignedIn,
+       "Turn on a TOTP second factor; returns the secret for an authenticator app",
+       "accounts",
+       {},
+       nullptr,
+       object_schema({{"secret", "string"}, {"otpauth", "string"}}),
+       200,
+       [](Call& call) {
+         const std::string secret = app::enable_second_factor(call.session);
+         return json_reply({{"secret", secret},
+                            {"otpauth", "otpauth://totp/Athar:" + call.session.actor().name +
+                                            "?secret=" + secret + "&issuer=Athar"}});
+       }});
+  add({"POST",
+       "/api/tokens",
+       Permission::kSignedIn,
+       "An API token for scripts, as oneself (shown once)",
+       "accounts",
+       {},
+       object_schema({{"label", "string"}}),
+       object_schema({{"token", "string"}}),
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         const app::Credential c =
+             app::create_api_token(call.session, string_member(body, "API token", "label", false));
+         OrderedJson j = c.to_json();
+         j["token"] = c.token;
+         return json_reply(j, 201);
+       }});
+  add({"GET",
+       "/api/accounts",
+       Permission::kManageAccounts,
+       "List accounts",
+       "accounts",
+       {},
+       nullptr,
+       array_of(ref("Account")),
+       200,
+       [](Call& call) {
+         OrderedJson arr = OrderedJson::array();
+         for (const auto& a : app::list_accounts(call.session)) arr.push_back(a.to_json());
+         return json_reply(arr);
+       }});
+  add({"POST",
+       "/api/accounts",
+       Permission::kManageAccounts,
+       "Add an account; the reply holds its one-time password",
+       "accounts",
+       {},
+       object_schema({{"name", "string"}, {"role", "string"}}),
+       ref("Account"),
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         const std::string role_text = string_member(body, "new account", "role", true);
+         const auto role = app::parse_role(role_text);
+         if (!role) {
+           throw core::InputError("new account", "role", role_text,
+                                  "one of admin, investigator, analyst, liaison, viewer");
+         }
+         return json_reply(
+             app::add_account(call.session, string_member(body, "new account", "name", true), *role)
+                 .to_json(),
+             201);
+       }});
+  add({"PATCH",
+       "/api/accounts/{name}",
+       Permission::kManageAccounts,
+       "Change an account's role, or disable or enable it",
+       "accounts",
+       {path_param("name", "account name")},
+       object_schema({{"role", "string"}, {"disabled", "boolean"}}),
+       ref("Account"),
+       200,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         const std::string& name = call.path_param("name");
+         std::optional<app::Account> changed;
+         if (body.contains("role")) {
+           const std::string role_text = string_member(body, name, "role", true);
+           const auto role = app::parse_role(role_text);
+           if (!role) throw core::InputError(name, "role", role_text, "no such role");
+           changed = app::set_role(call.session, name, *role);
+         }
+         if (body.contains("disabled")) {
+           if (!body["disabled"].is_boolean())
+             throw core::InputError(name, "disabled", body["disabled"].dump(),
+                                    "must be true or false");
+           changed = app::set_disabled(call.session, name, body["disabled"].get<bool>());
+         }
+         if (!changed) throw core::InputError(name, "", "", "nothing to change (role, disabled)");
+         return json_reply(changed->to_json());
+       }});
+
+  // --- registry
+  add({"GET",
+       "/api/summary",
+       Permission::kReadAggregates,
+       "Counts, statuses, and each site's claims beside what is documented",
+       "registry",
+       {},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) { return json_reply(app::summary(call.session)); }});
+  add({"GET",
+       "/api/fields",
+       Permission::kSignedIn,
+       "The data dictionary: every kind of record and its fields",
+       "registry",
+       {},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call&) {
+         OrderedJson kinds = OrderedJson::array();
+         for (const registry::KindSpec& kind : registry::kind_specs()) {
+           OrderedJson fields = OrderedJson::array();
+           for (const registry::FieldSpec& f : kind.fields) {
+             OrderedJson field = {{"name", f.name},
+                                  {"required", f.required},
+                                  {"help", f.help},
+                                  {"protected", f.sensitive}};
+             if (!f.choices.empty()) {
+               OrderedJson choices = OrderedJson::array();
+               for (auto c : f.choices) choices.push_back(c);
+               field["choices"] = choices;
+             }
+             fields.push_back(field);
+           }
+           kinds.push_back({{"name", kind.name}, {"plural", kind.plural}, {"fields", fields}});
+         }
+         OrderedJson governorates = OrderedJson::array();
+         for (const auto& g : core::governorates())
+           governorates.push_back(
+               {{"code", g.code}, {"name_en", g.name_en}, {"name_ar", g.name_ar}});
+         return json_reply({{"kinds", kinds}, {"governorates", governorates}});
+       }});
+
+  for (const registry::KindSpec& kind_ref : registry::kind_specs()) {
+    const registry::KindSpec* kind = &kind_ref;
+    const std::string plural(kind->plural), name(kind->name);
+    const std::string schema = "Record_" + name;
+    add({"GET",
+         "/api/" + plural,
+         app::read_permission(kind->kind),
+         "List " + plural + " (paged)",
+         plural,
+         {query_param("limit", "at most this many (default 100, at most 1000)", "integer"),
+          query_param("offset", "skip this many", "integer"),
+          query_param("after", "only records numbered above this (the next_after of a page)",
+                      "integer"),
+          query_param("FIELD", "any other parameter filters on a field: FIELD=VALUE")},
+         nullptr,
+         {{"type", "object"},
+          {"properties",
+           {{"records", array_of(ref(schema))},
+            {"limit", {{"type", "integer"}}},
+            {"offset", {{"type", "integer"}}},
+            {"next_after", {{"type", "integer"}}}}}},
+         200,
+         [kind](Call& call) {
+           return json_reply(
+               app::list_records(call.session, *kind, list_query(call, *kind)).to_json());
+         }});
+    add({"GET",
+         "/api/" + plural + "/{id}",
+         app::read_permission(kind->kind),
+         "A " + name + " with its history, claims and links",
+         plural,
+         {path_param("id", "record id")},
+         nullptr,
+         ref(schema),
+         200,
+         [kind](Call& call) {
+           return json_reply(
+               app::show_record(call.session, id_of_kind(call, *kind), false).to_json());
+         }});
+    if (kind->kind != registry::Kind::kEvidence) {
+      add({"POST",
+           "/api/" + plural,
+           app::write_permission(kind->kind),
+           "Add a " + name,
+           plural,
+           {},
+           {{"type", "object"},
+            {"properties", {{"fields", ref(schema)}, {"status_report", ref("StatusReport")}}},
+            {"required", {"fields"}}},
+           ref(schema),
+           201,
+           [kind](Call& call) {
+             const core::Json body = call.json_body();
+             const std::string where = "new " + std::string(kind->name);
+             const registry::Record r = app::add_record(
+                 call.session, *kind, field_values(body, *kind, where), status_report(body, where));
+             return json_reply(registry::Registry::to_json(r, false), 201);
+           }});
+    }
+    // Custody events are never changed: a correction is a new event.
+    if (kind->kind == registry::Kind::kCustody) continue;
+    add({"PATCH",
+         "/api/" + plural + "/{id}",
+         app::write_permission(kind->kind),
+         "Change fields of a " + name + " (null or \"\" clears one)",
+         plural,
+         {path_param("id", "record id")},
+         {{"type", "object"},
+          {"properties", {{"fields", ref(schema)}, {"status_report", ref("StatusReport")}}},
+          {"required", {"fields"}}},
+         ref(schema),
+         200,
+         [kind](Call& call) {
+           const std::string& id = id_of_kind(call, *kind);
+           const core::Json body = call.json_body();
+           const registry::Record r = app::update_record(
+               call.session, id, field_values(body, *kind, id), status_report(body, id));
+           return json_reply(registry::Registry::to_json(r, false));
+         }});
+  }
+  add({"POST",
+       "/api/witnesses/{id}/reveal",
+       Permission::kRevealWitnesses,
+       "A witness with identity and contact in clear (the read is a ledger entry naming you)",
+       "witnesses",
+       {path_param("id", "witness id")},
+       nullptr,
+       ref("Record_witness"),
+       200,
+       [](Call& call) {
+         return json_reply(
+             app::show_record(call.session,
+                              id_of_kind(call, registry::kind_spec(registry::Kind::kWitness)), true)
+                 .to_json());
+       }});
+  add({"GET",
+       "/api/search/persons",
+       Permission::kReadRecords,
+       "Find persons by name: any spelling, Arabic or Latin script, best first",
+       "persons",
+       {query_param("q", "a name or full name", "string", true),
+        query_param("limit", "at most this many (default 20)", "integer"),
+        query_param("min_score", "leave out matches below this (0 to 1, default 0.8)")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         matching::SearchOptions options;
+         options.limit = count_param(call, "limit", 1000).value_or(20);
+         if (const auto min = call.query_param("min_score")) {
+           char* end = nullptr;
+           const double v = std::strtod(min->c_str(), &end);
+           if (min->empty() || *end != '\0' || !(v >= 0 && v <= 1))
+             throw core::InputError("query", "min_score", *min, "expected a number from 0 to 1");
+           options.min_score = v;
+         }
+         const auto q = call.query_param("q");
+         if (!q) throw core::InputError("query", "q", "", "is required");
+         return json_reply(app::search_persons(call.session, *q, options).to_json());
+       }});
+
+  // --- evidence
+  add({"POST",
+       "/api/evidence",
+       Permission::kAddEvidence,
+       "Store a file as evidence (the body is the file's bytes), with a `collected` custody "
+       "event",
+       "evidence",
+       {query_param("collected_by", "who collected it", "string", true),
+        query_param("collected_at", "when (timestamp)", "string", true),
+        query_param("source", "source id the file came from"),
+        query_param("site", "site id it concerns"), query_param("place", "where it was collected"),
+        query_param("note", "a note on the intake"),
+        query_param("filename", "the file's name (its extension is kept; no folders)")},
+       {{"type", "string"}, {"format", "binary"}},
+       ref("StoredEvidence"),
+       201,
+       [](Call& call) {
+         registry::IngestOptions options;
+         options.collected_by = call.query_param("collected_by").value_or("");
+         options.collected_at = call.query_param("collected_at").value_or("");
+         options.source = call.query_param("source").value_or("");
+         options.site = call.query_param("site").value_or("");
+         options.place = call.query_param("place").value_or("");
+         options.note = call.query_param("note").value_or("");
+         return json_reply(app::add_evidence(call.session, call.upload, options).to_json(), 201);
+       }});
+  add({"GET",
+       "/api/evidence/{id}/content",
+       Permission::kReadEvidence,
+       "The evidence file's bytes (its SHA-256 in the X-Content-SHA256 header)",
+       "evidence",
+       {path_param("id", "evidence id")},
+       nullptr,
+       {{"type", "string"}, {"format", "binary"}},
+       200,
+       [](Call& call) {
+         const app::EvidenceFile f = app::evidence_file(call.session, call.path_param("id"));
+         std::ifstream in(f.path, std::ios::binary);
+         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+         Reply r;
+         r.bytes = std::move(bytes);
+         r.content_type = f.media_type.empty() ? "application/octet-stream" : f.media_type;
+         r.headers.emplace_back("X-Content-SHA256", f.sha256);
+         r.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + f.evidence_id + "\"");
+         return r;
+       }});
+
+  // --- ledger
+  add({"GET",
+       "/api/ledger/entries/{index}",
+       Permission::kReadLedger,
+       "One ledger entry (its canonical text, as hashed)",
+       "ledger",
+       {path_param("index", "entry index, from 0", "integer")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         return json_reply(
+             app::ledger_entry(call.session,
+                               parse_count("path", "index", call.path_param("index"), UINT64_MAX))
+                 .to_json());
+       }});
+  add({"GET",
+       "/api/ledger/entries/{index}/proof",
+       Permission::kReadLedger,
+       "Inclusion proof of an entry (RFC 9162)",
+       "ledger",
+       {path_param("index", "entry index, from 0", "integer"),
+        query_param("size", "tree size (default: the whole log)", "integer")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         return json_reply(app::inclusion_proof(
+                               call.session,
+                               parse_count("path", "index", call.path_param("index"), UINT64_MAX),
+                               count_param(call, "size", UINT64_MAX))
+                               .to_json());
+       }});
+  add({"GET",
+       "/api/ledger/consistency",
+       Permission::kReadLedger,
+       "Consistency proof between two tree sizes (RFC 9162)",
+       "ledger",
+       {query_param("from", "older tree size", "integer", true),
+        query_param("size", "newer tree size (default: the whole log)", "integer")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         const auto from = count_param(call, "from", UINT64_MAX);
+         if (!from) throw core::InputError("query", "from", "", "is required");
+         return json_reply(
+             app::consistency_proof(call.session, *from, count_param(call, "size", UINT64_MAX))
+                 .to_json());
+       }});
+  add({"GET",
+       "/api/ledger/checkpoints",
+       Permission::kReadAggregates,
+       "Every kept checkpoint (signed notes)",
+       "ledger",
+       {},
+       nullptr,
+       {{"type", "array"}},
+       200,
+       [](Call& call) { return json_reply(app::checkpoints(call.session).to_json()); }});
+
+  // --- jobs
+  add({"POST",
+       "/api/jobs/verify",
+       Permission::kReadLedger,
+       "Start checking every record, ledger entry, checkpoint, object and account",
+       "jobs",
+       {},
+       nullptr,
+       ref("Job"),
+       202,
+       [](Call& call) {
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id =
+             instance.jobs().start(actor, "verify", [&instance, actor](app::JobControl& job) {
+               app::Session session(instance, actor);
+               job.progress(0, "checking");
+               auto result = app::verify(session).to_json();
+               job.check_cancelled();
+               return result;
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"GET",
+       "/api/jobs/{id}",
+       Permission::kSignedIn,
+       "A job's state, progress and result",
+       "jobs",
+       {path_param("id", "job id")},
+       nullptr,
+       ref("Job"),
+       200,
+       [](Call& call) {
+         return json_reply(
+             call.instance.jobs().status(call.session.actor(), call.path_param("id")).to_json());
+       }});
+  add({"DELETE",
+       "/api/jobs/{id}",
+       Permission::kSignedIn,
+       "Cancel a job",
+       "jobs",
+       {path_param("id", "job id")},
+       nullptr,
+       ref("Job"),
+       200,
+       [](Call& call) {
+         return json_reply(
+             call.instance.jobs().cancel(call.session.actor(), call.path_param("id")).to_json());
+       }});
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = build_routes();
+  return table;
+}
+
+}  // namespace athar::server

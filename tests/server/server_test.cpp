@@ -1,0 +1,291 @@
+// The server's promises against the moves of a caller who should not get what they ask for:
+// forged writes, guessed passwords, a role raised in the database by hand, protected reads,
+// and bodies that are not what they claim to be.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "app/integrity.h"
+#include "app/records.h"
+#include "server/api.h"
+#include "server_fixture.h"
+
+namespace athar::testing {
+namespace {
+
+using app::Role;
+
+class Server : public ServedAthar {
+ protected:
+  httplib::Result sign_in(const std::string& name, const std::string& password,
+                          const std::string& totp = "") {
+    core::Json body = {{"name", name}, {"password", password}};
+    if (!totp.empty()) body["totp"] = totp;
+    return client().Post("/api/session", body.dump(), "application/json");
+  }
+  std::string cookie_of(const httplib::Result& res) {
+    const std::string set = res->get_header_value("Set-Cookie");
+    return set.substr(0, set.find(';'));
+  }
+  void sql(const std::string& statement) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((data_ / "athar.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  size_t count_sites() {
+    app::Session s = admin_session();
+    return static_cast<size_t>(s.registry().count(registry::kind_spec(registry::Kind::kSite)));
+  }
+};
+
+TEST_F(Server, SignInSetsAStrictHttpOnlyCookieAndWritesNeedTheCsrfToken) {
+  const auto res = sign_in("user-investigator", passwords_[Role::kInvestigator]);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string set = res->get_header_value("Set-Cookie");
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set.find("SameSite=Strict"), std::string::npos);
+  const std::string csrf = core::Json::parse(res->body)["csrf"];
+  const std::string body =
+      R"({"fields":{"name_lat":"Forged site","governorate":"Damascus","latitude":33.5,"longitude":36.3}})";
+  const size_t before = count_sites();
+  // A page elsewhere can make the browser send the cookie, but cannot know the token.
+  auto forged = client().Post("/api/sites", {{"Cookie", cookie_of(res)}}, body, "application/json");
+  EXPECT_EQ(forged->status, 403) << forged->body;
+  auto wrong = client().Post("/api/sites", {{"Cookie", cookie_of(res)}, {"X-CSRF-Token", "0000"}},
+                             body, "application/json");
+  EXPECT_EQ(wrong->status, 403);
+  EXPECT_EQ(count_sites(), before);
+  auto real = client().Post("/api/sites", {{"Cookie", cookie_of(res)}, {"X-CSRF-Token", csrf}},
+                            body, "application/json");
+  EXPECT_EQ(real->status, 201) << real->body;
+  EXPECT_EQ(count_sites(), before + 1);
+  EXPECT_EQ(core::Json::parse(real->body)["created_by"], "user-investigator");
+  // Reads need no token; signing out ends the cookie.
+  EXPECT_EQ(client().Get("/api/session", {{"Cookie", cookie_of(res)}})->status, 200);
+  EXPECT_EQ(
+      client().Delete("/api/session", {{"Cookie", cookie_of(res)}, {"X-CSRF-Token", csrf}})->status,
+      200);
+  EXPECT_EQ(client().Get("/api/session", {{"Cookie", cookie_of(res)}})->status, 401);
+}
+
+TEST_F(Server, GuessedPasswordsAreThrottledPerAccount) {
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(sign_in("user-analyst", "wrong-password-" + std::to_string(i))->status, 403);
+  // From the sixth on, even the right password waits, and is not checked.
+  const auto res = sign_in("user-analyst", passwords_[Role::kAnalyst]);
+  EXPECT_EQ(res->status, 429) << res->body;
+  EXPECT_FALSE(res->get_header_value("Retry-After").empty());
+  // An unknown name is refused with the same message as a wrong password.
+  const auto unknown = sign_in("nobody-here", "whatever-password");
+  EXPECT_EQ(unknown->status, 403);
+  EXPECT_EQ(core::Json::parse(unknown->body)["message"],
+            core::Json::parse(sign_in("user-viewer", "wrong-password-x")->body)["message"]);
+}
+
+TEST_F(Server, TotpFollowsRfc6238AndIsRequiredOnceEnabled) {
+  // RFC 6238 appendix B, SHA-1 secret "12345678901234567890": T = 59 s and 1111111109 s.
+  const std::vector<uint8_t> rfc_secret{'1', '2', '3', '4', '5', '6', '7', '8', '9', '0',
+                                        '1', '2', '3', '4', '5', '6', '7', '8', '9', '0'};
+  EXPECT_EQ(app::totp_code(rfc_secret, 59 / 30, 8), "94287082");
+  EXPECT_EQ(app::totp_code(rfc_secret, 1111111109 / 30, 8), "07081804");
+  EXPECT_EQ(app::totp_code(rfc_secret, 20000000000 / 30, 8), "65353130");
+  EXPECT_EQ(app::base32_decode(app::base32_encode(rfc_secret)), rfc_secret);
+
+  auto res =
+      client().Post("/api/session/second-factor", bearer(Role::kLiaison), "", "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const auto secret = app::base32_decode(core::Json::parse(res->body)["secret"].get<std::string>());
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(sign_in("user-liaison", passwords_[Role::kLiaison])->status, 403);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::string code = app::totp_code(*secret, static_cast<uint64_t>(now) / 30);
+  EXPECT_EQ(sign_in("user-liaison", passwords_[Role::kLiaison], code)->status, 200);
+}
+
+TEST_F(Server, ARoleRaisedInTheDatabaseIsRefusedAndNamedByVerify) {
+  EXPECT_EQ(client().Get("/api/accounts", bearer(Role::kViewer))->status, 403);
+  // Someone with a shell on the data folder makes the viewer an admin.
+  sql("UPDATE accounts SET role = 'admin' WHERE name = 'user-viewer'");
+  const auto res = client().Get("/api/accounts", bearer(Role::kViewer));
+  EXPECT_EQ(res->status, 403) << res->body;
+  EXPECT_NE(res->body.find("ledger"), std::string::npos);
+  EXPECT_EQ(sign_in("user-viewer", passwords_[Role::kViewer])->status, 500);
+  app::Session admin = admin_session();
+  const auto verification = app::verify(admin);
+  ASSERT_FALSE(verification.report.ok());
+  EXPECT_EQ(verification.report.findings.front().subject, "account:user-viewer");
+  // A credential slipped into the table is refused too.
+  sql("INSERT INTO account_credentials VALUES('" + std::string(64, 'a') +
+      "', 'user-admin', 'api', '', '', '2026-01-01T00:00:00Z', 0)");
+  EXPECT_FALSE(app::verify(admin).report.ok());
+}
+
+TEST_F(Server, ProtectedReadsNeedTheRoleAndAreLedgerEntriesNamingTheReader) {
+  const std::string witnesses = "/api/witnesses/W-0001";
+  const auto plain = client().Get(witnesses, bearer(Role::kAnalyst));
+  ASSERT_EQ(plain->status, 200) << plain->body;
+  EXPECT_EQ(plain->body.find("SYNTHETIC witness identity"), std::string::npos);
+  const uint64_t before = ledger_size();
+  EXPECT_EQ(
+      client().Post(witnesses + "/reveal", bearer(Role::kAnalyst), "", "application/json")->status,
+      403);
+  EXPECT_EQ(
+      client().Post(witnesses + "/reveal", bearer(Role::kLiaison), "", "application/json")->status,
+      403);
+  EXPECT_EQ(ledger_size(), before);
+  const auto revealed =
+      client().Post(witnesses + "/reveal", bearer(Role::kInvestigator), "", "application/json");
+  ASSERT_EQ(revealed->status, 200) << revealed->body;
+  EXPECT_NE(revealed->body.find("SYNTHETIC witness identity"), std::string::npos);
+  ASSERT_EQ(ledger_size(), before + 1);
+  app::Session admin = admin_session();
+  const core::Json entry = core::Json::parse(admin.registry().ledger().entry(before));
+  EXPECT_EQ(entry["op"], "registry.reveal");
+  EXPECT_EQ(entry["record"], "W-0001");
+  EXPECT_NE(entry.dump().find("user-investigator"), std::string::npos);
+  // A viewer sees published aggregates only.
+  EXPECT_EQ(client().Get("/api/persons", bearer(Role::kViewer))->status, 403);
+  EXPECT_EQ(client().Get("/api/sites", bearer(Role::kViewer))->status, 200);
+}
+
+TEST_F(Server, BadBodiesGetAClearErrorAndWriteNothing) {
+  const auto h = bearer(Role::kAdmin);
+  const uint64_t before = ledger_size();
+  const auto check = [&](const httplib::Result& res, int status, const std::string& says) {
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    const core::Json j = core::Json::parse(res->body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << res->body;
+    EXPECT_NE(j.value("message", "").find(says), std::string::npos) << res->body;
+  };
+  check(client().Post("/api/sites", h, "{not json", "application/json"), 400, "not valid JSON");
+  check(client().Post("/api/sites", h, "[1,2]", "application/json"), 400, "JSON object");
+  // Invalid UTF-8 inside a string.
+  check(client().Post("/api/persons", h, "{\"fields\":{\"given_name_lat\":\"\xff\xfe\"}}",
+                      "application/json"),
+        400, "JSON");
+  check(client().Post("/api/persons", h, R"({"fields":{"no_such_field":"x"}})", "application/json"),
+        400, "no_such_field");
+  check(client().Post("/api/persons", h, R"({"fields":{"given_name_lat":["x"]}})",
+                      "application/json"),
+        400, "given_name_lat");
+  check(client().Get("/api/sites?limit=abc", h), 400, "limit");
+  check(client().Get("/api/sites?nosuch=1", h), 400, "nosuch");
+  check(client().Get("/api/ledger/entries/99999999", h), 404, "");
+  check(client().Get("/api/sites/person-000001", h), 404, "");
+  check(client().Post("/api/sites", h, std::string(70 << 10, ' '), "application/json"), 413,
+        "bytes");
+  EXPECT_EQ(ledger_size(), before);
+  // SQL metacharacters are data, stored as given.
+  const std::string sly = "Robert'); DROP TABLE persons;--";
+  const auto res =
+      client().Patch("/api/persons/person-000001", h,
+                     core::Json{{"fields", {{"notes", sly}}}}.dump(), "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(core::Json::parse(res->body)["notes"], sly);
+  EXPECT_EQ(client().Get("/api/persons?limit=1", h)->status, 200);
+}
+
+TEST_F(Server, UploadedFileNamesCannotLeaveTheUploadsFolder) {
+  const auto h = bearer(Role::kInvestigator);
+  const auto res = client().Post(
+      "/api/evidence?collected_by=team&collected_at=2025-01-05T10:30Z&filename=..%2F..%2Fathar.db",
+      h, "bytes that want to replace the database", "application/octet-stream");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const core::Json stored = core::Json::parse(res->body);
+  // The database is untouched, nothing is left in uploads/, and the bytes are in the vault.
+  EXPECT_EQ(client().Get("/api/summary", h)->status, 200);
+  EXPECT_TRUE(std::filesystem::is_empty(data_ / "uploads"));
+  const auto back =
+      client().Get("/api/evidence/" + stored["evidence"].get<std::string>() + "/content", h);
+  ASSERT_EQ(back->status, 200);
+  EXPECT_EQ(back->body, "bytes that want to replace the database");
+  EXPECT_EQ(back->get_header_value("X-Content-SHA256"), stored["sha256"]);
+  // A body over the configured limit is refused before it is kept.
+  const auto big = client().Post("/api/evidence?collected_by=t&collected_at=2025-01-05", h,
+                                 std::string((1 << 20) + 1, 'x'), "application/octet-stream");
+  EXPECT_EQ(big->status, 413);
+}
+
+TEST_F(Server, RandomBodiesAreRefusedWithoutAServerErrorOrAWrite) {
+  // A bounded fuzz of every write route with random bytes and mangled JSON.
+  std::mt19937 rng(20261203);
+  const auto h = bearer(Role::kAdmin);
+  const std::vector<std::string> seeds = {R"({"fields":{"name_lat":"x"}})", R"({"fields":{}})",
+                                          R"({"fields":{"latitude":"91"}})", R"({"role":7})"};
+  int calls = 0;
+  for (const server::Route& route : server::routes()) {
+    if (route.method == "GET" || route.method == "DELETE" || route.path == "/api/evidence" ||
+        route.path.find('{') != std::string::npos || route.permission == app::Permission::kPublic ||
+        route.path.rfind("/api/session", 0) == 0 || route.path == "/api/tokens" ||
+        route.path.rfind("/api/jobs", 0) == 0)
+      continue;
+    for (int i = 0; i < 25; ++i) {
+      std::string body = seeds[rng() % seeds.size()];
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits; ++e) {
+        const size_t at = rng() % (body.size() + 1);
+        if (rng() % 2) {
+          body.insert(at, 1, static_cast<char>(rng() % 256));
+        } else if (at < body.size()) {
+          body.erase(at, 1);
+        }
+      }
+      const uint64_t before = ledger_size();
+      const auto res =
+          route.method == "POST"  ? client().Post(route.path, h, body, "application/json")
+          : route.method == "PUT" ? client().Put(route.path, h, body, "application/json")
+                                  : client().Patch(route.path, h, body, "application/json");
+      ASSERT_TRUE(res);
+      ++calls;
+      EXPECT_LT(res->status, 500) << route.path << " with "
+                                  << core::Json(body).dump(-1, ' ', false,
+                                                           core::Json::error_handler_t::replace)
+                                  << ": " << res->body;
+      if (res->status >= 400) {
+        EXPECT_EQ(ledger_size(), before) << route.path;
+      }
+    }
+  }
+  EXPECT_GT(calls, 200);
+}
+
+TEST_F(Server, VerifyRunsAsABackgroundJob) {
+  const auto h = bearer(Role::kAnalyst);
+  const auto started = client().Post("/api/jobs/verify", h, "", "application/json");
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string id = core::Json::parse(started->body)["id"];
+  core::Json job;
+  for (int i = 0; i < 600; ++i) {
+    job = core::Json::parse(client().Get("/api/jobs/" + id, h)->body);
+    if (job["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["ok"], true) << job.dump();
+  EXPECT_EQ(job["progress"], 1.0);
+  // Another role's caller does not see it.
+  EXPECT_EQ(client().Get("/api/jobs/" + id, bearer(Role::kInvestigator))->status, 404);
+}
+
+TEST_F(Server, ADisabledAccountsTokensStopWorking) {
+  EXPECT_EQ(client().Get("/api/summary", bearer(Role::kLiaison))->status, 200);
+  const auto res = client().Patch("/api/accounts/user-liaison", bearer(Role::kAdmin),
+                                  R"({"disabled":true})", "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(client().Get("/api/summary", bearer(Role::kLiaison))->status, 401);
+  EXPECT_EQ(sign_in("user-liaison", passwords_[Role::kLiaison])->status, 403);
+  app::Session admin = admin_session();
+  EXPECT_TRUE(app::verify(admin).report.ok());
+}
+
+}  // namespace
+}  // namespace athar::testing
