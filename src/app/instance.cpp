@@ -58,6 +58,7 @@ Instance::Instance(fs::path data_dir, fs::path keys_dir)
   // Passwords, tokens and keys below all draw on libsodium's generator.
   if (sodium_init() < 0) throw core::Unavailable("libsodium cannot be initialised");
   jobs_ = std::make_unique<Jobs>();
+  person_index_ = std::make_unique<matching::PersonIndex>();
   auto db = store::open(store::sqlite_url(database_path().string()), store::OpenMode::kExisting);
   registry::Registry::prepare_schema(*db);
   if (registry::FieldCipher::exists(keys_dir_)) {

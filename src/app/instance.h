@@ -21,6 +21,7 @@
 
 #include "app/roles.h"
 #include "core/json.h"
+#include "matching/person_search.h"
 #include "registry/field_cipher.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -80,9 +81,9 @@ class Instance {
   Lease acquire(const std::string& actor);
 
   // Background work started by sessions of this instance (app/jobs.h).
-  class Jobs& jobs() {
-    return *jobs_;
-  }
+  Jobs& jobs() { return *jobs_; }
+  // Persons by name, kept in memory for searches and refreshed from the registry before each.
+  matching::PersonIndex& person_index() { return *person_index_; }
 
  private:
   void release(std::unique_ptr<Connection> connection);
@@ -90,7 +91,8 @@ class Instance {
   std::optional<registry::FieldCipher> field_cipher_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
-  std::unique_ptr<class Jobs> jobs_;
+  std::unique_ptr<Jobs> jobs_;
+  std::unique_ptr<matching::PersonIndex> person_index_;
 };
 
 // Who is acting. `name` is written as the author of every change and of every protected read.

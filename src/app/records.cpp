@@ -173,7 +173,9 @@ PersonSearch search_persons(Session& session, std::string_view query,
   session.require(Permission::kReadRecords, "search persons");
   PersonSearch out;
   out.query = std::string(query);
-  out.hits = matching::search_persons(session.registry(), query, options);
+  matching::PersonIndex& index = session.instance().person_index();
+  index.refresh(session.registry());
+  out.hits = index.search(query, options);
   return out;
 }
 

@@ -1747,6 +1747,28 @@ void add_user_commands(CLI::App& app, Globals& g, std::function<void()>& action)
       if (!g.json) std::cout << "password of " << o->name << " set\n";
     };
   });
+  auto* token = user->add_subcommand(
+      "token", "Make an API token for an account (for scripts: Authorization: Bearer TOKEN)");
+  token->add_option("name", o->name, "account name")->required();
+  token->add_option("--label", o->role, "what the token is for");
+  token->callback([&g, &action, o] {
+    action = [&g, o] {
+      AppSession s(g);
+      // The token acts as the account, in its role: the admin hands it over.
+      const auto accounts = app_ns::list_accounts(s.session);
+      const auto it = std::find_if(accounts.begin(), accounts.end(),
+                                   [&](const app_ns::Account& a) { return a.name == o->name; });
+      if (it == accounts.end()) throw athar::core::NotFound("no account named " + o->name);
+      app_ns::Session as(s.instance, {it->name, it->role});
+      const auto credential = app_ns::create_api_token(as, o->role);
+      if (g.json) {
+        OrderedJson j = credential.to_json();
+        j["token"] = credential.token;
+        return print_json(j);
+      }
+      std::cout << credential.token << "\n";
+    };
+  });
   auto* role = user->add_subcommand("role", "Change an account's role");
   role->add_option("name", o->name, "account name")->required();
   role->add_option("role", o->role, "admin, investigator, analyst, liaison or viewer")->required();

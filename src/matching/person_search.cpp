@@ -1,6 +1,12 @@
 #include "matching/person_search.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -20,19 +26,23 @@ constexpr const char* kNameColumns[] = {
     "given_name_ar",  "father_name_ar",  "grandfather_name_ar",  "family_name_ar",
     "given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"};
 
+}  // namespace
+
 // One part of the query, ready to compare, with the similarity of every spelling met so far.
 struct QueryPart {
-  int position;  // 0 given, 1 father, 2 grandfather, 3 family; -1: any; -2: any but given
+  int position;      // 0 given, 1 father, 2 grandfather, 3 family; -1: any; -2: any but given
+  std::string text;  // as typed
   std::u32string normal;
   bool arabic = false;
   names::PhoneticKey sound;
   std::unordered_map<std::string, double> seen;
 
-  QueryPart(const std::string& text, int position_in_name)
+  QueryPart(const std::string& text_as_typed, int position_in_name)
       : position(position_in_name),
-        normal(core::to_utf32(names::normalise_name(text))),
-        arabic(names::has_arabic_letters(text)),
-        sound(names::phonetic_key(text)) {}
+        text(text_as_typed),
+        normal(core::to_utf32(names::normalise_name(text_as_typed))),
+        arabic(names::has_arabic_letters(text_as_typed)),
+        sound(names::phonetic_key(text_as_typed)) {}
 
   double similarity(const std::string& spelling) {
     auto [it, inserted] = seen.try_emplace(spelling, 0.0);
@@ -48,6 +58,8 @@ struct QueryPart {
   }
 };
 
+namespace {
+
 std::string joined(const std::vector<std::string>& parts, size_t from) {
   std::string out;
   for (size_t i = from; i < from + 4; ++i) {
@@ -60,8 +72,9 @@ std::string joined(const std::vector<std::string>& parts, size_t from) {
 
 }  // namespace
 
-std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_view query,
-                                      const SearchOptions& options) {
+namespace {
+
+std::vector<QueryPart> query_parts(std::string_view query) {
   const names::NameParts split = names::split_full_name(query);
   std::vector<QueryPart> parts;
   const std::string* in_order[] = {&split.given, &split.father, &split.grandfather, &split.family};
@@ -78,55 +91,353 @@ std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_
     throw core::InputError("person search", "name", std::string(query),
                            "give a name (any spelling, Arabic or Latin script)");
   }
+  return parts;
+}
+
+// A person's score: the mean over the query's parts of each part's best similarity among the
+// person's eight name slots (given, father, grandfather, family; Arabic then Latin). A part
+// found in its own place (the given name as the given name) counts whole; found in another
+// place (as the father's name), nine tenths. `similarity(part, slot)` is < 0 for an empty slot.
+template <class Similarity>
+double person_score(const std::vector<QueryPart>& parts, Similarity&& similarity) {
+  double total = 0;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    double best = 0;
+    for (int slot = 0; slot < 8; ++slot) {
+      const double sim = similarity(p, slot);
+      if (sim < 0) continue;
+      const int place = slot % 4;
+      const int position = parts[p].position;
+      const bool in_place = position == -1 || (position == -2 && place != 0) || place == position;
+      best = std::max(best, sim * (in_place ? 1.0 : 0.9));
+    }
+    total += best;
+  }
+  return total / static_cast<double>(parts.size());
+}
+
+bool better(const PersonHit& a, const PersonHit& b) {
+  return a.score != b.score ? a.score > b.score : a.id < b.id;
+}
+
+// Keeps the best `limit` hits: a heap whose top is the worst of them.
+void keep_best(std::vector<PersonHit>& hits, PersonHit hit, size_t limit) {
+  if (hits.size() < limit) {
+    hits.push_back(std::move(hit));
+    std::push_heap(hits.begin(), hits.end(), better);
+  } else if (limit > 0 && better(hit, hits.front())) {
+    std::pop_heap(hits.begin(), hits.end(), better);
+    hits.back() = std::move(hit);
+    std::push_heap(hits.begin(), hits.end(), better);
+  }
+}
+
+std::string person_select_sql() {
   std::string sql = "SELECT num";
   for (const char* column : kNameColumns) sql += std::string(", ") + column;
-  sql += ", birth_date, governorate, status FROM persons ORDER BY num";
-  auto rows = registry.database().prepare(sql);
+  return sql + ", birth_date, governorate, status FROM persons";
+}
+
+}  // namespace
+
+std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_view query,
+                                      const SearchOptions& options) {
+  std::vector<QueryPart> parts = query_parts(query);
+  auto rows = registry.database().prepare(person_select_sql() + " ORDER BY num");
   std::vector<std::string> names(std::size(kNameColumns));
   std::vector<PersonHit> hits;
-  const auto better = [](const PersonHit& a, const PersonHit& b) {
-    return a.score != b.score ? a.score > b.score : a.id < b.id;
-  };
   while (rows->step()) {
     for (size_t c = 0; c < names.size(); ++c) {
       const int column = static_cast<int>(c + 1);
       names[c] = rows->is_null(column) ? "" : rows->string(column);
     }
-    double total = 0;
-    for (QueryPart& part : parts) {
-      // A part found in its own place (the given name as the given name) counts whole; found
-      // in another place (as the father's name), nine tenths.
-      double best = 0;
-      for (size_t c = 0; c < names.size(); ++c) {
-        if (names[c].empty()) continue;
-        const int place = static_cast<int>(c % 4);
-        const bool in_place =
-            part.position == -1 || (part.position == -2 && place != 0) || place == part.position;
-        best = std::max(best, part.similarity(names[c]) * (in_place ? 1.0 : 0.9));
-      }
-      total += best;
-    }
-    const double score = total / static_cast<double>(parts.size());
+    const double score = person_score(parts, [&](size_t p, int slot) {
+      return names[slot].empty() ? -1.0 : parts[p].similarity(names[slot]);
+    });
     if (score < options.min_score) continue;
     const int facts = static_cast<int>(names.size() + 1);
-    PersonHit hit{registry::format_record_id(registry::Kind::kPerson, rows->int64(0)),
-                  score,
-                  joined(names, 0),
-                  joined(names, 4),
-                  rows->is_null(facts) ? "" : rows->string(facts),
-                  rows->is_null(facts + 1) ? "" : rows->string(facts + 1),
-                  rows->is_null(facts + 2) ? "" : rows->string(facts + 2)};
-    // Only the best `limit` are kept: a heap whose top is the worst of them.
-    if (hits.size() < options.limit) {
-      hits.push_back(std::move(hit));
-      std::push_heap(hits.begin(), hits.end(), better);
-    } else if (options.limit > 0 && better(hit, hits.front())) {
-      std::pop_heap(hits.begin(), hits.end(), better);
-      hits.back() = std::move(hit);
-      std::push_heap(hits.begin(), hits.end(), better);
-    }
+    keep_best(hits,
+              {registry::format_record_id(registry::Kind::kPerson, rows->int64(0)), score,
+               joined(names, 0), joined(names, 4), rows->is_null(facts) ? "" : rows->string(facts),
+               rows->is_null(facts + 1) ? "" : rows->string(facts + 1),
+               rows->is_null(facts + 2) ? "" : rows->string(facts + 2)},
+              options.limit);
   }
   std::sort(hits.begin(), hits.end(), better);
+  return hits;
+}
+
+// --- the index ---------------------------------------------------------------------------------
+
+struct PersonIndex::State {
+  struct Spelling {
+    std::string text;
+    std::u32string normal;
+    bool arabic = false;
+    names::PhoneticKey sound;
+    std::vector<uint32_t> bearers;  // positions in `persons`; may hold ones who no longer do
+  };
+  struct Person {
+    int64_t num = 0;
+    std::array<int32_t, 8> slots{};  // spelling ids; -1: empty
+    std::string birth_date, governorate, status;
+  };
+  mutable std::shared_mutex mutex;
+  std::vector<Spelling> spellings;
+  std::unordered_map<std::string, uint32_t> spelling_ids;
+  std::vector<Person> persons;
+  std::unordered_map<int64_t, uint32_t> position_of;
+  uint64_t ledger_size = 0;  // entries seen when last refreshed
+
+  int32_t spelling_id(const std::string& text) {
+    if (text.empty()) return -1;
+    auto [it, inserted] = spelling_ids.try_emplace(text, static_cast<uint32_t>(spellings.size()));
+    if (inserted) {
+      Spelling s;
+      s.text = text;
+      s.normal = core::to_utf32(names::normalise_name(text));
+      s.arabic = names::has_arabic_letters(text);
+      s.sound = names::phonetic_key(text);
+      spellings.push_back(std::move(s));
+    }
+    return static_cast<int32_t>(it->second);
+  }
+
+  void put(store::Statement& row) {
+    Person p;
+    p.num = row.int64(0);
+    for (int c = 0; c < 8; ++c)
+      p.slots[static_cast<size_t>(c)] = row.is_null(c + 1) ? -1 : spelling_id(row.string(c + 1));
+    p.birth_date = row.is_null(9) ? "" : row.string(9);
+    p.governorate = row.is_null(10) ? "" : row.string(10);
+    p.status = row.is_null(11) ? "" : row.string(11);
+    auto [it, inserted] = position_of.try_emplace(p.num, static_cast<uint32_t>(persons.size()));
+    if (inserted) persons.emplace_back();
+    const uint32_t at = it->second;
+    for (int32_t id : p.slots) {
+      if (id < 0) continue;
+      auto& bearers = spellings[static_cast<size_t>(id)].bearers;
+      if (bearers.empty() || bearers.back() != at) bearers.push_back(at);
+    }
+    persons[at] = std::move(p);
+  }
+};
+
+PersonIndex::PersonIndex() : state_(std::make_unique<State>()) {}
+PersonIndex::~PersonIndex() = default;
+
+size_t PersonIndex::persons() const {
+  std::shared_lock lock(state_->mutex);
+  return state_->persons.size();
+}
+size_t PersonIndex::spellings() const {
+  std::shared_lock lock(state_->mutex);
+  return state_->spellings.size();
+}
+
+void PersonIndex::refresh(registry::Registry& registry) {
+  store::Database& db = registry.database();
+  store::ReadTransaction snapshot(db);
+  uint64_t size = 0;
+  {
+    store::Statement& count = db.cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entries");
+    count.step();
+    size = static_cast<uint64_t>(count.int64(0));
+    count.reset();
+  }
+  {
+    std::shared_lock lock(state_->mutex);
+    if (size == state_->ledger_size) return;
+  }
+  std::unique_lock lock(state_->mutex);
+  if (size <= state_->ledger_size) return;
+  if (state_->ledger_size == 0) {
+    auto rows = db.prepare(person_select_sql() + " ORDER BY num");
+    while (rows->step()) state_->put(*rows);
+  } else {
+    // Every person added or changed since has a ledger entry about it since.
+    auto changed = db.prepare(
+        "SELECT DISTINCT subject FROM ledger_entries WHERE idx >= ? AND idx < ? AND subject "
+        "LIKE 'person-%'");
+    changed->bind(1, static_cast<int64_t>(state_->ledger_size));
+    changed->bind(2, static_cast<int64_t>(size));
+    auto one = db.prepare(person_select_sql() + " WHERE num = ?");
+    while (changed->step()) {
+      const auto id = registry::parse_record_id(changed->text(0));
+      if (!id || id->kind != registry::Kind::kPerson) continue;
+      one->bind(1, id->num);
+      if (one->step()) state_->put(*one);
+      one->reset();
+    }
+  }
+  state_->ledger_size = size;
+}
+
+namespace {
+
+// Whether person `a` sorts before `b` by id ("person-000042"): the ids' digits compared as text.
+bool id_before(int64_t a, int64_t b) {
+  char x[24], y[24];
+  std::snprintf(x, sizeof x, "%06lld", static_cast<long long>(a));
+  std::snprintf(y, sizeof y, "%06lld", static_cast<long long>(b));
+  return std::strcmp(x, y) < 0;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<double>> PersonIndex::similarities(const QueryPart& part) const {
+  // Called with the state's shared lock held: spellings do not change meanwhile.
+  const State& s = *state_;
+  const size_t n = s.spellings.size();
+  // Keyed by the part as typed: its sound key is taken from that, not from its normal form.
+  const std::string& key = part.text;
+  std::shared_ptr<const std::vector<double>> cached;
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      it->second.last_used = ++cache_clock_;
+      cached = it->second.values;
+    }
+  }
+  if (cached && cached->size() == n) return cached;
+  // Computed for the spellings the cached copy lacks (those added since), or for all.
+  auto values = std::make_shared<std::vector<double>>();
+  values->reserve(n);
+  if (cached) values->assign(cached->begin(), cached->end());
+  for (size_t i = values->size(); i < n; ++i) {
+    const State::Spelling& sp = s.spellings[i];
+    double sim = 0;
+    if (!sp.normal.empty()) {
+      sim = sp.arabic == part.arabic
+                ? (sp.normal == part.normal ? 1.0 : names::jaro_winkler(part.normal, sp.normal))
+                : names::phonetic_similarity(part.sound, sp.sound);
+    }
+    values->push_back(sim);
+  }
+  std::lock_guard lock(cache_mutex_);
+  auto& entry = cache_[key];
+  if (!entry.values || entry.values->size() < values->size()) {
+    cache_bytes_ += (values->size() - (entry.values ? entry.values->size() : 0)) * sizeof(double);
+    entry.values = values;
+  }
+  entry.last_used = ++cache_clock_;
+  // The least recently used parts go first when the cache is over its budget.
+  while (cache_bytes_ > kCacheBytes && cache_.size() > 1) {
+    auto oldest = cache_.begin();
+    for (auto it = cache_.begin(); it != cache_.end(); ++it)
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    cache_bytes_ -= oldest->second.values->size() * sizeof(double);
+    cache_.erase(oldest);
+  }
+  return values;
+}
+
+std::vector<PersonHit> PersonIndex::search(std::string_view query,
+                                           const SearchOptions& options) const {
+  std::vector<QueryPart> parts = query_parts(query);
+  std::shared_lock lock(state_->mutex);
+  const State& s = *state_;
+  // Each part against each spelling, once (and kept for the next query with the same part).
+  std::vector<std::shared_ptr<const std::vector<double>>> similarity;
+  for (const QueryPart& part : parts) similarity.push_back(similarities(part));
+  // A person's score is the mean of per-part bests, each at most 1: reaching min_score needs
+  // every part's best to be at least P * min_score - (P - 1). Candidates bear, for every part,
+  // a spelling that close.
+  const size_t count = parts.size();
+  const double each_at_least =
+      static_cast<double>(count) * options.min_score - static_cast<double>(count - 1);
+  // The best `limit` (score, then id), found without building a hit for each.
+  struct Scored {
+    double score;
+    uint32_t at;
+  };
+  const auto ranks_before = [&](const Scored& a, const Scored& b) {
+    return a.score != b.score ? a.score > b.score
+                              : id_before(s.persons[a.at].num, s.persons[b.at].num);
+  };
+  std::vector<Scored> best;
+  const auto consider = [&](uint32_t at) {
+    const auto& slots = s.persons[at].slots;
+    const double score = person_score(parts, [&](size_t p, int slot) {
+      const int32_t id = slots[static_cast<size_t>(slot)];
+      return id < 0 ? -1.0 : (*similarity[p])[static_cast<size_t>(id)];
+    });
+    if (score < options.min_score) return;
+    const Scored scored{score, at};
+    if (best.size() < options.limit) {
+      best.push_back(scored);
+      std::push_heap(best.begin(), best.end(), ranks_before);
+    } else if (options.limit > 0 && ranks_before(scored, best.front())) {
+      std::pop_heap(best.begin(), best.end(), ranks_before);
+      best.back() = scored;
+      std::push_heap(best.begin(), best.end(), ranks_before);
+    }
+  };
+  if (each_at_least <= 0) {
+    for (uint32_t at = 0; at < s.persons.size(); ++at) consider(at);
+  } else {
+    // Fagin's threshold algorithm: each part's spellings within reach, closest first, are
+    // walked together, always where the next spelling has the fewest bearers (the cheapest
+    // step; a common given name is left for last); every person bearing one is scored in full. A
+    // person not met yet has, for each part, no spelling closer than that part's next one, so
+    // scores at most the mean of those: once that is below the `limit`-th best found, or a part has
+    // no spelling within reach left, no one further can enter.
+    std::vector<std::vector<std::pair<double, uint32_t>>> closest(count);
+    for (size_t p = 0; p < count; ++p) {
+      const std::vector<double>& sims = *similarity[p];
+      for (size_t i = 0; i < sims.size(); ++i)
+        if (sims[i] >= each_at_least) closest[p].emplace_back(sims[i], static_cast<uint32_t>(i));
+      std::sort(closest[p].begin(), closest[p].end(),
+                [](const auto& a, const auto& b) { return a.first > b.first; });
+    }
+    // Reused between searches on this thread: no allocation per query once warm.
+    thread_local std::vector<uint32_t> seen_in;
+    thread_local uint32_t search_number = 0;
+    if (seen_in.size() < s.persons.size()) seen_in.resize(s.persons.size(), 0);
+    if (++search_number == 0) {
+      std::fill(seen_in.begin(), seen_in.end(), 0);
+      search_number = 1;
+    }
+    std::vector<size_t> next(count, 0);
+    while (true) {
+      double ceiling = 0;
+      size_t walk = count;
+      for (size_t p = 0; p < count; ++p) {
+        if (next[p] == closest[p].size()) {
+          walk = count;
+          break;
+        }
+        const auto& [sim, spelling] = closest[p][next[p]];
+        ceiling += sim;
+        if (walk == count || s.spellings[spelling].bearers.size() <
+                                 s.spellings[closest[walk][next[walk]].second].bearers.size())
+          walk = p;
+      }
+      if (walk == count) break;  // a part has nothing within reach left
+      if (options.limit > 0 && best.size() == options.limit &&
+          ceiling / static_cast<double>(count) < best.front().score)
+        break;
+      for (uint32_t person : s.spellings[closest[walk][next[walk]].second].bearers) {
+        if (seen_in[person] == search_number) continue;
+        seen_in[person] = search_number;
+        consider(person);
+      }
+      ++next[walk];
+    }
+  }
+  std::sort(best.begin(), best.end(), ranks_before);
+  std::vector<PersonHit> hits;
+  hits.reserve(best.size());
+  for (const Scored& b : best) {
+    const State::Person& person = s.persons[b.at];
+    std::vector<std::string> names(8);
+    for (size_t c = 0; c < 8; ++c)
+      if (person.slots[c] >= 0) names[c] = s.spellings[static_cast<size_t>(person.slots[c])].text;
+    hits.push_back({registry::format_record_id(registry::Kind::kPerson, person.num), b.score,
+                    joined(names, 0), joined(names, 4), person.birth_date, person.governorate,
+                    person.status});
+  }
   return hits;
 }
 

@@ -14,8 +14,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "registry/registry.h"
@@ -37,5 +40,46 @@ struct SearchOptions {
 // Best first; ties by id. InputError for a query with no letters.
 std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_view query,
                                       const SearchOptions& options);
+
+// The same search over an index kept in memory, for a server answering many searches: each
+// distinct spelling is kept once with its normal form and sound, with the persons who bear it.
+// A query compares its parts with every spelling once, and scores only the persons bearing a
+// spelling that comes within `min_score` of some part (no other can reach it: a person's score
+// is a mean of per-part bests, each at most the part's best similarity). Results equal
+// search_persons' for the same registry.
+//
+// refresh() brings the index up to date with the registry: at first the whole table, then
+// only the persons added or changed since (found by their newest ledger entry). Any number of
+// threads may search and refresh at once.
+struct QueryPart;
+
+class PersonIndex {
+ public:
+  PersonIndex();
+  ~PersonIndex();
+  PersonIndex(const PersonIndex&) = delete;
+  PersonIndex& operator=(const PersonIndex&) = delete;
+
+  void refresh(registry::Registry& registry);
+  std::vector<PersonHit> search(std::string_view query, const SearchOptions& options) const;
+  size_t persons() const;
+  size_t spellings() const;
+
+ private:
+  struct State;
+  // Each query part's similarity to every spelling, kept for later queries with the same part
+  // (names repeat: "Mohammad" is asked for again and again), least recently used dropped first.
+  std::shared_ptr<const std::vector<double>> similarities(const QueryPart& part) const;
+  static constexpr size_t kCacheBytes = size_t{64} << 20;
+  struct CacheEntry {
+    std::shared_ptr<const std::vector<double>> values;
+    uint64_t last_used = 0;
+  };
+  std::unique_ptr<State> state_;
+  mutable std::mutex cache_mutex_;
+  mutable std::unordered_map<std::string, CacheEntry> cache_;
+  mutable size_t cache_bytes_ = 0;
+  mutable uint64_t cache_clock_ = 0;
+};
 
 }  // namespace athar::matching

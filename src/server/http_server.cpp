@@ -5,8 +5,12 @@
 
 #include <array>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "app/accounts.h"
 #include "core/encoding.h"
@@ -109,10 +113,58 @@ struct UploadFile {
   }
 };
 
+// Lets at most `limit` requests run their handlers at once, the rest wait their turn in order
+// of arrival. One thread per connection means many more threads than cores under load; without
+// the gate the scheduler shares the cores among all of them, and a request that arrived first
+// may finish last (a long tail of latency).
+class FairGate {
+ public:
+  explicit FairGate(size_t limit) : free_(limit) {}
+  void enter() {
+    std::unique_lock lock(mutex_);
+    if (free_ > 0 && waiting_.empty()) {
+      --free_;
+      return;
+    }
+    Waiter me;
+    waiting_.push_back(&me);
+    me.turn.wait(lock, [&] { return me.granted; });
+  }
+  void leave() {
+    std::lock_guard lock(mutex_);
+    if (waiting_.empty()) {
+      ++free_;
+      return;
+    }
+    Waiter* next = waiting_.front();
+    waiting_.pop_front();
+    next->granted = true;
+    next->turn.notify_one();
+  }
+
+ private:
+  struct Waiter {
+    std::condition_variable turn;
+    bool granted = false;
+  };
+  std::mutex mutex_;
+  size_t free_;
+  std::deque<Waiter*> waiting_;
+};
+
+struct GateTurn {
+  explicit GateTurn(FairGate& gate) : gate_(gate) { gate_.enter(); }
+  ~GateTurn() { gate_.leave(); }
+  GateTurn(const GateTurn&) = delete;
+  GateTurn& operator=(const GateTurn&) = delete;
+  FairGate& gate_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(app::Instance& inst, ServerOptions opts) : instance(inst), options(std::move(opts)) {
+  Impl(app::Instance& inst, ServerOptions opts)
+      : instance(inst), options(std::move(opts)), gate(options.running) {
     if (!options.certificate.empty() || !options.private_key.empty()) {
       if (options.certificate.empty() || options.private_key.empty()) {
         throw core::InputError("serve", "--tls-cert/--tls-key", "",
@@ -131,6 +183,8 @@ struct HttpServer::Impl {
     const size_t threads = options.threads;
     server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server->set_keep_alive_max_count(10000);
+    // Replies are written in one go; without this, small replies wait on delayed ACKs (40 ms).
+    server->set_tcp_nodelay(true);
     server->set_payload_max_length(options.max_upload_bytes);
     server->set_read_timeout(30, 0);
     const auto plain = [this](const char* method) {
@@ -157,6 +211,7 @@ struct HttpServer::Impl {
 
   void dispatch(const char* method, const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader* reader) {
+    const GateTurn turn(gate);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-store");
     res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -291,6 +346,7 @@ struct HttpServer::Impl {
   ServerOptions options;
   std::unique_ptr<httplib::Server> server;
   bool secure = false;
+  FairGate gate;
 };
 
 HttpServer::HttpServer(app::Instance& instance, ServerOptions options)

@@ -7,9 +7,11 @@
 //   http.run();               // until stop()
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "app/instance.h"
 #include "core/error.h"
@@ -20,7 +22,11 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string certificate, private_key;  // PEM files: TLS when both are given
-  size_t threads = 64;                   // one per open connection being served
+  // One per open connection: an idle keep-alive connection holds its thread until it closes,
+  // so there are more threads than the connections expected at once.
+  size_t threads = 256;
+  // Requests whose handlers run at once (the others wait in order of arrival): twice the cores.
+  size_t running = 2 * std::max(1u, std::thread::hardware_concurrency());
   size_t max_upload_bytes = size_t{256} << 20;
   size_t max_json_bytes = size_t{1} << 20;
 };

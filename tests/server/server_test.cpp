@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -284,6 +285,46 @@ TEST_F(Server, ADisabledAccountsTokensStopWorking) {
   EXPECT_EQ(client().Get("/api/summary", bearer(Role::kLiaison))->status, 401);
   EXPECT_EQ(sign_in("user-liaison", passwords_[Role::kLiaison])->status, 403);
   app::Session admin = admin_session();
+  EXPECT_TRUE(app::verify(admin).report.ok());
+}
+
+TEST_F(Server, ConcurrentWritersAndSearchersLoseNothing) {
+  app::Session admin = admin_session();
+  const auto persons = [&] {
+    return admin.registry().count(registry::kind_spec(registry::Kind::kPerson));
+  };
+  const int64_t before = persons();
+  constexpr int kWriters = 8, kEach = 15;
+  std::atomic<int> acknowledged{0}, searches{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      const Role role = w % 2 ? Role::kLiaison : Role::kInvestigator;
+      for (int i = 0; i < kEach; ++i) {
+        const core::Json body = {
+            {"fields",
+             {{"role", "victim"}, {"given_name_lat", "Writer"}, {"family_name_lat", "al-Test"}}}};
+        const auto res =
+            client().Post("/api/persons", bearer(role), body.dump(), "application/json");
+        if (res && res->status == 201) {
+          ++acknowledged;
+        } else {
+          ++failures;
+        }
+        // Searches meanwhile see the new persons as the index refreshes.
+        const auto found = client().Get("/api/search/persons?q=Writer%20al-Test", bearer(role));
+        if (found && found->status == 200) ++searches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(acknowledged.load(), kWriters * kEach);
+  EXPECT_EQ(searches.load(), kWriters * kEach);
+  EXPECT_EQ(persons() - before, kWriters * kEach);
+  const auto found = client().Get(
+      "/api/search/persons?q=Writer%20al-Test&limit=1000&min_score=0.99", bearer(Role::kAdmin));
+  EXPECT_EQ(core::Json::parse(found->body)["hits"].size(), static_cast<size_t>(kWriters * kEach));
   EXPECT_TRUE(app::verify(admin).report.ok());
 }
 
