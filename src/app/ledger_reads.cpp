@@ -1,5 +1,8 @@
 #include "app/ledger_reads.h"
 
+#include <climits>
+#include <ctime>
+
 #include "core/error.h"
 #include "ledger/checkpoint.h"
 
@@ -100,6 +103,50 @@ core::OrderedJson Checkpoints::to_json() const {
 Checkpoints checkpoints(Session& session) {
   session.require(Permission::kReadAggregates, "read checkpoints");
   return {ledger::stored_checkpoints(session.database())};
+}
+
+core::OrderedJson SignedCheckpoint::to_json() const {
+  return {{"num", checkpoint.num},
+          {"size", checkpoint.size},
+          {"root", ledger::to_base64(checkpoint.root)},
+          {"note", checkpoint.note},
+          {"new", new_one},
+          {"refusals", refusals}};
+}
+
+namespace {
+// Seconds since a stored UTC timestamp (YYYY-MM-DDTHH:MM:SSZ); a large number when unreadable.
+int64_t seconds_since(const std::string& timestamp) {
+  std::tm tm{};
+  if (!strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return INT64_MAX;
+  return static_cast<int64_t>(std::time(nullptr) - timegm(&tm));
+}
+}  // namespace
+
+SignedCheckpoint sign_checkpoint(Session& session, const CheckpointOptions& options) {
+  session.require(Permission::kWriteRecords, "sign checkpoints");
+  const size_t quorum = options.quorum ? options.quorum : options.witnesses.size();
+  if (quorum > options.witnesses.size()) {
+    throw core::InputError(
+        "checkpoint", "quorum", std::to_string(quorum),
+        "is more than the " + std::to_string(options.witnesses.size()) + " witnesses given");
+  }
+  const auto key = ledger::load_signing_key(session.instance().keys_dir());
+  registry::Registry& reg = session.registry();
+  store::Transaction tx(reg.database());
+  reg.ledger().reload();  // the writer lock is held: the log as it is now
+  SignedCheckpoint out;
+  if (options.if_older_than_seconds > 0) {
+    const auto kept = ledger::stored_checkpoints(reg.database());
+    if (!kept.empty() && seconds_since(kept.back().created_at) < options.if_older_than_seconds) {
+      out.checkpoint = kept.back();
+      out.new_one = false;
+      return out;
+    }
+  }
+  out.checkpoint = reg.checkpoint(key, options.witnesses, quorum, &out.refusals);
+  tx.commit();
+  return out;
 }
 
 }  // namespace athar::app

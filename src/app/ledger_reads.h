@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,5 +43,20 @@ struct Checkpoints {
   core::OrderedJson to_json() const;
 };
 Checkpoints checkpoints(Session& session);
+
+struct CheckpointOptions {
+  std::vector<std::filesystem::path> witnesses;  // witness folders asked to cosign
+  size_t quorum = 0;                             // 0: all of them
+  // Sign only when the newest checkpoint is older than this many seconds (0: always).
+  int64_t if_older_than_seconds = 0;
+};
+struct SignedCheckpoint {
+  ledger::StoredCheckpoint checkpoint;
+  bool new_one = true;                // false: the newest was recent enough
+  std::vector<std::string> refusals;  // witnesses that would not cosign, and why
+  core::OrderedJson to_json() const;
+};
+// Signs the log as it is now with the instance's key (keys/), cosigned by the witnesses.
+SignedCheckpoint sign_checkpoint(Session& session, const CheckpointOptions& options);
 
 }  // namespace athar::app

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "app/accounts.h"
+#include "app/analyses.h"
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
 #include "app/records.h"
@@ -556,21 +557,10 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
         c.link_only_across_lists = c.one_record_per_list = o->run.across_sources_only;
         return link_csv_files(o->csv, c, o->skip_bad_rows, o->out, g);
       }
-      Session s(g);
-      const matching::RunReport r = matching::run_person_linkage(s.registry, o->run);
-      if (g.json) {
-        return print_json({{"run", r.run},
-                           {"persons", r.records},
-                           {"lists", r.lists},
-                           {"candidate_pairs", r.candidates},
-                           {"links", r.links},
-                           {"for_review", r.for_review},
-                           {"entities", r.entities},
-                           {"entity_sizes", sizes_json(r.cluster_sizes)},
-                           {"decisions_applied", r.decisions_applied},
-                           {"prior", r.model.prior},
-                           {"seconds", r.seconds}});
-      }
+      AppSession s(g);
+      const athar::app::LinkageRun linked = athar::app::run_linkage(s.session, o->run);
+      if (g.json) return print_json(linked.to_json());
+      const matching::RunReport& r = linked.report;
       std::cout << "linkage run " << r.run << ": " << r.records << " persons in " << r.lists
                 << " lists; " << r.candidates << " candidate pairs; " << r.links
                 << " links at or above " << o->run.threshold << "; " << r.for_review
@@ -836,13 +826,6 @@ int64_t parse_duration(const std::string& option, const std::string& text) {
   return value * units.at(unit);
 }
 
-// Seconds since a stored UTC timestamp (YYYY-MM-DDTHH:MM:SSZ); a large number when unreadable.
-int64_t seconds_since(const std::string& timestamp) {
-  std::tm t{};
-  if (!strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%SZ", &t)) return INT64_MAX;
-  return static_cast<int64_t>(std::time(nullptr) - timegm(&t));
-}
-
 void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& action) {
   struct CheckpointInput {
     std::vector<std::string> witnesses, held;
@@ -865,31 +848,22 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
                          "for a steady cadence from cron, so that witnesses see the same ones");
   checkpoint->callback([&g, &action, cp] {
     action = [&g, cp] {
-      Session s(g);
-      const auto key = athar::ledger::load_signing_key(keys_path(g));
-      const size_t quorum = cp->quorum ? cp->quorum : cp->witnesses.size();
-      if (quorum > cp->witnesses.size()) {
-        throw athar::core::InputError(
-            "checkpoint", "--quorum", std::to_string(quorum),
-            "is more than the " + std::to_string(cp->witnesses.size()) + " witnesses given");
+      AppSession s(g);
+      athar::app::CheckpointOptions options;
+      options.witnesses.assign(cp->witnesses.begin(), cp->witnesses.end());
+      options.quorum = cp->quorum;
+      if (!cp->if_older_than.empty())
+        options.if_older_than_seconds = parse_duration("--if-older-than", cp->if_older_than);
+      const auto signed_now = athar::app::sign_checkpoint(s.session, options);
+      const auto& c = signed_now.checkpoint;
+      if (!signed_now.new_one) {
+        std::cerr << "athar: the newest checkpoint (" << c.num << ", " << c.created_at
+                  << ") is recent enough; none signed\n";
+        std::cout << c.note;
+        return;
       }
-      store::Transaction tx(*s.db);
-      s.registry.ledger().reload();  // the writer lock is held: the log as it is now
-      if (!cp->if_older_than.empty()) {
-        const int64_t cadence = parse_duration("--if-older-than", cp->if_older_than);
-        const auto kept = athar::ledger::stored_checkpoints(*s.db);
-        if (!kept.empty() && seconds_since(kept.back().created_at) < cadence) {
-          std::cerr << "athar: the newest checkpoint (" << kept.back().num << ", "
-                    << kept.back().created_at << ") is recent enough; none signed\n";
-          std::cout << kept.back().note;
-          return;
-        }
-      }
-      std::vector<std::filesystem::path> witnesses(cp->witnesses.begin(), cp->witnesses.end());
-      std::vector<std::string> refusals;
-      const auto c = s.registry.checkpoint(key, witnesses, quorum, &refusals);
-      tx.commit();
-      for (const auto& r : refusals) std::cerr << "athar: witness refused: " << r << "\n";
+      for (const auto& r : signed_now.refusals)
+        std::cerr << "athar: witness refused: " << r << "\n";
       if (g.json) {
         return print_json({{"num", c.num},
                            {"size", c.size},
@@ -1903,9 +1877,12 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   import_persons->callback([&] {
     action = [&] {
-      Session s(g);
-      print_report(registry::import_persons_csv(s.registry, import_file, {csv_source, csv_role}),
-                   g);
+      AppSession s(g);
+      print_report(
+          athar::app::import_records(s.session, import_file, athar::app::ImportFormat::kPersonsCsv,
+                                     {csv_source, csv_role})
+              .report,
+          g);
     };
   });
   std::string json_file;
@@ -1915,8 +1892,10 @@ int run(int argc, char** argv) {
     if (import_persons->parsed()) return;
     if (json_file.empty()) throw CLI::RequiredError("import: a JSON file, or `persons FILE.csv`");
     action = [&] {
-      Session s(g);
-      print_report(registry::import_json(s.registry, json_file), g);
+      AppSession s(g);
+      print_report(
+          athar::app::import_records(s.session, json_file, athar::app::ImportFormat::kJson).report,
+          g);
     };
   });
 

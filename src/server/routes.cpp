@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "app/accounts.h"
+#include "app/analyses.h"
 #include "app/evidence.h"
 #include "app/integrity.h"
 #include "app/jobs.h"
@@ -633,6 +634,29 @@ std::vector<Route> build_routes() {
        200,
        [](Call& call) { return json_reply(app::checkpoints(call.session).to_json()); }});
 
+  add({"POST",
+       "/api/ledger/checkpoints",
+       Permission::kWriteRecords,
+       "Sign a checkpoint of the log as it is now (witnesses are asked from the shell: "
+       "athar checkpoint --witness)",
+       "ledger",
+       {},
+       object_schema({{"if_older_than_seconds", "integer"}}),
+       {{"type", "object"}},
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         app::CheckpointOptions options;
+         if (body.contains("if_older_than_seconds")) {
+           if (!body["if_older_than_seconds"].is_number_unsigned())
+             throw core::InputError("checkpoint", "if_older_than_seconds",
+                                    body["if_older_than_seconds"].dump(), "whole seconds");
+           options.if_older_than_seconds = body["if_older_than_seconds"].get<int64_t>();
+         }
+         const app::SignedCheckpoint c = app::sign_checkpoint(call.session, options);
+         return json_reply(c.to_json(), c.new_one ? 201 : 200);
+       }});
+
   // --- jobs
   add({"POST",
        "/api/jobs/verify",
@@ -655,6 +679,112 @@ std::vector<Route> build_routes() {
                return result;
              });
          return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"POST",
+       "/api/jobs/import",
+       Permission::kWritePersons,
+       "Start importing a file (the body): a JSON file of records of any kind (format=json; "
+       "needs write-records) or a persons CSV (format=persons-csv); one transaction",
+       "jobs",
+       {query_param("format", "json or persons-csv", "string", true),
+        query_param("source", "persons-csv: the source id that lists these persons"),
+        query_param("role", "persons-csv: role of persons whose row gives none (victim)")},
+       {{"type", "string"}, {"format", "binary"}},
+       ref("Job"),
+       202,
+       [](Call& call) {
+         const std::string format = call.query_param("format").value_or("");
+         if (format != "json" && format != "persons-csv") {
+           throw core::InputError("import", "format", format, "json or persons-csv");
+         }
+         const app::ImportFormat kind =
+             format == "json" ? app::ImportFormat::kJson : app::ImportFormat::kPersonsCsv;
+         // Checked now, not only when the job runs, so that the caller hears of it at once.
+         call.session.require(kind == app::ImportFormat::kJson ? Permission::kWriteRecords
+                                                               : Permission::kWritePersons,
+                              "import " + format);
+         registry::PersonsCsvOptions persons;
+         persons.source = call.query_param("source").value_or("");
+         persons.role = call.query_param("role").value_or("victim");
+         // The upload outlives the request: the job owns it and removes it when done.
+         const std::filesystem::path file =
+             call.upload.parent_path() / ("job-" + call.upload.filename().string());
+         std::filesystem::rename(call.upload, file);
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id = instance.jobs().start(
+             actor, "import", [&instance, actor, file, kind, persons](app::JobControl& job) {
+               struct Remove {
+                 std::filesystem::path p;
+                 ~Remove() {
+                   std::error_code ec;
+                   std::filesystem::remove(p, ec);
+                 }
+               } remove{file};
+               app::Session session(instance, actor);
+               job.progress(0, "importing");
+               return app::import_records(session, file, kind, persons).to_json();
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"POST",
+       "/api/jobs/linkage",
+       Permission::kRunAnalyses,
+       "Start linking the registry's persons (which records are one person); the run's pairs "
+       "are kept for review",
+       "jobs",
+       {},
+       object_schema({{"threshold", "number"},
+                      {"review_from", "number"},
+                      {"role", "string"},
+                      {"across_sources_only", "boolean"}}),
+       ref("Job"),
+       202,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         matching::RunOptions options;
+         const auto number = [&](const char* name, double& into) {
+           if (!body.contains(name)) return;
+           if (!body[name].is_number() || body[name].get<double>() < 0 ||
+               body[name].get<double>() > 1) {
+             throw core::InputError("linkage", name, body[name].dump(), "a number from 0 to 1");
+           }
+           into = body[name].get<double>();
+         };
+         number("threshold", options.threshold);
+         number("review_from", options.review_from);
+         if (body.contains("role")) options.role = string_member(body, "linkage", "role", true);
+         if (body.contains("across_sources_only")) {
+           if (!body["across_sources_only"].is_boolean())
+             throw core::InputError("linkage", "across_sources_only",
+                                    body["across_sources_only"].dump(), "true or false");
+           options.across_sources_only = body["across_sources_only"].get<bool>();
+         }
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id = instance.jobs().start(
+             actor, "linkage", [&instance, actor, options](app::JobControl& job) {
+               app::Session session(instance, actor);
+               job.progress(0, "linking");
+               return app::run_linkage(session, options).to_json();
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"GET",
+       "/api/kinship/profiles",
+       Permission::kReadGeneticProfiles,
+       "Stored DNA profiles of references or remains (the read is a ledger entry naming you)",
+       "kinship",
+       {query_param("kind", "reference or remains", "string", true)},
+       nullptr,
+       {{"type", "array"}},
+       200,
+       [](Call& call) {
+         static const kinship::FrequencyTable table =
+             kinship::FrequencyTable::read(app::default_frequency_table());
+         return json_reply(
+             app::read_genetic_profiles(call.session, table, call.query_param("kind").value_or(""))
+                 .to_json());
        }});
   add({"GET",
        "/api/jobs/{id}",

@@ -87,6 +87,16 @@ class RouteMatrix : public ServedAthar {
       s.query = "collected_by=team&collected_at=2025-01-05T10:30Z&filename=note.txt";
       s.body = "matrix upload " + std::to_string(calls_);
       s.content_type = "application/octet-stream";
+    } else if (key == "POST /api/jobs/import") {
+      // A persons CSV for roles that may write persons; the JSON form is tested elsewhere.
+      s.query =
+          "format=persons-csv&source=" + first_id(registry::kind_spec(registry::Kind::kSource));
+      s.body = "given_name_lat,family_name_lat\nMatrix,al-Import\n";
+      s.content_type = "text/csv";
+    } else if (key == "POST /api/jobs/linkage") {
+      s.body = R"({"threshold":0.5})";
+    } else if (key == "GET /api/kinship/profiles") {
+      s.query = "kind=reference";
     } else if (kind && route.method == "POST" && segments.size() == 2) {
       s.body = copy_of_first(*kind).dump();
     } else if (kind && route.method == "PATCH") {

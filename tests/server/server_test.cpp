@@ -38,6 +38,16 @@ class Server : public ServedAthar {
         << sqlite3_errmsg(db);
     sqlite3_close(db);
   }
+  // Polls a job until it ends; its last state.
+  core::Json finished(const std::string& id, Role role) {
+    core::Json job;
+    for (int i = 0; i < 1200; ++i) {
+      job = core::Json::parse(client().Get("/api/jobs/" + id, bearer(role))->body);
+      if (job["state"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return job;
+  }
   size_t count_sites() {
     app::Session s = admin_session();
     return static_cast<size_t>(s.registry().count(registry::kind_spec(registry::Kind::kSite)));
@@ -275,6 +285,72 @@ TEST_F(Server, VerifyRunsAsABackgroundJob) {
   EXPECT_EQ(job["progress"], 1.0);
   // Another role's caller does not see it.
   EXPECT_EQ(client().Get("/api/jobs/" + id, bearer(Role::kInvestigator))->status, 404);
+}
+
+TEST_F(Server, ImportAndLinkageRunAsJobsAndRefuseWhatTheyShould) {
+  app::Session admin = admin_session();
+  const auto persons = [&] {
+    return admin.registry().count(registry::kind_spec(registry::Kind::kPerson));
+  };
+  const int64_t before = persons();
+  const std::string csv =
+      "given_name_lat,family_name_lat,birth_date\nRamiz,al-Namudhaji,1980\nRamez,al-Namudhaji,"
+      "1980\n";
+  auto res = client().Post("/api/jobs/import?format=persons-csv&source=source-0001",
+                           bearer(Role::kLiaison), csv, "text/csv");
+  ASSERT_EQ(res->status, 202) << res->body;
+  core::Json job = finished(core::Json::parse(res->body)["id"], Role::kLiaison);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["added"]["persons"], 2);
+  EXPECT_EQ(persons(), before + 2);
+  // A liaison may import persons but not records of every kind.
+  res = client().Post("/api/jobs/import?format=json", bearer(Role::kLiaison), "{}",
+                      "application/json");
+  EXPECT_EQ(res->status, 403) << res->body;
+  // A bad row fails the job with the row named, and nothing of the file is written.
+  res = client().Post("/api/jobs/import?format=persons-csv&source=source-0001",
+                      bearer(Role::kInvestigator),
+                      "given_name_lat,birth_date\nGood,1980\nBad,1980-13-45\n", "text/csv");
+  ASSERT_EQ(res->status, 202) << res->body;
+  job = finished(core::Json::parse(res->body)["id"], Role::kInvestigator);
+  ASSERT_EQ(job["state"], "failed") << job.dump();
+  EXPECT_EQ(job["error"]["error"], "input");
+  EXPECT_EQ(job["error"]["field"], "birth_date");
+  EXPECT_EQ(persons(), before + 2);
+  EXPECT_TRUE(std::filesystem::is_empty(data_ / "uploads"));
+  // Linkage: analysts run it; the two spellings above become one person.
+  EXPECT_EQ(client()
+                .Post("/api/jobs/linkage", bearer(Role::kInvestigator), "{}", "application/json")
+                ->status,
+            403);
+  res = client().Post("/api/jobs/linkage", bearer(Role::kAnalyst), R"({"threshold":2})",
+                      "application/json");
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = client().Post("/api/jobs/linkage", bearer(Role::kAnalyst), "{}", "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  job = finished(core::Json::parse(res->body)["id"], Role::kAnalyst);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  // Victims are linked (the demo's other persons are not); some records are one person.
+  EXPECT_GE(job["result"]["persons"].get<int64_t>(), 10);
+  EXPECT_LT(job["result"]["entities"].get<int64_t>(), job["result"]["persons"].get<int64_t>());
+}
+
+TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
+  EXPECT_EQ(
+      client().Get("/api/kinship/profiles?kind=reference", bearer(Role::kInvestigator))->status,
+      403);
+  EXPECT_EQ(client().Get("/api/kinship/profiles?kind=reference", bearer(Role::kLiaison))->status,
+            403);
+  const uint64_t before = ledger_size();
+  const auto res = client().Get("/api/kinship/profiles?kind=reference", bearer(Role::kAnalyst));
+  ASSERT_EQ(res->status, 200) << res->body;
+  ASSERT_EQ(ledger_size(), before + 1);
+  app::Session admin = admin_session();
+  const core::Json entry = core::Json::parse(admin.registry().ledger().entry(before));
+  EXPECT_EQ(entry["op"], "kinship.read");
+  EXPECT_EQ(entry["actor"], "user-analyst");
+  EXPECT_EQ(client().Get("/api/kinship/profiles?kind=bones", bearer(Role::kAnalyst))->status, 400);
+  EXPECT_TRUE(app::verify(admin).report.ok());
 }
 
 TEST_F(Server, ADisabledAccountsTokensStopWorking) {

@@ -1,0 +1,83 @@
+#include "app/analyses.h"
+
+#include "core/error.h"
+#include "ledger/hash.h"
+#include "matching/kinship_store.h"
+
+namespace athar::app {
+
+core::OrderedJson Imported::to_json() const {
+  return {{"rows", report.rows}, {"added", report.added}};
+}
+
+Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
+                        const registry::PersonsCsvOptions& persons) {
+  if (format == ImportFormat::kPersonsCsv) {
+    session.require(Permission::kWritePersons, "import persons");
+    return {registry::import_persons_csv(session.registry(), file.string(), persons)};
+  }
+  session.require(Permission::kWriteRecords, "import records");
+  return {registry::import_json(session.registry(), file.string())};
+}
+
+core::OrderedJson LinkageRun::to_json() const {
+  core::OrderedJson sizes = core::OrderedJson::object();
+  for (size_t size = 1; size < report.cluster_sizes.size(); ++size) {
+    if (report.cluster_sizes[size]) sizes[std::to_string(size)] = report.cluster_sizes[size];
+  }
+  return {{"run", report.run},
+          {"persons", report.records},
+          {"lists", report.lists},
+          {"candidate_pairs", report.candidates},
+          {"links", report.links},
+          {"for_review", report.for_review},
+          {"entities", report.entities},
+          {"entity_sizes", sizes},
+          {"decisions_applied", report.decisions_applied},
+          {"prior", report.model.prior},
+          {"seconds", report.seconds}};
+}
+
+LinkageRun run_linkage(Session& session, const matching::RunOptions& options) {
+  session.require(Permission::kRunAnalyses, "run record linkage");
+  return {matching::run_person_linkage(session.registry(), options)};
+}
+
+std::string default_frequency_table() { return ATHAR_DEFAULT_FREQUENCIES; }
+
+core::OrderedJson GeneticProfiles::to_json() const {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const kinship::Profile& p : profiles) {
+    core::OrderedJson markers = core::OrderedJson::object();
+    for (size_t m = 0; m < p.markers.size() && m < table->size(); ++m) {
+      const kinship::Genotype& g = p.markers[m];
+      if (!g.typed()) continue;
+      markers[table->marker(m).name] =
+          kinship::allele_text(g.a) + "/" + kinship::allele_text(g.b);
+    }
+    out.push_back(
+        {{"sample", p.sample}, {"sex", p.sex}, {"dropout", p.dropout}, {"markers", markers}});
+  }
+  return out;
+}
+
+GeneticProfiles read_genetic_profiles(Session& session, const kinship::FrequencyTable& table,
+                                      const std::string& kind) {
+  session.require(Permission::kReadGeneticProfiles, "read DNA profiles");
+  if (kind != "reference" && kind != "remains") {
+    throw core::InputError("DNA profiles", "kind", kind, "reference or remains");
+  }
+  registry::Registry& reg = session.registry();
+  GeneticProfiles out;
+  out.table = &table;
+  // The read is logged, with what was read, before anything is returned.
+  registry::Registry::Transaction tx(reg);
+  out.profiles = matching::stored_profiles(reg, table, kind);
+  std::string read = kind;
+  for (const kinship::Profile& p : out.profiles) read += "\n" + p.sample;
+  reg.append_ledger_entry("kinship.read", "reads:dna", ledger::sha256(read));
+  tx.commit();
+  return out;
+}
+
+}  // namespace athar::app

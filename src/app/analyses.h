@@ -1,0 +1,48 @@
+// Use cases that read or change much at once: imports, record linkage of the registry's
+// persons, and reading DNA profiles. Each is also run in the background by the server
+// (app/jobs.h).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/instance.h"
+#include "core/json.h"
+#include "kinship/str.h"
+#include "matching/person_linkage.h"
+#include "registry/import.h"
+
+namespace athar::app {
+
+enum class ImportFormat { kJson, kPersonsCsv };
+
+struct Imported {
+  registry::ImportReport report;
+  core::OrderedJson to_json() const;
+};
+// One transaction: a bad row or record is an InputError naming it, and nothing is written.
+Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
+                        const registry::PersonsCsvOptions& persons = {});
+
+struct LinkageRun {
+  matching::RunReport report;
+  core::OrderedJson to_json() const;
+};
+LinkageRun run_linkage(Session& session, const matching::RunOptions& options);
+
+// The allele-frequency table Athar ships (data/str-frequencies/west-asia.txt), found wherever
+// Athar runs from.
+std::string default_frequency_table();
+
+struct GeneticProfiles {
+  const kinship::FrequencyTable* table = nullptr;
+  std::vector<kinship::Profile> profiles;
+  core::OrderedJson to_json() const;  // sample, sex, dropout, marker: "a/b"
+};
+// The stored profiles of `kind` ("reference" or "remains"). Genetic data: only roles that may
+// read it, and the read is a ledger entry naming the reader and the samples read.
+GeneticProfiles read_genetic_profiles(Session& session, const kinship::FrequencyTable& table,
+                                      const std::string& kind);
+
+}  // namespace athar::app
