@@ -52,8 +52,7 @@ core::OrderedJson GeneticProfiles::to_json() const {
     for (size_t m = 0; m < p.markers.size() && m < table->size(); ++m) {
       const kinship::Genotype& g = p.markers[m];
       if (!g.typed()) continue;
-      markers[table->marker(m).name] =
-          kinship::allele_text(g.a) + "/" + kinship::allele_text(g.b);
+      markers[table->marker(m).name] = kinship::allele_text(g.a) + "/" + kinship::allele_text(g.b);
     }
     out.push_back(
         {{"sample", p.sample}, {"sex", p.sex}, {"dropout", p.dropout}, {"markers", markers}});

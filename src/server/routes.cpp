@@ -7,6 +7,7 @@
 
 #include "app/accounts.h"
 #include "app/analyses.h"
+#include "app/estimates.h"
 #include "app/evidence.h"
 #include "app/integrity.h"
 #include "app/jobs.h"
@@ -767,6 +768,58 @@ std::vector<Route> build_routes() {
                app::Session session(instance, actor);
                job.progress(0, "linking");
                return app::run_linkage(session, options).to_json();
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"POST",
+       "/api/jobs/estimate",
+       Permission::kRunAnalyses,
+       "Start estimating how many were not documented, from the latest linkage run's entities "
+       "(sources as lists); optionally recorded beside the claims",
+       "jobs",
+       {},
+       object_schema({{"by", "string"},
+                      {"bootstrap", "integer"},
+                      {"seed", "integer"},
+                      {"latent_class", "boolean"},
+                      {"compare", "boolean"},
+                      {"linkage_draws", "integer"},
+                      {"record", "boolean"},
+                      {"subject", "string"}}),
+       ref("Job"),
+       202,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         app::EstimateOptions o;
+         const auto count = [&](const char* name, auto& into, uint64_t max) {
+           if (!body.contains(name)) return;
+           if (!body[name].is_number_unsigned() || body[name].get<uint64_t>() > max) {
+             throw core::InputError("estimate", name, body[name].dump(),
+                                    "a whole number up to " + std::to_string(max));
+           }
+           into = body[name].get<uint64_t>();
+         };
+         const auto flag = [&](const char* name, bool& into) {
+           if (!body.contains(name)) return;
+           if (!body[name].is_boolean())
+             throw core::InputError("estimate", name, body[name].dump(), "true or false");
+           into = body[name].get<bool>();
+         };
+         count("bootstrap", o.bootstrap, 100000);
+         count("seed", o.seed, UINT64_MAX);
+         count("linkage_draws", o.linkage_draws, 1000);
+         flag("latent_class", o.latent_class);
+         flag("compare", o.compare);
+         flag("record", o.record);
+         if (body.contains("by")) o.by = string_member(body, "estimate", "by", true);
+         if (body.contains("subject")) o.subject = string_member(body, "estimate", "subject", true);
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id =
+             instance.jobs().start(actor, "estimate", [&instance, actor, o](app::JobControl& job) {
+               app::Session session(instance, actor);
+               job.progress(0, "estimating");
+               return app::estimate_victims(&session, o).to_json();
              });
          return json_reply(instance.jobs().status(actor, id).to_json(), 202);
        }});

@@ -93,6 +93,8 @@ class RouteMatrix : public ServedAthar {
           "format=persons-csv&source=" + first_id(registry::kind_spec(registry::Kind::kSource));
       s.body = "given_name_lat,family_name_lat\nMatrix,al-Import\n";
       s.content_type = "text/csv";
+    } else if (key == "POST /api/jobs/estimate") {
+      s.body = R"({"bootstrap":20})";
     } else if (key == "POST /api/jobs/linkage") {
       s.body = R"({"threshold":0.5})";
     } else if (key == "GET /api/kinship/profiles") {

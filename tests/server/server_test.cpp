@@ -333,6 +333,19 @@ TEST_F(Server, ImportAndLinkageRunAsJobsAndRefuseWhatTheyShould) {
   // Victims are linked (the demo's other persons are not); some records are one person.
   EXPECT_GE(job["result"]["persons"].get<int64_t>(), 10);
   EXPECT_LT(job["result"]["entities"].get<int64_t>(), job["result"]["persons"].get<int64_t>());
+  // An estimate from that run: the demo's few persons are too few for the models, and the job
+  // says so (the estimate itself is tested in tests/estimate and tests/cli).
+  res = client().Post("/api/jobs/estimate", bearer(Role::kAnalyst), R"({"bootstrap":"many"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = client().Post("/api/jobs/estimate", bearer(Role::kAnalyst),
+                      R"({"bootstrap":50,"record":true})", "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  job = finished(core::Json::parse(res->body)["id"], Role::kAnalyst);
+  ASSERT_EQ(job["state"], "failed") << job.dump();
+  EXPECT_EQ(job["error"]["error"], "input");
+  EXPECT_EQ(job["error"]["problem"], "did not converge");
+  EXPECT_TRUE(app::summary(admin)["estimates"].empty());
 }
 
 TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
