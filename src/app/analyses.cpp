@@ -43,6 +43,35 @@ LinkageRun run_linkage(Session& session, const matching::RunOptions& options) {
   return {matching::run_person_linkage(session.registry(), options)};
 }
 
+core::OrderedJson ReviewQueue::to_json() const {
+  core::OrderedJson arr = core::OrderedJson::array();
+  for (const auto& c : pairs) {
+    core::OrderedJson weights = core::OrderedJson::object();
+    for (const auto& w : c.explanation) weights[w.field] = w.weight;
+    arr.push_back({{"a", c.a},
+                   {"b", c.b},
+                   {"probability", c.probability},
+                   {"weights", weights},
+                   {"decision", c.decision}});
+  }
+  return arr;
+}
+
+ReviewQueue review_queue(Session& session, const matching::CandidateQuery& query) {
+  session.require(Permission::kReadRecords, "read the linkage review queue");
+  return {matching::candidates(session.registry(), query)};
+}
+
+void decide_pair(Session& session, std::string_view a, std::string_view b,
+                 std::string_view decision, std::string_view note) {
+  session.require(Permission::kRunAnalyses, "decide linkage pairs");
+  if (decision != "same" && decision != "different") {
+    throw core::InputError("decision on " + std::string(a) + " and " + std::string(b), "decision",
+                           std::string(decision), "same or different");
+  }
+  matching::decide(session.registry(), a, b, decision == "same", note);
+}
+
 std::string default_frequency_table() { return ATHAR_DEFAULT_FREQUENCIES; }
 
 core::OrderedJson GeneticProfiles::to_json() const {

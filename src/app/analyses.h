@@ -31,6 +31,17 @@ struct LinkageRun {
 };
 LinkageRun run_linkage(Session& session, const matching::RunOptions& options);
 
+// The latest run's pairs for review, most probable first, each with its fields' weights.
+struct ReviewQueue {
+  std::vector<matching::Candidate> pairs;
+  core::OrderedJson to_json() const;
+};
+ReviewQueue review_queue(Session& session, const matching::CandidateQuery& query);
+// An analyst's decision on a pair (`decision`: "same" or "different"), with a ledger entry;
+// every later run respects it.
+void decide_pair(Session& session, std::string_view a, std::string_view b,
+                 std::string_view decision, std::string_view note);
+
 // The allele-frequency table Athar ships (data/str-frequencies/west-asia.txt), found wherever
 // Athar runs from.
 std::string default_frequency_table();

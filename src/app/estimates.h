@@ -17,8 +17,8 @@
 namespace athar::app {
 
 struct EstimateOptions {
-  std::string histories;  // a capture histories CSV; "" : the registry's latest linkage run
-  std::string by;         // registry strata: site, governorate, sex or year
+  std::string histories;        // a capture histories CSV; "" : the registry's latest linkage run
+  std::string by;               // registry strata: site, governorate, sex or year
   std::string subject = "all";  // what the total is recorded under
   size_t bootstrap = 1000, top = 5;
   size_t linkage_draws = 0;  // 0: the one linkage the run chose

@@ -578,28 +578,17 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
   review->add_flag("--all", o->all, "include pairs already decided");
   review->callback([&g, &action, o] {
     action = [&g, o] {
-      Session s(g);
-      const auto pairs = matching::candidates(s.registry, {o->limit, o->all});
-      if (g.json) {
-        OrderedJson arr = OrderedJson::array();
-        for (const auto& c : pairs) {
-          OrderedJson weights = OrderedJson::object();
-          for (const auto& w : c.explanation) weights[w.field] = w.weight;
-          arr.push_back({{"a", c.a},
-                         {"b", c.b},
-                         {"probability", c.probability},
-                         {"weights", weights},
-                         {"decision", c.decision}});
-        }
-        return print_json(arr);
-      }
+      AppSession s(g);
+      const auto queue = athar::app::review_queue(s.session, {o->limit, o->all});
+      if (g.json) return print_json(queue.to_json());
+      const auto& pairs = queue.pairs;
       for (const auto& c : pairs) {
         char probability[16];
         std::snprintf(probability, sizeof probability, "%.4f", c.probability);
         std::cout << probability << "  " << c.a << "  " << c.b << "  "
                   << (c.decision.empty() ? "(not reviewed)" : c.decision) << "\n";
-        std::cout << "    " << describe(s.registry.get(c.a)) << "\n    "
-                  << describe(s.registry.get(c.b)) << "\n   ";
+        std::cout << "    " << describe(s.session.registry().get(c.a)) << "\n    "
+                  << describe(s.session.registry().get(c.b)) << "\n   ";
         for (const auto& w : c.explanation) {
           char weight[32];
           std::snprintf(weight, sizeof weight, " %s %+.1f", w.field.c_str(), w.weight);
@@ -622,8 +611,8 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
   decide->add_option("--note", o->note, "why (kept with the decision)");
   decide->callback([&g, &action, o] {
     action = [&g, o] {
-      Session s(g);
-      matching::decide(s.registry, o->a, o->b, o->decision == "same", o->note);
+      AppSession s(g);
+      athar::app::decide_pair(s.session, o->a, o->b, o->decision, o->note);
       std::cout << o->a << " and " << o->b << ": " << o->decision << "\n";
     };
   });

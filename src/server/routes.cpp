@@ -824,6 +824,41 @@ std::vector<Route> build_routes() {
          return json_reply(instance.jobs().status(actor, id).to_json(), 202);
        }});
   add({"GET",
+       "/api/linkage/review",
+       Permission::kReadRecords,
+       "The latest linkage run's pairs to review, most probable first, with each field's weight",
+       "linkage",
+       {query_param("limit", "at most this many (default 50)", "integer"),
+        query_param("all", "include pairs already decided (true/false)")},
+       nullptr,
+       {{"type", "array"}},
+       200,
+       [](Call& call) {
+         matching::CandidateQuery q;
+         q.limit = count_param(call, "limit", 10000).value_or(50);
+         q.include_decided = call.query_param("all").value_or("false") == "true";
+         return json_reply(app::review_queue(call.session, q).to_json());
+       }});
+  add({"POST",
+       "/api/linkage/decisions",
+       Permission::kRunAnalyses,
+       "Decide that two persons are one person or two; every later run respects it",
+       "linkage",
+       {},
+       object_schema(
+           {{"a", "string"}, {"b", "string"}, {"decision", "string"}, {"note", "string"}}),
+       {{"type", "object"}},
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         const std::string a = string_member(body, "decision", "a", true);
+         const std::string b = string_member(body, "decision", "b", true);
+         const std::string decision = string_member(body, "decision", "decision", true);
+         app::decide_pair(call.session, a, b, decision,
+                          string_member(body, "decision", "note", false));
+         return json_reply({{"a", a}, {"b", b}, {"decision", decision}}, 201);
+       }});
+  add({"GET",
        "/api/kinship/profiles",
        Permission::kReadGeneticProfiles,
        "Stored DNA profiles of references or remains (the read is a ledger entry naming you)",

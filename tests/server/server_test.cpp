@@ -333,6 +333,28 @@ TEST_F(Server, ImportAndLinkageRunAsJobsAndRefuseWhatTheyShould) {
   // Victims are linked (the demo's other persons are not); some records are one person.
   EXPECT_GE(job["result"]["persons"].get<int64_t>(), 10);
   EXPECT_LT(job["result"]["entities"].get<int64_t>(), job["result"]["persons"].get<int64_t>());
+  // The run's pairs for review; an analyst's decision is kept (and vouched for by the ledger).
+  res = client().Get("/api/linkage/review?limit=5&all=true", bearer(Role::kInvestigator));
+  ASSERT_EQ(res->status, 200) << res->body;
+  const core::Json pairs = core::Json::parse(res->body);
+  ASSERT_FALSE(pairs.empty());
+  const core::Json decision = {{"a", pairs[0]["a"]}, {"b", pairs[0]["b"]}, {"decision", "same"}};
+  EXPECT_EQ(client()
+                .Post("/api/linkage/decisions", bearer(Role::kInvestigator), decision.dump(),
+                      "application/json")
+                ->status,
+            403);
+  res = client().Post(
+      "/api/linkage/decisions", bearer(Role::kAnalyst),
+      core::Json{{"a", "person-000001"}, {"b", "person-000002"}, {"decision", "maybe"}}.dump(),
+      "application/json");
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = client().Post("/api/linkage/decisions", bearer(Role::kAnalyst), decision.dump(),
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client().Get("/api/linkage/review?limit=5&all=true", bearer(Role::kAnalyst));
+  EXPECT_EQ(core::Json::parse(res->body)[0]["decision"], "same") << res->body;
+  EXPECT_TRUE(app::verify(admin).report.ok());
   // An estimate from that run: the demo's few persons are too few for the models, and the job
   // says so (the estimate itself is tested in tests/estimate and tests/cli).
   res = client().Post("/api/jobs/estimate", bearer(Role::kAnalyst), R"({"bootstrap":"many"})",
