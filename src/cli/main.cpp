@@ -23,6 +23,7 @@
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
 #include "app/records.h"
+#include "app/screening.h"
 #include "cli/cli_support.h"
 #include "core/csv.h"
 #include "core/encoding.h"
@@ -1270,105 +1271,46 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--frequencies", o->frequencies, "allele frequency table");
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
-      kinship::FrequencyTable table = load_table();
-      const bool from_files = !sc->families.empty() || !sc->references.empty();
-      if (from_files && (sc->families.empty() || sc->references.empty() || sc->remains.empty())) {
-        throw athar::core::InputError("kinship screen", "--families", "",
-                                      "give --families, --references and --remains together, or "
-                                      "none of them to screen what the registry holds");
-      }
-      std::unique_ptr<Session> session;
-      if (!from_files) session = std::make_unique<Session>(g);
-      const auto references =
-          from_files ? kinship::read_profiles(sc->references, table)
-                     : athar::matching::stored_profiles(session->registry, table, "reference");
-      const auto remains =
-          from_files ? kinship::read_profiles(sc->remains, table)
-                     : athar::matching::stored_profiles(session->registry, table, "remains");
-      std::vector<kinship::Profile> everyone = references;
-      everyone.insert(everyone.end(), remains.begin(), remains.end());
-      const auto unseen = table.add_unseen(everyone);
-      const auto families = from_files ? kinship::read_families(sc->families, references, table)
-                                       : athar::matching::stored_families(session->registry, table);
-      const auto& remains_final = remains;
-      kinship::MutationModel mutation;
-      mutation.kind = kinship::parse_mutation_model(sc->mutation);
-      mutation.male_rate = sc->male_rate;
-      mutation.female_rate = sc->female_rate;
-      mutation.range = sc->range;
-      if (!sc->rates_file.empty())
-        mutation.marker_rates = kinship::read_mutation_rates(sc->rates_file);
-      const kinship::ScreeningIndex index(table, families, 0, mutation);
-      kinship::ScreeningOptions options;
-      options.threshold = sc->threshold;
-      options.prior = sc->prior;
-      kinship::ScreeningResult r = kinship::screen(index, remains_final, options);
-      if (sc->theta > 0) {
-        if (mutation.kind != kinship::MutationModel::Kind::kNone) {
-          throw athar::core::InputError("kinship screen", "--theta", std::to_string(sc->theta),
-                                        "θ and a mutation model are not combined yet");
-        }
-        std::vector<kinship::ScreeningCandidate> kept;
-        for (auto c : r.candidates) {
-          c.log10_lr = kinship::missing_person_lr_theta(table, families[c.family], c.member,
-                                                        remains_final[c.remains], sc->theta)
-                           .log10_lr;
-          if (c.log10_lr < std::log10(sc->threshold)) continue;
-          const double lr_prior = std::pow(10.0, c.log10_lr) * r.prior;
-          c.posterior = lr_prior / (lr_prior + 1 - r.prior);
-          kept.push_back(c);
-        }
-        std::stable_sort(kept.begin(), kept.end(), [](const auto& x, const auto& y) {
-          return x.remains != y.remains ? x.remains < y.remains : x.log10_lr > y.log10_lr;
-        });
-        r.candidates = std::move(kept);
-      }
+      athar::app::ScreenOptions so;
+      so.families = sc->families;
+      so.references = sc->references;
+      so.remains = sc->remains;
+      so.threshold = sc->threshold;
+      so.prior = sc->prior;
+      so.mutation = sc->mutation;
+      so.male_rate = sc->male_rate;
+      so.female_rate = sc->female_rate;
+      so.range = sc->range;
+      so.rates_file = sc->rates_file;
+      so.theta = sc->theta;
+      so.assign = sc->assign;
+      so.match_threshold = sc->match_threshold;
+      // A data folder only when the registry's profiles are screened.
+      std::optional<AppSession> session;
+      if (sc->families.empty() && sc->references.empty()) session.emplace(g);
+      const athar::app::ScreenResult res =
+          athar::app::screen_remains(session ? &session->session : nullptr, load_table(), so);
+      const auto& r = res.screening;
+      const auto& remains = res.remains;
+      const auto& families = res.families;
       if (!sc->out.empty()) {
         std::ofstream out(sc->out);
-        out << "remains,family,member,log10_lr,markers_compared,posterior\n";
-        for (const auto& c : r.candidates) {
-          // Sample, family and member names come from the user's files: cells, not formulas.
-          for (const std::string* cell : {&remains_final[c.remains].sample, &families[c.family].id,
-                                          &families[c.family].members[c.member].name}) {
-            athar::core::write_csv_cell(out, *cell);
-            out << ',';
-          }
-          out << c.log10_lr << ',' << c.markers_compared << ',' << c.posterior << "\n";
-        }
+        res.write_csv(out);
         if (!out) throw athar::core::Unavailable("cannot write " + sc->out);
       }
-      if (g.json) {
-        OrderedJson list = OrderedJson::array();
-        for (const auto& c : r.candidates) {
-          list.push_back({{"remains", remains_final[c.remains].sample},
-                          {"family", families[c.family].id},
-                          {"member", families[c.family].members[c.member].name},
-                          {"log10_lr", c.log10_lr},
-                          {"markers_compared", c.markers_compared},
-                          {"posterior", c.posterior}});
-        }
-        return print_json({{"remains", remains_final.size()},
-                           {"missing_persons", index.targets().size()},
-                           {"comparisons", r.comparisons},
-                           {"seconds", r.seconds},
-                           {"prior", r.prior},
-                           {"unseen_alleles", unseen},
-                           {"candidates", list}});
-      }
-      std::cout << remains_final.size() << " remains against " << index.targets().size()
+      if (g.json) return print_json(res.to_json());
+      std::cout << remains.size() << " remains against " << res.missing_persons
                 << " missing persons in " << families.size() << " families: " << r.comparisons
                 << " comparisons, " << r.candidates.size()
                 << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n";
       if (sc->assign) {
-        const auto matches =
-            kinship::direct_matches(table, remains, remains, true, 0.01, sc->match_threshold);
-        const auto body = kinship::fragment_bodies(matches, remains.size());
-        std::cout << "joint assignment (" << matches.size()
+        std::cout << "joint assignment (" << *res.direct_matches
                   << " direct matches join fragments into bodies):\n";
-        for (const auto& a : kinship::assign(r.candidates, body)) {
+        for (const auto& a : res.assignment) {
           std::string fragments;
           for (size_t i = 0; i < remains.size(); ++i) {
-            if (body[i] == a.body) fragments += (fragments.empty() ? "" : "+") + remains[i].sample;
+            if (res.body_of_remains[i] == a.body)
+              fragments += (fragments.empty() ? "" : "+") + remains[i].sample;
           }
           char line[240];
           std::snprintf(line, sizeof line, "  %-24s -> %s %s  log10 LR %.2f\n", fragments.c_str(),
@@ -1410,7 +1352,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
         if (c.remains != last) {
           last = c.remains;
           shown = 0;
-          std::cout << remains_final[c.remains].sample << "\n";
+          std::cout << remains[c.remains].sample << "\n";
         }
         if (shown++ >= sc->limit) continue;
         char line[200];
@@ -1420,7 +1362,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
             c.log10_lr, c.markers_compared, c.posterior);
         std::cout << line;
       }
-      for (const auto& u : unseen)
+      for (const auto& u : res.unseen_alleles)
         std::cout << "allele not in the frequency table, given the minimum frequency: " << u
                   << "\n";
     };

@@ -13,6 +13,7 @@
 #include "app/jobs.h"
 #include "app/ledger_reads.h"
 #include "app/records.h"
+#include "app/screening.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
@@ -857,6 +858,56 @@ std::vector<Route> build_routes() {
          app::decide_pair(call.session, a, b, decision,
                           string_member(body, "decision", "note", false));
          return json_reply({{"a", a}, {"b", b}, {"decision", decision}}, 201);
+       }});
+  add({"POST",
+       "/api/jobs/screening",
+       Permission::kRunAnalyses,
+       "Start screening every stored remains profile against every family's missing members; "
+       "optionally θ, and the joint assignment of fragment bodies",
+       "jobs",
+       {},
+       object_schema({{"threshold", "number"},
+                      {"prior", "number"},
+                      {"theta", "number"},
+                      {"mutation", "string"},
+                      {"assign", "boolean"}}),
+       ref("Job"),
+       202,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         app::ScreenOptions o;
+         const auto number = [&](const char* name, double& into, double low, double high) {
+           if (!body.contains(name)) return;
+           if (!body[name].is_number() || body[name].get<double>() < low ||
+               body[name].get<double>() > high) {
+             throw core::InputError("screening", name, body[name].dump(),
+                                    "a number from " + core::OrderedJson(low).dump() + " to " +
+                                        core::OrderedJson(high).dump());
+           }
+           into = body[name].get<double>();
+         };
+         number("threshold", o.threshold, 1, 1e300);
+         number("prior", o.prior, 0, 1);
+         number("theta", o.theta, 0, 0.5);
+         if (body.contains("mutation"))
+           o.mutation = string_member(body, "screening", "mutation", true);
+         if (body.contains("assign")) {
+           if (!body["assign"].is_boolean())
+             throw core::InputError("screening", "assign", body["assign"].dump(), "true or false");
+           o.assign = body["assign"].get<bool>();
+         }
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id =
+             instance.jobs().start(actor, "screening", [&instance, actor, o](app::JobControl& job) {
+               app::Session session(instance, actor);
+               job.progress(0, "screening");
+               return app::screen_remains(
+                          &session, kinship::FrequencyTable::read(app::default_frequency_table()),
+                          o)
+                   .to_json();
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
        }});
   add({"GET",
        "/api/kinship/profiles",

@@ -93,6 +93,8 @@ class RouteMatrix : public ServedAthar {
           "format=persons-csv&source=" + first_id(registry::kind_spec(registry::Kind::kSource));
       s.body = "given_name_lat,family_name_lat\nMatrix,al-Import\n";
       s.content_type = "text/csv";
+    } else if (key == "POST /api/jobs/screening") {
+      s.body = R"({"threshold":1000})";
     } else if (key == "POST /api/linkage/decisions") {
       s.body =
           R"({"a":"person-000001","b":"person-000002","decision":"different","note":"matrix"})";

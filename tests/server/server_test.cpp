@@ -386,6 +386,19 @@ TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
   EXPECT_EQ(entry["actor"], "user-analyst");
   EXPECT_EQ(client().Get("/api/kinship/profiles?kind=bones", bearer(Role::kAnalyst))->status, 400);
   EXPECT_TRUE(app::verify(admin).report.ok());
+  // Screening runs as a job too (the screening itself: tests/kinship and tests/cli).
+  EXPECT_EQ(
+      client()
+          .Post("/api/jobs/screening", bearer(Role::kAnalyst), R"({"theta":2})", "application/json")
+          ->status,
+      400);
+  const auto started =
+      client().Post("/api/jobs/screening", bearer(Role::kAnalyst), "{}", "application/json");
+  ASSERT_EQ(started->status, 202) << started->body;
+  const core::Json job = finished(core::Json::parse(started->body)["id"], Role::kAnalyst);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["remains"], 0);
+  EXPECT_TRUE(job["result"]["candidates"].empty());
 }
 
 TEST_F(Server, ADisabledAccountsTokensStopWorking) {
