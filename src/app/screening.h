@@ -23,9 +23,9 @@ struct ScreenOptions {
   std::string mutation = "none";  // none, equal, proportional or stepwise
   double male_rate = 0.0018, female_rate = 0.0003, range = 0.1;
   std::string rates_file;
-  double theta = 0;                  // Fst applied exactly to the candidates
-  bool assign = false;               // join fragments and assign bodies to missing persons
-  double match_threshold = 1e6;      // LR for two remains to be one body's fragments
+  double theta = 0;              // Fst applied exactly to the candidates
+  bool assign = false;           // join fragments and assign bodies to missing persons
+  double match_threshold = 1e6;  // LR for two remains to be one body's fragments
 };
 
 struct ScreenResult {
