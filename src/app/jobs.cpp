@@ -8,6 +8,12 @@ void JobControl::progress(double fraction, std::string phase) {
   phase_ = std::move(phase);
 }
 
+void JobControl::set_file(std::filesystem::path file, std::string media_type) {
+  std::lock_guard lock(mutex_);
+  file_ = std::move(file);
+  media_type_ = std::move(media_type);
+}
+
 void JobControl::check_cancelled() const {
   if (cancelled()) throw Cancelled();
 }
@@ -26,6 +32,7 @@ core::OrderedJson JobStatus::to_json() const {
   core::OrderedJson j = {{"id", id},       {"kind", kind},         {"owner", owner},
                          {"state", state}, {"progress", progress}, {"phase", phase}};
   if (state == "done") j["result"] = result;
+  if (state == "done" && !file.empty()) j["download"] = "/api/jobs/" + id + "/file";
   if (state == "failed") j["error"] = error;
   return j;
 }
@@ -94,6 +101,8 @@ JobStatus Jobs::status(const Actor& asking, const std::string& id) const {
     std::lock_guard lock(job->control.mutex_);
     out.progress = job->control.fraction_;
     out.phase = job->control.phase_;
+    out.file = job->control.file_;
+    out.media_type = job->control.media_type_;
   }
   std::lock_guard lock(job->mutex);
   out.state = job->state;

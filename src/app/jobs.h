@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +28,8 @@ class JobControl {
   bool cancelled() const { return cancel_.load(); }
   // Throws Cancelled when the job was asked to stop.
   void check_cancelled() const;
+  // A file the job made (a bundle), for its owner to download when it is done.
+  void set_file(std::filesystem::path file, std::string media_type);
 
  private:
   friend class Jobs;
@@ -34,6 +37,8 @@ class JobControl {
   mutable std::mutex mutex_;
   double fraction_ = 0;
   std::string phase_;
+  std::filesystem::path file_;
+  std::string media_type_;
 };
 
 class Cancelled : public core::Error {
@@ -47,8 +52,10 @@ struct JobStatus {
   std::string state;  // running, done, failed, cancelled
   double progress = 0;
   std::string phase;
-  core::OrderedJson result;  // when done
-  core::OrderedJson error;   // when failed: the error's JSON view
+  core::OrderedJson result;    // when done
+  core::OrderedJson error;     // when failed: the error's JSON view
+  std::filesystem::path file;  // when done, a file to download (GET /api/jobs/ID/file)
+  std::string media_type;
   core::OrderedJson to_json() const;
 };
 

@@ -20,6 +20,7 @@
 
 #include "app/accounts.h"
 #include "app/analyses.h"
+#include "app/exports.h"
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
 #include "app/records.h"
@@ -1059,11 +1060,9 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
   exp->add_option("--out", input->out, "archive to write")->required();
   exp->callback([&g, &action, input] {
     action = [&g, input] {
-      Session s(g);
-      const athar::vault::ObjectStore objects(objects_path(g));
-      const auto key = athar::ledger::load_signing_key(keys_path(g));
+      AppSession s(g);
       const auto summary =
-          registry::export_bundle(s.registry, objects, key, input->evidence, input->out);
+          athar::app::export_bundle(s.session, input->evidence, input->out).summary;
       std::cout << "wrote " << input->out << ": " << summary.evidence << " files, "
                 << summary.records << " records, " << summary.entries
                 << " ledger entries with proofs against a checkpoint of " << summary.tree_size
@@ -1842,31 +1841,14 @@ int run(int argc, char** argv) {
                 "include witness identities and contacts");
   exp->callback([&] {
     action = [&] {
-      Session s(g);
+      AppSession s(g);
       std::ofstream file;
       if (!export_out.empty()) {
         file.open(export_out, std::ios::binary | std::ios::trunc);
         if (!file) throw athar::core::Unavailable("cannot write " + export_out);
       }
-      std::ostream& out = export_out.empty() ? std::cout : file;
-      // Each witness revealed is a ledger entry naming who exported it, committed with the
-      // export (nothing revealed is left unlogged if the export fails).
-      registry::Registry::Transaction tx(s.registry);
-      const registry::ExportOptions options{
-          include_sensitive, [&](const registry::Record& r) { return s.registry.reveal(r); }};
-      if (export_format == "json") {
-        out << registry::export_json(s.registry, options).dump(2) << "\n";
-      } else {
-        const registry::KindSpec* kind = registry::find_kind(export_kind);
-        if (!kind) {
-          throw athar::core::InputError("export", "--kind", export_kind,
-                                        "CSV export needs a kind (sources, sites, persons, ...)");
-        }
-        registry::export_csv(s.registry, *kind, out, options);
-      }
-      out.flush();
-      if (!out) throw athar::core::Unavailable("writing the export failed");
-      tx.commit();
+      athar::app::export_records(s.session, {export_format, export_kind, include_sensitive},
+                                 export_out.empty() ? std::cout : file);
     };
   });
 

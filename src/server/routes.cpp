@@ -1,14 +1,17 @@
 // The route table (api.h): every endpoint of the API, its permission and its handler.
 #include <sodium.h>
 
+#include <array>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "app/accounts.h"
 #include "app/analyses.h"
 #include "app/estimates.h"
 #include "app/evidence.h"
+#include "app/exports.h"
 #include "app/integrity.h"
 #include "app/jobs.h"
 #include "app/ledger_reads.h"
@@ -908,6 +911,94 @@ std::vector<Route> build_routes() {
                    .to_json();
              });
          return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"POST",
+       "/api/jobs/bundle",
+       Permission::kReadEvidence,
+       "Start writing an evidence bundle for an outside party (files, records, ledger proofs, "
+       "checkpoint, key); download it from the finished job",
+       "jobs",
+       {},
+       {{"type", "object"},
+        {"properties", {{"evidence", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
+        {"required", {"evidence"}}},
+       ref("Job"),
+       202,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         std::vector<std::string> evidence;
+         const auto list = body.find("evidence");
+         if (list == body.end() || !list->is_array() || list->empty()) {
+           throw core::InputError("bundle", "evidence", "", "a list of evidence ids");
+         }
+         for (const auto& e : *list) {
+           if (!e.is_string())
+             throw core::InputError("bundle", "evidence", e.dump(), "an evidence id");
+           evidence.push_back(e.get<std::string>());
+         }
+         app::Instance& instance = call.instance;
+         const app::Actor actor = call.session.actor();
+         const std::string id = instance.jobs().start(
+             actor, "bundle", [&instance, actor, evidence](app::JobControl& job) {
+               app::Session session(instance, actor);
+               job.progress(0, "writing");
+               std::array<uint8_t, 8> random{};
+               randombytes_buf(random.data(), random.size());
+               const std::filesystem::path folder = instance.data_dir() / "exports";
+               std::filesystem::create_directories(folder);
+               const auto file = folder / ("bundle-" + core::hex_encode(random) + ".tar");
+               const app::Bundle bundle = app::export_bundle(session, evidence, file);
+               job.set_file(file, "application/x-tar");
+               return bundle.to_json();
+             });
+         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+       }});
+  add({"GET",
+       "/api/jobs/{id}/file",
+       Permission::kSignedIn,
+       "The file a finished job made (a bundle)",
+       "jobs",
+       {path_param("id", "job id")},
+       nullptr,
+       {{"type", "string"}, {"format", "binary"}},
+       200,
+       [](Call& call) {
+         const app::JobStatus job =
+             call.instance.jobs().status(call.session.actor(), call.path_param("id"));
+         if (job.state != "done" || job.file.empty()) {
+           throw core::NotFound(job.id + " has no file (" + job.state + ")");
+         }
+         std::ifstream in(job.file, std::ios::binary);
+         if (!in) throw core::NotFound(job.id + "'s file is no longer there");
+         Reply r;
+         r.bytes =
+             std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+         r.content_type = job.media_type;
+         r.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + job.file.filename().string() + "\"");
+         return r;
+       }});
+  add({"GET",
+       "/api/export",
+       Permission::kReadRecords,
+       "The registry as JSON, or one kind as CSV (protected fields left out)",
+       "registry",
+       {query_param("format", "json (default) or csv"),
+        query_param("kind", "csv: the kind to export (persons, sites, ...)")},
+       nullptr,
+       {{"type", "string"}, {"format", "binary"}},
+       200,
+       [](Call& call) {
+         app::ExportRequest request;
+         request.format = call.query_param("format").value_or("json");
+         request.kind = call.query_param("kind").value_or("");
+         std::ostringstream text;
+         app::export_records(call.session, request, text);
+         Reply r;
+         r.bytes = text.str();
+         r.content_type = request.format == "csv" ? "text/csv; charset=utf-8"
+                                                  : "application/json; charset=utf-8";
+         return r;
        }});
   add({"GET",
        "/api/kinship/profiles",

@@ -93,6 +93,10 @@ class RouteMatrix : public ServedAthar {
           "format=persons-csv&source=" + first_id(registry::kind_spec(registry::Kind::kSource));
       s.body = "given_name_lat,family_name_lat\nMatrix,al-Import\n";
       s.content_type = "text/csv";
+    } else if (key == "POST /api/jobs/bundle") {
+      s.body = R"({"evidence":[")" + evidence_id_ + R"("]})";
+    } else if (key == "GET /api/export") {
+      s.query = "format=csv&kind=sites";
     } else if (key == "POST /api/jobs/screening") {
       s.body = R"({"threshold":1000})";
     } else if (key == "POST /api/linkage/decisions") {
@@ -179,6 +183,8 @@ TEST_F(RouteMatrix, EveryRouteAsEveryRoleAndAsNobody) {
         EXPECT_EQ(res->status, 403) << who << ": " << res->body;
       } else if (route.path.rfind("/api/jobs/{id}", 0) == 0 && role != Role::kAdmin) {
         EXPECT_EQ(res->status, 404) << who << " (another's job is not shown): " << res->body;
+      } else if (route.path == "/api/jobs/{id}/file") {
+        EXPECT_EQ(res->status, 404) << who << " (the job made no file): " << res->body;
       } else {
         EXPECT_GE(res->status, 200) << who;
         EXPECT_LT(res->status, 300) << who << ": " << res->body;

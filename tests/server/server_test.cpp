@@ -11,6 +11,8 @@
 
 #include "app/integrity.h"
 #include "app/records.h"
+#include "ledger/checkpoint.h"
+#include "registry/bundle.h"
 #include "server/api.h"
 #include "server_fixture.h"
 
@@ -399,6 +401,29 @@ TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
   ASSERT_EQ(job["state"], "done") << job.dump();
   EXPECT_EQ(job["result"]["remains"], 0);
   EXPECT_TRUE(job["result"]["candidates"].empty());
+}
+
+TEST_F(Server, ABundleIsWrittenByAJobAndDownloadedByItsOwnerOnly) {
+  auto res = client().Post("/api/jobs/bundle", bearer(Role::kInvestigator),
+                           core::Json{{"evidence", {evidence_id_}}}.dump(), "application/json");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const std::string id = core::Json::parse(res->body)["id"];
+  const core::Json job = finished(id, Role::kInvestigator);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["download"], "/api/jobs/" + id + "/file");
+  EXPECT_EQ(client().Get("/api/jobs/" + id + "/file", bearer(Role::kAnalyst))->status, 404);
+  res = client().Get("/api/jobs/" + id + "/file", bearer(Role::kInvestigator));
+  ASSERT_EQ(res->status, 200);
+  const std::string bundle = scratch_.write("bundle.tar", res->body);
+  // It verifies with the ledger's key, as a court's expert would check it.
+  const auto report = registry::verify_bundle(
+      bundle, ledger::verifier_key_text(ledger::load_signing_key(data_ / "keys")));
+  EXPECT_TRUE(report.ok()) << (report.findings.empty() ? "" : report.findings[0].detail);
+  EXPECT_EQ(report.objects, 1u);
+  // An unknown evidence id fails the job, naming it.
+  res = client().Post("/api/jobs/bundle", bearer(Role::kInvestigator),
+                      R"({"evidence":["evidence-009999"]})", "application/json");
+  EXPECT_EQ(finished(core::Json::parse(res->body)["id"], Role::kInvestigator)["state"], "failed");
 }
 
 TEST_F(Server, ADisabledAccountsTokensStopWorking) {
