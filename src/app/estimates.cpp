@@ -237,16 +237,18 @@ EstimateResult estimate_victims(Session* session, const EstimateOptions& o) {
   }
   r.estimates = est::estimate_strata(std::move(strata), r.stratified, eo);
 
-  // BIC's choice beside AIC's, with its own intervals (the same replicates, the same seed).
-  const Answer& first = r.estimates.totals.front();
-  if (!r.stratified && !first.models.empty()) {
+  // BIC's choice beside AIC's, with its own intervals (the same replicates, the same seed), for
+  // the log-linear total (with --compare it may not be the first).
+  for (const Answer& loglinear : r.estimates.totals) {
+    if (r.stratified || loglinear.models.empty()) continue;
     const est::CaptureHistories& h = r.estimates.strata.front().histories;
-    const est::LogLinearFit& best_bic = est::best_by_bic(first.models);
-    const bool same_as_aic = &best_bic == &first.models.front();
+    const est::LogLinearFit& best_bic = est::best_by_bic(loglinear.models);
+    const bool same_as_aic = &best_bic == &loglinear.models.front();
     r.bic = BicChoice{best_bic.model.name(h.lists), best_bic.total,
-                      same_as_aic ? est::Interval{first.low, first.high}
+                      same_as_aic ? est::Interval{loglinear.low, loglinear.high}
                                   : est::bootstrap_interval(h, best_bic.model, o.bootstrap, o.seed),
-                      same_as_aic ? first.profile : est::profile_interval(h, best_bic.model)};
+                      same_as_aic ? loglinear.profile : est::profile_interval(h, best_bic.model)};
+    break;
   }
   if (o.record) record(o, *reg, r);
   return r;

@@ -38,7 +38,7 @@ struct EstimateResult {
   EstimateOptions options;
   estimate::Estimates estimates;
   bool stratified = false;
-  std::optional<BicChoice> bic;  // unstratified log-linear estimates
+  std::optional<BicChoice> bic;  // with an unstratified log-linear total
   std::optional<matching::LinkageAwareEstimates> aware;
   matching::Calibration calibration;
   core::OrderedJson to_json() const;

@@ -143,7 +143,7 @@ void print_text(const app::EstimateResult& r) {
         std::printf("  occupied classes: median %.0f of %d; all %d in %.0f%% of the kept draws\n",
                     a.occupied_median, a.classes, a.classes, 100 * a.all_occupied_share);
       } else {
-        print_models(first, a, o, *r.bic);
+        if (r.bic) print_models(first, a, o, *r.bic);
       }
       if (o.compare) std::printf("  assumes: %s\n", a.assumes.c_str());
     }
