@@ -20,11 +20,15 @@ Imported import_records(Session& session, const std::filesystem::path& file, Imp
   return {registry::import_json(session.registry(), file.string())};
 }
 
-core::OrderedJson LinkageRun::to_json() const {
+core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size) {
   core::OrderedJson sizes = core::OrderedJson::object();
-  for (size_t size = 1; size < report.cluster_sizes.size(); ++size) {
-    if (report.cluster_sizes[size]) sizes[std::to_string(size)] = report.cluster_sizes[size];
+  for (size_t size = 1; size < count_by_size.size(); ++size) {
+    if (count_by_size[size]) sizes[std::to_string(size)] = count_by_size[size];
   }
+  return sizes;
+}
+
+core::OrderedJson LinkageRun::to_json() const {
   return {{"run", report.run},
           {"persons", report.records},
           {"lists", report.lists},
@@ -32,7 +36,7 @@ core::OrderedJson LinkageRun::to_json() const {
           {"links", report.links},
           {"for_review", report.for_review},
           {"entities", report.entities},
-          {"entity_sizes", sizes},
+          {"entity_sizes", entity_sizes_json(report.cluster_sizes)},
           {"decisions_applied", report.decisions_applied},
           {"prior", report.model.prior},
           {"seconds", report.seconds}};

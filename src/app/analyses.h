@@ -25,6 +25,9 @@ struct Imported {
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons = {});
 
+// Entities by size: {"1": n1, "2": n2, ...}, sizes with none left out.
+core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size);
+
 struct LinkageRun {
   matching::RunReport report;
   core::OrderedJson to_json() const;

@@ -54,6 +54,12 @@ std::string Jobs::start(const Actor& owner, std::string kind, Work work) {
   job->owner = owner;
   {
     std::lock_guard lock(mutex_);
+    // A finished job's thread is joined here, so that a long-running server does not keep
+    // every ended thread's stack; its state and result stay readable.
+    for (auto& [id, old] : jobs_) {
+      std::lock_guard old_lock(old->mutex);
+      if (old->state != "running" && old->thread.joinable()) old->thread.join();
+    }
     job->id = "job-" + std::to_string(next_++);
     jobs_[job->id] = job;
   }

@@ -397,14 +397,6 @@ std::string sizes_text(const std::vector<size_t>& sizes) {
   return out;
 }
 
-OrderedJson sizes_json(const std::vector<size_t>& sizes) {
-  OrderedJson j = OrderedJson::object();
-  for (size_t k = 1; k < sizes.size(); ++k) {
-    if (sizes[k]) j[std::to_string(k)] = sizes[k];
-  }
-  return j;
-}
-
 // Linkage of list files without a database: entities.csv, links.csv, field_problems.csv and
 // skipped.csv in `out`.
 void link_csv_files(const std::vector<std::string>& files, const athar::linkage::LinkageConfig& c,
@@ -482,7 +474,7 @@ void link_csv_files(const std::vector<std::string>& files, const athar::linkage:
                        {"candidate_pairs", r.candidate_pairs},
                        {"links", links_above},
                        {"entities", r.clusters},
-                       {"entity_sizes", sizes_json(r.cluster_sizes)},
+                       {"entity_sizes", athar::app::entity_sizes_json(r.cluster_sizes)},
                        {"prior", r.model.prior},
                        {"threads", r.threads},
                        {"seconds",
@@ -1118,7 +1110,7 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
 // (by its absolute path in the source tree, whatever the working directory).
 std::string default_frequencies() {
   const char* env = std::getenv("ATHAR_FREQUENCIES");
-  return env && *env ? env : ATHAR_DEFAULT_FREQUENCIES;
+  return env && *env ? env : athar::app::default_frequency_table();
 }
 athar::kinship::FrequencyTable load_frequencies(const std::string& given) {
   return athar::kinship::FrequencyTable::read(given.empty() ? default_frequencies() : given);
@@ -1220,16 +1212,13 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     };
   });
   // Families, their references and remains, read and checked together.
-  struct Screening {
-    std::string families, references, remains, out;
-    double threshold = 10000, prior = 0;
+  // The screening use case's options, bound to the options below, and what the shell adds.
+  struct Screening : athar::app::ScreenOptions {
+    std::string out;
     size_t limit = 5;
     std::string family_id;
-    bool assign = false, by_family = false;
-    std::string mutation = "none";
-    double male_rate = 0.0018, female_rate = 0.0003, range = 0.1;
-    std::string rates_file;
-    double match_threshold = 1e6, theta = 0, match_theta = 0.01;
+    bool by_family = false;
+    double match_theta = 0.01;
     std::string with;
     size_t min_markers = 8;
   };
@@ -1270,25 +1259,11 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--frequencies", o->frequencies, "allele frequency table");
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
-      athar::app::ScreenOptions so;
-      so.families = sc->families;
-      so.references = sc->references;
-      so.remains = sc->remains;
-      so.threshold = sc->threshold;
-      so.prior = sc->prior;
-      so.mutation = sc->mutation;
-      so.male_rate = sc->male_rate;
-      so.female_rate = sc->female_rate;
-      so.range = sc->range;
-      so.rates_file = sc->rates_file;
-      so.theta = sc->theta;
-      so.assign = sc->assign;
-      so.match_threshold = sc->match_threshold;
       // A data folder only when the registry's profiles are screened.
       std::optional<AppSession> session;
       if (sc->families.empty() && sc->references.empty()) session.emplace(g);
       const athar::app::ScreenResult res =
-          athar::app::screen_remains(session ? &session->session : nullptr, load_table(), so);
+          athar::app::screen_remains(session ? &session->session : nullptr, load_table(), *sc);
       const auto& r = res.screening;
       const auto& remains = res.remains;
       const auto& families = res.families;

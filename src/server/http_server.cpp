@@ -232,7 +232,6 @@ struct HttpServer::Impl {
                           std::string(method) + " is not allowed on " + req.path);
       return send_error(res, 404, "not_found", "no such route: " + req.path);
     }
-    match_path(route->path, req.path, params);
 
     bool from_cookie = false;
     const std::string token = credential_of(req, from_cookie);

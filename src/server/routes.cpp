@@ -164,6 +164,21 @@ Reply json_reply(OrderedJson j, int status = 200) {
   return r;
 }
 
+// Starts `work` in the background as a job of the caller, run with a session of its own as
+// the caller; the reply is 202 with the job.
+using JobWork = std::function<OrderedJson(app::Session&, app::JobControl&)>;
+Reply start_job(Call& call, const char* kind, const char* phase, JobWork work) {
+  app::Instance& instance = call.instance;
+  const app::Actor actor = call.session.actor();
+  const std::string id = instance.jobs().start(
+      actor, kind, [&instance, actor, phase, work = std::move(work)](app::JobControl& job) {
+        app::Session session(instance, actor);
+        job.progress(0, phase);
+        return work(session, job);
+      });
+  return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+}
+
 std::string session_cookie(const std::string& token, int64_t max_age) {
   return "athar_session=" + token +
          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -673,17 +688,12 @@ std::vector<Route> build_routes() {
        ref("Job"),
        202,
        [](Call& call) {
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id =
-             instance.jobs().start(actor, "verify", [&instance, actor](app::JobControl& job) {
-               app::Session session(instance, actor);
-               job.progress(0, "checking");
-               auto result = app::verify(session).to_json();
-               job.check_cancelled();
-               return result;
-             });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+         return start_job(call, "verify", "checking",
+                          [](app::Session& session, app::JobControl& job) {
+                            auto result = app::verify(session).to_json();
+                            job.check_cancelled();
+                            return result;
+                          });
        }});
   add({"POST",
        "/api/jobs/import",
@@ -715,22 +725,17 @@ std::vector<Route> build_routes() {
          const std::filesystem::path file =
              call.upload.parent_path() / ("job-" + call.upload.filename().string());
          std::filesystem::rename(call.upload, file);
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id = instance.jobs().start(
-             actor, "import", [&instance, actor, file, kind, persons](app::JobControl& job) {
-               struct Remove {
-                 std::filesystem::path p;
-                 ~Remove() {
-                   std::error_code ec;
-                   std::filesystem::remove(p, ec);
-                 }
-               } remove{file};
-               app::Session session(instance, actor);
-               job.progress(0, "importing");
-               return app::import_records(session, file, kind, persons).to_json();
-             });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+         return start_job(call, "import", "importing",
+                          [file, kind, persons](app::Session& session, app::JobControl&) {
+                            struct Remove {
+                              std::filesystem::path p;
+                              ~Remove() {
+                                std::error_code ec;
+                                std::filesystem::remove(p, ec);
+                              }
+                            } remove{file};
+                            return app::import_records(session, file, kind, persons).to_json();
+                          });
        }});
   add({"POST",
        "/api/jobs/linkage",
@@ -765,15 +770,10 @@ std::vector<Route> build_routes() {
                                     body["across_sources_only"].dump(), "true or false");
            options.across_sources_only = body["across_sources_only"].get<bool>();
          }
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id = instance.jobs().start(
-             actor, "linkage", [&instance, actor, options](app::JobControl& job) {
-               app::Session session(instance, actor);
-               job.progress(0, "linking");
-               return app::run_linkage(session, options).to_json();
-             });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+         return start_job(call, "linkage", "linking",
+                          [options](app::Session& session, app::JobControl&) {
+                            return app::run_linkage(session, options).to_json();
+                          });
        }});
   add({"POST",
        "/api/jobs/estimate",
@@ -817,15 +817,10 @@ std::vector<Route> build_routes() {
          flag("record", o.record);
          if (body.contains("by")) o.by = string_member(body, "estimate", "by", true);
          if (body.contains("subject")) o.subject = string_member(body, "estimate", "subject", true);
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id =
-             instance.jobs().start(actor, "estimate", [&instance, actor, o](app::JobControl& job) {
-               app::Session session(instance, actor);
-               job.progress(0, "estimating");
-               return app::estimate_victims(&session, o).to_json();
-             });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
+         return start_job(call, "estimate", "estimating",
+                          [o](app::Session& session, app::JobControl&) {
+                            return app::estimate_victims(&session, o).to_json();
+                          });
        }});
   add({"GET",
        "/api/linkage/review",
@@ -899,18 +894,13 @@ std::vector<Route> build_routes() {
              throw core::InputError("screening", "assign", body["assign"].dump(), "true or false");
            o.assign = body["assign"].get<bool>();
          }
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id =
-             instance.jobs().start(actor, "screening", [&instance, actor, o](app::JobControl& job) {
-               app::Session session(instance, actor);
-               job.progress(0, "screening");
+         return start_job(
+             call, "screening", "screening", [o](app::Session& session, app::JobControl&) {
                return app::screen_remains(
                           &session, kinship::FrequencyTable::read(app::default_frequency_table()),
                           o)
                    .to_json();
              });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
        }});
   add({"POST",
        "/api/jobs/bundle",
@@ -936,22 +926,17 @@ std::vector<Route> build_routes() {
              throw core::InputError("bundle", "evidence", e.dump(), "an evidence id");
            evidence.push_back(e.get<std::string>());
          }
-         app::Instance& instance = call.instance;
-         const app::Actor actor = call.session.actor();
-         const std::string id = instance.jobs().start(
-             actor, "bundle", [&instance, actor, evidence](app::JobControl& job) {
-               app::Session session(instance, actor);
-               job.progress(0, "writing");
+         return start_job(
+             call, "bundle", "writing", [evidence](app::Session& session, app::JobControl& job) {
                std::array<uint8_t, 8> random{};
                randombytes_buf(random.data(), random.size());
-               const std::filesystem::path folder = instance.data_dir() / "exports";
+               const std::filesystem::path folder = session.instance().data_dir() / "exports";
                std::filesystem::create_directories(folder);
                const auto file = folder / ("bundle-" + core::hex_encode(random) + ".tar");
                const app::Bundle bundle = app::export_bundle(session, evidence, file);
                job.set_file(file, "application/x-tar");
                return bundle.to_json();
              });
-         return json_reply(instance.jobs().status(actor, id).to_json(), 202);
        }});
   add({"GET",
        "/api/jobs/{id}/file",
