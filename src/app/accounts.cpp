@@ -21,6 +21,9 @@ namespace {
 constexpr int kFreeAccountFailures = 5;
 constexpr int kFreeClientFailures = 20;
 constexpr int64_t kMaxWaitSeconds = 900;
+// The first wait once the free failures are spent, doubling with each further failure: long
+// enough to matter to a guesser (a wait of one second ends within the clock's own second).
+constexpr int64_t kFirstWaitSeconds = 30;
 constexpr int64_t kLoginSessionSeconds = 12 * 3600;
 constexpr size_t kMinPasswordLength = 12;
 constexpr uint64_t kTotpStepSeconds = 30;
@@ -207,7 +210,7 @@ int64_t throttle_wait(store::Database& db, const std::string& key, int64_t now, 
   const int64_t failures = q.int64(0), last = q.int64(1);
   if (failures < free_failures) return 0;
   const int64_t wait = std::min<int64_t>(
-      kMaxWaitSeconds, int64_t{1} << std::min<int64_t>(failures - free_failures, 20));
+      kMaxWaitSeconds, kFirstWaitSeconds << std::min<int64_t>(failures - free_failures, 20));
   return std::max<int64_t>(0, last + wait - now);
 }
 

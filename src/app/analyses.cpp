@@ -11,13 +11,14 @@ core::OrderedJson Imported::to_json() const {
 }
 
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
-                        const registry::PersonsCsvOptions& persons) {
+                        const registry::PersonsCsvOptions& persons,
+                        const core::Progress& progress) {
   if (format == ImportFormat::kPersonsCsv) {
     session.require(Permission::kWritePersons, "import persons");
-    return {registry::import_persons_csv(session.registry(), file.string(), persons)};
+    return {registry::import_persons_csv(session.registry(), file.string(), persons, progress)};
   }
   session.require(Permission::kWriteRecords, "import records");
-  return {registry::import_json(session.registry(), file.string())};
+  return {registry::import_json(session.registry(), file.string(), progress)};
 }
 
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size) {

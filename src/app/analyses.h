@@ -23,7 +23,8 @@ struct Imported {
 };
 // One transaction: a bad row or record is an InputError naming it, and nothing is written.
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
-                        const registry::PersonsCsvOptions& persons = {});
+                        const registry::PersonsCsvOptions& persons = {},
+                        const core::Progress& progress = {});
 
 // Entities by size: {"1": n1, "2": n2, ...}, sizes with none left out.
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size);

@@ -174,7 +174,8 @@ OrderedJson EstimateResult::to_json() const {
   return out;
 }
 
-EstimateResult estimate_victims(Session* session, const EstimateOptions& o) {
+EstimateResult estimate_victims(Session* session, const EstimateOptions& o,
+                                const core::Progress& progress) {
   if (session) session->require(Permission::kRunAnalyses, "estimate");
   if (!o.histories.empty() && !o.by.empty())
     throw core::InputError("estimate", "by", o.by,
@@ -215,6 +216,8 @@ EstimateResult estimate_victims(Session* session, const EstimateOptions& o) {
   eo.bootstrap = o.bootstrap;
   eo.seed = o.seed;
   eo.latent = o.latent;
+  // With linkage draws, they take most of the time; the plain estimate follows.
+  eo.progress = progress.part(o.linkage_draws > 0 ? 0.8 : 0, 0.95);
   if (o.linkage_draws > 0) {
     if (!o.histories.empty())
       throw core::InputError("estimate", "linkage_draws", std::to_string(o.linkage_draws),
@@ -233,10 +236,12 @@ EstimateResult estimate_victims(Session* session, const EstimateOptions& o) {
     d.estimation.bootstrap = std::max<size_t>(20, o.bootstrap / o.linkage_draws);
     d.estimation.latent.classes = o.latent.classes;
     d.estimation.latent.samples = std::max<uint64_t>(50, o.latent.samples / o.linkage_draws);
+    d.progress = progress.part(0, 0.8);
     r.aware = matching::estimate_with_linkage_draws(in, d);
   }
   r.estimates = est::estimate_strata(std::move(strata), r.stratified, eo);
 
+  progress(0.95, "BIC's choice");
   // BIC's choice beside AIC's, with its own intervals (the same replicates, the same seed), for
   // the log-linear total (with --compare it may not be the first).
   for (const Answer& loglinear : r.estimates.totals) {

@@ -46,6 +46,7 @@ struct EstimateResult {
 
 // `session` may be null when the histories come from a file and nothing is recorded (no data
 // folder is needed then); otherwise it must be allowed to run analyses.
-EstimateResult estimate_victims(Session* session, const EstimateOptions& options);
+EstimateResult estimate_victims(Session* session, const EstimateOptions& options,
+                                const core::Progress& progress = {});
 
 }  // namespace athar::app

@@ -44,12 +44,12 @@ core::OrderedJson Bundle::to_json() const {
 }
 
 Bundle export_bundle(Session& session, const std::vector<std::string>& evidence,
-                     const std::filesystem::path& out) {
+                     const std::filesystem::path& out, const core::Progress& progress) {
   session.require(Permission::kReadEvidence, "export evidence bundles");
   if (evidence.empty()) throw core::InputError("bundle", "evidence", "", "name evidence ids");
   const vault::ObjectStore objects(session.instance().objects_path());
   const auto key = ledger::load_signing_key(session.instance().keys_dir());
-  return {registry::export_bundle(session.registry(), objects, key, evidence, out), out};
+  return {registry::export_bundle(session.registry(), objects, key, evidence, out, progress), out};
 }
 
 }  // namespace athar::app

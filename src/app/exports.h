@@ -29,6 +29,6 @@ struct Bundle {
   core::OrderedJson to_json() const;
 };
 Bundle export_bundle(Session& session, const std::vector<std::string>& evidence,
-                     const std::filesystem::path& out);
+                     const std::filesystem::path& out, const core::Progress& progress = {});
 
 }  // namespace athar::app

@@ -26,7 +26,8 @@ core::OrderedJson Verification::to_json() const {
           {"warnings", report.warnings}};
 }
 
-Verification verify(Session& session, const std::vector<registry::HeldCheckpoint>& held) {
+Verification verify(Session& session, const std::vector<registry::HeldCheckpoint>& held,
+                    const core::Progress& progress) {
   session.require(Permission::kReadLedger, "verify the registry");
   Instance& instance = session.instance();
   registry::Registry& reg = session.registry();
@@ -35,7 +36,8 @@ Verification verify(Session& session, const std::vector<registry::HeldCheckpoint
   // Every check below reads one snapshot, whatever other processes write meanwhile.
   store::ReadTransaction snapshot(reg.database());
   Verification out;
-  out.report = registry::verify_registry(reg, key, &objects, held);
+  out.report = registry::verify_registry(reg, key, &objects, held, progress.part(0, 0.95));
+  progress(0.95, "analyses and accounts");
   // Analysts' linkage decisions, kinship profiles and estimates are kept beside the registry,
   // with ledger entries too; so are accounts.
   for (auto& [subject, detail] : matching::check_decisions(reg))

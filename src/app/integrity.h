@@ -16,6 +16,7 @@ struct Verification {
 };
 
 // `held`: checkpoints kept outside the data folder, which the log must still be consistent with.
-Verification verify(Session& session, const std::vector<registry::HeldCheckpoint>& held = {});
+Verification verify(Session& session, const std::vector<registry::HeldCheckpoint>& held = {},
+                    const core::Progress& progress = {});
 
 }  // namespace athar::app

@@ -1,11 +1,24 @@
 #include "app/jobs.h"
 
+#include <algorithm>
+
 namespace athar::app {
 
 void JobControl::progress(double fraction, std::string phase) {
   std::lock_guard lock(mutex_);
   fraction_ = fraction;
   phase_ = std::move(phase);
+}
+
+core::Progress JobControl::reporter() {
+  return core::Progress([this](double fraction, std::string_view phase) {
+    check_cancelled();
+    std::lock_guard lock(mutex_);
+    // Parts of a job may report out of order (a phase's start after a fast part's end): the bar
+    // never moves back.
+    fraction_ = std::max(fraction_, fraction);
+    phase_.assign(phase);
+  });
 }
 
 void JobControl::set_file(std::filesystem::path file, std::string media_type) {

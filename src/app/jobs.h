@@ -1,10 +1,10 @@
-// Long work (verify, and later imports, linkage, screening, estimation, bundle export) run in the
+// Long work (verify, imports, linkage, screening, estimation, bundle export) runs in the
 // background: started by one session, polled for progress, cancelled, its result kept until the
-// Jobs object ends. The work checks `cancelled()` between its steps; a cancelled job ends at the
-// next check, and its result, if it finished anyway, is discarded.
+// Jobs object ends. The engines report through `reporter()`, which throws Cancelled at their next
+// report once the job is cancelled; a cancelled job's result, if it finished anyway, is discarded.
 //
 //   std::string id = instance.jobs().start(actor, "verify", [&](JobControl& job) {
-//     job.progress(0.5, "records");  ...  return result_json; });
+//     return app::verify(session, {}, job.reporter()).to_json(); });
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include "app/instance.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/progress.h"
 
 namespace athar::app {
 
@@ -28,6 +29,9 @@ class JobControl {
   bool cancelled() const { return cancel_.load(); }
   // Throws Cancelled when the job was asked to stop.
   void check_cancelled() const;
+  // For the engines (core/progress.h): what they tell becomes the job's progress, and once the
+  // job is cancelled it throws Cancelled at their next report.
+  core::Progress reporter();
   // A file the job made (a bundle), for its owner to download when it is done.
   void set_file(std::filesystem::path file, std::string media_type);
 

@@ -10,8 +10,9 @@
 
 namespace athar::app {
 
-ScreenResult screen_remains(Session* session, kinship::FrequencyTable table,
-                            const ScreenOptions& o) {
+ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, const ScreenOptions& o,
+                            const core::Progress& progress) {
+  progress(0, "reading profiles");
   const bool from_files = !o.families.empty() || !o.references.empty();
   if (from_files && (o.families.empty() || o.references.empty() || o.remains.empty())) {
     throw core::InputError("kinship screen", "families", "",
@@ -44,12 +45,14 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table,
     throw core::InputError("kinship screen", "theta", std::to_string(o.theta),
                            "θ and a mutation model are not combined yet");
   }
-  const kinship::ScreeningIndex index(r.table, r.families, 0, mutation);
+  const kinship::ScreeningIndex index(r.table, r.families, 0, mutation, progress.part(0.05, 0.5));
   r.missing_persons = index.targets().size();
   kinship::ScreeningOptions options;
   options.threshold = o.threshold;
   options.prior = o.prior;
+  options.progress = progress.part(0.5, 0.9);
   r.screening = kinship::screen(index, r.remains, options);
+  progress(0.9, o.theta > 0 ? "applying theta" : "assigning");
   if (o.theta > 0) {
     // θ exactly, on the candidates found without it (θ only lowers a match's LR).
     std::vector<kinship::ScreeningCandidate> kept;

@@ -47,6 +47,6 @@ struct ScreenResult {
 // `session` may be null when the three files are given; otherwise it must be allowed to run
 // analyses (the registry's profiles are read).
 ScreenResult screen_remains(Session* session, kinship::FrequencyTable table,
-                            const ScreenOptions& options);
+                            const ScreenOptions& options, const core::Progress& progress = {});
 
 }  // namespace athar::app

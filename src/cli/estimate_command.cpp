@@ -11,6 +11,7 @@
 
 #include "app/estimates.h"
 #include "cli/cli_support.h"
+#include "cli/progress_bar.h"
 #include "core/error.h"
 #include "core/governorate.h"
 #include "estimate/latent_class.h"
@@ -195,7 +196,9 @@ void run(Globals& g, Options& o) {
   // A data folder is opened only when the registry is read or written (or names strata).
   std::optional<AppSession> session;
   if (o.histories.empty() || o.record || o.linkage_draws > 0) session.emplace(g);
-  const app::EstimateResult r = app::estimate_victims(session ? &session->session : nullptr, o);
+  const app::EstimateResult r = with_progress_bar(!g.json, [&](const core::Progress& progress) {
+    return app::estimate_victims(session ? &session->session : nullptr, o, progress);
+  });
   if (!o.plots.empty()) write_plots(o, session, r.estimates, r.stratified);
   if (g.json) return print_json(r.to_json());
   print_text(r);

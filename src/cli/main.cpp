@@ -26,6 +26,7 @@
 #include "app/records.h"
 #include "app/screening.h"
 #include "cli/cli_support.h"
+#include "cli/progress_bar.h"
 #include "core/csv.h"
 #include "core/encoding.h"
 #include "core/error.h"
@@ -63,6 +64,7 @@ using athar::cli::keys_path;
 using athar::cli::objects_path;
 using athar::cli::print_json;
 using athar::cli::Session;
+using athar::cli::with_progress_bar;
 using athar::core::ErrorKind;
 using athar::core::OrderedJson;
 namespace registry = athar::registry;
@@ -552,7 +554,12 @@ void add_linkage_commands(CLI::App& noun, Globals& g, std::function<void()>& act
         return link_csv_files(o->csv, c, o->skip_bad_rows, o->out, g);
       }
       AppSession s(g);
-      const athar::app::LinkageRun linked = athar::app::run_linkage(s.session, o->run);
+      const athar::app::LinkageRun linked =
+          with_progress_bar(!g.json, [&](const athar::core::Progress& progress) {
+            matching::RunOptions run = o->run;
+            run.progress = progress;
+            return athar::app::run_linkage(s.session, run);
+          });
       if (g.json) return print_json(linked.to_json());
       const matching::RunReport& r = linked.report;
       std::cout << "linkage run " << r.run << ": " << r.records << " persons in " << r.lists
@@ -875,7 +882,9 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
         text << in.rdbuf();
         held.push_back({file, text.str()});
       }
-      const athar::app::Verification verification = athar::app::verify(s.session, held);
+      const athar::app::Verification verification = with_progress_bar(
+          !g.json,
+          [&](const athar::core::Progress& p) { return athar::app::verify(s.session, held, p); });
       const registry::VerifyReport& report = verification.report;
       if (g.json) {
         print_json(verification.to_json());
@@ -1054,7 +1063,9 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
     action = [&g, input] {
       AppSession s(g);
       const auto summary =
-          athar::app::export_bundle(s.session, input->evidence, input->out).summary;
+          with_progress_bar(!g.json, [&](const athar::core::Progress& progress) {
+            return athar::app::export_bundle(s.session, input->evidence, input->out, progress);
+          }).summary;
       std::cout << "wrote " << input->out << ": " << summary.evidence << " files, "
                 << summary.records << " records, " << summary.entries
                 << " ledger entries with proofs against a checkpoint of " << summary.tree_size
@@ -1263,7 +1274,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       std::optional<AppSession> session;
       if (sc->families.empty() && sc->references.empty()) session.emplace(g);
       const athar::app::ScreenResult res =
-          athar::app::screen_remains(session ? &session->session : nullptr, load_table(), *sc);
+          with_progress_bar(!g.json, [&](const athar::core::Progress& progress) {
+            return athar::app::screen_remains(session ? &session->session : nullptr, load_table(),
+                                              *sc, progress);
+          });
       const auto& r = res.screening;
       const auto& remains = res.remains;
       const auto& families = res.families;
@@ -1783,11 +1797,15 @@ int run(int argc, char** argv) {
   import_persons->callback([&] {
     action = [&] {
       AppSession s(g);
-      print_report(
-          athar::app::import_records(s.session, import_file, athar::app::ImportFormat::kPersonsCsv,
-                                     {csv_source, csv_role})
-              .report,
-          g);
+      print_report(with_progress_bar(!g.json,
+                                     [&](const athar::core::Progress& progress) {
+                                       return athar::app::import_records(
+                                           s.session, import_file,
+                                           athar::app::ImportFormat::kPersonsCsv,
+                                           {csv_source, csv_role}, progress);
+                                     })
+                       .report,
+                   g);
     };
   });
   std::string json_file;
@@ -1798,9 +1816,14 @@ int run(int argc, char** argv) {
     if (json_file.empty()) throw CLI::RequiredError("import: a JSON file, or `persons FILE.csv`");
     action = [&] {
       AppSession s(g);
-      print_report(
-          athar::app::import_records(s.session, json_file, athar::app::ImportFormat::kJson).report,
-          g);
+      print_report(with_progress_bar(!g.json,
+                                     [&](const athar::core::Progress& progress) {
+                                       return athar::app::import_records(
+                                           s.session, json_file, athar::app::ImportFormat::kJson,
+                                           {}, progress);
+                                     })
+                       .report,
+                   g);
     };
   });
 

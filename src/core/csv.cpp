@@ -30,6 +30,7 @@ CsvReader::~CsvReader() {
 
 bool CsvReader::fill() {
   if (eof_) return false;
+  bytes_before_buffer_ += buffer_len_;
   buffer_len_ = std::fread(buffer_.get(), 1, kBufferSize, file_);
   buffer_pos_ = 0;
   if (buffer_len_ == 0) {

@@ -43,6 +43,8 @@ class CsvReader {
   size_t row() const { return row_; }
   std::string location() const;
   const std::string& path() const { return path_; }
+  // Bytes of the file read so far (for progress against its size).
+  size_t bytes_read() const { return bytes_before_buffer_ + buffer_pos_; }
 
  private:
   bool fill();
@@ -52,7 +54,7 @@ class CsvReader {
   char delimiter_;
   std::FILE* file_ = nullptr;
   std::unique_ptr<char[]> buffer_;
-  size_t buffer_pos_ = 0, buffer_len_ = 0;
+  size_t buffer_pos_ = 0, buffer_len_ = 0, bytes_before_buffer_ = 0;
   bool eof_ = false;
   size_t row_ = 0;
   std::vector<std::string> field_storage_;

@@ -8,8 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
+#include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
+
+#include "core/progress.h"
 
 namespace athar::core {
 
@@ -19,17 +24,33 @@ inline unsigned thread_count(unsigned requested) {
 }
 
 // Runs work(thread, chunk) for chunks 0..chunks-1 on `threads` threads (the caller's is thread
-// 0), each taking the next chunk as it finishes one.
+// 0), each taking the next chunk as it finishes one. An exception from any chunk (or from
+// `progress`, which the caller's thread tells after each of its chunks) stops the handing out of
+// chunks; the threads finish the ones they hold and the first exception is rethrown here.
 template <class Work>
-void parallel_chunks(unsigned threads, size_t chunks, Work work) {
-  std::atomic<size_t> next{0};
+void parallel_chunks(unsigned threads, size_t chunks, Work work, const Progress& progress = {},
+                     std::string_view phase = {}) {
+  std::atomic<size_t> next{0}, done{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
   const auto run = [&](unsigned thread) {
-    for (size_t c = next++; c < chunks; c = next++) work(thread, c);
+    try {
+      for (size_t c = next++; c < chunks; c = next++) {
+        work(thread, c);
+        const size_t finished = ++done;
+        if (thread == 0) progress.items(finished, chunks, phase);
+      }
+    } catch (...) {
+      next = chunks;
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
   run(0);
   for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace athar::core

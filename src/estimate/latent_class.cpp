@@ -1,6 +1,7 @@
 #include "estimate/latent_class.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -112,9 +113,23 @@ class Chain {
 
   // Runs burn-in plus `kept` × thinning iterations, appending the kept totals to `totals` and
   // the number of classes occupied at each to `occupied`.
-  void run(uint64_t kept, std::vector<double>& totals, std::vector<int>& occupied) {
+  // `progress` (the caller's thread only) hears how far this chain is; when it throws, `stop`
+  // tells the other chains to end too.
+  void run(uint64_t kept, std::vector<double>& totals, std::vector<int>& occupied,
+           const core::Progress* progress, std::atomic<bool>& stop) {
     const uint64_t iterations = options_.burn_in + kept * options_.thinning;
     for (uint64_t it = 1; it <= iterations; ++it) {
+      if (it % 1024 == 0) {
+        if (stop) return;
+        if (progress) {
+          try {
+            (*progress)(static_cast<double>(it) / static_cast<double>(iterations), "sampling");
+          } catch (...) {
+            stop = true;
+            throw;
+          }
+        }
+      }
       if (options_.on_iteration) {
         const auto started = std::chrono::steady_clock::now();
         step();
@@ -328,12 +343,18 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
   const auto chains = static_cast<size_t>(o.chains);
   std::vector<std::vector<double>> kept(chains);
   std::vector<std::vector<int>> occupied(chains);
-  core::parallel_chunks(core::thread_count(o.threads), chains, [&](unsigned, size_t c) {
+  std::atomic<bool> stop{false};  // a cancelled progress stops every chain
+  const unsigned threads = core::thread_count(o.threads);
+  core::parallel_chunks(threads, chains, [&](unsigned thread, size_t c) {
     const uint64_t share = o.samples / chains + (c < o.samples % chains ? 1 : 0);
     Chain chain(h, o, c, o.seed + 0x9e3779b97f4a7c15ULL * c);
     kept[c].reserve(share);
     occupied[c].reserve(share);
-    chain.run(share, kept[c], occupied[c]);
+    // The caller's thread tells the progress: chains run in rounds of one per thread, alike.
+    const double rounds = std::ceil(static_cast<double>(chains) / threads);
+    const double round = std::floor(static_cast<double>(c) / threads);
+    const core::Progress part = o.progress.part(round / rounds, (round + 1) / rounds);
+    chain.run(share, kept[c], occupied[c], thread == 0 && o.progress ? &part : nullptr, stop);
   });
   LatentClassResult result;
   for (size_t c = 0; c < chains; ++c) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/progress.h"
 #include "estimate/loglinear.h"
 
 namespace athar::estimate {
@@ -32,6 +33,8 @@ struct LatentClassOptions {
   // For benchmarks: when set, called after every iteration, from the chain's own thread, with
   // the chain, the number of classes then occupied and the iteration's wall time.
   std::function<void(size_t chain, int occupied, double seconds)> on_iteration;
+  // Told by the chains the caller's thread runs; cancelling it stops every chain.
+  core::Progress progress;
 };
 
 struct LatentClassResult {

@@ -41,6 +41,7 @@ MethodResult log_linear(const CaptureHistories& h, const EstimationOptions& o) {
 MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& o) {
   LatentClassOptions lc = o.latent;
   lc.seed = o.seed;
+  lc.progress = o.progress.part(0, o.log_linear ? 0.9 : 1);
   LatentClassResult r = sample_latent_class(h, lc);
   MethodResult a;
   a.latent = true;
@@ -73,15 +74,20 @@ MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& 
 // Each stratum draws from its own random stream: strata are independent samples, and with one
 // seed for all, two strata alike would draw alike and their sum's spread would double instead
 // of growing by √2. The first stratum keeps the seed given (an unstratified run is unchanged).
-EstimationOptions for_stratum(EstimationOptions o, size_t stratum) {
+EstimationOptions for_stratum(EstimationOptions o, size_t stratum, size_t strata) {
   o.seed += stratum * 0x9E3779B97F4A7C15ULL;
+  o.progress = o.progress.part(static_cast<double>(stratum) / static_cast<double>(strata),
+                               static_cast<double>(stratum + 1) / static_cast<double>(strata));
   return o;
 }
 
 std::vector<MethodResult> methods_for(const CaptureHistories& h, const EstimationOptions& o) {
   std::vector<MethodResult> out;
   if (o.latent_class) out.push_back(latent_classes(h, o));
-  if (o.log_linear) out.push_back(log_linear(h, o));
+  if (o.log_linear) {
+    o.progress(o.latent_class ? 0.9 : 0, "log-linear models");
+    out.push_back(log_linear(h, o));
+  }
   for (MethodResult& a : out) {
     if (a.high > 20 * a.documented)
       a.warnings.push_back(
@@ -132,7 +138,7 @@ Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> 
   for (size_t index = 0; index < strata.size(); ++index) {
     const auto& [name, h] = strata[index];
     try {
-      out.strata.push_back({name, h, methods_for(h, for_stratum(o, index))});
+      out.strata.push_back({name, h, methods_for(h, for_stratum(o, index, strata.size() + 1))});
     } catch (const core::InputError&) {
       if (!stratified) throw;
       // Too sparse for a model: pooled with the others that are (the usual remedy).
@@ -147,7 +153,7 @@ Estimates estimate_strata(std::vector<std::pair<std::string, CaptureHistories>> 
   if (!pooled_names.empty()) {
     try {
       out.strata.push_back({"(pooled: " + pooled_names + ")", pooled,
-                            methods_for(pooled, for_stratum(o, strata.size()))});
+                            methods_for(pooled, for_stratum(o, strata.size(), strata.size() + 1))});
     } catch (const core::InputError& e) {
       throw core::InputError("estimate", "strata", pooled_names,
                              std::string("too sparse to estimate, even pooled: ") + e.what());

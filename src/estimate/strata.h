@@ -19,7 +19,8 @@ struct EstimationOptions {
   bool log_linear = true, latent_class = false;  // both: latent classes first
   size_t bootstrap = 1000;                       // log-linear bootstrap replicates
   uint64_t seed = 1;
-  LatentClassOptions latent;  // its seed is replaced by `seed`
+  LatentClassOptions latent;  // its seed is replaced by `seed`, its progress by a part of this
+  core::Progress progress;    // strata, then methods in turn
 };
 
 // One method's answer for one stratum, or for the sum of strata.

@@ -23,7 +23,8 @@ int rank_of(const Marker& m, Allele a) {
 }  // namespace
 
 ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
-                               unsigned threads, const MutationModel& mutation)
+                               unsigned threads, const MutationModel& mutation,
+                               const core::Progress& progress)
     : table_(table) {
   const size_t markers = table.size();
   if (markers > 64) throw core::Unavailable("screening handles at most 64 markers");
@@ -41,13 +42,16 @@ ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Fa
   // Tabulate every family (the expensive part) on all cores, then lay the tables out.
   std::vector<std::optional<MissingPersonLikelihood>> built(targets_.size());
   std::vector<std::exception_ptr> errors(targets_.size());
-  core::parallel_chunks(core::thread_count(threads), targets_.size(), [&](unsigned, size_t t) {
-    try {
-      built[t].emplace(table, families[targets_[t].family], targets_[t].member, mutation);
-    } catch (...) {
-      errors[t] = std::current_exception();
-    }
-  });
+  core::parallel_chunks(
+      core::thread_count(threads), targets_.size(),
+      [&](unsigned, size_t t) {
+        try {
+          built[t].emplace(table, families[targets_[t].family], targets_[t].member, mutation);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      },
+      progress, "tabulating families");
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
@@ -200,7 +204,8 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
   const size_t target_blocks = (targets + kTargetBlock - 1) / kTargetBlock;
   std::vector<std::vector<ScreeningCandidate>> found(result.threads);
   core::parallel_chunks(
-      result.threads, remains_blocks * target_blocks, [&](unsigned thread, size_t tile) {
+      result.threads, remains_blocks * target_blocks,
+      [&](unsigned thread, size_t tile) {
         const size_t rb = tile / target_blocks, tb = tile % target_blocks;
         const size_t r_end = std::min(remains.size(), (rb + 1) * kRemainsBlock);
         const size_t t_end = std::min(targets, (tb + 1) * kTargetBlock);
@@ -216,7 +221,8 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
                                      lr_prior / (lr_prior + 1 - result.prior)});
           }
         }
-      });
+      },
+      options.progress, "screening");
   for (auto& f : found) result.candidates.insert(result.candidates.end(), f.begin(), f.end());
   std::sort(result.candidates.begin(), result.candidates.end(),
             [](const ScreeningCandidate& x, const ScreeningCandidate& y) {

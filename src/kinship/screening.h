@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/progress.h"
 #include "kinship/pedigree.h"
 
 namespace athar::kinship {
@@ -23,7 +24,8 @@ class ScreeningIndex {
   // With a mutation model the tables cover every allele (about 10 KB a marker a family, and
   // slower to build): meant for thousands of families, not hundreds of thousands.
   ScreeningIndex(const FrequencyTable& table, const std::vector<Family>& families,
-                 unsigned threads = 0, const MutationModel& mutation = {});
+                 unsigned threads = 0, const MutationModel& mutation = {},
+                 const core::Progress& progress = {});
   struct Target {
     uint32_t family, member;  // indexes into the families given
   };
@@ -53,6 +55,7 @@ struct ScreeningOptions {
   // missing persons screened.
   double prior = 0;
   unsigned threads = 0;
+  core::Progress progress;
 };
 
 struct ScreeningCandidate {

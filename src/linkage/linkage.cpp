@@ -1214,6 +1214,8 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   result.threads = core::thread_count(config.threads);
   const unsigned threads = result.threads;
   auto t = Clock::now();
+  const core::Progress& progress = config.progress;
+  progress(0, "preparing");
   const Prepared p = prepare(data, config);
   Blocker blocker(data, config, p);
   result.comparable_pairs = comparable_pairs(data, config.link_only_across_lists);
@@ -1244,12 +1246,16 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
             : 1.0;
     const uint64_t cut = share >= 1 ? UINT64_MAX : static_cast<uint64_t>(share * 0x1p64);
     std::vector<PatternCounts> per_thread(threads);
-    core::parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
-      if (cut != UINT64_MAX && mix(blocks.spans[span].key ^ config.seed) > cut) return;
-      blocker.pairs_of_block(rule, blocks, span, true, [&](uint32_t a, uint32_t b) {
-        ++per_thread[thread][p.pattern_of(a, b, &caches[thread])];
-      });
-    });
+    const double rules = static_cast<double>(blocker.rules().size());
+    core::parallel_chunks(
+        threads, blocks.spans.size(),
+        [&](unsigned thread, size_t span) {
+          if (cut != UINT64_MAX && mix(blocks.spans[span].key ^ config.seed) > cut) return;
+          blocker.pairs_of_block(rule, blocks, span, true, [&](uint32_t a, uint32_t b) {
+            ++per_thread[thread][p.pattern_of(a, b, &caches[thread])];
+          });
+        },
+        progress.part(0.1 + 0.3 * rule / rules, 0.1 + 0.3 * (rule + 1) / rules), "training");
     for (const auto& counts : per_thread) {
       for (const auto& [pattern, count] : counts) patterns[rule][pattern] += count;
     }
@@ -1287,14 +1293,18 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
   std::vector<std::vector<Kept>> kept(threads);
   for (size_t rule = 0; rule < blocker.rules().size(); ++rule) {
     const Blocker::Blocks& blocks = all_blocks[rule];
-    core::parallel_chunks(threads, blocks.spans.size(), [&](unsigned thread, size_t span) {
-      blocker.pairs_of_block(rule, blocks, span, false, [&](uint32_t a, uint32_t b) {
-        const double w = p.evidence(weights, a, b, nullptr, &caches[thread]);
-        ++histograms[thread][bin_of(w)];
-        ++candidates[thread][rule];
-        if (w >= keep_from) kept[thread].push_back({a, b, static_cast<float>(w)});
-      });
-    });
+    const double rules = static_cast<double>(blocker.rules().size());
+    core::parallel_chunks(
+        threads, blocks.spans.size(),
+        [&](unsigned thread, size_t span) {
+          blocker.pairs_of_block(rule, blocks, span, false, [&](uint32_t a, uint32_t b) {
+            const double w = p.evidence(weights, a, b, nullptr, &caches[thread]);
+            ++histograms[thread][bin_of(w)];
+            ++candidates[thread][rule];
+            if (w >= keep_from) kept[thread].push_back({a, b, static_cast<float>(w)});
+          });
+        },
+        progress.part(0.4 + 0.45 * rule / rules, 0.4 + 0.45 * (rule + 1) / rules), "scoring");
   }
   std::vector<uint64_t> histogram(kBins, 0);
   for (unsigned thread = 0; thread < threads; ++thread) {
@@ -1328,6 +1338,7 @@ LinkageResult link(const Dataset& data, const LinkageConfig& config) {
     return x.probability != y.probability ? x.probability > y.probability
                                           : std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
+  progress(0.85, "clustering");
   cluster_links(data, config, p, &weights, result);
   result.seconds_clustering = since(t);
   return result;

@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/progress.h"
+
 namespace athar::linkage {
 
 enum class Comparison {
@@ -107,6 +109,7 @@ struct LinkageConfig {
   uint64_t seed = 1;
   size_t max_block_size = 5000;  // a larger block is skipped and counted (too common a key)
   unsigned threads = 0;          // 0: every core
+  core::Progress progress;       // told between blocks; cancelling it stops the run
   // Keep every scored candidate (for evaluation tools on small data; memory grows with pairs).
   bool keep_scores = false;
   // An analyst's reviewed decisions (record indices): "same" pairs always share an entity,

@@ -263,7 +263,8 @@ LinkageAwareEstimates estimate_with_linkage_draws(const LinkageDrawInput& in,
   const std::unordered_set<uint64_t> candidate = candidate_keys(in);
   std::vector<std::exception_ptr> failed(options.draws);
   core::parallel_chunks(
-      core::thread_count(options.threads), options.draws, [&](unsigned, size_t d) {
+      core::thread_count(options.threads), options.draws,
+      [&](unsigned, size_t d) {
         try {
           std::mt19937_64 random(options.seed * 1'000'003 + d);
           const std::vector<uint32_t> entity = draw_with(in, candidate, random);
@@ -278,7 +279,8 @@ LinkageAwareEstimates estimate_with_linkage_draws(const LinkageDrawInput& in,
         } catch (...) {
           failed[d] = std::current_exception();
         }
-      });
+      },
+      options.progress, "linkage draws");
   for (const std::exception_ptr& f : failed)
     if (f) std::rethrow_exception(f);
 

@@ -83,6 +83,7 @@ struct LinkageDrawOptions {
     return o;
   }();
   unsigned threads = 0;  // 0: every core; the result does not depend on it
+  core::Progress progress;
 };
 
 struct LinkageAwareEstimates {

@@ -339,6 +339,7 @@ RunReport run_person_linkage(registry::Registry& registry, const RunOptions& opt
       "p.num) AND l.type = 'listed_by' ORDER BY l.num LIMIT 1) FROM persons p";
   if (!options.role.empty()) sql += " WHERE p.role = ?";
   sql += " ORDER BY p.num";
+  options.progress(0, "reading persons");
   auto rows = db.prepare(sql);
   if (!options.role.empty()) rows->bind(1, options.role);
   linkage::Dataset data = empty_person_dataset();
@@ -360,6 +361,7 @@ RunReport run_person_linkage(registry::Registry& registry, const RunOptions& opt
   }
 
   linkage::LinkageConfig config = person_linkage_config();
+  config.progress = options.progress.part(0.05, 0.9);
   config.threshold = options.threshold;
   config.report_from = options.review_from;
   config.threads = options.threads;
@@ -394,6 +396,7 @@ RunReport run_person_linkage(registry::Registry& registry, const RunOptions& opt
   const std::vector<linkage::ScoredPair> explained =
       linkage::explain(data, config, result.model, kept);
 
+  options.progress(0.9, "storing");
   registry::Registry::Transaction tx(registry);
   const std::string started_at = core::utc_timestamp_now();
   auto insert_run = db.prepare(

@@ -73,6 +73,7 @@ struct RunOptions {
   std::string role = "victim";       // persons of this role are linked ("" : every person)
   bool across_sources_only = false;  // never pair two persons listed by one source
   unsigned threads = 0;
+  core::Progress progress;  // cancelling it stops the run before anything is stored
 };
 
 struct RunReport {

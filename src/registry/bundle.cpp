@@ -88,9 +88,10 @@ core::OrderedJson proof_json(const std::vector<ledger::Hash>& proof) {
 
 BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& objects,
                             const ledger::SigningKey& key, const std::vector<std::string>& evidence,
-                            const std::filesystem::path& out) {
+                            const std::filesystem::path& out, const core::Progress& progress) {
   if (evidence.empty())
     throw core::InputError("bundle", "evidence", "", "name at least one evidence id");
+  progress(0, "reading records and proofs");
   store::Database& db = registry.database();
   ledger::Ledger& log = registry.ledger();
 
@@ -159,6 +160,16 @@ BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& object
 
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   if (!file) throw core::Unavailable("cannot write " + out.string());
+  struct RemoveUnlessFinished {
+    const std::filesystem::path& path;
+    bool finished = false;
+    ~RemoveUnlessFinished() {
+      std::error_code ignored;
+      if (!finished) std::filesystem::remove(path, ignored);
+    }
+  } partial{out};
+  int64_t total_bytes = 0, written_bytes = 0;
+  for (const auto& [id, object] : items) total_bytes += object.second;
   vault::TarWriter tar(file);
   tar.add_file("README.txt", readme(origin, checkpoint.size));
   tar.add_file("key.vkey", ledger::verifier_key_text(key) + "\n");
@@ -174,13 +185,19 @@ BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& object
     if (name.size() > 6 && name.substr(name.size() - 6) == ".entry") ++summary.entries;
   }
   for (const auto& [id, object] : items) {
+    progress(0.1 + 0.9 * static_cast<double>(written_bytes) /
+                       static_cast<double>(std::max<int64_t>(total_bytes, 1)),
+             "evidence files");
     tar.add_file_from_disk("objects/" + object.first, objects.path_of_hex(object.first));
+    written_bytes += object.second;
     ++summary.evidence;
   }
   tar.add_file("manifest.json",
                manifest_text(origin, checkpoint.size, checkpoint.root, records, entries_of, items));
   tar.finish();
+  file.close();
   if (!file) throw core::Unavailable("cannot write " + out.string());
+  partial.finished = true;
   return summary;
 }
 

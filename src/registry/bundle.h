@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
 #include "ledger/checkpoint.h"
 #include "registry/registry.h"
 #include "registry/verify.h"
@@ -25,9 +26,10 @@ struct BundleSummary {
 };
 
 // Signs a checkpoint of the current log if the newest kept one is older, then writes the bundle.
+// A failed or cancelled write leaves no partial file at `out`.
 BundleSummary export_bundle(Registry& registry, const vault::ObjectStore& objects,
                             const ledger::SigningKey& key, const std::vector<std::string>& evidence,
-                            const std::filesystem::path& out);
+                            const std::filesystem::path& out, const core::Progress& progress = {});
 
 struct BundleReport {
   std::string origin;

@@ -1,6 +1,8 @@
 #include "registry/import.h"
 
+#include <atomic>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -38,10 +40,13 @@ void fill_name_parts(Record& person, std::string_view full_name_ar,
 }
 
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
-                                const PersonsCsvOptions& options) {
+                                const PersonsCsvOptions& options, const core::Progress& progress) {
   const KindSpec& person = kind_spec(Kind::kPerson);
   const KindSpec& link = kind_spec(Kind::kLink);
   core::CsvReader csv(path);
+  std::error_code size_error;
+  const auto file_size = std::filesystem::file_size(path, size_error);
+  std::atomic<size_t> bytes_parsed{0};  // by the reader thread, for progress
   std::vector<std::string_view> row;
   if (!csv.next(row)) throw InputError(path, "", "", "the file is empty (no header row)");
 
@@ -134,6 +139,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
         ++n;
         used += 2;
         if (used == batch->size()) {
+          bytes_parsed = csv.bytes_read();
           if (!queue.push(std::move(*batch))) return;  // the writer stopped
           batch = written.try_pop();
           if (!batch) batch = new_batch();
@@ -161,6 +167,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   while (auto batch = queue.pop()) {
     for (const PreparedAdd& prepared : *batch) registry.write_prepared(prepared);
     report.rows += static_cast<int64_t>(batch->size() / 2);
+    if (!size_error && file_size) progress(static_cast<double>(bytes_parsed) / file_size, "rows");
     if (batch->size() == 2 * kBatchRows) written.try_push(std::move(*batch));
   }
   tx.commit();
@@ -190,7 +197,8 @@ std::string field_text(const core::Json& value, const std::string& where, const 
 
 class JsonImporter {
  public:
-  JsonImporter(Registry& registry, std::string path) : registry_(registry), path_(path) {}
+  JsonImporter(Registry& registry, std::string path, const core::Progress& progress)
+      : registry_(registry), path_(path), progress_(progress) {}
 
   ImportReport run(const core::Json& document) {
     if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
@@ -210,11 +218,14 @@ class JsonImporter {
       if (!value.is_array()) throw InputError(path_, key, "", "expected an array of records");
     }
     ImportReport report;
+    size_t total = 0;
+    for (const auto& [key, value] : document.items()) total += value.is_array() ? value.size() : 0;
     Registry::Transaction tx(registry_);
     for (const KindSpec& kind : kind_specs()) {
       auto it = document.find(std::string(kind.plural));
       if (it == document.end()) continue;
       for (size_t i = 0; i < it->size(); ++i) {
+        progress_.items(static_cast<size_t>(report.rows), total, "records");
         add_record(kind, (*it)[i], i);
         ++report.added[std::string(kind.plural)];
         ++report.rows;
@@ -320,12 +331,14 @@ class JsonImporter {
 
   Registry& registry_;
   std::string path_;
+  const core::Progress& progress_;
   std::unordered_map<std::string, std::string> local_ids_;
 };
 
 }  // namespace
 
-ImportReport import_json(Registry& registry, const std::string& path) {
+ImportReport import_json(Registry& registry, const std::string& path,
+                         const core::Progress& progress) {
   std::ifstream in(path, std::ios::binary);
   if (!in) core::throw_cannot_open(path, "JSON file");
   std::stringstream buffer;
@@ -354,7 +367,7 @@ ImportReport import_json(Registry& registry, const std::string& path) {
   } catch (const core::Json::parse_error& e) {
     throw InputError(path + ": not valid JSON (" + e.what() + ")");
   }
-  return JsonImporter(registry, path).run(document);
+  return JsonImporter(registry, path, progress).run(document);
 }
 
 }  // namespace athar::registry

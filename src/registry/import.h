@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "core/progress.h"
 #include "registry/registry.h"
 
 namespace athar::registry {
@@ -27,8 +28,10 @@ struct PersonsCsvOptions {
 // an `id` column, as `athar export` writes, is ignored. `full_name_ar` and `full_name_lat`
 // columns (lists with one name column) are split into the name parts (names/full_name.h),
 // filling those the row leaves empty. Each person is linked `listed_by` to the row's source.
+// One transaction: a cancelled `progress` (or a bad row) leaves nothing written.
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
-                                const PersonsCsvOptions& options);
+                                const PersonsCsvOptions& options,
+                                const core::Progress& progress = {});
 
 // The name parts of a person (given, father, grandfather, family; _ar or _lat) that are empty,
 // filled from a full name in that script; empty full names change nothing.
@@ -36,6 +39,7 @@ void fill_name_parts(Record& person, std::string_view full_name_ar, std::string_
 
 // The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
 // ...); a record's "id" may be a local name that later records of the same file refer to.
-ImportReport import_json(Registry& registry, const std::string& path);
+ImportReport import_json(Registry& registry, const std::string& path,
+                         const core::Progress& progress = {});
 
 }  // namespace athar::registry

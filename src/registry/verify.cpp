@@ -205,7 +205,8 @@ ledger::StateTree state_of(Heads heads) { return ledger::build_state(std::move(h
 // `state_at`: the size of the checkpoint whose state map is to be recomputed (see below).
 void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::MemoryTree& tree,
                    std::unordered_map<std::string, LastEntry>& last, VerifyReport& report,
-                   uint64_t state_at, std::optional<Heads>& state) {
+                   uint64_t state_at, std::optional<Heads>& state, const core::Progress& progress) {
+  const uint64_t log_size = ledger.size();  // for progress only: the rows are what is checked
   uint64_t chains_from = 0;
   try {
     chains_from = ledger.chains_from();
@@ -225,6 +226,7 @@ void check_entries(store::Database& db, const ledger::Ledger& ledger, ledger::Me
     }
     expected = index + 1;
     ++report.entries;
+    progress.items(report.entries, log_size, "ledger entries");
     const std::string_view text = rows->text(1);
     const ledger::Hash leaf = ledger::leaf_hash(text);
     tree.append(leaf);
@@ -448,11 +450,12 @@ void check_sealed(const Registry& registry, const Record& r, uint64_t& unchecked
 }
 
 void check_records(Registry& registry, std::unordered_map<std::string, LastEntry>& last,
-                   VerifyReport& report) {
+                   VerifyReport& report, const core::Progress& progress) {
   uint64_t sealed_unchecked = 0;
   const auto histories = registry.status_histories();
   static const std::vector<StatusChange> kNoHistory;
   for (const KindSpec& kind : kind_specs()) {
+    progress(static_cast<double>(&kind - kind_specs().data()) / kind_specs().size(), "records");
     ListQuery page;
     page.limit = 20000;
     std::vector<std::string> hashes;
@@ -559,7 +562,8 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
 
 VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
                              const vault::ObjectStore* objects,
-                             const std::vector<HeldCheckpoint>& held) {
+                             const std::vector<HeldCheckpoint>& held,
+                             const core::Progress& progress) {
   VerifyReport report;
   ledger::MemoryTree tree;
   std::unordered_map<std::string, LastEntry> last;
@@ -577,7 +581,7 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
   }
   std::optional<Heads> heads;
   check_entries(db, registry.ledger(), tree, last, report,
-                signed_state ? kept.back().size : ~uint64_t{0}, heads);
+                signed_state ? kept.back().size : ~uint64_t{0}, heads, progress.part(0, 0.6));
   // Sorted and hashed on the second core while this one checks heads, nodes and records.
   std::future<std::optional<ledger::StateTree>> state =
       std::async(std::launch::async, [heads = std::move(heads)]() mutable {
@@ -587,8 +591,11 @@ VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
   check_nodes(db, tree, report);
   check_checkpoints(db, tree, key, report);
   check_held_checkpoints(db, tree, key, held, report);
-  check_records(registry, last, report);
-  if (objects) check_objects(registry, *objects, report);
+  check_records(registry, last, report, progress.part(0.6, 0.85));
+  if (objects) {
+    progress(0.85, "evidence objects");
+    check_objects(registry, *objects, report);
+  }
   const std::optional<ledger::StateTree> recomputed = state.get();
   if (signed_state && recomputed &&
       (recomputed->size() != signed_state->count || recomputed->root() != signed_state->root)) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
 #include "ledger/checkpoint.h"
 #include "registry/registry.h"
 #include "vault/object_store.h"
@@ -48,6 +49,7 @@ struct VerifyReport {
 // checkpoints were rolled back or re-signed with it.
 VerifyReport verify_registry(Registry& registry, const ledger::VerifierKey& key,
                              const vault::ObjectStore* objects = nullptr,
-                             const std::vector<HeldCheckpoint>& held = {});
+                             const std::vector<HeldCheckpoint>& held = {},
+                             const core::Progress& progress = {});
 
 }  // namespace athar::registry

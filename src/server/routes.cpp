@@ -690,9 +690,7 @@ std::vector<Route> build_routes() {
        [](Call& call) {
          return start_job(call, "verify", "checking",
                           [](app::Session& session, app::JobControl& job) {
-                            auto result = app::verify(session).to_json();
-                            job.check_cancelled();
-                            return result;
+                            return app::verify(session, {}, job.reporter()).to_json();
                           });
        }});
   add({"POST",
@@ -725,17 +723,18 @@ std::vector<Route> build_routes() {
          const std::filesystem::path file =
              call.upload.parent_path() / ("job-" + call.upload.filename().string());
          std::filesystem::rename(call.upload, file);
-         return start_job(call, "import", "importing",
-                          [file, kind, persons](app::Session& session, app::JobControl&) {
-                            struct Remove {
-                              std::filesystem::path p;
-                              ~Remove() {
-                                std::error_code ec;
-                                std::filesystem::remove(p, ec);
-                              }
-                            } remove{file};
-                            return app::import_records(session, file, kind, persons).to_json();
-                          });
+         return start_job(
+             call, "import", "importing",
+             [file, kind, persons](app::Session& session, app::JobControl& job) {
+               struct Remove {
+                 std::filesystem::path p;
+                 ~Remove() {
+                   std::error_code ec;
+                   std::filesystem::remove(p, ec);
+                 }
+               } remove{file};
+               return app::import_records(session, file, kind, persons, job.reporter()).to_json();
+             });
        }});
   add({"POST",
        "/api/jobs/linkage",
@@ -771,8 +770,10 @@ std::vector<Route> build_routes() {
            options.across_sources_only = body["across_sources_only"].get<bool>();
          }
          return start_job(call, "linkage", "linking",
-                          [options](app::Session& session, app::JobControl&) {
-                            return app::run_linkage(session, options).to_json();
+                          [options](app::Session& session, app::JobControl& job) {
+                            matching::RunOptions with_progress = options;
+                            with_progress.progress = job.reporter();
+                            return app::run_linkage(session, with_progress).to_json();
                           });
        }});
   add({"POST",
@@ -818,8 +819,8 @@ std::vector<Route> build_routes() {
          if (body.contains("by")) o.by = string_member(body, "estimate", "by", true);
          if (body.contains("subject")) o.subject = string_member(body, "estimate", "subject", true);
          return start_job(call, "estimate", "estimating",
-                          [o](app::Session& session, app::JobControl&) {
-                            return app::estimate_victims(&session, o).to_json();
+                          [o](app::Session& session, app::JobControl& job) {
+                            return app::estimate_victims(&session, o, job.reporter()).to_json();
                           });
        }});
   add({"GET",
@@ -895,10 +896,10 @@ std::vector<Route> build_routes() {
            o.assign = body["assign"].get<bool>();
          }
          return start_job(
-             call, "screening", "screening", [o](app::Session& session, app::JobControl&) {
+             call, "screening", "screening", [o](app::Session& session, app::JobControl& job) {
                return app::screen_remains(
                           &session, kinship::FrequencyTable::read(app::default_frequency_table()),
-                          o)
+                          o, job.reporter())
                    .to_json();
              });
        }});
@@ -933,7 +934,8 @@ std::vector<Route> build_routes() {
                const std::filesystem::path folder = session.instance().data_dir() / "exports";
                std::filesystem::create_directories(folder);
                const auto file = folder / ("bundle-" + core::hex_encode(random) + ".tar");
-               const app::Bundle bundle = app::export_bundle(session, evidence, file);
+               const app::Bundle bundle =
+                   app::export_bundle(session, evidence, file, job.reporter());
                job.set_file(file, "application/x-tar");
                return bundle.to_json();
              });

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <string_view>
+#include <vector>
 
 #include "core/error.h"
 
@@ -106,6 +109,43 @@ TEST(Strata, AStratumWithFewDrawsDoesNotCollapseTheTotal) {
             0.5 * (e.strata[0].methods[0].high - e.strata[0].methods[0].low));
   ASSERT_EQ(total.warnings.size(), 1u);
   EXPECT_EQ(total.warnings[0].rfind("narrow has ", 0), 0u) << total.warnings[0];
+}
+
+}  // namespace
+}  // namespace athar::estimate
+
+namespace athar::estimate {
+namespace {
+
+TEST(Strata, ProgressMovesForwardAndACancelStopsEveryChain) {
+  const CaptureHistories kosovo = read_histories(kKosovo);
+  EstimationOptions o;
+  o.latent_class = true;
+  o.log_linear = true;
+  o.bootstrap = 20;
+  o.latent.burn_in = 2000;
+  o.latent.samples = 200;
+  o.latent.thinning = 10;
+  std::vector<double> heard;
+  o.progress = core::Progress([&](double f, std::string_view) { heard.push_back(f); });
+  estimate_strata({{"north", kosovo}, {"south", kosovo}}, true, o);
+  ASSERT_GT(heard.size(), 4u);
+  // Strata follow each other; within one, the chains, then the log-linear models.
+  EXPECT_LT(heard.front(), 0.2);
+  EXPECT_GT(heard.back(), 0.6);
+  EXPECT_LE(heard.back(), 1.0);
+
+  // Cancelled a tenth of the way: both chains stop (not only the one that reports).
+  struct Cancelled {};
+  std::atomic<uint64_t> iterations{0};
+  o.latent.burn_in = 200000;
+  o.latent.on_iteration = [&](size_t, int, double) { ++iterations; };
+  o.progress = core::Progress([](double f, std::string_view) {
+    if (f > 0.05) throw Cancelled{};
+  });
+  EXPECT_THROW(estimate_strata({{"", kosovo}}, false, o), Cancelled);
+  const uint64_t whole = 2 * (o.latent.burn_in + o.latent.samples / 2 * o.latent.thinning);
+  EXPECT_LT(iterations.load(), whole / 4);
 }
 
 }  // namespace

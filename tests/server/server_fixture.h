@@ -21,6 +21,9 @@ namespace athar::testing {
 
 class ServedAthar : public ::testing::Test {
  protected:
+  // Large enough for a persons CSV that a test cancels midway.
+  static constexpr size_t kUploadLimit = size_t{32} << 20;
+
   void SetUp() override {
     data_ = scratch_.path() / "data";
     app::Instance::create(data_);
@@ -42,7 +45,7 @@ class ServedAthar : public ::testing::Test {
     server::ServerOptions options;
     options.port = 0;
     options.threads = 8;
-    options.max_upload_bytes = 1 << 20;
+    options.max_upload_bytes = kUploadLimit;
     options.max_json_bytes = 64 << 10;
     http_ = std::make_unique<server::HttpServer>(*instance_, options);
     port_ = http_->bind();

@@ -224,7 +224,7 @@ TEST_F(Server, UploadedFileNamesCannotLeaveTheUploadsFolder) {
   EXPECT_EQ(back->get_header_value("X-Content-SHA256"), stored["sha256"]);
   // A body over the configured limit is refused before it is kept.
   const auto big = client().Post("/api/evidence?collected_by=t&collected_at=2025-01-05", h,
-                                 std::string((1 << 20) + 1, 'x'), "application/octet-stream");
+                                 std::string(kUploadLimit + 1, 'x'), "application/octet-stream");
   EXPECT_EQ(big->status, 413);
 }
 
@@ -287,6 +287,41 @@ TEST_F(Server, VerifyRunsAsABackgroundJob) {
   EXPECT_EQ(job["progress"], 1.0);
   // Another role's caller does not see it.
   EXPECT_EQ(client().Get("/api/jobs/" + id, bearer(Role::kInvestigator))->status, 404);
+}
+
+TEST_F(Server, AJobReportsProgressAndACancelledImportWritesNothing) {
+  app::Session admin = admin_session();
+  const auto persons = [&] {
+    return admin.registry().count(registry::kind_spec(registry::Kind::kPerson));
+  };
+  const int64_t before = persons();
+  // Large enough that it is still running when the caller has seen it move.
+  std::string csv = "given_name_lat,family_name_lat,birth_date\n";
+  for (int i = 0; i < 400000; ++i) csv += "Synthetic" + std::to_string(i) + ",al-Test,1980\n";
+  const auto h = bearer(Role::kInvestigator);
+  auto res =
+      client().Post("/api/jobs/import?format=persons-csv&source=source-0001", h, csv, "text/csv");
+  ASSERT_EQ(res->status, 202) << res->body;
+  const std::string id = core::Json::parse(res->body)["id"];
+  core::Json job;
+  for (int i = 0; i < 2000; ++i) {
+    job = core::Json::parse(client().Get("/api/jobs/" + id, h)->body);
+    if (job["state"] != "running" || job["progress"].get<double>() > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(job["state"], "running") << "the import ended before it could be cancelled";
+  EXPECT_GT(job["progress"].get<double>(), 0);
+  EXPECT_LT(job["progress"].get<double>(), 1);
+  EXPECT_EQ(job["phase"], "rows");
+  // Another investigator cannot cancel it; its owner can.
+  EXPECT_EQ(client().Delete("/api/jobs/" + id, bearer(Role::kViewer))->status, 404);
+  res = client().Delete("/api/jobs/" + id, h);
+  ASSERT_EQ(res->status, 200) << res->body;
+  job = finished(id, Role::kInvestigator);
+  EXPECT_EQ(job["state"], "cancelled") << job.dump();
+  EXPECT_FALSE(job.contains("result"));
+  EXPECT_EQ(persons(), before);  // rolled back whole
+  EXPECT_TRUE(app::verify(admin).report.ok());
 }
 
 TEST_F(Server, ImportAndLinkageRunAsJobsAndRefuseWhatTheyShould) {
