@@ -113,4 +113,53 @@ GeneticProfiles read_genetic_profiles(Session& session, const kinship::Frequency
   return out;
 }
 
+size_t add_genetic_profiles(Session& session, const kinship::FrequencyTable& table,
+                            const std::filesystem::path& file, const std::string& kind) {
+  session.require(Permission::kWriteGeneticProfiles, "add DNA profiles");
+  if (kind != "reference" && kind != "remains") {
+    throw core::InputError("DNA profiles", "kind", kind, "reference or remains");
+  }
+  return matching::add_profiles(session.registry(), table, file.string(), kind);
+}
+
+size_t add_families(Session& session, const kinship::FrequencyTable& table,
+                    const std::filesystem::path& file) {
+  session.require(Permission::kWriteGeneticProfiles, "add families");
+  return matching::add_families(session.registry(), table, file.string());
+}
+
+core::OrderedJson Families::to_json() const {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const kinship::Family& f : families) {
+    core::OrderedJson members = core::OrderedJson::array();
+    const auto name_of = [&](int index) -> core::OrderedJson {
+      if (index < 0) return nullptr;
+      return f.members[static_cast<size_t>(index)].name;
+    };
+    for (const kinship::Member& m : f.members) {
+      members.push_back({{"name", m.name},
+                         {"sex", m.sex},
+                         {"father", name_of(m.father)},
+                         {"mother", name_of(m.mother)},
+                         {"sample", m.typed() ? core::OrderedJson(m.profile.sample) : nullptr},
+                         {"missing", m.missing}});
+    }
+    out.push_back({{"id", f.id}, {"members", std::move(members)}});
+  }
+  return out;
+}
+
+Families read_families(Session& session, const kinship::FrequencyTable& table) {
+  session.require(Permission::kReadGeneticProfiles, "read families");
+  registry::Registry& reg = session.registry();
+  Families out;
+  registry::Registry::Transaction tx(reg);
+  out.families = matching::stored_families(reg, table);
+  std::string read = "families";
+  for (const kinship::Family& f : out.families) read += "\n" + f.id;
+  reg.append_ledger_entry("kinship.read", "reads:dna", ledger::sha256(read));
+  tx.commit();
+  return out;
+}
+
 }  // namespace athar::app

@@ -9,6 +9,7 @@
 
 #include "app/instance.h"
 #include "core/json.h"
+#include "kinship/pedigree.h"
 #include "kinship/str.h"
 #include "matching/person_linkage.h"
 #include "registry/import.h"
@@ -59,5 +60,19 @@ struct GeneticProfiles {
 // read it, and the read is a ledger entry naming the reader and the samples read.
 GeneticProfiles read_genetic_profiles(Session& session, const kinship::FrequencyTable& table,
                                       const std::string& kind);
+// Every profile of a file (long or wide table) stored as `kind`; all or nothing. The number added.
+size_t add_genetic_profiles(Session& session, const kinship::FrequencyTable& table,
+                            const std::filesystem::path& file, const std::string& kind);
+
+// Families (pedigrees of a missing person and typed relatives), from a families CSV whose
+// reference samples are stored already; all or nothing. The number added.
+size_t add_families(Session& session, const kinship::FrequencyTable& table,
+                    const std::filesystem::path& file);
+struct Families {
+  std::vector<kinship::Family> families;
+  core::OrderedJson to_json() const;  // id, members: name, sex, father, mother, sample, missing
+};
+// The stored families; they carry their references' profiles, so this is a logged genetic read.
+Families read_families(Session& session, const kinship::FrequencyTable& table);
 
 }  // namespace athar::app

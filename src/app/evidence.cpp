@@ -20,6 +20,17 @@ StoredEvidence add_evidence(Session& session, const std::filesystem::path& file,
   return {registry::ingest_evidence(session.registry(), objects, file, options)};
 }
 
+std::vector<StoredEvidence> add_evidence_files(Session& session,
+                                               const std::vector<std::filesystem::path>& files,
+                                               const registry::IngestOptions& options) {
+  session.require(Permission::kAddEvidence, "add evidence");
+  vault::ObjectStore objects(session.instance().objects_path());
+  std::vector<StoredEvidence> out;
+  for (auto& r : registry::ingest_evidence_files(session.registry(), objects, files, options))
+    out.push_back({std::move(r)});
+  return out;
+}
+
 EvidenceFile evidence_file(Session& session, std::string_view evidence_id) {
   session.require(Permission::kReadEvidence, "read evidence files");
   const auto parsed = registry::parse_record_id(evidence_id);

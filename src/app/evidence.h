@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/instance.h"
 #include "core/json.h"
@@ -18,6 +19,10 @@ struct StoredEvidence {
 };
 StoredEvidence add_evidence(Session& session, const std::filesystem::path& file,
                             const registry::IngestOptions& options);
+// Several files in one transaction: every one stored, or (on the first bad file, named) none.
+std::vector<StoredEvidence> add_evidence_files(Session& session,
+                                               const std::vector<std::filesystem::path>& files,
+                                               const registry::IngestOptions& options);
 
 struct EvidenceFile {
   std::string evidence_id, sha256, media_type;

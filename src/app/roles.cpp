@@ -43,6 +43,8 @@ std::string_view permission_name(Permission permission) {
       return "reveal-witnesses";
     case Permission::kReadGeneticProfiles:
       return "read-genetic-profiles";
+    case Permission::kWriteGeneticProfiles:
+      return "write-genetic-profiles";
     case Permission::kReadFamilyContacts:
       return "read-family-contacts";
     case Permission::kRunAnalyses:
@@ -75,6 +77,7 @@ bool allows(Role role, Permission permission) {
     case P::kWritePersons:
       return role == Role::kAdmin || role == Role::kInvestigator || role == Role::kLiaison;
     case P::kReadGeneticProfiles:
+    case P::kWriteGeneticProfiles:
     case P::kRunAnalyses:
       return role == Role::kAdmin || role == Role::kAnalyst;
     case P::kReadFamilyContacts:

@@ -22,20 +22,21 @@ std::string_view role_name(Role role);
 std::optional<Role> parse_role(std::string_view name);
 
 enum class Permission {
-  kPublic,               // no account needed (login, the API description)
-  kSignedIn,             // any account: one's own session, the data dictionary
-  kReadAggregates,       // summary, sites, sources, claims, estimates: what is published
-  kReadRecords,          // every kind of record, protected fields masked
-  kWriteRecords,         // add and update records of every kind
-  kWritePersons,         // add and update persons (liaisons take families' reports)
-  kRevealWitnesses,      // witness identities and contacts in clear (each read logged)
-  kReadGeneticProfiles,  // DNA profiles (each read logged)
-  kReadFamilyContacts,   // relatives' contact details (each read logged)
-  kRunAnalyses,          // linkage, screening, estimation
-  kReadLedger,           // ledger entries, proofs, verify
-  kReadEvidence,         // download evidence files
-  kAddEvidence,          // upload evidence files
-  kManageAccounts,       // add, disable, change the role of accounts
+  kPublic,                // no account needed (login, the API description)
+  kSignedIn,              // any account: one's own session, the data dictionary
+  kReadAggregates,        // summary, sites, sources, claims, estimates: what is published
+  kReadRecords,           // every kind of record, protected fields masked
+  kWriteRecords,          // add and update records of every kind
+  kWritePersons,          // add and update persons (liaisons take families' reports)
+  kRevealWitnesses,       // witness identities and contacts in clear (each read logged)
+  kReadGeneticProfiles,   // DNA profiles and pedigrees (each read logged)
+  kWriteGeneticProfiles,  // add DNA profiles and families (the lab's results)
+  kReadFamilyContacts,    // relatives' contact details (each read logged)
+  kRunAnalyses,           // linkage, screening, estimation
+  kReadLedger,            // ledger entries, proofs, verify
+  kReadEvidence,          // download evidence files
+  kAddEvidence,           // upload evidence files
+  kManageAccounts,        // add, disable, change the role of accounts
 };
 
 std::string_view permission_name(Permission permission);

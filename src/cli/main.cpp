@@ -20,6 +20,7 @@
 
 #include "app/accounts.h"
 #include "app/analyses.h"
+#include "app/evidence.h"
 #include "app/exports.h"
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
@@ -363,23 +364,16 @@ void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& act
                 "store the files symbolic links point to (refused otherwise)");
   add->callback([&g, &action, input] {
     action = [&g, input] {
-      Session s(g);
-      athar::vault::ObjectStore objects(objects_path(g));
+      AppSession s(g);
       const std::vector<std::filesystem::path> files(input->files.begin(), input->files.end());
-      const auto results =
-          registry::ingest_evidence_files(s.registry, objects, files, input->options);
-      for (size_t i = 0; i < results.size(); ++i) {
-        const auto& r = results[i];
+      const auto stored = athar::app::add_evidence_files(s.session, files, input->options);
+      for (size_t i = 0; i < stored.size(); ++i) {
+        const auto& r = stored[i].result;
         const std::string& file = input->files[i];
         if (g.json) {
-          std::cout << OrderedJson{{"file", file},
-                                   {"evidence", r.evidence_id},
-                                   {"custody", r.custody_id},
-                                   {"sha256", athar::ledger::to_hex(r.sha256)},
-                                   {"size", r.size},
-                                   {"new_object", r.new_object}}
-                           .dump()
-                    << std::endl;
+          OrderedJson line = {{"file", file}};
+          line.update(stored[i].to_json());
+          std::cout << line.dump() << std::endl;
         } else {
           std::cout << "stored " << r.evidence_id << " " << r.custody_id << " "
                     << athar::ledger::to_hex(r.sha256) << " " << file << std::endl;
@@ -1412,8 +1406,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   family_add->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
       const kinship::FrequencyTable table = load_table();
-      Session s(g);
-      const size_t n = athar::matching::add_families(s.registry, table, sc->families);
+      AppSession s(g);
+      const size_t n = athar::app::add_families(s.session, table, sc->families);
       std::cout << "added " << n << " families\n";
     };
   });
@@ -1429,8 +1423,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   profiles_add->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
       const kinship::FrequencyTable table = load_table();
-      Session s(g);
-      const size_t n = athar::matching::add_profiles(s.registry, table, sc->remains, sc->with);
+      AppSession s(g);
+      const size_t n = athar::app::add_genetic_profiles(s.session, table, sc->remains, sc->with);
       std::cout << "added " << n << " " << sc->with << " profiles\n";
     };
   });
@@ -1444,8 +1438,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       const kinship::FrequencyTable table = load_table();
       std::vector<kinship::Family> families;
       if (sc->families.empty()) {
-        Session s(g);
-        families = athar::matching::stored_families(s.registry, table);
+        AppSession s(g);
+        families = athar::app::read_families(s.session, table).families;
       } else {
         if (sc->references.empty()) {
           throw athar::core::InputError("kinship family show", "--references", "",

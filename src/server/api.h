@@ -42,8 +42,10 @@ struct Call {
 struct Reply {
   int status = 200;
   core::OrderedJson json;
-  // A reply that is not JSON (an evidence file): its bytes and media type.
+  // A reply that is not JSON: its bytes, or a file streamed from disk in pieces (an evidence
+  // file, a bundle: never read whole into memory; ranges may be asked for), and media type.
   std::optional<std::string> bytes;
+  std::filesystem::path file;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 };

@@ -167,6 +167,13 @@ Reply json_reply(OrderedJson j, int status = 200) {
 // Starts `work` in the background as a job of the caller, run with a session of its own as
 // the caller; the reply is 202 with the job.
 using JobWork = std::function<OrderedJson(app::Session&, app::JobControl&)>;
+// The allele frequencies Athar ships, read once.
+const kinship::FrequencyTable& default_table() {
+  static const kinship::FrequencyTable table =
+      kinship::FrequencyTable::read(app::default_frequency_table());
+  return table;
+}
+
 Reply start_job(Call& call, const char* kind, const char* phase, JobWork work) {
   app::Instance& instance = call.instance;
   const app::Actor actor = call.session.actor();
@@ -582,10 +589,8 @@ std::vector<Route> build_routes() {
        200,
        [](Call& call) {
          const app::EvidenceFile f = app::evidence_file(call.session, call.path_param("id"));
-         std::ifstream in(f.path, std::ios::binary);
-         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
          Reply r;
-         r.bytes = std::move(bytes);
+         r.file = f.path;
          r.content_type = f.media_type.empty() ? "application/octet-stream" : f.media_type;
          r.headers.emplace_back("X-Content-SHA256", f.sha256);
          r.headers.emplace_back("Content-Disposition",
@@ -955,11 +960,10 @@ std::vector<Route> build_routes() {
          if (job.state != "done" || job.file.empty()) {
            throw core::NotFound(job.id + " has no file (" + job.state + ")");
          }
-         std::ifstream in(job.file, std::ios::binary);
-         if (!in) throw core::NotFound(job.id + "'s file is no longer there");
+         if (!std::filesystem::is_regular_file(job.file))
+           throw core::NotFound(job.id + "'s file is no longer there");
          Reply r;
-         r.bytes =
-             std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+         r.file = job.file;
          r.content_type = job.media_type;
          r.headers.emplace_back("Content-Disposition",
                                 "attachment; filename=\"" + job.file.filename().string() + "\"");
@@ -997,11 +1001,51 @@ std::vector<Route> build_routes() {
        {{"type", "array"}},
        200,
        [](Call& call) {
-         static const kinship::FrequencyTable table =
-             kinship::FrequencyTable::read(app::default_frequency_table());
-         return json_reply(
-             app::read_genetic_profiles(call.session, table, call.query_param("kind").value_or(""))
-                 .to_json());
+         return json_reply(app::read_genetic_profiles(call.session, default_table(),
+                                                      call.query_param("kind").value_or(""))
+                               .to_json());
+       }});
+  add({"POST",
+       "/api/kinship/profiles",
+       Permission::kWriteGeneticProfiles,
+       "Store the DNA profiles of a file (the body: a long or wide table, docs/kinship.md) as "
+       "references or remains; all or nothing",
+       "kinship",
+       {query_param("kind", "reference or remains", "string", true)},
+       {{"type", "string"}, {"format", "binary"}},
+       object_schema({{"added", "integer"}}),
+       201,
+       [](Call& call) {
+         const size_t added = app::add_genetic_profiles(call.session, default_table(), call.upload,
+                                                        call.query_param("kind").value_or(""));
+         return json_reply({{"added", added}}, 201);
+       }});
+  add({"POST",
+       "/api/kinship/families",
+       Permission::kWriteGeneticProfiles,
+       "Store the families of a families CSV (the body; docs/kinship.md) whose references are "
+       "stored already; all or nothing",
+       "kinship",
+       {},
+       {{"type", "string"}, {"format", "binary"}},
+       object_schema({{"added", "integer"}}),
+       201,
+       [](Call& call) {
+         const size_t added = app::add_families(call.session, default_table(), call.upload);
+         return json_reply({{"added", added}}, 201);
+       }});
+  add({"GET",
+       "/api/kinship/families",
+       Permission::kReadGeneticProfiles,
+       "Stored families: each member's sex, parents, reference sample and whether missing (the "
+       "read is a ledger entry naming you)",
+       "kinship",
+       {},
+       nullptr,
+       {{"type", "array"}},
+       200,
+       [](Call& call) {
+         return json_reply(app::read_families(call.session, default_table()).to_json());
        }});
   add({"GET",
        "/api/jobs/{id}",

@@ -3,6 +3,7 @@
 // table, so a new route is covered the day it is added (and fails here until it has a sample).
 #include <gtest/gtest.h>
 
+#include "app/analyses.h"
 #include "app/jobs.h"
 #include "app/records.h"
 #include "server/api.h"
@@ -25,6 +26,12 @@ class RouteMatrix : public ServedAthar {
     app::Session admin = admin_session();
     app::add_account(admin, "target", Role::kViewer);
     signin_password_ = app::add_account(admin, "signin", Role::kViewer).one_time_password;
+    // A stored reference that the families the matrix adds can name.
+    app::add_genetic_profiles(
+        admin, kinship::FrequencyTable::read(app::default_frequency_table()),
+        scratch_.write("reference.csv",
+                       "sample,marker,allele1,allele2\nmatrix-mother,D1S1656,12,13\n"),
+        "reference");
     admin_job_ = instance_->jobs().start({"user-admin", Role::kAdmin}, "test",
                                          [](app::JobControl&) { return core::OrderedJson(); });
   }
@@ -108,6 +115,17 @@ class RouteMatrix : public ServedAthar {
       s.body = R"({"threshold":0.5})";
     } else if (key == "GET /api/kinship/profiles") {
       s.query = "kind=reference";
+    } else if (key == "POST /api/kinship/profiles") {
+      s.query = "kind=remains";
+      s.body = "sample,marker,allele1,allele2\nmatrix-bone-" + std::to_string(calls_) +
+               ",D1S1656,12,14\n";
+      s.content_type = "text/csv";
+    } else if (key == "POST /api/kinship/families") {
+      const std::string family = "FM-" + std::to_string(calls_);
+      s.body = "family,member,sex,father,mother,sample,missing\n" + family +
+               ",mother,female,-,-,matrix-mother,no\n" + family + ",father,male,-,-,-,no\n" +
+               family + ",child,female,father,mother,-,yes\n";
+      s.content_type = "text/csv";
     } else if (kind && route.method == "POST" && segments.size() == 2) {
       s.body = copy_of_first(*kind).dump();
     } else if (kind && route.method == "PATCH") {

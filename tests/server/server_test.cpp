@@ -222,6 +222,12 @@ TEST_F(Server, UploadedFileNamesCannotLeaveTheUploadsFolder) {
   ASSERT_EQ(back->status, 200);
   EXPECT_EQ(back->body, "bytes that want to replace the database");
   EXPECT_EQ(back->get_header_value("X-Content-SHA256"), stored["sha256"]);
+  // Streamed from the vault, so a broken download on a poor link resumes where it stopped.
+  const auto rest =
+      client().Get("/api/evidence/" + stored["evidence"].get<std::string>() + "/content",
+                   httplib::Headers{*h.begin(), {"Range", "bytes=6-"}});
+  ASSERT_EQ(rest->status, 206);
+  EXPECT_EQ(rest->body, "that want to replace the database");
   // A body over the configured limit is refused before it is kept.
   const auto big = client().Post("/api/evidence?collected_by=t&collected_at=2025-01-05", h,
                                  std::string(kUploadLimit + 1, 'x'), "application/octet-stream");
@@ -422,6 +428,40 @@ TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
   EXPECT_EQ(entry["op"], "kinship.read");
   EXPECT_EQ(entry["actor"], "user-analyst");
   EXPECT_EQ(client().Get("/api/kinship/profiles?kind=bones", bearer(Role::kAnalyst))->status, 400);
+  // The lab's results: profiles and families are stored by analysts only, all or nothing.
+  const std::string references =
+      "sample,marker,allele1,allele2\nlab-mother,D1S1656,12,13\nlab-mother,TH01,6,9\n";
+  EXPECT_EQ(client()
+                .Post("/api/kinship/profiles?kind=reference", bearer(Role::kInvestigator),
+                      references, "text/csv")
+                ->status,
+            403);
+  auto added = client().Post("/api/kinship/profiles?kind=reference", bearer(Role::kAnalyst),
+                             references, "text/csv");
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(core::Json::parse(added->body)["added"], 1);
+  const std::string families =
+      "family,member,sex,father,mother,sample,missing\n"
+      "F-1,mother,female,-,-,lab-mother,no\nF-1,father,male,-,-,-,no\n"
+      "F-1,son,male,father,mother,-,yes\n"
+      "F-2,mother,female,-,-,no-such-sample,no\nF-2,son,male,-,-,-,yes\n";
+  added = client().Post("/api/kinship/families", bearer(Role::kAnalyst), families, "text/csv");
+  EXPECT_EQ(added->status, 400) << added->body;  // F-2 names a sample not stored: neither kept
+  EXPECT_NE(added->body.find("no-such-sample"), std::string::npos) << added->body;
+  added = client().Post("/api/kinship/families", bearer(Role::kAnalyst),
+                        families.substr(0, families.find("F-2")), "text/csv");
+  ASSERT_EQ(added->status, 201) << added->body;
+  const uint64_t before_families = ledger_size();
+  const auto read = client().Get("/api/kinship/families", bearer(Role::kAnalyst));
+  ASSERT_EQ(read->status, 200) << read->body;
+  const core::Json stored_families = core::Json::parse(read->body);
+  ASSERT_EQ(stored_families.size(), 1u);
+  EXPECT_EQ(stored_families[0]["id"], "F-1");
+  EXPECT_EQ(stored_families[0]["members"][2]["father"], "father");
+  EXPECT_EQ(stored_families[0]["members"][2]["missing"], true);
+  EXPECT_EQ(stored_families[0]["members"][0]["sample"], "lab-mother");
+  EXPECT_EQ(ledger_size(), before_families + 1);  // the read is in the ledger
+  EXPECT_EQ(client().Get("/api/kinship/families", bearer(Role::kLiaison))->status, 403);
   EXPECT_TRUE(app::verify(admin).report.ok());
   // Screening runs as a job too (the screening itself: tests/kinship and tests/cli).
   EXPECT_EQ(
