@@ -22,6 +22,45 @@ CsvReader::CsvReader(const std::string& path, char delimiter)
   if (fill() && buffer_len_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) {
     buffer_pos_ = 3;
   }
+  if (buffer_len_ >= 2 && (std::memcmp(buffer_.get(), "\xFF\xFE", 2) == 0 ||
+                           std::memcmp(buffer_.get(), "\xFE\xFF", 2) == 0)) {
+    throw InputError(path_, "", "UTF-16",
+                     "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8");
+  }
+  // Arabic text in Windows-1256 is mostly bytes 0xC1..0xFE that are not valid UTF-8: named in
+  // the error a bad row gets, so that the user knows what to convert from.
+  const std::string_view start(buffer_.get(), buffer_len_);
+  const size_t invalid = find_invalid_utf8(start);
+  if (invalid != std::string_view::npos && invalid + 4 < start.size()) {
+    size_t high = 0, arabic_range = 0;
+    for (unsigned char b : start.substr(0, 65536)) {
+      high += b >= 0x80;
+      arabic_range += b >= 0xC1 && b <= 0xFE;
+    }
+    if (high > 0 && arabic_range * 10 >= high * 8) encoding_guess_ = "Windows-1256";
+  }
+}
+
+char CsvReader::sniff_delimiter(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return ',';
+  char line[65536];
+  const size_t n = std::fread(line, 1, sizeof line, file);
+  std::fclose(file);
+  size_t commas = 0, semicolons = 0, tabs = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = line[i];
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') break;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (semicolons > commas && semicolons >= tabs) return ';';
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return ',';
 }
 
 CsvReader::~CsvReader() {
@@ -136,8 +175,12 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       const std::string& f = field_storage_[i];
       if (find_invalid_utf8(f) != std::string_view::npos) {
         throw InputError(location(), column_name(i), printable(f.substr(0, 60)),
-                         "not valid UTF-8 (save the file as UTF-8; Windows-1256 and other "
-                         "legacy encodings are not read)");
+                         encoding_guess_.empty()
+                             ? "not valid UTF-8 (save the file as UTF-8; Windows-1256 and other "
+                               "legacy encodings are not read)"
+                             : "not valid UTF-8: the file looks like " + encoding_guess_ +
+                                   " (Arabic Windows); save it as CSV UTF-8 (in Excel: Save "
+                                   "As, CSV UTF-8), or convert it: iconv -f CP1256 -t UTF-8");
       }
       fields[i] = f;
     }

@@ -20,8 +20,12 @@ namespace athar::core {
 
 class CsvReader {
  public:
-  // Throws Unavailable when the file cannot be opened.
+  // Throws Unavailable when the file cannot be opened, InputError when it is UTF-16 (named).
   explicit CsvReader(const std::string& path, char delimiter = ',');
+  // The separator of the file's header line: ',', ';' or tab, whichever it holds most of
+  // outside quotes (spreadsheets in Arabic and European locales write ';'); ',' when none.
+  static char sniff_delimiter(const std::string& path);
+  char delimiter() const { return delimiter_; }
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -57,6 +61,7 @@ class CsvReader {
   size_t buffer_pos_ = 0, buffer_len_ = 0, bytes_before_buffer_ = 0;
   bool eof_ = false;
   size_t row_ = 0;
+  std::string encoding_guess_;  // a legacy encoding the start of the file looks like, if any
   std::vector<std::string> field_storage_;
   std::vector<std::string> header_;
 };

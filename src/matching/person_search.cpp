@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -35,6 +36,8 @@ struct QueryPart {
   std::u32string normal;
   bool arabic = false;
   names::PhoneticKey sound;
+  names::LetterCounts counts;
+  names::PhoneticCounts sound_counts;
   std::unordered_map<std::string, double> seen;
 
   QueryPart(const std::string& text_as_typed, int position_in_name)
@@ -42,7 +45,9 @@ struct QueryPart {
         text(text_as_typed),
         normal(core::to_utf32(names::normalise_name(text_as_typed))),
         arabic(names::has_arabic_letters(text_as_typed)),
-        sound(names::phonetic_key(text_as_typed)) {}
+        sound(names::phonetic_key(text_as_typed)),
+        counts(names::letter_counts(normal)),
+        sound_counts(names::phonetic_counts(sound)) {}
 
   double similarity(const std::string& spelling) {
     auto [it, inserted] = seen.try_emplace(spelling, 0.0);
@@ -175,6 +180,8 @@ struct PersonIndex::State {
     std::u32string normal;
     bool arabic = false;
     names::PhoneticKey sound;
+    names::LetterCounts counts;
+    names::PhoneticCounts sound_counts;
     std::vector<uint32_t> bearers;  // positions in `persons`; may hold ones who no longer do
   };
   struct Person {
@@ -198,6 +205,8 @@ struct PersonIndex::State {
       s.normal = core::to_utf32(names::normalise_name(text));
       s.arabic = names::has_arabic_letters(text);
       s.sound = names::phonetic_key(text);
+      s.counts = names::letter_counts(s.normal);
+      s.sound_counts = names::phonetic_counts(s.sound);
       spellings.push_back(std::move(s));
     }
     return static_cast<int32_t>(it->second);
@@ -277,6 +286,8 @@ namespace {
 
 // Whether person `a` sorts before `b` by id ("person-000042"): the ids' digits compared as text.
 bool id_before(int64_t a, int64_t b) {
+  // Below a million both are six digits, zero-padded: their text order is their numbers'.
+  if (a >= 0 && b >= 0 && a < 1'000'000 && b < 1'000'000) return a < b;
   char x[24], y[24];
   std::snprintf(x, sizeof x, "%06lld", static_cast<long long>(a));
   std::snprintf(y, sizeof y, "%06lld", static_cast<long long>(b));
@@ -285,52 +296,128 @@ bool id_before(int64_t a, int64_t b) {
 
 }  // namespace
 
-std::shared_ptr<const std::vector<double>> PersonIndex::similarities(const QueryPart& part) const {
+PersonIndex::PartSimilarity PersonIndex::similarities(const QueryPart& part, double floor) const {
   // Called with the state's shared lock held: spellings do not change meanwhile.
   const State& s = *state_;
   const size_t n = s.spellings.size();
   // Keyed by the part as typed: its sound key is taken from that, not from its normal form.
   const std::string& key = part.text;
-  std::shared_ptr<const std::vector<double>> cached;
+  CacheEntry cached;
   {
     std::lock_guard lock(cache_mutex_);
     auto it = cache_.find(key);
     if (it != cache_.end()) {
       it->second.last_used = ++cache_clock_;
-      cached = it->second.values;
+      cached = it->second;
     }
   }
-  if (cached && cached->size() == n) return cached;
-  // Computed for the spellings the cached copy lacks (those added since), or for all.
-  auto values = std::make_shared<std::vector<double>>();
-  values->reserve(n);
-  if (cached) values->assign(cached->begin(), cached->end());
-  for (size_t i = values->size(); i < n; ++i) {
-    const State::Spelling& sp = s.spellings[i];
-    double sim = 0;
-    if (!sp.normal.empty()) {
-      sim = sp.arabic == part.arabic
-                ? (sp.normal == part.normal ? 1.0 : names::jaro_winkler(part.normal, sp.normal))
-                : names::phonetic_similarity(part.sound, sp.sound);
+  const bool values_serve = cached.values && cached.values_floor <= floor;
+  const bool values_current = values_serve && cached.values->size() == n;
+  const bool closest_current =
+      floor <= 0 || (cached.closest && cached.closest_of == n && cached.closest_floor <= floor);
+  if (values_current && closest_current) return {cached.values, cached.closest};
+
+  // Computed for the spellings the cached copy lacks (those added since), or for all. Below the
+  // floor a similarity cannot matter (module comment): where the letters two names share bound
+  // it below, 0 is kept instead, without comparing them.
+  std::shared_ptr<const std::vector<double>> values = cached.values;
+  double values_floor = values_serve ? cached.values_floor : floor;
+  if (!values_current) {
+    auto fresh = std::make_shared<std::vector<double>>();
+    fresh->reserve(n);
+    if (values_serve) fresh->assign(cached.values->begin(), cached.values->end());
+    // A hair under the floor: a bound equal to it in exact arithmetic may round either way.
+    const double prune_below = values_floor - 1e-9;
+    for (size_t i = fresh->size(); i < n; ++i) {
+      const State::Spelling& sp = s.spellings[i];
+      double sim = 0;
+      if (sp.normal.empty()) {
+      } else if (sp.arabic == part.arabic) {
+        if (sp.normal == part.normal) {
+          sim = 1.0;
+        } else if (prune_below <= 0 ||
+                   names::jaro_winkler_bound(part.counts, sp.counts) >= prune_below) {
+          sim = names::jaro_winkler(part.normal, sp.normal);
+        }
+      } else if (prune_below <= 0 || names::phonetic_similarity_bound(
+                                         part.sound_counts, sp.sound_counts) >= prune_below) {
+        sim = names::phonetic_similarity(part.sound, sp.sound);
+      }
+      fresh->push_back(sim < values_floor ? 0.0 : sim);
     }
-    values->push_back(sim);
+    values = std::move(fresh);
   }
+  // The spellings within reach, closest first: the older list extended by the spellings added
+  // since when its floor serves, else built anew. Closest first by band, not exactly: the
+  // range from the floor to 1 is cut into kBands bands and each spelling is listed with its
+  // band's upper end, which is all the threshold walk needs (a ceiling on the similarity of
+  // every spelling from there on); the scores use the exact values. Placing by band is linear,
+  // where sorting thousands of close spellings of a new part took more than comparing them.
+  std::shared_ptr<const Closest> closest = cached.closest;
+  double closest_floor = cached.closest_floor;
+  if (!closest_current && floor > 0) {
+    auto fresh = std::make_shared<Closest>();
+    const bool extend = cached.closest && cached.closest_floor <= floor;
+    const size_t from = extend ? cached.closest_of : 0;
+    if (!extend) closest_floor = floor;
+    constexpr size_t kBands = 256;
+    const double width = (1.0 - closest_floor) / kBands;
+    const auto band_of = [&](double sim) {
+      return std::min(kBands - 1, static_cast<size_t>((sim - closest_floor) / width));
+    };
+    const auto ceiling_of = [&](size_t band) {
+      // A hair above the band's end: rounding must not put a spelling above its ceiling.
+      return band == kBands - 1 ? 1.0
+                                : closest_floor + static_cast<double>(band + 1) * width + 1e-12;
+    };
+    std::array<uint32_t, kBands + 1> starts{};
+    for (size_t i = from; i < n; ++i)
+      if ((*values)[i] >= closest_floor) ++starts[kBands - 1 - band_of((*values)[i])];
+    uint32_t at = 0;
+    for (size_t b = 0; b <= kBands; ++b) std::swap(at, starts[b]), at += starts[b];
+    fresh->resize(at);
+    for (size_t i = from; i < n; ++i) {
+      const double sim = (*values)[i];
+      if (sim < closest_floor) continue;
+      const size_t band = band_of(sim);
+      (*fresh)[starts[kBands - 1 - band]++] = {ceiling_of(band), static_cast<uint32_t>(i)};
+    }
+    const auto closer = [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    };
+    if (extend) {
+      Closest merged;
+      merged.reserve(cached.closest->size() + fresh->size());
+      std::merge(cached.closest->begin(), cached.closest->end(), fresh->begin(), fresh->end(),
+                 std::back_inserter(merged), closer);
+      *fresh = std::move(merged);
+    }
+    closest = std::move(fresh);
+  }
+
   std::lock_guard lock(cache_mutex_);
-  auto& entry = cache_[key];
-  if (!entry.values || entry.values->size() < values->size()) {
-    cache_bytes_ += (values->size() - (entry.values ? entry.values->size() : 0)) * sizeof(double);
+  CacheEntry& entry = cache_[key];
+  cache_bytes_ -= entry.bytes();
+  if (!entry.values || entry.values->size() < values->size() || values_floor < entry.values_floor) {
     entry.values = values;
+    entry.values_floor = values_floor;
   }
+  if (closest && (!entry.closest || entry.closest_of < n || closest_floor < entry.closest_floor)) {
+    entry.closest = closest;
+    entry.closest_floor = closest_floor;
+    entry.closest_of = n;
+  }
+  cache_bytes_ += entry.bytes();
   entry.last_used = ++cache_clock_;
   // The least recently used parts go first when the cache is over its budget.
   while (cache_bytes_ > kCacheBytes && cache_.size() > 1) {
     auto oldest = cache_.begin();
     for (auto it = cache_.begin(); it != cache_.end(); ++it)
       if (it->second.last_used < oldest->second.last_used) oldest = it;
-    cache_bytes_ -= oldest->second.values->size() * sizeof(double);
+    cache_bytes_ -= oldest->second.bytes();
     cache_.erase(oldest);
   }
-  return values;
+  return {values, closest};
 }
 
 std::vector<PersonHit> PersonIndex::search(std::string_view query,
@@ -338,15 +425,20 @@ std::vector<PersonHit> PersonIndex::search(std::string_view query,
   std::vector<QueryPart> parts = query_parts(query);
   std::shared_lock lock(state_->mutex);
   const State& s = *state_;
-  // Each part against each spelling, once (and kept for the next query with the same part).
-  std::vector<std::shared_ptr<const std::vector<double>>> similarity;
-  for (const QueryPart& part : parts) similarity.push_back(similarities(part));
   // A person's score is the mean of per-part bests, each at most 1: reaching min_score needs
   // every part's best to be at least P * min_score - (P - 1). Candidates bear, for every part,
   // a spelling that close.
   const size_t count = parts.size();
   const double each_at_least =
       static_cast<double>(count) * options.min_score - static_cast<double>(count - 1);
+  // Each part against each spelling, once (and kept for the next query with the same part).
+  std::vector<std::shared_ptr<const std::vector<double>>> similarity;
+  std::vector<std::shared_ptr<const Closest>> closest_lists;
+  for (const QueryPart& part : parts) {
+    PartSimilarity sims = similarities(part, std::max(each_at_least, 0.0));
+    similarity.push_back(std::move(sims.values));
+    closest_lists.push_back(std::move(sims.closest));
+  }
   // The best `limit` (score, then id), found without building a hit for each.
   struct Scored {
     double score;
@@ -383,13 +475,15 @@ std::vector<PersonHit> PersonIndex::search(std::string_view query,
     // person not met yet has, for each part, no spelling closer than that part's next one, so
     // scores at most the mean of those: once that is below the `limit`-th best found, or a part has
     // no spelling within reach left, no one further can enter.
-    std::vector<std::vector<std::pair<double, uint32_t>>> closest(count);
+    // Each part's spellings within reach (a cached list may reach lower: it ends where they do).
+    std::vector<const Closest*> closest(count);
+    std::vector<size_t> reach(count);
     for (size_t p = 0; p < count; ++p) {
-      const std::vector<double>& sims = *similarity[p];
-      for (size_t i = 0; i < sims.size(); ++i)
-        if (sims[i] >= each_at_least) closest[p].emplace_back(sims[i], static_cast<uint32_t>(i));
-      std::sort(closest[p].begin(), closest[p].end(),
-                [](const auto& a, const auto& b) { return a.first > b.first; });
+      closest[p] = closest_lists[p].get();
+      reach[p] = static_cast<size_t>(
+          std::partition_point(closest[p]->begin(), closest[p]->end(),
+                               [&](const auto& c) { return c.first >= each_at_least; }) -
+          closest[p]->begin());
     }
     // Reused between searches on this thread: no allocation per query once warm.
     thread_local std::vector<uint32_t> seen_in;
@@ -404,21 +498,21 @@ std::vector<PersonHit> PersonIndex::search(std::string_view query,
       double ceiling = 0;
       size_t walk = count;
       for (size_t p = 0; p < count; ++p) {
-        if (next[p] == closest[p].size()) {
+        if (next[p] == reach[p]) {
           walk = count;
           break;
         }
-        const auto& [sim, spelling] = closest[p][next[p]];
+        const auto& [sim, spelling] = (*closest[p])[next[p]];
         ceiling += sim;
         if (walk == count || s.spellings[spelling].bearers.size() <
-                                 s.spellings[closest[walk][next[walk]].second].bearers.size())
+                                 s.spellings[(*closest[walk])[next[walk]].second].bearers.size())
           walk = p;
       }
       if (walk == count) break;  // a part has nothing within reach left
       if (options.limit > 0 && best.size() == options.limit &&
           ceiling / static_cast<double>(count) < best.front().score)
         break;
-      for (uint32_t person : s.spellings[closest[walk][next[walk]].second].bearers) {
+      for (uint32_t person : s.spellings[(*closest[walk])[next[walk]].second].bearers) {
         if (seen_in[person] == search_number) continue;
         seen_in[person] = search_number;
         consider(person);

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "registry/registry.h"
@@ -67,13 +68,28 @@ class PersonIndex {
 
  private:
   struct State;
-  // Each query part's similarity to every spelling, kept for later queries with the same part
-  // (names repeat: "Mohammad" is asked for again and again), least recently used dropped first.
-  std::shared_ptr<const std::vector<double>> similarities(const QueryPart& part) const;
+  // Each query part's similarity to every spelling, and the spellings within `floor` of it
+  // closest first, kept for later queries with the same part (names repeat: "Mohammad" is asked
+  // for again and again), least recently used dropped first.
+  using Closest = std::vector<std::pair<double, uint32_t>>;  // (similarity, spelling)
+  struct PartSimilarity {
+    std::shared_ptr<const std::vector<double>> values;
+    std::shared_ptr<const Closest> closest;  // every spelling at or above the floor asked for
+  };
+  // `floor`: the least similarity that can matter to the query (0: all do; then no list).
+  PartSimilarity similarities(const QueryPart& part, double floor) const;
   static constexpr size_t kCacheBytes = size_t{64} << 20;
   struct CacheEntry {
     std::shared_ptr<const std::vector<double>> values;
+    double values_floor = 0;  // the values below it are kept as 0 (queries needing no lower)
+    std::shared_ptr<const Closest> closest;
+    double closest_floor = 2;  // above any similarity: none kept yet
+    size_t closest_of = 0;     // spellings the list covers (those added later are not in it)
     uint64_t last_used = 0;
+    size_t bytes() const {
+      return (values ? values->size() * sizeof(double) : 0) +
+             (closest ? closest->size() * sizeof(Closest::value_type) : 0);
+    }
   };
   std::unique_ptr<State> state_;
   mutable std::mutex cache_mutex_;

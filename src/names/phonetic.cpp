@@ -228,6 +228,16 @@ PhoneticKey phonetic_key(std::string_view name) {
   return key;
 }
 
+PhoneticCounts phonetic_counts(const PhoneticKey& key) {
+  return {letter_counts(key.skeleton), letter_counts(key.full), letter_counts(key.written)};
+}
+
+double phonetic_similarity_bound(const PhoneticCounts& a, const PhoneticCounts& b) {
+  const double vowels =
+      std::max(jaro_winkler_bound(a.full, b.full), jaro_winkler_bound(a.written, b.written));
+  return (jaro_winkler_bound(a.skeleton, b.skeleton) + 2.0 * vowels) / 3.0;
+}
+
 double phonetic_similarity(const PhoneticKey& a, const PhoneticKey& b) {
   const double vowels = std::max(jaro_winkler(a.full, b.full), jaro_winkler(a.written, b.written));
   return (jaro_winkler(a.skeleton, b.skeleton) + 2.0 * vowels) / 3.0;

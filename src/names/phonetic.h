@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "names/similarity.h"
+
 namespace athar::names {
 
 struct PhoneticKey {
@@ -28,6 +30,14 @@ struct PhoneticKey {
 PhoneticKey phonetic_key(std::string_view name);
 void phonetic_key(std::string_view name, PhoneticKey& out);  // reusing out's buffers
 double phonetic_similarity(const PhoneticKey& a, const PhoneticKey& b);
+
+// The keys' letters counted (names/similarity.h), for an upper bound on phonetic_similarity
+// that needs no comparison.
+struct PhoneticCounts {
+  LetterCounts skeleton, full, written;
+};
+PhoneticCounts phonetic_counts(const PhoneticKey& key);
+double phonetic_similarity_bound(const PhoneticCounts& a, const PhoneticCounts& b);
 inline double cross_script_similarity(std::string_view a, std::string_view b) {
   return phonetic_similarity(phonetic_key(a), phonetic_key(b));
 }

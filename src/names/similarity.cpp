@@ -1,6 +1,8 @@
 #include "names/similarity.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <vector>
 
 namespace athar::names {
@@ -9,6 +11,35 @@ double jaro(std::u32string_view a, std::u32string_view b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
   const size_t window = std::max<size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
+  const auto score = [&](size_t matches, size_t transpositions) {
+    const double m = static_cast<double>(matches);
+    return (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +
+            (m - static_cast<double>(transpositions) / 2.0) / m) /
+           3.0;
+  };
+  if (a.size() <= 64 && b.size() <= 64) {
+    // Names are short: which characters matched fits in two words (no buffers to clear; the
+    // matched pairs are then walked bit by bit). The same matches as the general loop below.
+    uint64_t a_matched = 0, b_matched = 0;
+    size_t matches = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      const size_t lo = i > window ? i - window : 0;
+      const size_t hi = std::min(i + window + 1, b.size());
+      for (size_t j = lo; j < hi; ++j) {
+        if ((b_matched >> j & 1) || a[i] != b[j]) continue;
+        a_matched |= uint64_t{1} << i;
+        b_matched |= uint64_t{1} << j;
+        ++matches;
+        break;
+      }
+    }
+    if (matches == 0) return 0.0;
+    size_t transpositions = 0;
+    for (uint64_t am = a_matched, bm = b_matched; am; am &= am - 1, bm &= bm - 1)
+      transpositions += a[static_cast<size_t>(std::countr_zero(am))] !=
+                        b[static_cast<size_t>(std::countr_zero(bm))];
+    return score(matches, transpositions);
+  }
   thread_local std::vector<char> a_matched, b_matched;
   a_matched.assign(a.size(), 0);
   b_matched.assign(b.size(), 0);
@@ -31,10 +62,7 @@ double jaro(std::u32string_view a, std::u32string_view b) {
     if (a[i] != b[j]) ++transpositions;
     ++j;
   }
-  const double m = static_cast<double>(matches);
-  return (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +
-          (m - static_cast<double>(transpositions) / 2.0) / m) /
-         3.0;
+  return score(matches, transpositions);
 }
 
 double jaro_winkler(std::u32string_view a, std::u32string_view b) {
@@ -43,6 +71,27 @@ double jaro_winkler(std::u32string_view a, std::u32string_view b) {
   size_t prefix = 0;
   while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
   return j + static_cast<double>(prefix) * 0.1 * (1.0 - j);
+}
+
+LetterCounts letter_counts(std::u32string_view name) {
+  LetterCounts out;
+  out.length = static_cast<uint32_t>(name.size());
+  if (name.size() > 255) return out;  // counts could overflow: the bound gives up (1)
+  for (char32_t c : name) ++out.counts[c % 32];
+  return out;
+}
+
+double jaro_winkler_bound(const LetterCounts& a, const LetterCounts& b) {
+  if (a.length == 0 && b.length == 0) return 1.0;
+  if (a.length == 0 || b.length == 0) return 0.0;
+  if (a.length > 255 || b.length > 255) return 1.0;
+  uint32_t common = 0;
+  for (size_t k = 0; k < 32; ++k) common += std::min(a.counts[k], b.counts[k]);
+  if (common == 0) return 0.0;
+  // Jaro with every common character matched and no transposition, then the largest boost.
+  const double m = static_cast<double>(common);
+  const double j = (m / a.length + m / b.length + 1.0) / 3.0;
+  return j > 0.7 ? j + 0.4 * (1.0 - j) : j;
 }
 
 int damerau_levenshtein(std::u32string_view a, std::u32string_view b) {

@@ -7,6 +7,8 @@
 // The hot functions allocate nothing after their first calls on a thread.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace athar::names {
@@ -16,6 +18,17 @@ double jaro(std::u32string_view a, std::u32string_view b);
 // Jaro–Winkler (Winkler 1990): Jaro boosted by a common prefix of up to 4 code points, with
 // scale 0.1, when the Jaro similarity exceeds 0.7.
 double jaro_winkler(std::u32string_view a, std::u32string_view b);
+
+// A name's code points counted in 32 buckets (code point mod 32): two names have at most
+// sum(min(count)) characters in common, which bounds their Jaro–Winkler similarity from above
+// without comparing them (a search skips the spellings that cannot come close enough).
+struct LetterCounts {
+  std::array<uint8_t, 32> counts{};
+  uint32_t length = 0;
+};
+LetterCounts letter_counts(std::u32string_view name);
+// At least jaro_winkler(a, b) for the names counted; 1 when a name is too long to count.
+double jaro_winkler_bound(const LetterCounts& a, const LetterCounts& b);
 
 // Damerau–Levenshtein distance (unrestricted: Lowrance & Wagner 1975): insertions,
 // deletions, substitutions and transpositions of adjacent code points, each costing 1, with

@@ -43,7 +43,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
                                 const PersonsCsvOptions& options, const core::Progress& progress) {
   const KindSpec& person = kind_spec(Kind::kPerson);
   const KindSpec& link = kind_spec(Kind::kLink);
-  core::CsvReader csv(path);
+  core::CsvReader csv(path, core::CsvReader::sniff_delimiter(path));
   std::error_code size_error;
   const auto file_size = std::filesystem::file_size(path, size_error);
   std::atomic<size_t> bytes_parsed{0};  // by the reader thread, for progress
@@ -66,8 +66,13 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
     } else if (int i = person.field_index(column); i >= 0) {
       column_field.push_back(i);
     } else {
+      const char d = csv.delimiter();
       throw InputError(path + " row 1 (header)", column, column,
-                       "unknown column (docs/registry.md lists the person columns)");
+                       std::string("unknown column (columns read as separated by ") +
+                           (d == '\t'  ? "tabs"
+                            : d == ';' ? "';'"
+                                       : "','") +
+                           "; docs/registry.md lists the person columns)");
     }
   }
   csv.require_unique_columns(row);

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "core/conventions.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "core/governorate.h"
@@ -24,11 +26,6 @@ std::string format_real(double value) {
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, end);
-}
-
-bool parse_real(std::string_view text, double& value) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
 }
 
 bool has_ascii_letter(std::string_view text) {
@@ -62,6 +59,19 @@ std::string join_choices(std::span<const std::string_view> choices) {
     out += c;
   }
   return out;
+}
+
+// Choices as Syrian lists write them in Arabic: the Latin choice they mean.
+std::optional<std::string_view> arabic_choice(std::string_view value) {
+  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+      {"ذكر", "male"},       {"أنثى", "female"},       {"انثى", "female"},   {"أنثي", "female"},
+      {"انثي", "female"},    {"غير معروف", "unknown"}, {"مفقود", "missing"}, {"مفقودة", "missing"},
+      {"معتقل", "detained"}, {"معتقلة", "detained"},   {"متوفى", "dead"},    {"متوفي", "dead"},
+      {"متوفاة", "dead"},    {"ضحية", "victim"},       {"شاهد", "witness"},  {"شاهدة", "witness"},
+  };
+  for (const auto& [arabic, latin] : kWords)
+    if (value == arabic) return latin;
+  return std::nullopt;
 }
 
 bool is_name_field(std::string_view name) {
@@ -99,6 +109,7 @@ class RecordValidator {
       case FieldType::kChoice:
       case FieldType::kStatus: {
         const std::string given = value;
+        if (const auto latin = arabic_choice(value)) value = *latin;
         canonicalise_choice(value);
         bool ok = false;
         for (std::string_view allowed : f.choices) ok = ok || allowed == value;
@@ -117,6 +128,7 @@ class RecordValidator {
       }
       case FieldType::kDate: {
         PartialDate d;
+        value = core::western_digits(value);
         try {
           d = PartialDate::parse(value);
         } catch (const std::invalid_argument& e) {
@@ -128,9 +140,11 @@ class RecordValidator {
       }
       case FieldType::kLatitude:
       case FieldType::kLongitude: {
-        double v = 0;
         const double limit = f.type == FieldType::kLatitude ? 90 : 180;
-        if (!parse_real(value, v)) fail(f, value, "is not a number (decimal degrees)");
+        const core::CoordinateReading read = core::parse_coordinate(
+            value, f.type == FieldType::kLatitude ? core::Axis::kLatitude : core::Axis::kLongitude);
+        if (!read.degrees) fail(f, value, read.problem);
+        const double v = *read.degrees;
         if (v < -limit || v > limit) {
           fail(f, value,
                "is out of range (-" + format_real(limit) + " to " + format_real(limit) +
@@ -143,13 +157,14 @@ class RecordValidator {
         value = polygon(f, value);
         break;
       case FieldType::kInteger: {
-        int64_t v = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-        if (ec != std::errc() || end != value.data() + value.size()) {
-          fail(f, value, "is not a whole number");
+        if (value[0] == '-') fail(f, value, "must not be negative");
+        const std::optional<int64_t> v = core::parse_whole_number(value);
+        if (!v) {
+          fail(f, value,
+               "is not a whole number (digits, in groups of three if separated: 1,200 or "
+               "١٬٢٠٠)");
         }
-        if (v < 0) fail(f, value, "must not be negative");
-        value = std::to_string(v);
+        value = std::to_string(*v);
         break;
       }
       case FieldType::kLanguage: {
@@ -167,6 +182,7 @@ class RecordValidator {
         }
         break;
       case FieldType::kTimestamp:
+        value = core::western_digits(value);
         timestamp(f, value);
         break;
       case FieldType::kSha256: {

@@ -61,6 +61,55 @@ TEST_F(ImportTest, ImportsPersonsAndLinksThemToTheirSource) {
   EXPECT_EQ(links[0].get("to_record"), src.id());
 }
 
+TEST_F(ImportTest, SemicolonAndTabSeparatedListsWithArabicValuesImport) {
+  const Record src = source();
+  // As a spreadsheet in an Arabic or European locale saves it: ';', Arabic sex words and
+  // Arabic-Indic digits.
+  const std::string semicolons = dir_.write(
+      "list-semicolons.csv",
+      "given_name_ar;family_name_ar;sex;birth_date\nسامر;الحلبي;ذكر;١٩٧٩\n\"هدى; الاسم\";النجار;"
+      "أنثى;١٩٨٤-٠٣\n");
+  EXPECT_EQ(import_persons_csv(registry_, semicolons, {src.id(), "victim"}).rows, 2);
+  const Record samer = registry_.get("person-000001");
+  EXPECT_EQ(samer.get("sex"), "male");
+  EXPECT_EQ(samer.get("birth_date"), "1979");
+  EXPECT_EQ(registry_.get("person-000002").get("given_name_ar"), "هدى; الاسم");
+  EXPECT_EQ(registry_.get("person-000002").get("birth_date"), "1984-03");
+  const std::string tabs =
+      dir_.write("list-tabs.csv", "given_name_lat\tfamily_name_lat\nRami\tal-Tabbakh\n");
+  EXPECT_EQ(import_persons_csv(registry_, tabs, {src.id(), "victim"}).rows, 1);
+  // A header the sniffing cannot save says how it read the columns.
+  const std::string odd = dir_.write("odd.csv", "given_name_lat|family_name_lat\nA|B\n");
+  try {
+    import_persons_csv(registry_, odd, {src.id(), "victim"});
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("separated by ','"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ImportTest, LegacyEncodingsAreNamed) {
+  const Record src = source();
+  // "given_name_ar\nمحمد\n" in Windows-1256 (Arabic Windows).
+  const std::string cp1256 =
+      dir_.write("list-1256.csv", std::string("given_name_ar\n\xE3\xCD\xE3\xCF\n"));
+  try {
+    import_persons_csv(registry_, cp1256, {src.id(), "victim"});
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("Windows-1256"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
+  }
+  const std::string utf16 = dir_.write("list-16.csv", std::string("\xFF\xFEg\0i\0", 6));
+  try {
+    import_persons_csv(registry_, utf16, {src.id(), "victim"});
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("UTF-16"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count(Kind::kPerson), 0);
+}
+
 TEST_F(ImportTest, BadRowsNameFileRowFieldAndValueAndWriteNothing) {
   source();
   const std::string good = "محمد,,الحسن,,,male,1985,Damascus,\n";

@@ -59,6 +59,51 @@ TEST_F(ValidationTest, SiteFields) {
                  "status", "must be one of");
 }
 
+TEST_F(ValidationTest, ValuesAsSyrianListsWriteThemAreReadAndStoredCanonically) {
+  const Record site = add(Kind::kSite, {{"name_ar", "موقع تجريبي"},
+                                        {"latitude", "33°30'36\"N"},
+                                        {"longitude", "٣٦٫٢٥"},
+                                        {"governorate", "Damascus"}});
+  EXPECT_EQ(site.get("latitude"), "33.51");
+  EXPECT_EQ(site.get("longitude"), "36.25");
+  const Record person = add(Kind::kPerson, {{"given_name_ar", "سامر"},
+                                            {"role", "ضحية"},
+                                            {"sex", "ذكر"},
+                                            {"birth_date", "١٩٧٩"},
+                                            {"status", "مفقود"}});
+  EXPECT_EQ(person.get("sex"), "male");
+  EXPECT_EQ(person.get("birth_date"), "1979");
+  EXPECT_EQ(person.get("status"), "missing");
+  EXPECT_EQ(add(Kind::kPerson, {{"given_name_ar", "سلمى"}, {"role", "victim"}, {"sex", "أنثى"}})
+                .get("sex"),
+            "female");
+  // Figures with thousands separators, Latin or Arabic; groups that are not thousands refused.
+  const Record src = source();
+  const auto claim = [&](const char* figure) {
+    return add(Kind::kClaim, {{"source", src.id().c_str()},
+                              {"subject", site.id().c_str()},
+                              {"topic", "body_count"},
+                              {"figure", figure},
+                              {"figure_kind", "estimate"}});
+  };
+  EXPECT_EQ(claim("75,000").get("figure"), "75000");
+  EXPECT_EQ(claim("٦٬٠٠٠").get("figure"), "6000");
+  expect_refused(Kind::kClaim,
+                 {{"source", src.id().c_str()},
+                  {"subject", site.id().c_str()},
+                  {"topic", "body_count"},
+                  {"figure", "7,50"},
+                  {"figure_kind", "estimate"}},
+                 "figure", "groups of three");
+  // A latitude written with an east hemisphere is probably the longitude: refused, said so.
+  expect_refused(Kind::kSite,
+                 {{"name_lat", "x"},
+                  {"latitude", "36°17'E"},
+                  {"longitude", "33°30'N"},
+                  {"governorate", "Damascus"}},
+                 "latitude", "swapped");
+}
+
 TEST_F(ValidationTest, PersonDatesAndNames) {
   expect_refused(Kind::kPerson,
                  {{"role", "victim"}, {"given_name_lat", "Samer"}, {"birth_date", "1990-02-31"}},
