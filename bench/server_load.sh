@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 write_seconds=${2:-60}
-athar=build/release/athar
+athar=${ATHAR:-build/release/athar}  # ATHAR: another build to compare
 out=bench/out/server
 pristine=$out/pristine
 data=$out/data

@@ -28,6 +28,7 @@ void export_records(Session& session, const ExportRequest& request, std::ostream
       throw core::InputError("export", "kind", request.kind,
                              "CSV export needs a kind (sources, sites, persons, ...)");
     }
+    if (request.byte_order_mark) out << "\xEF\xBB\xBF";
     registry::export_csv(reg, *kind, out, options);
   }
   out.flush();

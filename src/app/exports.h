@@ -17,6 +17,9 @@ struct ExportRequest {
   std::string format = "json";  // json or csv
   std::string kind;             // csv: the kind to export (persons, sites, ...)
   bool include_protected = false;
+  // CSV: a UTF-8 byte-order mark first, so that spreadsheets (Excel on Windows) read the Arabic
+  // as UTF-8 rather than the system's code page. Athar's own import skips it.
+  bool byte_order_mark = true;
 };
 // Writes the export to `out`; every record revealed is a ledger entry naming the actor, all
 // committed with the export or not at all. Kinds the session may not read are left out of a

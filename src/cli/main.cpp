@@ -32,6 +32,7 @@
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/governorate.h"
+#include "core/text.h"
 #include "estimate/latent_class.h"
 #include "estimate/loglinear.h"
 #include "kinship/assignment.h"
@@ -1822,7 +1823,7 @@ int run(int argc, char** argv) {
   });
 
   std::string export_format = "json", export_kind, export_out;
-  bool include_sensitive = false;
+  bool include_sensitive = false, export_no_bom = false, export_force = false;
   auto* exp = app.add_subcommand("export", "Export the registry as JSON, or one kind as CSV");
   exp->add_option("--format", export_format, "json or csv")
       ->check(CLI::IsMember({"json", "csv"}))
@@ -1831,16 +1832,30 @@ int run(int argc, char** argv) {
   exp->add_option("--out", export_out, "file to write (default: standard output)");
   exp->add_flag("--include-sensitive", include_sensitive,
                 "include witness identities and contacts");
+  exp->add_flag("--no-bom", export_no_bom,
+                "CSV without the UTF-8 byte-order mark spreadsheets need to read Arabic");
+  exp->add_flag("--force", export_force, "overwrite --out if it exists");
   exp->callback([&] {
     action = [&] {
       AppSession s(g);
-      std::ofstream file;
-      if (!export_out.empty()) {
-        file.open(export_out, std::ios::binary | std::ios::trunc);
-        if (!file) throw athar::core::Unavailable("cannot write " + export_out);
+      if (!export_out.empty() && std::filesystem::exists(export_out) && !export_force) {
+        throw athar::core::InputError("export", "--out", export_out,
+                                      "exists already; give --force to overwrite it");
       }
-      athar::app::export_records(s.session, {export_format, export_kind, include_sensitive},
-                                 export_out.empty() ? std::cout : file);
+      const athar::app::ExportRequest request{export_format, export_kind, include_sensitive,
+                                              !export_no_bom};
+      if (export_out.empty()) return athar::app::export_records(s.session, request, std::cout);
+      // Written beside the target and renamed when whole: a failed export leaves the old file.
+      const std::string partial = export_out + ".partial";
+      std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+      if (!file) throw athar::core::Unavailable("cannot write " + partial);
+      athar::app::export_records(s.session, request, file);
+      const auto bytes = file.tellp();
+      file.close();
+      std::filesystem::rename(partial, export_out);
+      std::cerr << "wrote " << export_out << " ("
+                << athar::core::with_thousands(static_cast<uint64_t>(bytes)) << " bytes, "
+                << export_format << (export_format == "csv" ? " of " + export_kind : "") << ")\n";
     };
   });
 

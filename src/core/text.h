@@ -1,6 +1,7 @@
 // Small text helpers shared by every module: UTF-8 checks, trimming, ASCII case.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@ std::string printable(std::string_view text);
 
 std::string_view trim(std::string_view text);
 std::string ascii_lower(std::string_view text);
+// 1234567 as "1,234,567", as text output writes counts.
+std::string with_thousands(uint64_t value);
 std::vector<std::string> split(std::string_view text, char separator);
 bool contains_letter_or_digit(std::string_view utf8_text);
 

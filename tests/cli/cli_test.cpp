@@ -678,9 +678,22 @@ TEST_F(CliTest, ExportJsonAndCsv) {
   init_with_demo();
   Result r = athar("export --format csv --kind persons");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // A byte-order mark first, so that a spreadsheet reads the Arabic as UTF-8.
+  EXPECT_EQ(r.output.rfind("\xEF\xBB\xBFid,role,given_name_ar,", 0), 0u) << r.output;
+  r = athar("export --format csv --kind persons --no-bom");
   EXPECT_EQ(r.output.rfind("id,role,given_name_ar,", 0), 0u) << r.output;
   r = athar("export --out " + dir_.file("all.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote " + dir_.file("all.json")), std::string::npos) << r.output;
+  // An existing file is not overwritten unless asked.
+  r = athar("export --format csv --kind persons --out " + dir_.file("all.json"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  r = athar("export --format csv --kind persons --force --out " + dir_.file("persons.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // And what was exported imports back (the mark is skipped).
+  r = athar("import persons " + dir_.file("persons.csv") + " --source source-0001");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   r = athar("export --format csv");
   EXPECT_EQ(r.exit_code, 3);
   r = athar("witness show W-0001");
