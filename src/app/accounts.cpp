@@ -456,6 +456,28 @@ Credential create_api_token(Session& session, std::string_view label) {
   return out;
 }
 
+struct CredentialCache::Entry {
+  CredentialRow credential;
+  AccountRow account;
+  Authenticated result;
+};
+
+namespace {
+
+bool same_credential(const CredentialRow& a, const CredentialRow& b) {
+  return a.hash == b.hash && a.account == b.account && a.kind == b.kind && a.label == b.label &&
+         a.csrf == b.csrf && a.created_at == b.created_at && a.expires_at == b.expires_at;
+}
+
+// Every column account_text() vouches for.
+bool same_account(const AccountRow& a, const AccountRow& b) {
+  return a.account.name == b.account.name && a.account.role == b.account.role &&
+         a.account.disabled == b.account.disabled && a.password_hash == b.password_hash &&
+         a.totp_secret == b.totp_secret;
+}
+
+}  // namespace
+
 Authenticated authenticate(Instance& instance, std::string_view token) {
   Instance::Lease lease = instance.acquire("authenticate");
   store::Database& db = *lease->db;
@@ -479,6 +501,18 @@ Authenticated authenticate(Instance& instance, std::string_view token) {
   if (row.expires_at != 0 && row.expires_at <= now_seconds()) {
     throw core::NotFound("unknown or expired credential");
   }
+  CredentialCache& cache = instance.credential_cache();
+  std::shared_ptr<const CredentialCache::Entry> known;
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.by_token_hash.find(hash); it != cache.by_token_hash.end())
+      known = it->second;
+  }
+  if (known && same_credential(known->credential, row)) {
+    // Both rows as they were when the ledger vouched for them: no need to ask it again.
+    const auto account = read_account(db, row.account);
+    if (account && same_account(known->account, *account)) return known->result;
+  }
   check_vouched(db, credential_subject(hash), credential_text(row));
   const AccountRow account = vouched_account(db, row.account);
   if (account.account.disabled) throw core::Forbidden("account " + row.account + " is disabled");
@@ -486,6 +520,10 @@ Authenticated authenticate(Instance& instance, std::string_view token) {
   out.actor = {account.account.name, account.account.role};
   out.login_session = row.kind == "session";
   out.csrf = row.csrf;
+  auto entry = std::make_shared<CredentialCache::Entry>(CredentialCache::Entry{row, account, out});
+  std::lock_guard lock(cache.mutex);
+  if (cache.by_token_hash.size() >= 100000) cache.by_token_hash.clear();  // bounded
+  cache.by_token_hash[hash] = std::move(entry);
   return out;
 }
 

@@ -15,9 +15,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/instance.h"
@@ -85,6 +88,14 @@ struct Authenticated {
   Actor actor;
   bool login_session = false;
   std::string csrf;  // what a write must carry (login sessions)
+};
+// Credentials authenticate() found vouched for by the ledger, with their rows and their
+// account's as they were then: a later request whose two rows read the same is not checked
+// against the ledger again (a row changed since, through Athar or behind its back, is).
+struct CredentialCache {
+  struct Entry;
+  std::mutex mutex;
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> by_token_hash;
 };
 // The account behind a bearer token: NotFound when unknown or expired, Forbidden when disabled,
 // Corruption when its row or the account's is not what the ledger vouches for.

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "app/accounts.h"
 #include "app/jobs.h"
 #include "core/encoding.h"
 #include "core/error.h"
@@ -59,6 +60,7 @@ Instance::Instance(fs::path data_dir, fs::path keys_dir)
   if (sodium_init() < 0) throw core::Unavailable("libsodium cannot be initialised");
   jobs_ = std::make_unique<Jobs>();
   person_index_ = std::make_unique<matching::PersonIndex>();
+  credential_cache_ = std::make_unique<CredentialCache>();
   auto db = store::open(store::sqlite_url(database_path().string()), store::OpenMode::kExisting);
   registry::Registry::prepare_schema(*db);
   if (registry::FieldCipher::exists(keys_dir_)) {

@@ -37,6 +37,8 @@ struct InitResult {
   core::OrderedJson to_json() const;
 };
 
+struct CredentialCache;
+
 class Instance {
  public:
   // Opens an existing data folder (NotFound without its database); the schema is brought up to
@@ -84,6 +86,8 @@ class Instance {
   Jobs& jobs() { return *jobs_; }
   // Persons by name, kept in memory for searches and refreshed from the registry before each.
   matching::PersonIndex& person_index() { return *person_index_; }
+  // Credentials already found vouched for by the ledger (app/accounts.h).
+  CredentialCache& credential_cache() { return *credential_cache_; }
 
  private:
   void release(std::unique_ptr<Connection> connection);
@@ -93,6 +97,7 @@ class Instance {
   std::vector<std::unique_ptr<Connection>> idle_;
   std::unique_ptr<Jobs> jobs_;
   std::unique_ptr<matching::PersonIndex> person_index_;
+  std::unique_ptr<CredentialCache> credential_cache_;
 };
 
 // Who is acting. `name` is written as the author of every change and of every protected read.

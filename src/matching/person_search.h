@@ -46,8 +46,11 @@ std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_
 // distinct spelling is kept once with its normal form and sound, with the persons who bear it.
 // A query compares its parts with every spelling once, and scores only the persons bearing a
 // spelling that comes within `min_score` of some part (no other can reach it: a person's score
-// is a mean of per-part bests, each at most the part's best similarity). Results equal
-// search_persons' for the same registry.
+// is a mean of per-part bests, each at most the part's best similarity). Spellings whose shared
+// letters already bound their similarity below that reach are not compared (kept as 0: they
+// cannot change a score that can reach min_score). Each part's similarities and its close
+// spellings in order are kept for later queries. Results equal search_persons' for the same
+// registry.
 //
 // refresh() brings the index up to date with the registry: at first the whole table, then
 // only the persons added or changed since (found by their newest ledger entry). Any number of

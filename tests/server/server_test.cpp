@@ -135,6 +135,13 @@ TEST_F(Server, ARoleRaisedInTheDatabaseIsRefusedAndNamedByVerify) {
   const auto verification = app::verify(admin);
   ASSERT_FALSE(verification.report.ok());
   EXPECT_EQ(verification.report.findings.front().subject, "account:user-viewer");
+  // A credential already used (and so known to the server) and then changed by hand is
+  // checked against the ledger again, and refused.
+  ASSERT_EQ(client().Get("/api/summary", bearer(Role::kAnalyst))->status, 200);
+  sql("UPDATE account_credentials SET label = 'changed by hand' WHERE account = 'user-analyst'");
+  const auto changed = client().Get("/api/summary", bearer(Role::kAnalyst));
+  EXPECT_NE(changed->status, 200);
+  EXPECT_NE(changed->body.find("ledger"), std::string::npos) << changed->body;
   // A credential slipped into the table is refused too.
   sql("INSERT INTO account_credentials VALUES('" + std::string(64, 'a') +
       "', 'user-admin', 'api', '', '', '2026-01-01T00:00:00Z', 0)");
