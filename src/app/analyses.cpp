@@ -7,18 +7,20 @@
 namespace athar::app {
 
 core::OrderedJson Imported::to_json() const {
-  return {{"rows", report.rows}, {"added", report.added}};
+  return {{"rows", report.rows}, {"added", report.added}, {"checked_only", report.checked_only}};
 }
 
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
-                        const registry::PersonsCsvOptions& persons,
-                        const core::Progress& progress) {
+                        const registry::PersonsCsvOptions& persons, const core::Progress& progress,
+                        bool check_only) {
   if (format == ImportFormat::kPersonsCsv) {
     session.require(Permission::kWritePersons, "import persons");
-    return {registry::import_persons_csv(session.registry(), file.string(), persons, progress)};
+    registry::PersonsCsvOptions options = persons;
+    options.check_only = options.check_only || check_only;
+    return {registry::import_persons_csv(session.registry(), file.string(), options, progress)};
   }
   session.require(Permission::kWriteRecords, "import records");
-  return {registry::import_json(session.registry(), file.string(), progress)};
+  return {registry::import_json(session.registry(), file.string(), progress, check_only)};
 }
 
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size) {

@@ -22,10 +22,11 @@ struct Imported {
   registry::ImportReport report;
   core::OrderedJson to_json() const;
 };
-// One transaction: a bad row or record is an InputError naming it, and nothing is written.
+// One transaction. The whole file is checked: every bad row or record is named in one
+// core::InputProblems, and nothing is written. `check_only`: check and write nothing anyway.
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons = {},
-                        const core::Progress& progress = {});
+                        const core::Progress& progress = {}, bool check_only = false);
 
 // Entities by size: {"1": n1, "2": n2, ...}, sizes with none left out.
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size);

@@ -156,7 +156,14 @@ void print_report(const registry::ImportReport& report, const Globals& g) {
   OrderedJson j;
   j["rows"] = report.rows;
   j["added"] = report.added;
+  j["checked_only"] = report.checked_only;
   if (g.json) return print_json(j);
+  if (report.checked_only) {
+    std::cout << "checked " << athar::core::with_thousands(static_cast<uint64_t>(report.rows))
+              << " rows or records: no problem found; nothing written (run again without --check "
+                 "to import)\n";
+    return;
+  }
   std::cout << "imported " << report.rows << " records:";
   for (const auto& [kind, n] : report.added) std::cout << " " << n << " " << kind;
   std::cout << "\n";
@@ -1789,6 +1796,11 @@ int run(int argc, char** argv) {
   import_persons->add_option("--source", csv_source, "source id that lists these persons");
   import_persons->add_option("--role", csv_role, "role when a row gives none")
       ->capture_default_str();
+  bool import_check = false;
+  import_persons->add_flag("--check", import_check,
+                           "check every row and list every problem; write nothing");
+  import_command->add_flag("--check", import_check,
+                           "check every record and list every problem; write nothing");
   import_persons->callback([&] {
     action = [&] {
       AppSession s(g);
@@ -1797,7 +1809,7 @@ int run(int argc, char** argv) {
                                        return athar::app::import_records(
                                            s.session, import_file,
                                            athar::app::ImportFormat::kPersonsCsv,
-                                           {csv_source, csv_role}, progress);
+                                           {csv_source, csv_role}, progress, import_check);
                                      })
                        .report,
                    g);
@@ -1815,7 +1827,7 @@ int run(int argc, char** argv) {
                                      [&](const athar::core::Progress& progress) {
                                        return athar::app::import_records(
                                            s.session, json_file, athar::app::ImportFormat::kJson,
-                                           {}, progress);
+                                           {}, progress, import_check);
                                      })
                        .report,
                    g);

@@ -80,6 +80,37 @@ OrderedJson InputError::to_json() const {
   return j;
 }
 
+InputError::InputError(const InputError& named, const std::string& message)
+    : Error(message),
+      record_(named.record_),
+      field_(named.field_),
+      value_(named.value_),
+      problem_(named.problem_) {}
+
+namespace {
+std::string list_of(const std::vector<InputError>& problems, size_t not_listed) {
+  const size_t total = problems.size() + not_listed;
+  std::string out = std::to_string(total) + (total == 1 ? " problem" : " problems") + ":";
+  for (const InputError& p : problems) out += std::string("\n  ") + p.what();
+  if (not_listed) out += "\n  ... and " + std::to_string(not_listed) + " more not listed";
+  return out;
+}
+}  // namespace
+
+InputProblems::InputProblems(std::vector<InputError> problems, size_t not_listed)
+    : InputError(problems.at(0), list_of(problems, not_listed)),
+      problems_(std::move(problems)),
+      not_listed_(not_listed) {}
+
+OrderedJson InputProblems::to_json() const {
+  OrderedJson j = InputError::to_json();
+  OrderedJson list = OrderedJson::array();
+  for (const InputError& p : problems_) list.push_back(p.to_json());
+  j["problems"] = std::move(list);
+  j["count"] = count();
+  return j;
+}
+
 InputError::InputError(std::string record, std::string field, std::string value,
                        std::string problem)
     : Error(describe(record, field, value, problem)),

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/json.h"
 
@@ -50,8 +51,28 @@ class InputError : public Error {
   const std::string& value() const { return value_; }
   const std::string& problem() const { return problem_; }  // what is wrong, without the rest
 
+ protected:
+  // The named parts, with a message of the caller's own.
+  InputError(const InputError& named, const std::string& message);
+
  private:
   std::string record_, field_, value_, problem_;
+};
+
+// Every problem of an input checked whole (an import: each bad row, not only the first), each
+// named as an InputError is. The first is this error's own record, field, value and problem;
+// the message lists them all, one a line, and to_json() adds "problems": [each one's JSON].
+class InputProblems : public InputError {
+ public:
+  // `problems` must not be empty; `not_listed`: further problems found but not kept.
+  explicit InputProblems(std::vector<InputError> problems, size_t not_listed = 0);
+  const std::vector<InputError>& problems() const { return problems_; }
+  size_t count() const { return problems_.size() + not_listed_; }
+  OrderedJson to_json() const override;
+
+ private:
+  std::vector<InputError> problems_;
+  size_t not_listed_;
 };
 
 class NotFound : public Error {

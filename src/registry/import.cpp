@@ -1,13 +1,16 @@
 #include "registry/import.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "core/bounded_queue.h"
 #include "core/csv.h"
@@ -19,6 +22,46 @@
 namespace athar::registry {
 
 using core::InputError;
+
+namespace {
+
+// The problems an import finds, kept in file order (by the row or record index in their place)
+// and thrown together.
+class ProblemList {
+ public:
+  void add(const InputError& e) {
+    ++count_;
+    if (listed_.size() < kMaxListedProblems) listed_.push_back(e);
+  }
+  void merge(ProblemList other) {
+    count_ += other.count_;
+    for (InputError& e : other.listed_)
+      if (listed_.size() < kMaxListedProblems) listed_.push_back(std::move(e));
+  }
+  size_t count() const { return count_; }
+  // `in_row_order`: the problems came from two threads; sorted by the row each names.
+  void throw_if_any(bool in_row_order) {
+    if (count_ == 0) return;
+    if (in_row_order) {
+      std::stable_sort(listed_.begin(), listed_.end(),
+                       [](const InputError& a, const InputError& b) {
+                         return row_of(a.record()) < row_of(b.record());
+                       });
+    }
+    throw core::InputProblems(std::move(listed_), count_ - listed_.size());
+  }
+
+ private:
+  // "list.csv row 12" -> 12; 0 when it names no row.
+  static size_t row_of(const std::string& where) {
+    const size_t at = where.rfind(" row ");
+    return at == std::string::npos ? 0 : std::strtoull(where.c_str() + at + 5, nullptr, 10);
+  }
+  std::vector<InputError> listed_;
+  size_t count_ = 0;
+};
+
+}  // namespace
 
 void fill_name_parts(Record& person, std::string_view full_name_ar,
                      std::string_view full_name_lat) {
@@ -101,46 +144,61 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
     return batch;
   };
 
+  // Every bad row is kept (the reader's from checking the row, the writer's from references)
+  // and all are thrown together at the end.
+  ProblemList reader_problems, writer_problems;
   std::thread reader([&] {
     try {
       std::vector<std::string_view> fields;
       std::optional<Batch> batch = new_batch();
       size_t used = 0;
       int64_t n = 0;
-      while (csv.next(fields)) {
+      while (true) {
+        try {
+          if (!csv.next(fields)) break;
+        } catch (const InputError& e) {  // a malformed row: reported, the next one read
+          reader_problems.add(e);
+          continue;
+        }
         PreparedAdd& p = (*batch)[used];
         PreparedAdd& l = (*batch)[used + 1];
         p.where = csv.location();
-        if (fields.size() != column_field.size()) {
-          throw InputError(p.where, "", std::to_string(fields.size()) + " columns",
-                           "the header has " + std::to_string(column_field.size()) + " columns");
-        }
-        for (std::string& v : p.record.values) v.clear();
-        std::string& source = l.record.values[static_cast<size_t>(link_source)];
-        source = options.source;
-        std::string_view full_ar, full_lat;
-        for (size_t c = 0; c < fields.size(); ++c) {
-          if (column_field[c] >= 0) {
-            p.record.values[static_cast<size_t>(column_field[c])].assign(fields[c]);
-          } else if (column_field[c] == kSourceColumn && !fields[c].empty()) {
-            source.assign(fields[c]);
-          } else if (column_field[c] == kFullNameAr) {
-            full_ar = fields[c];
-          } else if (column_field[c] == kFullNameLat) {
-            full_lat = fields[c];
+        try {
+          if (fields.size() != column_field.size()) {
+            throw InputError(p.where, "", std::to_string(fields.size()) + " columns",
+                             "the header has " + std::to_string(column_field.size()) + " columns");
           }
+          for (std::string& v : p.record.values) v.clear();
+          std::string& source = l.record.values[static_cast<size_t>(link_source)];
+          source = options.source;
+          std::string_view full_ar, full_lat;
+          for (size_t c = 0; c < fields.size(); ++c) {
+            if (column_field[c] >= 0) {
+              p.record.values[static_cast<size_t>(column_field[c])].assign(fields[c]);
+            } else if (column_field[c] == kSourceColumn && !fields[c].empty()) {
+              source.assign(fields[c]);
+            } else if (column_field[c] == kFullNameAr) {
+              full_ar = fields[c];
+            } else if (column_field[c] == kFullNameLat) {
+              full_lat = fields[c];
+            }
+          }
+          if (!full_ar.empty() || !full_lat.empty()) fill_name_parts(p.record, full_ar, full_lat);
+          if (p.record.values[static_cast<size_t>(role_index)].empty()) {
+            p.record.values[static_cast<size_t>(role_index)] = options.role;
+          }
+          if (source.empty())
+            throw InputError(p.where, "source", "", "no source lists this person");
+          l.record.set("from_record", format_record_id(Kind::kPerson, first_person + n));
+          l.record.set("type", "listed_by");
+          l.record.set("to_record", source);
+          l.where = p.where;
+          registry.prepare_add(p, first_person + n);
+          registry.prepare_add(l, first_link + n);
+        } catch (const InputError& e) {
+          reader_problems.add(e);
+          continue;
         }
-        if (!full_ar.empty() || !full_lat.empty()) fill_name_parts(p.record, full_ar, full_lat);
-        if (p.record.values[static_cast<size_t>(role_index)].empty()) {
-          p.record.values[static_cast<size_t>(role_index)] = options.role;
-        }
-        if (source.empty()) throw InputError(p.where, "source", "", "no source lists this person");
-        l.record.set("from_record", format_record_id(Kind::kPerson, first_person + n));
-        l.record.set("type", "listed_by");
-        l.record.set("to_record", source);
-        l.where = p.where;
-        registry.prepare_add(p, first_person + n);
-        registry.prepare_add(l, first_link + n);
         ++n;
         used += 2;
         if (used == batch->size()) {
@@ -170,14 +228,28 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   } join_on_exit{reader, queue};
 
   while (auto batch = queue.pop()) {
-    for (const PreparedAdd& prepared : *batch) registry.write_prepared(prepared);
+    for (size_t i = 0; i < batch->size(); i += 2) {
+      try {
+        registry.write_prepared((*batch)[i]);
+        registry.write_prepared((*batch)[i + 1]);
+      } catch (const InputError& e) {  // a reference to nothing: reported, the rest checked
+        writer_problems.add(e);
+      }
+    }
     report.rows += static_cast<int64_t>(batch->size() / 2);
     if (!size_error && file_size) progress(static_cast<double>(bytes_parsed) / file_size, "rows");
     if (batch->size() == 2 * kBatchRows) written.try_push(std::move(*batch));
   }
-  tx.commit();
-  report.added["persons"] = report.rows;
-  report.added["links"] = report.rows;
+  // Rows that failed are counted among the rows read too.
+  report.rows += static_cast<int64_t>(reader_problems.count());
+  reader_problems.merge(std::move(writer_problems));
+  reader_problems.throw_if_any(true);
+  report.checked_only = options.check_only;
+  if (!options.check_only) {
+    tx.commit();
+    report.added["persons"] = report.rows;
+    report.added["links"] = report.rows;
+  }
   return report;
 }
 
@@ -202,8 +274,9 @@ std::string field_text(const core::Json& value, const std::string& where, const 
 
 class JsonImporter {
  public:
-  JsonImporter(Registry& registry, std::string path, const core::Progress& progress)
-      : registry_(registry), path_(path), progress_(progress) {}
+  JsonImporter(Registry& registry, std::string path, const core::Progress& progress,
+               bool check_only)
+      : registry_(registry), path_(path), progress_(progress), check_only_(check_only) {}
 
   ImportReport run(const core::Json& document) {
     if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
@@ -223,6 +296,7 @@ class JsonImporter {
       if (!value.is_array()) throw InputError(path_, key, "", "expected an array of records");
     }
     ImportReport report;
+    ProblemList problems;
     size_t total = 0;
     for (const auto& [key, value] : document.items()) total += value.is_array() ? value.size() : 0;
     Registry::Transaction tx(registry_);
@@ -231,12 +305,23 @@ class JsonImporter {
       if (it == document.end()) continue;
       for (size_t i = 0; i < it->size(); ++i) {
         progress_.items(static_cast<size_t>(report.rows), total, "records");
-        add_record(kind, (*it)[i], i);
-        ++report.added[std::string(kind.plural)];
         ++report.rows;
+        try {
+          add_record(kind, (*it)[i], i);
+        } catch (const InputError& e) {  // reported with every other, the rest still checked
+          problems.add(e);
+          continue;
+        }
+        ++report.added[std::string(kind.plural)];
       }
     }
-    tx.commit();
+    problems.throw_if_any(false);
+    report.checked_only = check_only_;
+    if (check_only_) {
+      report.added.clear();
+    } else {
+      tx.commit();
+    }
     return report;
   }
 
@@ -337,13 +422,14 @@ class JsonImporter {
   Registry& registry_;
   std::string path_;
   const core::Progress& progress_;
+  bool check_only_;
   std::unordered_map<std::string, std::string> local_ids_;
 };
 
 }  // namespace
 
 ImportReport import_json(Registry& registry, const std::string& path,
-                         const core::Progress& progress) {
+                         const core::Progress& progress, bool check_only) {
   std::ifstream in(path, std::ios::binary);
   if (!in) core::throw_cannot_open(path, "JSON file");
   std::stringstream buffer;
@@ -372,7 +458,7 @@ ImportReport import_json(Registry& registry, const std::string& path,
   } catch (const core::Json::parse_error& e) {
     throw InputError(path + ": not valid JSON (" + e.what() + ")");
   }
-  return JsonImporter(registry, path, progress).run(document);
+  return JsonImporter(registry, path, progress, check_only).run(document);
 }
 
 }  // namespace athar::registry

@@ -15,14 +15,20 @@
 namespace athar::registry {
 
 struct ImportReport {
-  std::map<std::string, int64_t> added;  // records added per kind (plural name)
+  std::map<std::string, int64_t> added;  // records added per kind (plural name); checked only
   int64_t rows = 0;                      // data rows or records read
+  bool checked_only = false;             // nothing was written
 };
 
 struct PersonsCsvOptions {
   std::string source;  // source id that lists every person in the file ("" : a `source` column)
   std::string role = "victim";  // role of persons whose row gives none
+  bool check_only = false;      // check every row, write nothing
 };
+
+// Imports check the whole file: every bad row or record is found (up to this many listed, the
+// rest counted) and thrown together as core::InputProblems, in file order; nothing is written.
+inline constexpr size_t kMaxListedProblems = 1000;
 
 // Columns are the person fields of kinds.cpp (docs/registry.md lists them) plus `source`;
 // an `id` column, as `athar export` writes, is ignored. `full_name_ar` and `full_name_lat`
@@ -40,6 +46,6 @@ void fill_name_parts(Record& person, std::string_view full_name_ar, std::string_
 // The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
 // ...); a record's "id" may be a local name that later records of the same file refer to.
 ImportReport import_json(Registry& registry, const std::string& path,
-                         const core::Progress& progress = {});
+                         const core::Progress& progress = {}, bool check_only = false);
 
 }  // namespace athar::registry

@@ -706,7 +706,8 @@ std::vector<Route> build_routes() {
        "jobs",
        {query_param("format", "json or persons-csv", "string", true),
         query_param("source", "persons-csv: the source id that lists these persons"),
-        query_param("role", "persons-csv: role of persons whose row gives none (victim)")},
+        query_param("role", "persons-csv: role of persons whose row gives none (victim)"),
+        query_param("check", "true: check the whole file, list every problem, write nothing")},
        {{"type", "string"}, {"format", "binary"}},
        ref("Job"),
        202,
@@ -724,22 +725,27 @@ std::vector<Route> build_routes() {
          registry::PersonsCsvOptions persons;
          persons.source = call.query_param("source").value_or("");
          persons.role = call.query_param("role").value_or("victim");
+         const std::string check = call.query_param("check").value_or("false");
+         if (check != "true" && check != "false")
+           throw core::InputError("import", "check", check, "true or false");
+         persons.check_only = check == "true";
          // The upload outlives the request: the job owns it and removes it when done.
          const std::filesystem::path file =
              call.upload.parent_path() / ("job-" + call.upload.filename().string());
          std::filesystem::rename(call.upload, file);
-         return start_job(
-             call, "import", "importing",
-             [file, kind, persons](app::Session& session, app::JobControl& job) {
-               struct Remove {
-                 std::filesystem::path p;
-                 ~Remove() {
-                   std::error_code ec;
-                   std::filesystem::remove(p, ec);
-                 }
-               } remove{file};
-               return app::import_records(session, file, kind, persons, job.reporter()).to_json();
-             });
+         return start_job(call, "import", "importing",
+                          [file, kind, persons](app::Session& session, app::JobControl& job) {
+                            struct Remove {
+                              std::filesystem::path p;
+                              ~Remove() {
+                                std::error_code ec;
+                                std::filesystem::remove(p, ec);
+                              }
+                            } remove{file};
+                            return app::import_records(session, file, kind, persons, job.reporter(),
+                                                       persons.check_only)
+                                .to_json();
+                          });
        }});
   add({"POST",
        "/api/jobs/linkage",

@@ -656,6 +656,36 @@ TEST_F(CliTest, ErrorsMapToDocumentedExitCodes) {
       << bad.output;
 }
 
+// The user guide's walk-through: one file with three mistakes takes one run to learn them all
+// (it took four), and --check confirms the corrected file without writing it.
+TEST_F(CliTest, AFileWithThreeMistakesIsFixedInOneRun) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);
+  const std::string csv = dir_.write("list.csv",
+                                     "given_name_lat,sex,birth_date,governorate\n"
+                                     "Samer,male,1980,Homs\n"
+                                     "Nour,F,1990,Homs\n"
+                                     "Rami,male,1990-02-31,Homs\n"
+                                     "Hadi,male,1985,Tripoli\n");
+  Result r = athar("import persons " + csv + " --source source-0001 --check");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("3 problems"), std::string::npos) << r.output;
+  for (const char* row : {"list.csv row 3: field 'sex'", "list.csv row 4: field 'birth_date'",
+                          "list.csv row 5: field 'governorate'"})
+    EXPECT_NE(r.output.find(row), std::string::npos) << row << " not in " << r.output;
+  dir_.write("list.csv",
+             "given_name_lat,sex,birth_date,governorate\n"
+             "Samer,male,1980,Homs\nNour,female,1990,Homs\nRami,male,1990-02-28,Homs\n"
+             "Hadi,male,1985,Tartus\n");
+  r = athar("import persons " + csv + " --source source-0001 --check");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("checked 4 rows"), std::string::npos) << r.output;
+  EXPECT_NE(athar("--json summary").output.find("\"persons\": 0"), std::string::npos);
+  r = athar("import persons " + csv + " --source source-0001");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(athar("--json summary").output.find("\"persons\": 4"), std::string::npos);
+}
+
 TEST_F(CliTest, CsvImportFailureWritesNothing) {
   ASSERT_EQ(athar("init").exit_code, 0);
   ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);

@@ -130,6 +130,67 @@ TEST_F(ImportTest, BadRowsNameFileRowFieldAndValueAndWriteNothing) {
   expect_refused("", {"empty"});
 }
 
+// A file with several mistakes is checked whole: one run names them all, in file order, and
+// writes nothing; --check writes nothing even when the file is good.
+TEST_F(ImportTest, EveryBadRowIsNamedInOneRun) {
+  const Record src = source();
+  const std::string good = "محمد,,الحسن,,,male,1985,Damascus,\n";
+  const std::string path = dir_.write(
+      "list.csv", kHeader + good + ",,,Samer,,male,1990-02-31,Homs,\n" + good +
+                      ",,,Rami,,male,1990,Tripoli,\n" + good + "محمد,,الحسن,,,male,1985\n" + good);
+  try {
+    import_persons_csv(registry_, path, {src.id(), "victim"});
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputProblems& e) {
+    ASSERT_EQ(e.count(), 3u) << e.what();
+    EXPECT_EQ(e.problems()[0].record(), path + " row 3");
+    EXPECT_EQ(e.problems()[0].field(), "birth_date");
+    EXPECT_EQ(e.problems()[1].record(), path + " row 5");
+    EXPECT_EQ(e.problems()[1].field(), "governorate");
+    EXPECT_EQ(e.problems()[2].record(), path + " row 7");
+    EXPECT_NE(std::string(e.what()).find("3 problems"), std::string::npos) << e.what();
+    EXPECT_EQ(e.to_json()["problems"].size(), 3u);
+    EXPECT_EQ(e.to_json()["field"], "birth_date");  // the first, as a single error names it
+  }
+  EXPECT_EQ(count(Kind::kPerson), 0);
+  // References are checked whole too (by the writer): two rows naming sources that are not there.
+  const std::string refs = dir_.write(
+      "refs.csv", "given_name_lat,source\nA,source-0042\nB," + src.id() + "\nC,source-0043\n");
+  try {
+    import_persons_csv(registry_, refs, {"", "victim"});
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputProblems& e) {
+    ASSERT_EQ(e.count(), 2u) << e.what();
+    EXPECT_EQ(e.problems()[0].record(), refs + " row 2");
+    EXPECT_EQ(e.problems()[1].record(), refs + " row 4");
+  }
+  EXPECT_EQ(count(Kind::kPerson), 0);
+  // --check on a good file: every row read, nothing written.
+  const std::string fine = dir_.write("fine.csv", kHeader + good + good);
+  PersonsCsvOptions check{src.id(), "victim"};
+  check.check_only = true;
+  const ImportReport report = import_persons_csv(registry_, fine, check);
+  EXPECT_TRUE(report.checked_only);
+  EXPECT_EQ(report.rows, 2);
+  EXPECT_EQ(count(Kind::kPerson), 0);
+  EXPECT_EQ(count(Kind::kLink), 0);
+  // The same for JSON records: both bad ones named, nothing written.
+  const std::string json = dir_.write(
+      "records.json",
+      R"({"sites": [{"name_lat": "A", "latitude": 33, "longitude": 36, "governorate": "Homs"},
+                    {"name_lat": "B", "latitude": 93, "longitude": 36, "governorate": "Homs"},
+                    {"name_lat": "C", "latitude": 33, "longitude": 36, "governorate": "Beirut"}]})");
+  try {
+    import_json(registry_, json);
+    ADD_FAILURE() << "accepted";
+  } catch (const core::InputProblems& e) {
+    ASSERT_EQ(e.count(), 2u) << e.what();
+    EXPECT_EQ(e.problems()[0].field(), "latitude");
+    EXPECT_EQ(e.problems()[1].field(), "governorate");
+  }
+  EXPECT_EQ(count(Kind::kSite), 0);
+}
+
 TEST_F(ImportTest, PerRowSourceColumn) {
   source();
   source();
