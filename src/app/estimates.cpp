@@ -49,7 +49,10 @@ OrderedJson answer_json(const Answer& a, size_t top, const est::CaptureHistories
   return j;
 }
 
-std::string settings_json(const EstimateOptions& o, const Answer& a) {
+// The settings kept with a recorded estimate, with every warning printed beside it: the
+// histories' own (too few in the overlaps, ...) and the method's.
+std::string settings_json(const EstimateOptions& o, const Answer& a,
+                          const est::CaptureHistories& histories) {
   OrderedJson s = {{"seed", o.seed}};
   if (a.latent) {
     s["classes"] = o.latent.classes;
@@ -64,7 +67,9 @@ std::string settings_json(const EstimateOptions& o, const Answer& a) {
   } else {
     s["bootstrap"] = o.bootstrap;
   }
-  s["warnings"] = a.warnings;  // shown with the estimate wherever the registry shows it
+  std::vector<std::string> warnings = est::warnings(histories);
+  warnings.insert(warnings.end(), a.warnings.begin(), a.warnings.end());
+  s["warnings"] = warnings;  // shown with the estimate wherever the registry shows it
   return s.dump();
 }
 
@@ -122,17 +127,17 @@ void record(const EstimateOptions& o, registry::Registry& reg, const EstimateRes
       if (!r.stratified || !is_subject(s.name)) continue;
       const Answer& a = s.methods[m];
       rows.push_back({0, s.name, a.method, a.documented, a.estimate, a.low, a.high, s.histories,
-                      settings_json(o, a), "", ""});
+                      settings_json(o, a, s.histories), "", ""});
     }
     const Answer& t = e.totals[m];
     rows.push_back({0, o.subject, t.method, t.documented, t.estimate, t.low, t.high, all,
-                    settings_json(o, t), "", ""});
+                    settings_json(o, t, all), "", ""});
   }
   // The linkage-aware totals beside them, under the same subject: the histories recorded are
   // the chosen linkage's, the interval the draws'.
   for (size_t m = 0; r.aware && m < r.aware->totals.size(); ++m) {
     const Answer& t = r.aware->totals[m];
-    OrderedJson settings = OrderedJson::parse(settings_json(o, t));
+    OrderedJson settings = OrderedJson::parse(settings_json(o, t, all));
     settings["linkage_draws"] = r.aware->draws;
     settings["linkage_share"] = r.aware->linkage_share[m];
     settings["documented_over_draws"] = {r.aware->documented_low, r.aware->documented_high};

@@ -686,6 +686,20 @@ TEST_F(CliTest, AFileWithThreeMistakesIsFixedInOneRun) {
   EXPECT_NE(athar("--json summary").output.find("\"persons\": 4"), std::string::npos);
 }
 
+// The histories' own warnings (two lists that never overlap) are kept with a recorded estimate,
+// as the method's are, and shown beside it.
+TEST_F(CliTest, ARecordedEstimateKeepsTheHistoriesWarnings) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  const std::string histories = dir_.write("h.csv",
+                                           "A,B,C,count\n1,0,0,150\n0,1,0,160\n0,0,1,170\n"
+                                           "1,0,1,40\n0,1,1,45\n");
+  Result r = athar("estimate --histories " + histories + " --bootstrap 20 --record --subject all");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_NE(r.output.find("never overlap"), std::string::npos) << r.output;
+  r = athar("--json summary");
+  EXPECT_NE(r.output.find("lists A and B never overlap"), std::string::npos) << r.output;
+}
+
 TEST_F(CliTest, CsvImportFailureWritesNothing) {
   ASSERT_EQ(athar("init").exit_code, 0);
   ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);
