@@ -119,7 +119,12 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
 }
 
 Record add_record(Session& session, const registry::KindSpec& kind,
-                  const registry::FieldChanges& values, const registry::StatusReport& report) {
+                  const registry::FieldChanges& values, const registry::StatusReport& report,
+                  std::string_view listed_by) {
+  if (!listed_by.empty() && kind.kind != Kind::kPerson) {
+    throw core::InputError("new " + std::string(kind.name), "source", std::string(listed_by),
+                           "only a person is listed by a source this way");
+  }
   session.require(write_permission(kind.kind), "add " + std::string(kind.plural));
   if (kind.kind == Kind::kEvidence) {
     throw core::InputError("new evidence", "", "",
@@ -134,6 +139,14 @@ Record add_record(Session& session, const registry::KindSpec& kind,
   Registry& reg = session.registry();
   Registry::Transaction tx(reg);
   Record stored = reg.add(std::move(r), report, "new " + std::string(kind.name));
+  if (!listed_by.empty()) {
+    Record link(registry::kind_spec(Kind::kLink));
+    link.set("from_record", stored.id());
+    link.set("type", "listed_by");
+    link.set("to_record", std::string(listed_by));
+    link.set("source", std::string(listed_by));
+    reg.add(std::move(link), {}, "new person's source");
+  }
   tx.commit();
   return stored;
 }

@@ -42,10 +42,12 @@ struct RecordView {
 // (Forbidden for a role that may not read them).
 RecordView show_record(Session& session, std::string_view id, bool reveal);
 
-// `values` by field name; unknown names are an InputError naming them.
+// `values` by field name; unknown names are an InputError naming them. `listed_by` (persons
+// only): the source that lists the person, linked `listed_by` in the same transaction, as an
+// import links each row (linkage treats the source as the person's list).
 registry::Record add_record(Session& session, const registry::KindSpec& kind,
                             const registry::FieldChanges& values,
-                            const registry::StatusReport& report);
+                            const registry::StatusReport& report, std::string_view listed_by = {});
 registry::Record update_record(Session& session, std::string_view id,
                                const registry::FieldChanges& changes,
                                const registry::StatusReport& report);

@@ -682,6 +682,7 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
     std::vector<std::string> where;
     size_t limit = 100, offset = 0;
     bool reveal = false;
+    std::string listed_by;
   };
   auto input = std::make_shared<FieldInput>();
   input->values.resize(kind.fields.size());
@@ -715,6 +716,11 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   } else {
     auto* add = noun->add_subcommand("add", "Add a " + std::string(kind.name));
     field_options(add, true);
+    if (kind.kind == registry::Kind::kPerson) {
+      add->add_option("--source", input->listed_by,
+                      "source id that lists this person (linked listed_by; linkage reads it as "
+                      "the person's list)");
+    }
     add->callback([&kind, &g, &action, input] {
       action = [&kind, &g, input] {
         AppSession s(g);
@@ -724,7 +730,7 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
             values.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
         const registry::Record stored =
-            athar::app::add_record(s.session, kind, values, input->report);
+            athar::app::add_record(s.session, kind, values, input->report, input->listed_by);
         if (g.json) return print_json(registry::Registry::to_json(stored, false));
         std::cout << stored.id() << "\n";
       };

@@ -478,15 +478,30 @@ std::vector<Route> build_routes() {
            plural,
            {},
            {{"type", "object"},
-            {"properties", {{"fields", ref(schema)}, {"status_report", ref("StatusReport")}}},
+            {"properties",
+             kind->kind == registry::Kind::kPerson
+                 ? OrderedJson{{"fields", ref(schema)},
+                               {"status_report", ref("StatusReport")},
+                               {"listed_by",
+                                {{"type", "string"},
+                                 {"description", "source id that lists the person"}}}}
+                 : OrderedJson{{"fields", ref(schema)}, {"status_report", ref("StatusReport")}}},
             {"required", {"fields"}}},
            ref(schema),
            201,
            [kind](Call& call) {
              const core::Json body = call.json_body();
              const std::string where = "new " + std::string(kind->name);
-             const registry::Record r = app::add_record(
-                 call.session, *kind, field_values(body, *kind, where), status_report(body, where));
+             std::string listed_by;
+             if (body.contains("listed_by")) {
+               if (!body["listed_by"].is_string())
+                 throw core::InputError(where, "listed_by", body["listed_by"].dump(),
+                                        "a source id");
+               listed_by = body["listed_by"].get<std::string>();
+             }
+             const registry::Record r =
+                 app::add_record(call.session, *kind, field_values(body, *kind, where),
+                                 status_report(body, where), listed_by);
              return json_reply(registry::Registry::to_json(r, false), 201);
            }});
     }

@@ -700,6 +700,21 @@ TEST_F(CliTest, ARecordedEstimateKeepsTheHistoriesWarnings) {
   EXPECT_NE(r.output.find("lists A and B never overlap"), std::string::npos) << r.output;
 }
 
+// A person entered by hand belongs to the list that names them, as an imported one does.
+TEST_F(CliTest, APersonAddedByHandIsListedByItsSource) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);
+  Result r = athar("person add --role victim --given-name-lat Samer --source source-0001");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("--json person show person-000001");
+  EXPECT_NE(r.output.find("listed_by"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("source-0001"), std::string::npos) << r.output;
+  // A source that is not there: refused, and the person is not added either.
+  r = athar("person add --role victim --given-name-lat Rami --source source-0009");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(athar("--json summary").output.find("\"persons\": 1"), std::string::npos);
+}
+
 TEST_F(CliTest, CsvImportFailureWritesNothing) {
   ASSERT_EQ(athar("init").exit_code, 0);
   ASSERT_EQ(athar("source add --name L --kind document").exit_code, 0);

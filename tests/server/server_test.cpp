@@ -337,6 +337,22 @@ TEST_F(Server, AJobReportsProgressAndACancelledImportWritesNothing) {
   EXPECT_TRUE(app::verify(admin).report.ok());
 }
 
+TEST_F(Server, APersonAddedWithASourceIsListedByIt) {
+  const core::Json body = {{"fields", {{"given_name_lat", "Samer"}, {"role", "victim"}}},
+                           {"listed_by", "source-0001"}};
+  const auto res =
+      client().Post("/api/persons", bearer(Role::kLiaison), body.dump(), "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string id = core::Json::parse(res->body)["id"];
+  const auto shown = client().Get("/api/persons/" + id, bearer(Role::kLiaison));
+  EXPECT_NE(shown->body.find("listed_by"), std::string::npos) << shown->body;
+  const core::Json bad = {{"fields", {{"given_name_lat", "Rami"}, {"role", "victim"}}},
+                          {"listed_by", 7}};
+  EXPECT_EQ(
+      client().Post("/api/persons", bearer(Role::kLiaison), bad.dump(), "application/json")->status,
+      400);
+}
+
 TEST_F(Server, ImportAndLinkageRunAsJobsAndRefuseWhatTheyShould) {
   app::Session admin = admin_session();
   const auto persons = [&] {
