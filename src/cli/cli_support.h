@@ -23,7 +23,6 @@ struct Globals {
   bool json = false;
 };
 
-inline std::string database_path(const Globals& g) { return g.data_dir + "/athar.db"; }
 inline std::filesystem::path objects_path(const Globals& g) {
   return std::filesystem::path(g.data_dir) / "objects";
 }
@@ -38,21 +37,6 @@ inline std::string default_actor() {
   }
   return "local-user";
 }
-
-// An open database with its schema brought up to date, and a registry writing as the actor.
-// The field key, when the keys folder has one, lets it seal and reveal sensitive fields.
-struct Session {
-  explicit Session(const Globals& g)
-      : db(athar::store::open(athar::store::sqlite_url(database_path(g)),
-                              athar::store::OpenMode::kExisting)),
-        registry((athar::registry::Registry::prepare_schema(*db), *db), g.actor) {
-    if (athar::registry::FieldCipher::exists(keys_path(g))) {
-      registry.set_field_cipher(athar::registry::FieldCipher::load(keys_path(g)));
-    }
-  }
-  std::unique_ptr<athar::store::Database> db;
-  athar::registry::Registry registry;
-};
 
 // The application layer as the local shell uses it: whoever holds the data folder and its keys
 // acts as an admin, under the name given by --actor.

@@ -59,13 +59,11 @@
 namespace {
 
 using athar::cli::AppSession;
-using athar::cli::database_path;
 using athar::cli::default_actor;
 using athar::cli::Globals;
 using athar::cli::keys_path;
 using athar::cli::objects_path;
 using athar::cli::print_json;
-using athar::cli::Session;
 using athar::cli::with_progress_bar;
 using athar::core::ErrorKind;
 using athar::core::OrderedJson;
