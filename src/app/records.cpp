@@ -52,17 +52,17 @@ RecordPage list_records(Session& session, const registry::KindSpec& kind,
 core::OrderedJson RecordView::to_json() const {
   core::OrderedJson j = Registry::to_json(record, revealed);
   if (record.spec->status_field()) {
-    core::OrderedJson changes = core::OrderedJson::array();
+    core::OrderedJson status_changes = core::OrderedJson::array();
     for (const auto& c : history) {
-      changes.push_back({{"status", c.new_status},
-                         {"from", c.old_status},
-                         {"changed_on", c.changed_on},
-                         {"reported_by", c.reported_by},
-                         {"source", c.source},
-                         {"note", c.note},
-                         {"recorded_by", c.recorded_by}});
+      status_changes.push_back({{"status", c.new_status},
+                                {"from", c.old_status},
+                                {"changed_on", c.changed_on},
+                                {"reported_by", c.reported_by},
+                                {"source", c.source},
+                                {"note", c.note},
+                                {"recorded_by", c.recorded_by}});
     }
-    j["history"] = std::move(changes);
+    j["history"] = std::move(status_changes);
   }
   const auto records_json = [](const std::vector<Record>& records) {
     core::OrderedJson out = core::OrderedJson::array();
@@ -73,7 +73,66 @@ core::OrderedJson RecordView::to_json() const {
   if (!links.empty()) j["links"] = records_json(links);
   if (documented_persons) j["documented_persons"] = *documented_persons;
   if (record.spec->kind == Kind::kEvidence) j["custody"] = records_json(custody);
+  if (!changes.empty()) {
+    core::OrderedJson out = core::OrderedJson::array();
+    for (const auto& c : changes) {
+      out.push_back({{"entry", c.entry},
+                     {"op", c.op},
+                     {"at", c.at},
+                     {"by", c.actor},
+                     {"field", c.field},
+                     {"old", c.old_value},
+                     {"new", c.new_value},
+                     {"reason", c.reason}});
+    }
+    j["changes"] = std::move(out);
+  }
+  if (!merged.empty()) j["merged"] = merged;
+  if (!names.empty()) {
+    core::OrderedJson n = core::OrderedJson::object();
+    for (const auto& [id, name] : names) n[id] = name;
+    j["names"] = std::move(n);
+  }
   return j;
+}
+
+std::string display_name(const Record& r) {
+  const auto join = [&](std::initializer_list<const char*> fields, const char* separator) {
+    std::string out;
+    for (const char* f : fields) {
+      if (r.get(f).empty()) continue;
+      if (!out.empty()) out += separator;
+      out += r.get(f);
+    }
+    return out;
+  };
+  switch (r.spec->kind) {
+    case Kind::kSource:
+      return r.get("name");
+    case Kind::kSite:
+    case Kind::kUnit:
+      return join({"name_lat", "name_ar"}, " / ");
+    case Kind::kPerson: {
+      const std::string lat = join({"given_name_lat", "father_name_lat", "family_name_lat"}, " ");
+      const std::string ar = join({"given_name_ar", "father_name_ar", "family_name_ar"}, " ");
+      return lat.empty() ? ar : ar.empty() ? lat : lat + " / " + ar;
+    }
+    case Kind::kEvent:
+      return join({"kind", "started_on"}, " ");
+    case Kind::kClaim:
+      return join({"topic", "figure"}, " ");
+    case Kind::kEvidence:
+      return join({"description", "media_type"}, " | ");
+    default:
+      return "";
+  }
+}
+
+std::string labelled_id(Registry& registry, std::string_view id) {
+  const auto parsed = registry::parse_record_id(id);
+  if (!parsed || !registry.exists(*parsed)) return std::string(id);
+  const std::string name = display_name(registry.get(id));
+  return name.empty() ? std::string(id) : std::string(id) + " " + name;
 }
 
 namespace {
@@ -108,10 +167,58 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
       if (l.get("type") == "buried_at" && l.get("to_record") == rid) ++buried;
     view.documented_persons = buried;
   }
+  // Links of the records merged into this one are its links too.
+  view.merged = reg.merged_into(rid);
+  for (const std::string& m : view.merged) {
+    for (Record& l : reg.links_of(m)) view.links.push_back(std::move(l));
+  }
   if (!session.may(Permission::kReadRecords)) view.links.clear();
+  // Field history from the versions the ledger vouches for.
+  const auto versions = reg.versions(rid);
+  for (size_t i = 1; i < versions.size(); ++i) {
+    const registry::RecordVersion& v = versions[i];
+    if (!versions[i - 1].canonical || !v.canonical) continue;
+    for (registry::FieldChange c :
+         registry::diff_versions(*versions[i - 1].canonical, *v.canonical)) {
+      if (const registry::FieldSpec* f = kind.field(c.field); f && f->sensitive) {
+        if (!c.old_value.empty()) c.old_value = "[protected]";
+        if (!c.new_value.empty()) c.new_value = "[protected]";
+      }
+      c.entry = v.entry;
+      c.op = v.op;
+      c.at = v.at;
+      c.actor = v.actor;
+      c.reason = v.reason;
+      view.changes.push_back(std::move(c));
+    }
+  }
+  // Names beside the ids the view mentions.
+  const auto name = [&](const std::string& other) {
+    if (other.empty() || other == rid || view.names.count(other)) return;
+    const auto parsed = registry::parse_record_id(other);
+    if (!parsed || !reg.exists(*parsed)) return;
+    // Persons' names are for roles that may read records.
+    if ((parsed->kind == Kind::kPerson) && !session.may(Permission::kReadRecords)) return;
+    const std::string n = display_name(reg.get(other));
+    if (!n.empty()) view.names[other] = n;
+  };
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    const auto type = kind.fields[i].type;
+    if (type == registry::FieldType::kRef || type == registry::FieldType::kAnyRef)
+      name(view.record.values[i]);
+  }
+  for (const Record& l : view.links) {
+    name(l.get("from_record"));
+    name(l.get("to_record"));
+    name(l.get("source"));
+  }
+  for (const Record& c : view.claims) name(c.get("source"));
+  for (const std::string& m : view.merged) name(m);
+  if (view.record.retracted()) name(view.record.retraction.merged_into);
   if (kind.kind == Kind::kEvidence) {
     registry::ListQuery q;
     q.limit = 0;
+    q.include_retracted = true;
     q.equals.emplace_back("evidence", rid);
     view.custody = reg.list(registry::kind_spec(Kind::kCustody), q);
   }
@@ -165,6 +272,44 @@ Record update_record(Session& session, std::string_view id, const registry::Fiel
   Record r = reg.update(id, changes, report);
   tx.commit();
   return r;
+}
+
+Record correct_record(Session& session, std::string_view id, const registry::FieldChanges& changes,
+                      std::string_view reason) {
+  const registry::KindSpec& kind = kind_of_id(id);
+  session.require(write_permission(kind.kind), "correct " + std::string(kind.plural));
+  if (changes.empty())
+    throw core::InputError(std::string(id), "", "", "no field to correct was given");
+  for (const auto& [field, value] : changes) {
+    if (!kind.field(field)) throw core::InputError(std::string(id), field, value, "no such field");
+  }
+  Registry& reg = session.registry();
+  Registry::Transaction tx(reg);
+  Record r = reg.correct(id, changes, reason);
+  tx.commit();
+  return r;
+}
+
+Record retract_record(Session& session, std::string_view id, std::string_view reason) {
+  const registry::KindSpec& kind = kind_of_id(id);
+  session.require(write_permission(kind.kind), "retract " + std::string(kind.plural));
+  Registry& reg = session.registry();
+  Registry::Transaction tx(reg);
+  Record r = reg.retract(id, reason);
+  tx.commit();
+  return r;
+}
+
+std::pair<Record, Record> merge_records(Session& session, std::string_view kept,
+                                        std::string_view duplicate, std::string_view reason) {
+  const registry::KindSpec& kind = kind_of_id(kept);
+  session.require(write_permission(kind.kind), "merge " + std::string(kind.plural));
+  kind_of_id(duplicate);
+  Registry& reg = session.registry();
+  Registry::Transaction tx(reg);
+  auto out = reg.merge(kept, duplicate, reason);
+  tx.commit();
+  return out;
 }
 
 core::OrderedJson PersonSearch::to_json() const {

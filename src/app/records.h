@@ -2,6 +2,7 @@
 // and finding persons by name. Each checks the session's permission for the kind first.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ RecordPage list_records(Session& session, const registry::KindSpec& kind,
 
 // A record with what surrounds it: its status history, the claims about it, its links, the
 // custody of an evidence item, and for a site the documented persons buried there.
+// A record's name as people say it ("Najha cemetery / مقبرة نجها", a person's names in both
+// scripts, a source's name); "" for kinds that have none (a witness goes by its pseudonym id).
+std::string display_name(const registry::Record& record);
+// "site-0004 Najha cemetery / مقبرة نجها": the id with its name; the bare id when there is none.
+std::string labelled_id(registry::Registry& registry, std::string_view id);
+
 struct RecordView {
   explicit RecordView(registry::Record r) : record(std::move(r)) {}
   registry::Record record;
@@ -36,6 +43,13 @@ struct RecordView {
   std::vector<registry::StatusChange> history;
   std::vector<registry::Record> claims, links, custody;
   std::optional<int64_t> documented_persons;
+  // Every change of every field since versions were kept: who, when, old, new, why. Protected
+  // values are shown as "[protected]".
+  std::vector<registry::FieldChange> changes;
+  // Records merged into this one (each retracted naming it); their links are among `links`.
+  std::vector<std::string> merged;
+  // The name beside each id the view mentions (references, link ends, claims' sources).
+  std::map<std::string, std::string> names;
   core::OrderedJson to_json() const;
 };
 // `reveal`: the protected fields in clear, a read the ledger records with the actor's name
@@ -57,6 +71,15 @@ struct PersonSearch {
   std::vector<matching::PersonHit> hits;
   core::OrderedJson to_json() const;
 };
+// Corrections, never deletions (registry::Registry::correct, retract, merge), each a ledger
+// entry with its reason, under the kind's write permission.
+registry::Record correct_record(Session& session, std::string_view id,
+                                const registry::FieldChanges& changes, std::string_view reason);
+registry::Record retract_record(Session& session, std::string_view id, std::string_view reason);
+std::pair<registry::Record, registry::Record> merge_records(Session& session, std::string_view kept,
+                                                            std::string_view duplicate,
+                                                            std::string_view reason);
+
 PersonSearch search_persons(Session& session, std::string_view query,
                             const matching::SearchOptions& options);
 

@@ -168,18 +168,49 @@ void print_report(const registry::ImportReport& report, const Globals& g) {
 }
 
 void show_record(athar::app::Session& session, const std::string& id, const Globals& g,
-                 bool reveal = false) {
+                 bool reveal = false, bool full_history = false) {
   const athar::app::RecordView view = athar::app::show_record(session, id, reveal);
   if (g.json) return print_json(view.to_json());
   const registry::Record& r = view.record;
+  // "site-0004 Najha cemetery / مقبرة نجها": ids with the names people know them by.
+  const auto labelled = [&](const std::string& other) {
+    auto it = view.names.find(other);
+    return it == view.names.end() ? other : other + " " + it->second;
+  };
   std::cout << r.id() << "  " << describe(r) << "\n";
+  if (r.retracted()) {
+    std::cout << "  RETRACTED " << r.retraction.at << " by " << r.retraction.by;
+    if (!r.retraction.merged_into.empty())
+      std::cout << ", merged into " << labelled(r.retraction.merged_into);
+    std::cout << ": " << r.retraction.reason << "\n";
+  }
   for (size_t i = 0; i < r.spec->fields.size(); ++i) {
     if (r.values[i].empty()) continue;
-    std::string value = r.spec->fields[i].sensitive && !reveal ? "[protected]" : r.values[i];
-    std::printf("  %-24s %s\n", std::string(r.spec->fields[i].name).c_str(), value.c_str());
+    const registry::FieldSpec& f = r.spec->fields[i];
+    std::string value = f.sensitive && !reveal ? "[protected]" : r.values[i];
+    if (f.type == registry::FieldType::kRef || f.type == registry::FieldType::kAnyRef)
+      value = labelled(value);
+    std::printf("  %-24s %s\n", std::string(f.name).c_str(), value.c_str());
   }
   std::printf("  %-24s %s by %s\n", "created", r.created_at.c_str(), r.created_by.c_str());
-  if (!r.updated_at.empty()) std::printf("  %-24s %s\n", "updated", r.updated_at.c_str());
+  if (!view.changes.empty()) {
+    const auto& last = view.changes.back();
+    std::printf("  %-24s %s by %s (%s)\n", "last changed", last.at.c_str(), last.actor.c_str(),
+                last.op.substr(last.op.find('.') + 1).c_str());
+  } else if (!r.updated_at.empty()) {
+    std::printf("  %-24s %s\n", "updated", r.updated_at.c_str());
+  }
+  for (const std::string& m : view.merged) std::cout << "  merged from " << labelled(m) << "\n";
+  if (full_history) {
+    std::cout << "field history (" << view.changes.size() << " changes):\n";
+    for (const auto& c : view.changes) {
+      std::cout << "  " << c.at << "  " << c.actor << "  " << c.op.substr(c.op.find('.') + 1)
+                << "  " << c.field << ": " << (c.old_value.empty() ? "(empty)" : c.old_value)
+                << " -> " << (c.new_value.empty() ? "(empty)" : c.new_value);
+      if (!c.reason.empty()) std::cout << "  reason: " << c.reason;
+      std::cout << "  [entry " << c.entry << "]\n";
+    }
+  }
   if (r.spec->status_field()) {
     std::cout << "status history:\n";
     for (const auto& c : view.history) {
@@ -201,8 +232,8 @@ void show_record(athar::app::Session& session, const std::string& id, const Glob
       std::cout << "  " << c.id() << "  " << c.get("topic");
       if (!c.get("figure").empty())
         std::cout << "  " << c.get("figure") << " (" << c.get("figure_kind") << ")";
-      std::cout << "  " << source_name << "  " << c.get("claimed_on") << "  "
-                << c.get("verification") << "\n";
+      std::cout << "  " << c.get("source") << " " << source_name << "  " << c.get("claimed_on")
+                << "  " << c.get("verification") << "\n";
     }
   }
   if (!view.custody.empty()) {
@@ -211,7 +242,12 @@ void show_record(athar::app::Session& session, const std::string& id, const Glob
   }
   if (!view.links.empty()) {
     std::cout << "links:\n";
-    for (const auto& l : view.links) std::cout << "  " << l.id() << "  " << describe(l) << "\n";
+    for (const auto& l : view.links) {
+      std::cout << "  " << l.id() << "  " << labelled(l.get("from_record")) << " " << l.get("type")
+                << " " << labelled(l.get("to_record"));
+      if (!l.get("role").empty()) std::cout << " (" << l.get("role") << ")";
+      std::cout << "  source " << labelled(l.get("source")) << "\n";
+    }
   }
 }
 
@@ -234,6 +270,25 @@ void print_summary(const OrderedJson& s, const Globals& g) {
             << s["schema_version"].get<int>() << ")\n\nrecords:\n";
   for (const auto& [kind, n] : s["counts"].items())
     std::printf("  %-12s %lld\n", kind.c_str(), static_cast<long long>(n.get<int64_t>()));
+  if (s.contains("persons_after_linkage_decisions")) {
+    const auto& a = s["persons_after_linkage_decisions"];
+    std::cout << "\npersons after linkage decisions: "
+              << athar::core::with_thousands(a["persons"].get<uint64_t>()) << " ("
+              << athar::core::with_thousands(a["person_records"].get<uint64_t>())
+              << " person records; " << a["same_person_decisions"].get<int64_t>()
+              << " pairs decided the same person counted once";
+    if (a["retracted_or_merged"].get<int64_t>() > 0)
+      std::cout << "; " << a["retracted_or_merged"].get<int64_t>()
+                << " retracted or merged records left out";
+    std::cout << ")\n";
+    if (a.contains("latest_linkage_run")) {
+      std::cout << "  the latest linkage run grouped the "
+                << athar::core::with_thousands(a["latest_linkage_run"]["records"].get<uint64_t>())
+                << " records it read into "
+                << athar::core::with_thousands(a["latest_linkage_run"]["entities"].get<uint64_t>())
+                << " persons\n";
+    }
+  }
   std::cout << "\npersons by status:\n";
   for (const auto& [status, n] : s["persons_by_status"].items()) {
     std::printf("  %-12s %lld\n", status.c_str(), static_cast<long long>(n.get<int64_t>()));
@@ -674,19 +729,21 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
 
   struct FieldInput {
     std::vector<std::string> values;
-    std::vector<CLI::Option*> options;
+    std::vector<CLI::Option*> options, update_options, correct_options;
     registry::StatusReport report;
     std::string id;
     std::vector<std::string> where;
     size_t limit = 100, offset = 0;
-    bool reveal = false;
-    std::string listed_by;
+    bool reveal = false, history = false, include_retracted = false;
+    std::string listed_by, reason, duplicate;
   };
   auto input = std::make_shared<FieldInput>();
   input->values.resize(kind.fields.size());
 
+  // Each subcommand has its own options over the shared values; `options` holds the ones of the
+  // subcommand that runs (set by its callback).
   const auto field_options = [&kind, input](CLI::App* sub, bool for_add) {
-    input->options.resize(kind.fields.size());
+    input->options.assign(kind.fields.size(), nullptr);
     for (size_t i = 0; i < kind.fields.size(); ++i) {
       const auto& f = kind.fields[i];
       std::string help(f.help);
@@ -739,12 +796,15 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
   list->add_option("--where", input->where, "filter FIELD=VALUE (repeatable)");
   list->add_option("--limit", input->limit, "at most this many (0: all)")->default_val(100);
   list->add_option("--offset", input->offset, "skip this many");
+  list->add_flag("--include-retracted", input->include_retracted,
+                 "list retracted and merged records too");
   list->callback([&kind, &g, &action, input] {
     action = [&kind, &g, input] {
       AppSession s(g);
       registry::ListQuery q;
       q.limit = input->limit;
       q.offset = input->offset;
+      q.include_retracted = input->include_retracted;
       for (const std::string& w : input->where) {
         const size_t eq = w.find('=');
         if (eq == std::string::npos) {
@@ -759,7 +819,10 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
         for (const auto& r : records) arr.push_back(registry::Registry::to_json(r, false));
         return print_json(arr);
       }
-      for (const auto& r : records) std::cout << r.id() << "  " << describe(r) << "\n";
+      for (const auto& r : records) {
+        std::cout << r.id() << "  " << describe(r) << (r.retracted() ? "  [retracted]" : "")
+                  << "\n";
+      }
     };
   });
 
@@ -774,23 +837,88 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
                    "show the sensitive fields in clear (needs the field key; the read is logged "
                    "in the ledger with your name)");
   }
+  show->add_flag("--history", input->history,
+                 "every change of every field: who, when, old and new value, and why");
   show->callback([&g, &action, input] {
     action = [&g, input] {
       AppSession s(g);
-      show_record(s.session, input->id, g, input->reveal);
+      show_record(s.session, input->id, g, input->reveal, input->history);
     };
   });
+
+  auto* correct = noun->add_subcommand(
+      "correct", "Correct fields of a " + std::string(kind.name) +
+                     " entered wrongly, with a reason (a status correction is not a status "
+                     "change: it enters no status history)");
+  correct->add_option("id", input->id, "record id")->required();
+  field_options(correct, false);
+  input->correct_options = input->options;
+  correct->add_option("--reason", input->reason, "what was wrong, on whose word")->required();
+  correct->callback([&kind, &g, &action, input] {
+    action = [&kind, &g, input] {
+      AppSession s(g);
+      registry::FieldChanges changes;
+      for (size_t i = 0; i < kind.fields.size(); ++i) {
+        if (input->correct_options[i]->count() > 0) {
+          changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
+        }
+      }
+      const registry::Record r =
+          athar::app::correct_record(s.session, input->id, changes, input->reason);
+      if (g.json) return print_json(registry::Registry::to_json(r, false));
+      std::cout << r.id() << " corrected (`athar " << kind.name << " show " << r.id()
+                << " --history` shows the change)\n";
+    };
+  });
+
+  auto* retract = noun->add_subcommand(
+      "retract", "Retract a " + std::string(kind.name) +
+                     ": it stays, marked with who and why, out of lists, counts and exports");
+  retract->add_option("id", input->id, "record id")->required();
+  retract->add_option("--reason", input->reason, "why it should not stand")->required();
+  retract->callback([&g, &action, input] {
+    action = [&g, input] {
+      AppSession s(g);
+      const registry::Record r = athar::app::retract_record(s.session, input->id, input->reason);
+      if (g.json) return print_json(registry::Registry::to_json(r, false));
+      std::cout << r.id() << " retracted\n";
+    };
+  });
+
+  if (kind.kind != registry::Kind::kEvidence && kind.kind != registry::Kind::kCustody) {
+    auto* merge = noun->add_subcommand(
+        "merge", "Merge a duplicate " + std::string(kind.name) +
+                     " into the one kept: the duplicate is retracted naming it, the kept one "
+                     "takes the values it lacked; both histories stay");
+    merge->add_option("kept", input->id, "the record kept")->required();
+    merge->add_option("duplicate", input->duplicate, "the duplicate")->required();
+    merge->add_option("--reason", input->reason, "who decided they are one, on what grounds")
+        ->required();
+    merge->callback([&g, &action, input] {
+      action = [&g, input] {
+        AppSession s(g);
+        const auto [kept, duplicate] =
+            athar::app::merge_records(s.session, input->id, input->duplicate, input->reason);
+        if (g.json) {
+          return print_json(OrderedJson{{"kept", registry::Registry::to_json(kept, false)},
+                                        {"merged", registry::Registry::to_json(duplicate, false)}});
+        }
+        std::cout << duplicate.id() << " merged into " << kept.id() << "\n";
+      };
+    });
+  }
 
   auto* update = noun->add_subcommand(
       "update", "Change fields of a " + std::string(kind.name) + " (an empty value clears one)");
   update->add_option("id", input->id, "record id")->required();
   field_options(update, false);
+  input->update_options = input->options;
   update->callback([&kind, &g, &action, input] {
     action = [&kind, &g, input] {
       AppSession s(g);
       registry::FieldChanges changes;
       for (size_t i = 0; i < kind.fields.size(); ++i) {
-        if (input->options[i]->count() > 0) {
+        if (input->update_options[i]->count() > 0) {
           changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
       }

@@ -57,7 +57,8 @@ std::map<std::string, std::string> stratum_of_records(registry::Registry& regist
   store::Database& db = registry.database();
   if (by == StratumBy::kSite) {
     auto links = db.prepare(
-        "SELECT from_record, to_record FROM links WHERE type = 'buried_at' ORDER BY num");
+        "SELECT from_record, to_record FROM links WHERE type = 'buried_at' AND retraction IS "
+        "NULL ORDER BY num");
     // A person linked to two sites votes for the first (links in order of entry).
     while (links->step()) stratum_of_record.emplace(links->string(0), links->string(1));
   } else {
@@ -67,7 +68,8 @@ std::map<std::string, std::string> stratum_of_records(registry::Registry& regist
                         : by == StratumBy::kSex
                             ? "sex"
                             : "substr(COALESCE(disappeared_on, detained_on, died_on), 1, 4)";
-    auto persons = db.prepare(std::string("SELECT num, ") + value + " FROM persons");
+    auto persons =
+        db.prepare(std::string("SELECT num, ") + value + " FROM persons WHERE retraction IS NULL");
     while (persons->step()) {
       if (persons->is_null(1) || persons->string(1).empty()) continue;
       stratum_of_record[registry::format_record_id(registry::Kind::kPerson, persons->int64(0))] =

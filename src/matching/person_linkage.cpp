@@ -336,8 +336,9 @@ RunReport run_person_linkage(registry::Registry& registry, const RunOptions& opt
   for (const char* column : kPersonColumns) sql += std::string(", p.") + column;
   sql +=
       ", (SELECT l.to_record FROM links l WHERE l.from_record = 'person-' || printf('%06d', "
-      "p.num) AND l.type = 'listed_by' ORDER BY l.num LIMIT 1) FROM persons p";
-  if (!options.role.empty()) sql += " WHERE p.role = ?";
+      "p.num) AND l.type = 'listed_by' AND l.retraction IS NULL ORDER BY l.num LIMIT 1) FROM "
+      "persons p WHERE p.retraction IS NULL";
+  if (!options.role.empty()) sql += " AND p.role = ?";
   sql += " ORDER BY p.num";
   options.progress(0, "reading persons");
   auto rows = db.prepare(sql);

@@ -140,7 +140,7 @@ void keep_best(std::vector<PersonHit>& hits, PersonHit hit, size_t limit) {
 std::string person_select_sql() {
   std::string sql = "SELECT num";
   for (const char* column : kNameColumns) sql += std::string(", ") + column;
-  return sql + ", birth_date, governorate, status FROM persons";
+  return sql + ", birth_date, governorate, status, retraction FROM persons";
 }
 
 }  // namespace
@@ -148,7 +148,8 @@ std::string person_select_sql() {
 std::vector<PersonHit> search_persons(registry::Registry& registry, std::string_view query,
                                       const SearchOptions& options) {
   std::vector<QueryPart> parts = query_parts(query);
-  auto rows = registry.database().prepare(person_select_sql() + " ORDER BY num");
+  auto rows =
+      registry.database().prepare(person_select_sql() + " WHERE retraction IS NULL ORDER BY num");
   std::vector<std::string> names(std::size(kNameColumns));
   std::vector<PersonHit> hits;
   while (rows->step()) {
@@ -220,6 +221,8 @@ struct PersonIndex::State {
     p.birth_date = row.is_null(9) ? "" : row.string(9);
     p.governorate = row.is_null(10) ? "" : row.string(10);
     p.status = row.is_null(11) ? "" : row.string(11);
+    // A retracted (or merged) person keeps its place but answers to no name.
+    if (!row.is_null(12)) p.slots.fill(-1);
     auto [it, inserted] = position_of.try_emplace(p.num, static_cast<uint32_t>(persons.size()));
     if (inserted) persons.emplace_back();
     const uint32_t at = it->second;
@@ -261,7 +264,7 @@ void PersonIndex::refresh(registry::Registry& registry) {
   std::unique_lock lock(state_->mutex);
   if (size <= state_->ledger_size) return;
   if (state_->ledger_size == 0) {
-    auto rows = db.prepare(person_select_sql() + " ORDER BY num");
+    auto rows = db.prepare(person_select_sql() + " WHERE retraction IS NULL ORDER BY num");
     while (rows->step()) state_->put(*rows);
   } else {
     // Every person added or changed since has a ledger entry about it since.

@@ -42,6 +42,7 @@ std::string readme(const std::string& origin, uint64_t size) {
 std::vector<Record> custody_of(const Registry& registry, const std::string& evidence_id) {
   ListQuery q;
   q.limit = 0;
+  q.include_retracted = true;  // a bundle holds every event of the chain, retracted ones marked
   q.equals.emplace_back("evidence", evidence_id);
   return registry.list(kind_spec(Kind::kCustody), q);
 }

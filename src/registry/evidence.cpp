@@ -18,6 +18,7 @@ std::string format_degrees(double value) {
 std::optional<Record> find_evidence(const Registry& registry, const ledger::Hash& sha256) {
   ListQuery q;
   q.limit = 1;
+  q.include_retracted = true;
   q.equals.emplace_back("sha256", ledger::to_hex(sha256));
   auto found = registry.list(kind_spec(Kind::kEvidence), q);
   if (found.empty()) return std::nullopt;

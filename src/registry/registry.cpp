@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <stdexcept>
 
 #include "core/date.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "ledger/state.h"
 #include "store/migrations.h"
 
@@ -124,6 +126,21 @@ std::string canonical_record(const Record& record, const std::vector<StatusChang
   }
   w.key("id");
   w.string(record.id());
+  if (record.retracted()) {
+    w.key("retraction");
+    w.begin_object();
+    w.key("at");
+    w.string(record.retraction.at);
+    w.key("by");
+    w.string(record.retraction.by);
+    if (!record.retraction.merged_into.empty()) {
+      w.key("merged_into");
+      w.string(record.retraction.merged_into);
+    }
+    w.key("reason");
+    w.string(record.retraction.reason);
+    w.end_object();
+  }
   if (!record.updated_at.empty()) {
     w.key("updated_at");
     w.string(record.updated_at);
@@ -219,7 +236,8 @@ bool Registry::exists(const RecordId& id) const {
 
 std::string Registry::select_sql(const KindSpec& kind) const {
   return "SELECT num, " + column_list(kind) +
-         ", created_at, created_by, updated_at, ledger_head FROM " + std::string(kind.plural);
+         ", created_at, created_by, updated_at, ledger_head, retraction FROM " +
+         std::string(kind.plural);
 }
 
 Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
@@ -245,6 +263,18 @@ Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
   r.created_by = row.string(column++);
   r.updated_at = row.string(column++);
   r.ledger_head = row.is_null(column) ? -1 : row.int64(column);
+  ++column;
+  if (!row.is_null(column)) {
+    const core::Json retraction = core::Json::parse(row.string(column), nullptr, false);
+    if (retraction.is_object()) {
+      r.retraction.at = retraction.value("at", "");
+      r.retraction.by = retraction.value("by", "");
+      r.retraction.reason = retraction.value("reason", "");
+      r.retraction.merged_into = retraction.value("merged_into", "");
+    }
+    // Unreadable: left as it is, so the record's hash differs and `verify` names it.
+    if (r.retraction.at.empty()) r.retraction.at = "(unreadable)";
+  }
   return r;
 }
 
@@ -357,8 +387,7 @@ Record Registry::reveal(const Record& record) {
   }
   if (any) {
     const std::string id = record.id();
-    append_ledger_entry("registry.reveal", id,
-                        ledger::sha256(canonical_record(record, history_of(id))));
+    append_record_entry("registry.reveal", record, history_of(id));
   }
   return out;
 }
@@ -394,13 +423,14 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
     history.push_back(insert_status_change(record, "", report, where));
   }
   const std::string id = record.id();
-  const uint64_t index = ledger_.append(
-      ledger_entry_text("registry.add", id, ledger::sha256(canonical_record(record, history)),
-                        std::nullopt),
-      id, ledger::Chain::kKeptByCaller);
+  const std::string canonical = canonical_record(record, history);
+  const uint64_t index =
+      ledger_.append(ledger_entry_text("registry.add", id, ledger::sha256(canonical), std::nullopt),
+                     id, ledger::Chain::kKeptByCaller);
   if (index != static_cast<uint64_t>(record.ledger_head)) {
     throw std::logic_error("the ledger grew between a record's insert and its entry");
   }
+  keep_version(index, canonical);
   // A custody event also enters its evidence item's chain, so that the item's entries name every
   // event of its custody and a bundle that leaves one out is caught (docs/ledger-format.md).
   if (kind.kind == Kind::kCustody) {
@@ -408,8 +438,7 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
     const std::string evidence_id = evidence.id();
     const auto evidence_history = history_of(evidence_id);
     check_matches_ledger(evidence, evidence_history);
-    append_entry("registry.custody", evidence_id,
-                 ledger::sha256(canonical_record(evidence, evidence_history)), id);
+    append_record_entry("registry.custody", evidence, evidence_history, EntryExtras{id, {}, {}});
   }
   return record;
 }
@@ -437,7 +466,8 @@ void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
   record.created_at = core::utc_timestamp_now();
   record.created_by = actor_;
   static const std::vector<StatusChange> kNoHistory;
-  const ledger::Hash hash = ledger::sha256(canonical_record(record, kNoHistory));
+  prepared.canonical = canonical_record(record, kNoHistory);
+  const ledger::Hash hash = ledger::sha256(prepared.canonical);
   prepared.entry = ledger_entry_text("registry.add", record.id(), hash, std::nullopt);
   prepared.leaf = ledger::leaf_hash(prepared.entry);
 }
@@ -463,14 +493,33 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   }
   known_existing_.insert(pack({record.spec->kind, record.num}));
   const std::string id = record.id();
-  ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
+  const uint64_t index =
+      ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
+  keep_version(index, prepared.canonical);
+}
+
+void Registry::keep_version(uint64_t entry, std::string_view canonical) {
+  store::Statement& put = db_.cached("INSERT INTO record_versions(entry, canonical) VALUES(?, ?)");
+  put.bind(1, static_cast<int64_t>(entry));
+  put.bind_borrowed(2, canonical);
+  put.run();
+}
+
+uint64_t Registry::append_record_entry(std::string_view op, const Record& record,
+                                       const std::vector<StatusChange>& history,
+                                       const EntryExtras& extras) {
+  const std::string canonical = canonical_record(record, history);
+  const uint64_t index = append_entry(op, record.id(), ledger::sha256(canonical), extras);
+  keep_version(index, canonical);
+  return index;
 }
 
 std::string Registry::ledger_entry_text(std::string_view op, std::string_view subject,
                                         const ledger::Hash& sha256, std::optional<uint64_t> prev,
-                                        std::string_view custody) const {
+                                        const EntryExtras& extras) const {
   // {"actor","at","op","prev","record","sha256"}: canonical JSON, keys in byte order; "prev"
-  // (the subject's previous entry) only when there is one.
+  // (the subject's previous entry) only when there is one; "custody", "merged" and "reason"
+  // when given.
   thread_local core::CanonicalJsonWriter w;
   w.clear();
   w.begin_object();
@@ -478,15 +527,23 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
   w.string(actor_);
   w.key("at");
   w.string(core::utc_timestamp_now());
-  if (!custody.empty()) {
+  if (!extras.custody.empty()) {
     w.key("custody");
-    w.string(custody);
+    w.string(extras.custody);
+  }
+  if (!extras.merged.empty()) {
+    w.key("merged");
+    w.string(extras.merged);
   }
   w.key("op");
   w.string(op);
   if (prev) {
     w.key("prev");
     w.string(std::to_string(*prev));
+  }
+  if (!extras.reason.empty()) {
+    w.key("reason");
+    w.string(extras.reason);
   }
   w.key("record");
   w.string(subject);
@@ -498,19 +555,19 @@ std::string Registry::ledger_entry_text(std::string_view op, std::string_view su
 
 uint64_t Registry::append_ledger_entry(std::string_view op, std::string_view subject,
                                        const ledger::Hash& sha256) {
-  return append_entry(op, subject, sha256, {});
+  return append_entry(op, subject, sha256, EntryExtras{{}, {}, {}});
 }
 
 uint64_t Registry::append_entry(std::string_view op, std::string_view subject,
-                                const ledger::Hash& sha256, std::string_view custody) {
+                                const ledger::Hash& sha256, const EntryExtras& extras) {
   const auto id = parse_record_id(subject);
   if (!id) {
-    return ledger_.append(ledger_entry_text(op, subject, sha256, ledger_.head(subject), custody),
+    return ledger_.append(ledger_entry_text(op, subject, sha256, ledger_.head(subject), extras),
                           subject);
   }
   // A record keeps its newest entry in its row.
   const uint64_t index =
-      ledger_.append(ledger_entry_text(op, subject, sha256, head_of(subject), custody), subject,
+      ledger_.append(ledger_entry_text(op, subject, sha256, head_of(subject), extras), subject,
                      ledger::Chain::kKeptByCaller);
   store::Statement& put = head_statement(id->kind, true);
   put.bind(1, static_cast<int64_t>(index));
@@ -618,12 +675,34 @@ Record Registry::get(std::string_view id_text) const {
 }
 
 Record Registry::update(std::string_view id, const FieldChanges& changes,
-                        const StatusReport& report, std::string_view where_given) {
+                        const StatusReport& report, std::string_view where) {
+  return change(id, changes, report, where, {});
+}
+
+Record Registry::correct(std::string_view id, const FieldChanges& changes, std::string_view reason,
+                         std::string_view where) {
+  if (core::trim(reason).empty()) {
+    throw core::InputError(std::string(id), "reason", "",
+                           "a correction needs a reason (what was wrong, on whose word)");
+  }
+  return change(id, changes, {}, where, reason);
+}
+
+Record Registry::change(std::string_view id, const FieldChanges& changes,
+                        const StatusReport& report, std::string_view where_given,
+                        std::string_view reason) {
+  const bool correcting = !reason.empty();
   const Record previous = get(id);
-  // An update must not re-base a row someone changed behind Athar's back.
+  // A change must not re-base a row someone changed behind Athar's back.
   check_matches_ledger(previous, history_of(previous.id()));
-  Record record = previous;
   const std::string where(where_given.empty() ? id : where_given);
+  if (previous.retracted()) {
+    throw core::InputError(where, "", "",
+                           "it was retracted on " + previous.retraction.at + " by " +
+                               previous.retraction.by + " (" + previous.retraction.reason +
+                               "): a retracted record is not changed");
+  }
+  Record record = previous;
   for (const auto& [field, value] : changes) {
     if (record.spec->field_index(field) < 0) {
       throw core::InputError(where, field, value,
@@ -631,9 +710,28 @@ Record Registry::update(std::string_view id, const FieldChanges& changes,
     }
     record.set(field, value);
   }
-  validate(record, &previous, where);
+  validate(record, &previous, where, nullptr, correcting);
   seal_sensitive(record, &changes, where);
+  if (correcting && record.values == previous.values) {
+    throw core::InputError(where, changes.front().first, changes.front().second,
+                           "is what the record already holds: nothing to correct");
+  }
 
+  const KindSpec& kind = *record.spec;
+  write_fields(record);
+  if (const FieldSpec* status = kind.status_field(); status && !correcting) {
+    const std::string& old_status = previous.get(status->name);
+    if (old_status != record.get(status->name)) {
+      insert_status_change(record, old_status, report, where);
+    }
+  }
+  record.ledger_head = static_cast<int64_t>(
+      append_record_entry(correcting ? "registry.correct" : "registry.update", record,
+                          history_of(record.id()), EntryExtras{{}, {}, reason}));
+  return record;
+}
+
+void Registry::write_fields(Record& record) {
   const KindSpec& kind = *record.spec;
   std::string sql = "UPDATE " + std::string(kind.plural) + " SET ";
   for (const FieldSpec& f : kind.fields) sql += std::string(f.name) + " = ?, ";
@@ -647,16 +745,228 @@ Record Registry::update(std::string_view id, const FieldChanges& changes,
   stmt.bind(index++, std::string_view(record.updated_at));
   stmt.bind(index, record.num);
   stmt.run();
-  if (const FieldSpec* status = kind.status_field()) {
-    const std::string& old_status = previous.get(status->name);
-    if (old_status != record.get(status->name)) {
-      insert_status_change(record, old_status, report, where);
+}
+
+void Registry::write_retraction(const Record& record) {
+  core::CanonicalJsonWriter w;
+  w.begin_object();
+  w.key("at");
+  w.string(record.retraction.at);
+  w.key("by");
+  w.string(record.retraction.by);
+  if (!record.retraction.merged_into.empty()) {
+    w.key("merged_into");
+    w.string(record.retraction.merged_into);
+  }
+  w.key("reason");
+  w.string(record.retraction.reason);
+  w.end_object();
+  auto put = db_.prepare("UPDATE " + std::string(record.spec->plural) +
+                         " SET retraction = ?, updated_at = ? WHERE num = ?");
+  put->bind(1, w.text());
+  put->bind(2, record.updated_at);
+  put->bind(3, record.num);
+  put->run();
+}
+
+Record Registry::retract(std::string_view id, std::string_view reason) {
+  if (core::trim(reason).empty()) {
+    throw core::InputError(std::string(id), "reason", "",
+                           "a retraction needs a reason (why the record should not stand)");
+  }
+  Record record = get(id);
+  const auto history = history_of(record.id());
+  check_matches_ledger(record, history);
+  if (record.retracted()) {
+    throw core::InputError(std::string(id), "", "",
+                           "already retracted on " + record.retraction.at + " by " +
+                               record.retraction.by + " (" + record.retraction.reason + ")");
+  }
+  record.updated_at = core::utc_timestamp_now();
+  record.retraction = {record.updated_at, actor_, std::string(core::trim(reason)), {}};
+  write_retraction(record);
+  record.ledger_head = static_cast<int64_t>(
+      append_record_entry("registry.retract", record, history, EntryExtras{{}, {}, reason}));
+  return record;
+}
+
+std::pair<Record, Record> Registry::merge(std::string_view kept_id, std::string_view duplicate_id,
+                                          std::string_view reason) {
+  const std::string where = "merge " + std::string(duplicate_id) + " into " + std::string(kept_id);
+  if (core::trim(reason).empty()) {
+    throw core::InputError(where, "reason", "",
+                           "a merge needs a reason (who decided they are one, on what grounds)");
+  }
+  Record kept = get(kept_id);
+  Record duplicate = get(duplicate_id);
+  if (kept.spec != duplicate.spec) {
+    throw core::InputError(where, "", std::string(duplicate_id),
+                           "is a " + std::string(duplicate.spec->name) + ", not a " +
+                               std::string(kept.spec->name) + ": only records of one kind merge");
+  }
+  if (kept.num == duplicate.num) {
+    throw core::InputError(where, "", std::string(duplicate_id),
+                           "a record is not its own duplicate");
+  }
+  if (kept.spec->kind == Kind::kEvidence || kept.spec->kind == Kind::kCustody) {
+    throw core::InputError(where, "", std::string(duplicate_id),
+                           "evidence and custody records are facts about files: retract a "
+                           "wrong one instead");
+  }
+  for (const Record* r : {&kept, &duplicate}) {
+    if (r->retracted()) {
+      throw core::InputError(
+          where, "", r->id(),
+          "was retracted on " + r->retraction.at + " (" + r->retraction.reason + ")");
     }
   }
-  record.ledger_head = static_cast<int64_t>(
-      append_ledger_entry("registry.update", record.id(),
-                          ledger::sha256(canonical_record(record, history_of(record.id())))));
-  return record;
+  // The kept record takes what only the duplicate knew.
+  FieldChanges filled;
+  for (size_t i = 0; i < kept.values.size(); ++i) {
+    const FieldSpec& f = kept.spec->fields[i];
+    if (kept.values[i].empty() && !duplicate.values[i].empty() && !f.sensitive) {
+      filled.emplace_back(std::string(f.name), duplicate.values[i]);
+    }
+  }
+  const std::string duplicate_name = duplicate.id();
+  const std::string kept_name = kept.id();
+  const std::string why(core::trim(reason));
+  const auto duplicate_history = history_of(duplicate_name);
+  check_matches_ledger(duplicate, duplicate_history);
+  const auto kept_history = history_of(kept_name);
+  check_matches_ledger(kept, kept_history);
+  if (!filled.empty()) {
+    for (const auto& [field, value] : filled) kept.set(field, value);
+    validate(kept, &kept, where, nullptr, true);
+    write_fields(kept);
+  }
+  kept.ledger_head = static_cast<int64_t>(append_record_entry(
+      "registry.merge", kept, kept_history, EntryExtras{{}, duplicate_name, why}));
+  duplicate.updated_at = core::utc_timestamp_now();
+  duplicate.retraction = {duplicate.updated_at, actor_, why, kept_name};
+  write_retraction(duplicate);
+  duplicate.ledger_head = static_cast<int64_t>(append_record_entry(
+      "registry.merge", duplicate, duplicate_history, EntryExtras{{}, kept_name, why}));
+  return {kept, duplicate};
+}
+
+std::optional<std::string> Registry::vouched_version(uint64_t index) const {
+  store::Statement& read = db_.cached("SELECT canonical FROM record_versions WHERE entry = ?");
+  read.bind(1, static_cast<int64_t>(index));
+  std::optional<std::string> out;
+  if (read.step()) out = read.string(0);
+  read.reset();
+  if (!out) return out;
+  const core::Json entry = core::Json::parse(ledger_.entry(index), nullptr, false);
+  if (!entry.is_object() || entry.value("sha256", "") != ledger::to_hex(ledger::sha256(*out))) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::vector<RecordVersion> Registry::versions(std::string_view id) const {
+  const Record record = get(id);
+  std::vector<RecordVersion> out;
+  std::optional<uint64_t> at =
+      record.ledger_head < 0 ? std::nullopt : std::optional<uint64_t>(record.ledger_head);
+  store::Statement& read = db_.cached("SELECT canonical FROM record_versions WHERE entry = ?");
+  while (at) {
+    const core::Json entry = core::Json::parse(ledger_.entry(*at), nullptr, false);
+    if (!entry.is_object()) break;
+    RecordVersion v;
+    v.entry = *at;
+    v.op = entry.value("op", "");
+    v.actor = entry.value("actor", "");
+    v.at = entry.value("at", "");
+    v.reason = entry.value("reason", "");
+    v.merged = entry.value("merged", "");
+    read.bind(1, static_cast<int64_t>(*at));
+    if (read.step()) {
+      const std::string text = read.string(0);
+      v.copy_altered = entry.value("sha256", "") != ledger::to_hex(ledger::sha256(text));
+      if (!v.copy_altered) v.canonical = core::Json::parse(text, nullptr, false);
+    }
+    read.reset();
+    out.push_back(std::move(v));
+    at.reset();
+    if (entry.contains("prev") && entry["prev"].is_string()) {
+      uint64_t prev = 0;
+      const std::string p = entry["prev"].get<std::string>();
+      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prev);
+      if (ec == std::errc() && end == p.data() + p.size()) at = prev;
+    }
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Registry::merged_into(std::string_view id) const {
+  std::vector<std::string> out;
+  for (const RecordVersion& v : versions(id)) {
+    if (v.op == "registry.merge" && !v.merged.empty() && v.merged != id) {
+      const auto other = parse_record_id(v.merged);
+      // The kept record's entries name the duplicate; the duplicate's name the kept one.
+      if (other && exists(*other) && get(v.merged).retraction.merged_into == id) {
+        out.push_back(v.merged);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string json_text(const core::Json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+}  // namespace
+
+std::vector<FieldChange> diff_versions(const core::Json& before, const core::Json& after) {
+  std::vector<FieldChange> out;
+  static const core::Json kEmpty = core::Json::object();
+  const auto part = [](const core::Json& v, const char* key) -> const core::Json& {
+    return v.is_object() && v.contains(key) ? v[key] : kEmpty;
+  };
+  const core::Json& a = part(before, "fields");
+  const core::Json& b = part(after, "fields");
+  std::vector<std::string> names;
+  for (auto it = a.begin(); it != a.end(); ++it) names.push_back(it.key());
+  for (auto it = b.begin(); it != b.end(); ++it) names.push_back(it.key());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const std::string& name : names) {
+    const std::string old_value = a.contains(name) ? json_text(a[name]) : "";
+    const std::string new_value = b.contains(name) ? json_text(b[name]) : "";
+    if (old_value != new_value) out.push_back({0, "", "", "", "", name, old_value, new_value});
+  }
+  // A status history usually grows at its end: shown as what was added.
+  {
+    static const core::Json kNone = core::Json::array();
+    const core::Json& x = part(before, "history").is_array() ? part(before, "history") : kNone;
+    const core::Json& y = part(after, "history").is_array() ? part(after, "history") : kNone;
+    const bool appended = y.size() > x.size() && std::equal(x.begin(), x.end(), y.begin());
+    if (appended) {
+      std::string added;
+      for (size_t i = x.size(); i < y.size(); ++i) {
+        if (!added.empty()) added += "; ";
+        added += y[i].value("changed_on", "") + " " + y[i].value("new_status", "");
+        if (!y[i].value("reported_by", "").empty())
+          added += " reported by " + y[i].value("reported_by", "");
+      }
+      out.push_back({0, "", "", "", "", "status history", "", "added " + added});
+    } else if (x != y) {
+      out.push_back({0, "", "", "", "", "status history", x.empty() ? "" : x.dump(),
+                     y.empty() ? "" : y.dump()});
+    }
+  }
+  for (const char* extra : {"retraction"}) {
+    const core::Json& x = part(before, extra);
+    const core::Json& y = part(after, extra);
+    if (x != y) {
+      out.push_back(
+          {0, "", "", "", "", extra, x.empty() ? "" : x.dump(), y.empty() ? "" : y.dump()});
+    }
+  }
+  return out;
 }
 
 std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query) const {
@@ -675,6 +985,10 @@ std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query)
   if (query.after_num > 0) {
     sql += (filters.empty() ? " WHERE num > " : " AND num > ") + std::to_string(query.after_num);
   }
+  if (!query.include_retracted) {
+    sql += (filters.empty() && query.after_num <= 0) ? " WHERE " : " AND ";
+    sql += "retraction IS NULL";
+  }
   sql += " ORDER BY num";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
   if (query.offset)
@@ -688,8 +1002,9 @@ std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query)
   return out;
 }
 
-int64_t Registry::count(const KindSpec& kind) const {
-  auto stmt = db_.prepare("SELECT COUNT(*) FROM " + std::string(kind.plural));
+int64_t Registry::count(const KindSpec& kind, bool include_retracted) const {
+  auto stmt = db_.prepare("SELECT COUNT(*) FROM " + std::string(kind.plural) +
+                          (include_retracted ? "" : " WHERE retraction IS NULL"));
   stmt->step();
   return stmt->int64(0);
 }
@@ -742,7 +1057,8 @@ std::unordered_map<std::string, std::vector<StatusChange>> Registry::status_hist
 std::vector<Record> Registry::links_of(std::string_view id) const {
   const KindSpec& kind = kind_spec(Kind::kLink);
   auto stmt =
-      db_.prepare(select_sql(kind) + " WHERE from_record = ? OR to_record = ? ORDER BY num");
+      db_.prepare(select_sql(kind) +
+                  " WHERE (from_record = ? OR to_record = ?) AND retraction IS NULL ORDER BY num");
   const std::string canonical = format_record_id(require_id(id));
   stmt->bind(1, std::string_view(canonical));
   stmt->bind(2, std::string_view(canonical));
@@ -780,6 +1096,13 @@ core::OrderedJson Registry::to_json(const Record& record, bool include_sensitive
   if (!record.created_at.empty()) out["created_at"] = record.created_at;
   if (!record.created_by.empty()) out["created_by"] = record.created_by;
   if (!record.updated_at.empty()) out["updated_at"] = record.updated_at;
+  if (record.retracted()) {
+    out["retraction"] = {{"at", record.retraction.at},
+                         {"by", record.retraction.by},
+                         {"reason", record.retraction.reason}};
+    if (!record.retraction.merged_into.empty())
+      out["retraction"]["merged_into"] = record.retraction.merged_into;
+  }
   return out;
 }
 
@@ -793,16 +1116,60 @@ core::OrderedJson Registry::summary() const {
 
   core::OrderedJson persons_by_status = core::OrderedJson::object();
   auto by_status = db_.prepare(
-      "SELECT COALESCE(status, '(none)'), COUNT(*) FROM persons GROUP BY 1 ORDER BY 2 DESC");
+      "SELECT COALESCE(status, '(none)'), COUNT(*) FROM persons WHERE retraction IS NULL GROUP "
+      "BY 1 ORDER BY 2 DESC");
   while (by_status->step()) persons_by_status[by_status->string(0)] = by_status->int64(1);
   out["persons_by_status"] = persons_by_status;
+
+  // Persons an analyst decided are one (link decide ... same) are counted once, and merged or
+  // retracted records not at all: the count a reader means by "persons".
+  {
+    std::unordered_map<std::string, std::string> parent;
+    const std::function<std::string(const std::string&)> root = [&](const std::string& x) {
+      auto it = parent.find(x);
+      if (it == parent.end() || it->second == x) return x;
+      it->second = root(it->second);
+      return it->second;
+    };
+    auto same = db_.prepare(
+        "SELECT d.record_a, d.record_b FROM match_decisions d WHERE d.decision = 'same'");
+    int64_t decisions = 0, joined = 0;
+    while (same->step()) {
+      const std::string a = same->string(0), b = same->string(1);
+      const auto ida = parse_record_id(a), idb = parse_record_id(b);
+      if (!ida || !idb || !exists(*ida) || !exists(*idb) || get(a).retracted() ||
+          get(b).retracted()) {
+        continue;
+      }
+      ++decisions;
+      const std::string ra = root(a), rb = root(b);
+      parent.emplace(ra, ra);
+      parent.emplace(rb, rb);
+      if (ra != rb) {
+        parent[rb] = ra;
+        ++joined;
+      }
+    }
+    const int64_t records = count(kind_spec(Kind::kPerson));
+    core::OrderedJson after = {
+        {"person_records", records},
+        {"same_person_decisions", decisions},
+        {"persons", records - joined},
+        {"retracted_or_merged", count(kind_spec(Kind::kPerson), true) - records}};
+    auto run = db_.prepare("SELECT records, entities FROM linkage_runs ORDER BY num DESC LIMIT 1");
+    if (run->step()) {
+      after["latest_linkage_run"] = {{"records", run->int64(0)}, {"entities", run->int64(1)}};
+    }
+    out["persons_after_linkage_decisions"] = after;
+  }
 
   // Each site: its status, the claims about it side by side with the persons documented there.
   core::OrderedJson sites = core::OrderedJson::array();
   ListQuery all;
   all.limit = 0;
   auto documented = db_.prepare(
-      "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ?");
+      "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ? "
+      "AND retraction IS NULL");
   // Estimates from the lists (athar estimate --record), newest first.
   auto estimates = db_.prepare(
       "SELECT num, subject, method, documented, estimate, low, high, created_at, settings "

@@ -41,6 +41,14 @@
 
 namespace athar::registry {
 
+// A record withdrawn from use: it stays, with its history, out of lists, counts and exports by
+// default. A duplicate merged into another record is retracted naming it.
+struct Retraction {
+  std::string at, by, reason;
+  std::string merged_into;  // the record kept, for a merged duplicate
+  bool empty() const { return at.empty(); }
+};
+
 struct Record {
   explicit Record(const KindSpec& kind_spec) : spec(&kind_spec), values(kind_spec.fields.size()) {}
 
@@ -50,6 +58,8 @@ struct Record {
   std::string created_at, created_by, updated_at;
 
   int64_t ledger_head = -1;  // index of the newest ledger entry about it, as its row says
+  Retraction retraction;
+  bool retracted() const { return !retraction.empty(); }
   std::string id() const { return format_record_id(spec->kind, num); }
   // Throws std::out_of_range for a field the kind does not have.
   const std::string& get(std::string_view field) const;
@@ -76,7 +86,27 @@ struct ListQuery {
   // (an OFFSET re-reads every row before it).
   int64_t after_num = 0;
   std::vector<std::pair<std::string, std::string>> equals;  // field = value filters
+  bool include_retracted = false;
 };
+
+// One version of a record as an entry about it vouched for: who wrote it, when, why, and the
+// canonical form kept beside the entry (absent for entries written before versions were kept).
+struct RecordVersion {
+  uint64_t entry = 0;
+  std::string op, actor, at, reason, merged;
+  std::optional<core::Json> canonical;  // {"fields":{...},"history":[...],"retraction":{...}}
+  bool copy_altered = false;            // the kept form does not hash to the entry's sha256
+};
+
+// One field's change between two versions, for `show --history`.
+struct FieldChange {
+  uint64_t entry = 0;
+  std::string op, actor, at, reason;
+  std::string field, old_value, new_value;  // sealed values stay sealed
+};
+
+// The fields in which two canonical forms differ ("status history" and "retraction" as fields).
+std::vector<FieldChange> diff_versions(const core::Json& before, const core::Json& after);
 
 using FieldChanges = std::vector<std::pair<std::string, std::string>>;
 
@@ -93,6 +123,7 @@ struct PreparedAdd {
   Record record{kind_spec(Kind::kSource)};
   std::string where;
   std::vector<DeferredReference> references;
+  std::string canonical;  // kept as the record's first version
   std::string entry;
   ledger::Hash leaf{};
 };
@@ -144,6 +175,24 @@ class Registry {
   // `where` names the change in errors (the id when empty).
   Record update(std::string_view id, const FieldChanges& changes, const StatusReport& report,
                 std::string_view where = {});
+  // Corrections, never deletions: each is one entry with its reason, and the record's earlier
+  // versions stay readable (versions()).
+  // correct(): fields set to what they should always have been. A status may take any of its
+  // values (a correction is not a transition) and enters no status history.
+  Record correct(std::string_view id, const FieldChanges& changes, std::string_view reason,
+                 std::string_view where = {});
+  // retract(): the record stays, marked retracted with who, when and why.
+  Record retract(std::string_view id, std::string_view reason);
+  // merge(): two records of one kind are one. `duplicate` is retracted as merged into `kept`;
+  // `kept` takes the duplicate's values for the fields it lacks. Returns {kept, duplicate}.
+  std::pair<Record, Record> merge(std::string_view kept, std::string_view duplicate,
+                                  std::string_view reason);
+  // Every version the ledger holds of a record, oldest first, with the kept canonical form.
+  std::vector<RecordVersion> versions(std::string_view id) const;
+  // The records merged into `id` (each retracted naming it), from its entries.
+  std::vector<std::string> merged_into(std::string_view id) const;
+  // The canonical form the ledger's entry `index` vouched for, when kept and intact.
+  std::optional<std::string> vouched_version(uint64_t index) const;
 
   // Validates one field's value on its own (to its canonical form) before a record is built.
   void check_field(const KindSpec& kind, std::string_view field, std::string& value,
@@ -154,7 +203,7 @@ class Registry {
   Record get(std::string_view id) const;  // NotFound; InputError for a malformed id
   bool exists(const RecordId& id) const;
   std::vector<Record> list(const KindSpec& kind, const ListQuery& query) const;
-  int64_t count(const KindSpec& kind) const;
+  int64_t count(const KindSpec& kind, bool include_retracted = false) const;
   std::vector<StatusChange> history(std::string_view id) const;
   // Every record's status history, by record id (for whole-registry checks).
   std::unordered_map<std::string, std::vector<StatusChange>> status_histories() const;
@@ -204,7 +253,22 @@ class Registry {
   friend class RecordValidator;
   // References are checked against the database, or, when `deferred` is given, collected there.
   void validate(Record& record, const Record* previous, std::string_view where,
-                std::vector<DeferredReference>* deferred = nullptr) const;
+                std::vector<DeferredReference>* deferred = nullptr, bool correcting = false) const;
+  // What update() and correct() share: `reason` set makes it a correction.
+  Record change(std::string_view id, const FieldChanges& changes, const StatusReport& report,
+                std::string_view where, std::string_view reason);
+  // Extras an entry may carry besides its subject and hash (docs/ledger-format.md).
+  struct EntryExtras {
+    std::string_view custody, merged, reason;
+  };
+  // Appends an entry about a record, keeping the canonical form it vouches for as a version.
+  uint64_t append_record_entry(std::string_view op, const Record& record,
+                               const std::vector<StatusChange>& history,
+                               const EntryExtras& extras = {{}, {}, {}});
+  void keep_version(uint64_t entry, std::string_view canonical);
+  void write_retraction(const Record& record);
+  // Writes the record's fields over its row and stamps updated_at.
+  void write_fields(Record& record);
   // Brings one value to its field's canonical form; InputError naming `where` otherwise.
   void normalise_field(const FieldSpec& field, std::string& value, std::string_view where) const;
   void check_reference(const RecordId& id, std::string_view where, std::string_view field,
@@ -221,7 +285,7 @@ class Registry {
   void bind_record(store::Statement& insert, const Record& record, int first_index) const;
   std::string ledger_entry_text(std::string_view op, std::string_view subject,
                                 const ledger::Hash& sha256, std::optional<uint64_t> prev,
-                                std::string_view custody = {}) const;
+                                const EntryExtras& extras = {}) const;
   // Corruption unless `stored` (with its status history) is what its newest ledger entry vouches
   // for.
   void check_matches_ledger(const Record& stored, const std::vector<StatusChange>& history) const;
@@ -229,7 +293,7 @@ class Registry {
 
   // Appends an entry about `subject` linked to its previous one, and moves its head.
   uint64_t append_entry(std::string_view op, std::string_view subject, const ledger::Hash& sha256,
-                        std::string_view custody);
+                        const EntryExtras& extras);
   store::Statement& head_statement(Kind kind, bool write);
   // An id is issued once: Corruption when `num` is not above the highest the kind has issued
   // (record_high_water, saved at commit), as after a row deleted and its counter wound back.

@@ -289,12 +289,15 @@ void Registry::normalise_field(const FieldSpec& field, std::string& value,
 }
 
 // The checks of add() and update(); with no registry, references are only collected.
+// `correcting`: a correction sets what should always have been there, so the status transitions
+// and the never-edited custody events do not bind it.
 static void validate_record(const Registry* registry, Record& record, const Record* previous,
-                            std::string_view where, std::vector<DeferredReference>* deferred);
+                            std::string_view where, std::vector<DeferredReference>* deferred,
+                            bool correcting = false);
 
 void Registry::validate(Record& record, const Record* previous, std::string_view where,
-                        std::vector<DeferredReference>* deferred) const {
-  validate_record(this, record, previous, where, deferred);
+                        std::vector<DeferredReference>* deferred, bool correcting) const {
+  validate_record(this, record, previous, where, deferred, correcting);
 }
 
 void validate_new_record(Record& record, std::string_view where) {
@@ -303,7 +306,8 @@ void validate_new_record(Record& record, std::string_view where) {
 }
 
 static void validate_record(const Registry* registry, Record& record, const Record* previous,
-                            std::string_view where, std::vector<DeferredReference>* deferred) {
+                            std::string_view where, std::vector<DeferredReference>* deferred,
+                            bool correcting) {
   RecordValidator v(registry, where, deferred);
   const KindSpec& spec = *record.spec;
   for (size_t i = 0; i < spec.fields.size(); ++i) {
@@ -418,8 +422,10 @@ static void validate_record(const Registry* registry, Record& record, const Reco
   }
 
   // What a file says about itself, and custody events, are records of fact: never edited.
-  if (previous && spec.kind == Kind::kCustody) {
-    v.fail("action", value("action"), "custody events are never changed; record a new one");
+  if (previous && !correcting && spec.kind == Kind::kCustody) {
+    v.fail("action", value("action"),
+           "custody events are never changed; record a new one, or `correct` a mistake with a "
+           "reason");
   }
   if (previous && spec.kind == Kind::kEvidence) {
     for (size_t i = 0; i < spec.fields.size(); ++i) {
@@ -430,11 +436,13 @@ static void validate_record(const Registry* registry, Record& record, const Reco
     }
   }
 
-  if (const FieldSpec* status = spec.status_field(); status && previous) {
+  if (const FieldSpec* status = spec.status_field(); status && previous && !correcting) {
     const std::string& from = previous->get(status->name);
     const std::string& to = value(status->name);
     if (from != to && !spec.allows(from, to)) {
-      v.fail(status->name, to, "cannot change from " + from + " to " + to);
+      v.fail(status->name, to,
+             "cannot change from " + from + " to " + to + "; if " + from +
+                 " was entered by mistake, `correct` it with a reason");
     }
   }
 }

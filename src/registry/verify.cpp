@@ -449,6 +449,41 @@ void check_sealed(const Registry& registry, const Record& r, uint64_t& unchecked
   }
 }
 
+// Names the fields a row changed behind Athar's back and both values, from the version kept
+// beside the entry that vouches for it (itself checked against the entry's hash).
+std::string what_changed(
+    const Registry& registry, const Record& r,
+    const std::unordered_map<std::string, std::vector<StatusChange>>& histories, uint64_t index) {
+  const std::string base = "differs from its last ledger entry (" + std::to_string(index) + ")";
+  const std::optional<std::string> vouched = registry.vouched_version(index);
+  if (!vouched) {
+    return base +
+           "; the copy of that version kept beside the ledger is missing or was altered "
+           "too, so the old values cannot be named";
+  }
+  static const std::vector<StatusChange> kNoHistory;
+  auto h = histories.find(r.id());
+  const core::Json now =
+      core::Json::parse(canonical_record(r, h == histories.end() ? kNoHistory : h->second));
+  const core::Json was = core::Json::parse(*vouched);
+  std::string detail;
+  for (const FieldChange& c : diff_versions(was, now)) {
+    detail += detail.empty() ? ": " : "; ";
+    detail += "its " + c.field + " is " +
+              (c.new_value.empty() ? "empty" : "'" + c.new_value + "'") +
+              " where the ledger vouches for " +
+              (c.old_value.empty() ? "nothing" : "'" + c.old_value + "'");
+  }
+  for (const char* stamp : {"created_at", "created_by", "updated_at"}) {
+    if (was.value(stamp, "") != now.value(stamp, "")) {
+      detail += detail.empty() ? ": " : "; ";
+      detail += std::string("its ") + stamp + " is '" + now.value(stamp, "") +
+                "' where the ledger vouches for '" + was.value(stamp, "") + "'";
+    }
+  }
+  return base + detail;
+}
+
 void check_records(Registry& registry, std::unordered_map<std::string, LastEntry>& last,
                    VerifyReport& report, const core::Progress& progress) {
   uint64_t sealed_unchecked = 0;
@@ -458,6 +493,7 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
     progress(static_cast<double>(&kind - kind_specs().data()) / kind_specs().size(), "records");
     ListQuery page;
     page.limit = 20000;
+    page.include_retracted = true;
     std::vector<std::string> hashes;
     while (true) {
       const std::vector<Record> records = registry.list(kind, page);
@@ -487,8 +523,7 @@ void check_records(Registry& registry, std::unordered_map<std::string, LastEntry
         }
         if (entry->second.sha256 != hash) {
           report.findings.push_back(
-              {id, "altered",
-               "differs from its last ledger entry (" + std::to_string(entry->second.index) + ")"});
+              {id, "altered", what_changed(registry, r, histories, entry->second.index)});
         }
         if (r.ledger_head != static_cast<int64_t>(entry->second.index)) {
           report.findings.push_back({"ledger head " + id, r.ledger_head < 0 ? "missing" : "altered",
@@ -538,6 +573,7 @@ void check_objects(Registry& registry, const vault::ObjectStore& objects, Verify
   }
   ListQuery page;
   page.limit = 20000;
+  page.include_retracted = true;
   while (true) {
     const auto records = registry.list(kind_spec(Kind::kEvidence), page);
     for (const Record& e : records) {

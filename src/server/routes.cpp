@@ -139,6 +139,12 @@ registry::ListQuery list_query(const Call& call, const registry::KindSpec& kind)
   q.after_num = static_cast<int64_t>(count_param(call, "after", INT64_MAX).value_or(0));
   for (const auto& [name, value] : call.query) {
     if (name == "limit" || name == "offset" || name == "after") continue;
+    if (name == "include_retracted") {
+      if (value != "true" && value != "false")
+        throw core::InputError("query", name, value, "true or false");
+      q.include_retracted = value == "true";
+      continue;
+    }
     if (!kind.field(name)) {
       throw core::InputError(std::string(kind.plural), name, value, "no such field to filter on");
     }
@@ -444,6 +450,7 @@ std::vector<Route> build_routes() {
           query_param("offset", "skip this many", "integer"),
           query_param("after", "only records numbered above this (the next_after of a page)",
                       "integer"),
+          query_param("include_retracted", "true: retracted and merged records too", "boolean"),
           query_param("FIELD", "any other parameter filters on a field: FIELD=VALUE")},
          nullptr,
          {{"type", "object"},
@@ -505,7 +512,72 @@ std::vector<Route> build_routes() {
              return json_reply(registry::Registry::to_json(r, false), 201);
            }});
     }
-    // Custody events are never changed: a correction is a new event.
+    const OrderedJson reason_schema = {{"type", "string"},
+                                       {"description", "why: what was wrong, on whose word"}};
+    add({"POST",
+         "/api/" + plural + "/{id}/correct",
+         app::write_permission(kind->kind),
+         "Correct fields of a " + name +
+             " entered wrongly, with a reason (a status correction enters no status history)",
+         plural,
+         {path_param("id", "record id")},
+         {{"type", "object"},
+          {"properties", {{"fields", ref(schema)}, {"reason", reason_schema}}},
+          {"required", {"fields", "reason"}}},
+         ref(schema),
+         200,
+         [kind](Call& call) {
+           const std::string& id = id_of_kind(call, *kind);
+           const core::Json body = call.json_body();
+           const registry::Record r =
+               app::correct_record(call.session, id, field_values(body, *kind, id),
+                                   string_member(body, id, "reason", true));
+           return json_reply(registry::Registry::to_json(r, false));
+         }});
+    add({"POST",
+         "/api/" + plural + "/{id}/retract",
+         app::write_permission(kind->kind),
+         "Retract a " + name + ": it stays, marked with who and why, out of lists and counts",
+         plural,
+         {path_param("id", "record id")},
+         {{"type", "object"},
+          {"properties", {{"reason", reason_schema}}},
+          {"required", {"reason"}}},
+         ref(schema),
+         200,
+         [kind](Call& call) {
+           const std::string& id = id_of_kind(call, *kind);
+           const core::Json body = call.json_body();
+           return json_reply(registry::Registry::to_json(
+               app::retract_record(call.session, id, string_member(body, id, "reason", true)),
+               false));
+         }});
+    if (kind->kind != registry::Kind::kEvidence && kind->kind != registry::Kind::kCustody) {
+      add({"POST",
+           "/api/" + plural + "/{id}/merge",
+           app::write_permission(kind->kind),
+           "Merge a duplicate " + name +
+               " into this one: the duplicate is retracted naming it; both histories stay",
+           plural,
+           {path_param("id", "the record kept")},
+           {{"type", "object"},
+            {"properties",
+             {{"duplicate", {{"type", "string"}, {"description", "id of the duplicate"}}},
+              {"reason", reason_schema}}},
+            {"required", {"duplicate", "reason"}}},
+           {{"type", "object"}, {"properties", {{"kept", ref(schema)}, {"merged", ref(schema)}}}},
+           200,
+           [kind](Call& call) {
+             const std::string& id = id_of_kind(call, *kind);
+             const core::Json body = call.json_body();
+             const auto [kept, merged] =
+                 app::merge_records(call.session, id, string_member(body, id, "duplicate", true),
+                                    string_member(body, id, "reason", true));
+             return json_reply({{"kept", registry::Registry::to_json(kept, false)},
+                                {"merged", registry::Registry::to_json(merged, false)}});
+           }});
+    }
+    // Custody events are never changed: a mistake in one is corrected with a reason.
     if (kind->kind == registry::Kind::kCustody) continue;
     add({"PATCH",
          "/api/" + plural + "/{id}",

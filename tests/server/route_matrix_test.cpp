@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "app/analyses.h"
+#include "app/evidence.h"
 #include "app/jobs.h"
 #include "app/records.h"
 #include "server/api.h"
@@ -67,7 +68,14 @@ class RouteMatrix : public ServedAthar {
       const size_t at = s.path.find("{" + param + "}");
       if (at != std::string::npos) s.path.replace(at, param.size() + 2, value);
     };
-    if (kind) fill("id", kind->kind == registry::Kind::kEvidence ? evidence_id_ : first_id(*kind));
+    const bool retracts =
+        segments.size() == 4 && (segments[3] == "retract" || segments[3] == "merge");
+    if (kind && retracts) {
+      // Each call retracts or merges a record of its own: one made for it now.
+      fill("id", fresh_record(*kind));
+    } else if (kind) {
+      fill("id", kind->kind == registry::Kind::kEvidence ? evidence_id_ : first_id(*kind));
+    }
     if (route.path.rfind("/api/evidence/", 0) == 0) fill("id", evidence_id_);
     if (route.path.rfind("/api/jobs/", 0) == 0) fill("id", admin_job_);
     fill("index", "0");
@@ -126,6 +134,15 @@ class RouteMatrix : public ServedAthar {
                ",mother,female,-,-,matrix-mother,no\n" + family + ",father,male,-,-,-,no\n" +
                family + ",child,female,father,mother,-,yes\n";
       s.content_type = "text/csv";
+    } else if (kind && segments.size() == 4 && segments[3] == "correct") {
+      core::Json body = change_of(*kind);
+      body["reason"] = "route matrix correction";
+      s.body = body.dump();
+    } else if (kind && segments.size() == 4 && segments[3] == "retract") {
+      s.body = R"({"reason":"route matrix retraction"})";
+    } else if (kind && segments.size() == 4 && segments[3] == "merge") {
+      s.body =
+          core::Json{{"duplicate", fresh_record(*kind)}, {"reason", "route matrix merge"}}.dump();
     } else if (kind && route.method == "POST" && segments.size() == 2) {
       s.body = copy_of_first(*kind).dump();
     } else if (kind && route.method == "PATCH") {
@@ -145,6 +162,25 @@ class RouteMatrix : public ServedAthar {
       fields[std::string(f.name)] = registry::Registry::to_json(r, false)[std::string(f.name)];
     }
     return {{"fields", fields}};
+  }
+
+  // A new record of `kind` like the first (evidence: a new file), for calls that retract or merge.
+  std::string fresh_record(const registry::KindSpec& kind) {
+    app::Session admin = admin_session();
+    if (kind.kind == registry::Kind::kEvidence) {
+      registry::IngestOptions intake;
+      intake.collected_by = "matrix team";
+      intake.collected_at = "2025-01-05T10:30Z";
+      const std::string name = "matrix-" + std::to_string(++calls_) + ".txt";
+      return app::add_evidence(admin, scratch_.write(name, "matrix evidence " + name), intake)
+          .result.evidence_id;
+    }
+    registry::FieldChanges values;
+    const core::Json like_first = copy_of_first(kind);
+    for (const auto& [field, value] : like_first["fields"].items()) {
+      values.emplace_back(field, value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    return app::add_record(admin, kind, values, {}).id();
   }
 
   // A change to a free-text field every record of the kind may have.

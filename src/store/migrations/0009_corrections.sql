@@ -1,0 +1,29 @@
+-- Corrections, retractions and merges (docs/ledger-format.md, "Versions"). A retracted record
+-- stays; its `retraction` holds {"at","by","reason"[,"merged_into"]} as canonical JSON and
+-- enters its canonical form. `record_versions` keeps the canonical form each record entry
+-- vouched for, by entry index: per-field history is read from it, and `athar verify` names the
+-- field and both values of a row changed behind Athar's back. A version hashes to its entry's
+-- sha256, so a copy altered too is caught.
+ALTER TABLE sources ADD COLUMN retraction TEXT;
+ALTER TABLE sites ADD COLUMN retraction TEXT;
+ALTER TABLE units ADD COLUMN retraction TEXT;
+ALTER TABLE persons ADD COLUMN retraction TEXT;
+ALTER TABLE witnesses ADD COLUMN retraction TEXT;
+ALTER TABLE testimonies ADD COLUMN retraction TEXT;
+ALTER TABLE events ADD COLUMN retraction TEXT;
+ALTER TABLE claims ADD COLUMN retraction TEXT;
+ALTER TABLE links ADD COLUMN retraction TEXT;
+ALTER TABLE evidence ADD COLUMN retraction TEXT;
+ALTER TABLE custody ADD COLUMN retraction TEXT;
+CREATE TABLE record_versions (
+  entry INTEGER PRIMARY KEY,
+  canonical TEXT NOT NULL
+);
+-- Files imported, by content hash: the same file again is refused unless forced.
+CREATE TABLE imported_files (
+  sha256 TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  records INTEGER NOT NULL
+);
