@@ -3,24 +3,150 @@
 #include "core/error.h"
 #include "ledger/hash.h"
 #include "matching/kinship_store.h"
+#include "matching/person_search.h"
 
 namespace athar::app {
 
+namespace {
+core::OrderedJson warnings_json(const std::vector<registry::Warning>& warnings) {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const registry::Warning& w : warnings) {
+    out.push_back({{"subject", w.subject},
+                   {"field", w.field},
+                   {"value", w.value},
+                   {"problem", w.problem},
+                   {"detail", w.detail},
+                   {"candidates", w.candidates},
+                   {"text", w.text()}});
+  }
+  return out;
+}
+}  // namespace
+
 core::OrderedJson Imported::to_json() const {
-  return {{"rows", report.rows}, {"added", report.added}, {"checked_only", report.checked_only}};
+  core::OrderedJson out = {{"rows", report.rows},
+                           {"added", report.added},
+                           {"checked_only", report.checked_only},
+                           {"sha256", report.file_sha256},
+                           {"warnings", warnings_json(warnings)}};
+  if (!report.imported_before.empty()) out["imported_before"] = report.imported_before;
+  if (persons_not_compared) out["persons_not_compared_for_look_alikes"] = persons_not_compared;
+  return out;
 }
 
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons, const core::Progress& progress,
-                        bool check_only) {
+                        bool check_only, bool force) {
+  session.require(
+      format == ImportFormat::kPersonsCsv ? Permission::kWritePersons : Permission::kWriteRecords,
+      format == ImportFormat::kPersonsCsv ? "import persons" : "import records");
+  registry::Registry& reg = session.registry();
+  // Numbers the new records will take: what is above them after the import is this file's.
+  std::vector<int64_t> first_new;
+  for (const registry::KindSpec& kind : registry::kind_specs())
+    first_new.push_back(reg.next_num(kind));
+  Imported out;
   if (format == ImportFormat::kPersonsCsv) {
-    session.require(Permission::kWritePersons, "import persons");
     registry::PersonsCsvOptions options = persons;
     options.check_only = options.check_only || check_only;
-    return {registry::import_persons_csv(session.registry(), file.string(), options, progress)};
+    options.force = options.force || force;
+    out.report = registry::import_persons_csv(reg, file.string(), options, progress);
+  } else {
+    out.report = registry::import_json(reg, file.string(), progress, check_only, force);
   }
-  session.require(Permission::kWriteRecords, "import records");
-  return {registry::import_json(session.registry(), file.string(), progress, check_only)};
+  out.warnings = std::move(out.report.warnings);
+  if (out.report.checked_only) return out;
+  // Plausibility of what was added (a persons file's rows were checked as they were read), and
+  // look-alikes of persons already there.
+  std::vector<registry::Record> new_persons;
+  for (const registry::KindSpec& kind : registry::kind_specs()) {
+    const int64_t first = first_new[static_cast<size_t>(&kind - registry::kind_specs().data())];
+    const auto added = out.report.added.find(std::string(kind.plural));
+    if (added == out.report.added.end() || kind.kind == registry::Kind::kLink) continue;
+    registry::ListQuery page;
+    page.limit = kind.kind == registry::Kind::kPerson ? kMaxLookAlikeComparisons : 0;
+    page.after_num = first - 1;
+    std::vector<registry::Record> records = reg.list(kind, page);
+    if (kind.kind == registry::Kind::kPerson) {
+      if (format != ImportFormat::kPersonsCsv) {
+        for (const registry::Record& r : records) registry::check_person_dates(r, out.warnings);
+      }
+      out.persons_not_compared = static_cast<size_t>(added->second) - records.size();
+      new_persons = std::move(records);
+    } else {
+      for (const registry::Record& r : records) {
+        for (auto& w : registry::check_plausibility(reg, r)) out.warnings.push_back(std::move(w));
+      }
+    }
+  }
+  const int64_t first_person = first_new[static_cast<size_t>(registry::Kind::kPerson)];
+  // Into a registry with no person yet there is nothing to look like.
+  if (first_person > 1 && reg.count(registry::kind_spec(registry::Kind::kPerson)) >
+                              static_cast<int64_t>(out.report.added["persons"])) {
+    for (auto& w : look_alike_persons(session, new_persons, first_person))
+      out.warnings.push_back(std::move(w));
+    out.persons_compared = new_persons.size();
+  } else {
+    out.persons_not_compared = 0;  // nothing to look like
+  }
+  return out;
+}
+
+std::vector<registry::Warning> look_alike_persons(Session& session,
+                                                  const std::vector<registry::Record>& persons,
+                                                  int64_t first_new_num) {
+  std::vector<registry::Warning> out;
+  if (persons.empty()) return out;
+  matching::PersonIndex& index = session.instance().person_index();
+  index.refresh(session.registry());
+  matching::SearchOptions options;
+  options.limit = 5;
+  options.min_score = kLookAlikeScore;
+  const auto year = [](const std::string& date) { return date.substr(0, 4); };
+  for (const registry::Record& p : persons) {
+    std::string query;
+    for (const char* f : {"given_name_lat", "father_name_lat", "family_name_lat"}) {
+      if (!p.get(f).empty()) query += (query.empty() ? "" : " ") + p.get(f);
+    }
+    if (query.find(' ') == std::string::npos) {
+      query.clear();
+      for (const char* f : {"given_name_ar", "father_name_ar", "family_name_ar"}) {
+        if (!p.get(f).empty()) query += (query.empty() ? "" : " ") + p.get(f);
+      }
+    }
+    // One name alone matches too many to say anything.
+    if (query.find(' ') == std::string::npos) continue;
+    std::vector<std::string> candidates;
+    std::string detail;
+    for (const matching::PersonHit& hit : index.search(query, options)) {
+      const auto id = registry::parse_record_id(hit.id);
+      if (!id || id->num >= first_new_num || id->num == p.num) continue;
+      const std::string born = p.get("birth_date");
+      if (!born.empty() && !hit.birth_date.empty() && year(born) != year(hit.birth_date)) continue;
+      candidates.push_back(hit.id);
+      char score[16];
+      std::snprintf(score, sizeof score, "%.2f", hit.score);
+      detail += (detail.empty() ? "" : "; ") + hit.id + " " +
+                (hit.name_lat.empty() ? hit.name_ar : hit.name_lat) +
+                (hit.birth_date.empty() ? "" : " b. " + hit.birth_date) + " (name score " + score +
+                ")";
+    }
+    if (!candidates.empty()) {
+      out.push_back({p.id(), "", query, "looks like a person already in the registry",
+                     detail + "; `athar person merge` if they are one, or `athar link` to review",
+                     std::move(candidates)});
+    }
+  }
+  return out;
+}
+
+registry::CheckReport check_registry(Session& session, const core::Progress& progress) {
+  session.require(Permission::kReadRecords, "check the registry");
+  return registry::check_registry(session.registry(), progress);
+}
+
+core::OrderedJson check_report_json(const registry::CheckReport& report) {
+  return {{"records", report.records}, {"warnings", warnings_json(report.warnings)}};
 }
 
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size) {

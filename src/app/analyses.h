@@ -13,6 +13,7 @@
 #include "kinship/str.h"
 #include "matching/person_linkage.h"
 #include "registry/import.h"
+#include "registry/plausibility.h"
 
 namespace athar::app {
 
@@ -20,13 +21,32 @@ enum class ImportFormat { kJson, kPersonsCsv };
 
 struct Imported {
   registry::ImportReport report;
+  // Plausibility warnings about the records added, and records that look like ones already in
+  // the registry (persons by name and birth year, sites by place and name), with candidates.
+  std::vector<registry::Warning> warnings;
+  size_t persons_compared = 0, persons_not_compared = 0;
   core::OrderedJson to_json() const;
 };
 // One transaction. The whole file is checked: every bad row or record is named in one
 // core::InputProblems, and nothing is written. `check_only`: check and write nothing anyway.
+// A file whose bytes were imported before is refused unless `force`.
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons = {},
-                        const core::Progress& progress = {}, bool check_only = false);
+                        const core::Progress& progress = {}, bool check_only = false,
+                        bool force = false);
+
+// Persons who look like one already in the registry: the person search's name score (at least
+// kLookAlikeScore over the names in both scripts) with birth years that do not differ. Only
+// the first `max_compared` are compared (a whole list is record linkage's job: `athar link`).
+inline constexpr double kLookAlikeScore = 0.92;
+inline constexpr size_t kMaxLookAlikeComparisons = 2000;
+std::vector<registry::Warning> look_alike_persons(Session& session,
+                                                  const std::vector<registry::Record>& persons,
+                                                  int64_t first_new_num);
+
+// `athar check`: every plausibility warning over the whole registry.
+registry::CheckReport check_registry(Session& session, const core::Progress& progress = {});
+core::OrderedJson check_report_json(const registry::CheckReport& report);
 
 // Entities by size: {"1": n1, "2": n2, ...}, sizes with none left out.
 core::OrderedJson entity_sizes_json(const std::vector<size_t>& count_by_size);

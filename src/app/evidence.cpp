@@ -6,11 +6,9 @@
 namespace athar::app {
 
 core::OrderedJson StoredEvidence::to_json() const {
-  return {{"evidence", result.evidence_id},
-          {"custody", result.custody_id},
-          {"sha256", ledger::to_hex(result.sha256)},
-          {"size", result.size},
-          {"new_object", result.new_object}};
+  return {{"evidence", result.evidence_id},          {"custody", result.custody_id},
+          {"sha256", ledger::to_hex(result.sha256)}, {"size", result.size},
+          {"new_object", result.new_object},         {"stored_before", result.stored_before}};
 }
 
 StoredEvidence add_evidence(Session& session, const std::filesystem::path& file,

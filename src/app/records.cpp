@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "app/analyses.h"
 #include "core/error.h"
 
 namespace athar::app {
@@ -225,9 +226,21 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
   return view;
 }
 
+namespace {
+// The plausibility warnings of a record just written (and, for a person, look-alikes).
+void warn_about(Session& session, const Record& r, std::vector<registry::Warning>* warnings) {
+  if (!warnings) return;
+  for (auto& w : registry::check_plausibility(session.registry(), r))
+    warnings->push_back(std::move(w));
+  if (r.spec->kind == Kind::kPerson) {
+    for (auto& w : look_alike_persons(session, {r}, r.num)) warnings->push_back(std::move(w));
+  }
+}
+}  // namespace
+
 Record add_record(Session& session, const registry::KindSpec& kind,
                   const registry::FieldChanges& values, const registry::StatusReport& report,
-                  std::string_view listed_by) {
+                  std::string_view listed_by, std::vector<registry::Warning>* warnings) {
   if (!listed_by.empty() && kind.kind != Kind::kPerson) {
     throw core::InputError("new " + std::string(kind.name), "source", std::string(listed_by),
                            "only a person is listed by a source this way");
@@ -255,11 +268,13 @@ Record add_record(Session& session, const registry::KindSpec& kind,
     reg.add(std::move(link), {}, "new person's source");
   }
   tx.commit();
+  warn_about(session, stored, warnings);
   return stored;
 }
 
 Record update_record(Session& session, std::string_view id, const registry::FieldChanges& changes,
-                     const registry::StatusReport& report) {
+                     const registry::StatusReport& report,
+                     std::vector<registry::Warning>* warnings) {
   const registry::KindSpec& kind = kind_of_id(id);
   session.require(write_permission(kind.kind), "change " + std::string(kind.plural));
   if (changes.empty())
@@ -271,11 +286,12 @@ Record update_record(Session& session, std::string_view id, const registry::Fiel
   Registry::Transaction tx(reg);
   Record r = reg.update(id, changes, report);
   tx.commit();
+  warn_about(session, r, warnings);
   return r;
 }
 
 Record correct_record(Session& session, std::string_view id, const registry::FieldChanges& changes,
-                      std::string_view reason) {
+                      std::string_view reason, std::vector<registry::Warning>* warnings) {
   const registry::KindSpec& kind = kind_of_id(id);
   session.require(write_permission(kind.kind), "correct " + std::string(kind.plural));
   if (changes.empty())
@@ -287,6 +303,7 @@ Record correct_record(Session& session, std::string_view id, const registry::Fie
   Registry::Transaction tx(reg);
   Record r = reg.correct(id, changes, reason);
   tx.commit();
+  warn_about(session, r, warnings);
   return r;
 }
 

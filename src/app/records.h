@@ -11,6 +11,7 @@
 #include "app/instance.h"
 #include "core/json.h"
 #include "matching/person_search.h"
+#include "registry/plausibility.h"
 #include "registry/registry.h"
 
 namespace athar::app {
@@ -59,12 +60,17 @@ RecordView show_record(Session& session, std::string_view id, bool reveal);
 // `values` by field name; unknown names are an InputError naming them. `listed_by` (persons
 // only): the source that lists the person, linked `listed_by` in the same transaction, as an
 // import links each row (linkage treats the source as the person's list).
+// `warnings`, when given, receives the plausibility warnings about the record as stored (a
+// point outside Syria, a site or person that looks like one already there, ...): the record is
+// stored all the same.
 registry::Record add_record(Session& session, const registry::KindSpec& kind,
                             const registry::FieldChanges& values,
-                            const registry::StatusReport& report, std::string_view listed_by = {});
+                            const registry::StatusReport& report, std::string_view listed_by = {},
+                            std::vector<registry::Warning>* warnings = nullptr);
 registry::Record update_record(Session& session, std::string_view id,
                                const registry::FieldChanges& changes,
-                               const registry::StatusReport& report);
+                               const registry::StatusReport& report,
+                               std::vector<registry::Warning>* warnings = nullptr);
 
 struct PersonSearch {
   std::string query;
@@ -74,7 +80,8 @@ struct PersonSearch {
 // Corrections, never deletions (registry::Registry::correct, retract, merge), each a ledger
 // entry with its reason, under the kind's write permission.
 registry::Record correct_record(Session& session, std::string_view id,
-                                const registry::FieldChanges& changes, std::string_view reason);
+                                const registry::FieldChanges& changes, std::string_view reason,
+                                std::vector<registry::Warning>* warnings = nullptr);
 registry::Record retract_record(Session& session, std::string_view id, std::string_view reason);
 std::pair<registry::Record, registry::Record> merge_records(Session& session, std::string_view kept,
                                                             std::string_view duplicate,

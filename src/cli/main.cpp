@@ -150,12 +150,29 @@ std::string describe(const registry::Record& r) {
   return {};
 }
 
-void print_report(const registry::ImportReport& report, const Globals& g) {
-  OrderedJson j;
-  j["rows"] = report.rows;
-  j["added"] = report.added;
-  j["checked_only"] = report.checked_only;
-  if (g.json) return print_json(j);
+// Plausibility warnings on stderr: the record is stored, the reader should look.
+void print_warnings(const std::vector<registry::Warning>& warnings, size_t at_most = 50) {
+  for (size_t i = 0; i < warnings.size() && i < at_most; ++i)
+    std::cerr << "warning: " << warnings[i].text() << "\n";
+  if (warnings.size() > at_most) {
+    std::cerr << "warning: " << athar::core::with_thousands(warnings.size() - at_most)
+              << " more warnings (--json lists them all; `athar check` lists every one in the "
+                 "registry)\n";
+  }
+}
+
+void print_report(const athar::app::Imported& imported, const Globals& g) {
+  const registry::ImportReport& report = imported.report;
+  if (g.json) return print_json(imported.to_json());
+  if (!report.imported_before.empty()) std::cerr << "note: " << report.imported_before << "\n";
+  print_warnings(imported.warnings);
+  if (imported.persons_not_compared) {
+    std::cerr << "note: look-alikes were sought for the first "
+              << athar::core::with_thousands(imported.persons_compared)
+              << " persons, not the other "
+              << athar::core::with_thousands(imported.persons_not_compared)
+              << "; `athar link` compares every person\n";
+  }
   if (report.checked_only) {
     std::cout << "checked " << athar::core::with_thousands(static_cast<uint64_t>(report.rows))
               << " rows or records: no problem found; nothing written (run again without --check "
@@ -438,6 +455,7 @@ void add_evidence_command(CLI::App& noun, Globals& g, std::function<void()>& act
         } else {
           std::cout << "stored " << r.evidence_id << " " << r.custody_id << " "
                     << athar::ledger::to_hex(r.sha256) << " " << file << std::endl;
+          if (!r.stored_before.empty()) std::cout << "  note: " << r.stored_before << std::endl;
         }
       }
     };
@@ -784,8 +802,10 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
           if (!input->values[i].empty())
             values.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
-        const registry::Record stored =
-            athar::app::add_record(s.session, kind, values, input->report, input->listed_by);
+        std::vector<registry::Warning> warnings;
+        const registry::Record stored = athar::app::add_record(
+            s.session, kind, values, input->report, input->listed_by, &warnings);
+        print_warnings(warnings);
         if (g.json) return print_json(registry::Registry::to_json(stored, false));
         std::cout << stored.id() << "\n";
       };
@@ -863,8 +883,10 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
           changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
       }
+      std::vector<registry::Warning> warnings;
       const registry::Record r =
-          athar::app::correct_record(s.session, input->id, changes, input->reason);
+          athar::app::correct_record(s.session, input->id, changes, input->reason, &warnings);
+      print_warnings(warnings);
       if (g.json) return print_json(registry::Registry::to_json(r, false));
       std::cout << r.id() << " corrected (`athar " << kind.name << " show " << r.id()
                 << " --history` shows the change)\n";
@@ -922,8 +944,10 @@ void add_kind_commands(CLI::App& app, const registry::KindSpec& kind, Globals& g
           changes.emplace_back(std::string(kind.fields[i].name), input->values[i]);
         }
       }
+      std::vector<registry::Warning> warnings;
       const registry::Record r =
-          athar::app::update_record(s.session, input->id, changes, input->report);
+          athar::app::update_record(s.session, input->id, changes, input->report, &warnings);
+      print_warnings(warnings);
       if (g.json) return print_json(registry::Registry::to_json(r, false));
       std::cout << r.id() << " updated\n";
     };
@@ -1041,6 +1065,28 @@ void add_ledger_commands(CLI::App& app, Globals& g, std::function<void()>& actio
         std::cout << std::endl;
       }
       if (!report.ok()) throw athar::core::Corruption("verification failed");
+    };
+  });
+
+  auto* check = app.add_subcommand(
+      "check",
+      "List every plausibility warning in the registry: points outside Syria or their "
+      "governorate, swapped coordinates, sites that look alike, photos far from their site, "
+      "custody and status events out of date order, implausible ages");
+  check->callback([&g, &action] {
+    action = [&g] {
+      AppSession s(g);
+      const auto started = std::chrono::steady_clock::now();
+      const registry::CheckReport report = with_progress_bar(
+          !g.json,
+          [&](const athar::core::Progress& p) { return athar::app::check_registry(s.session, p); });
+      if (g.json) return print_json(athar::app::check_report_json(report));
+      for (const auto& w : report.warnings) std::cout << w.text() << "\n";
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::printf("checked %s records in %.1f s: %s warnings\n",
+                  athar::core::with_thousands(report.records).c_str(), seconds,
+                  athar::core::with_thousands(report.warnings.size()).c_str());
     };
   });
 
@@ -1933,18 +1979,22 @@ int run(int argc, char** argv) {
                            "check every row and list every problem; write nothing");
   import_command->add_flag("--check", import_check,
                            "check every record and list every problem; write nothing");
+  bool import_force = false;
+  for (auto* command : {import_command, import_persons}) {
+    command->add_flag("--force", import_force,
+                      "import a file whose bytes were imported before (every record again)");
+  }
   import_persons->callback([&] {
     action = [&] {
       AppSession s(g);
-      print_report(with_progress_bar(!g.json,
-                                     [&](const athar::core::Progress& progress) {
-                                       return athar::app::import_records(
-                                           s.session, import_file,
-                                           athar::app::ImportFormat::kPersonsCsv,
-                                           {csv_source, csv_role}, progress, import_check);
-                                     })
-                       .report,
-                   g);
+      print_report(
+          with_progress_bar(!g.json,
+                            [&](const athar::core::Progress& progress) {
+                              return athar::app::import_records(
+                                  s.session, import_file, athar::app::ImportFormat::kPersonsCsv,
+                                  {csv_source, csv_role}, progress, import_check, import_force);
+                            }),
+          g);
     };
   });
   std::string json_file;
@@ -1959,9 +2009,8 @@ int run(int argc, char** argv) {
                                      [&](const athar::core::Progress& progress) {
                                        return athar::app::import_records(
                                            s.session, json_file, athar::app::ImportFormat::kJson,
-                                           {}, progress, import_check);
-                                     })
-                       .report,
+                                           {}, progress, import_check, import_force);
+                                     }),
                    g);
     };
   });

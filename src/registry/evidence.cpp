@@ -64,7 +64,23 @@ std::vector<IngestResult> ingest_evidence_files(Registry& registry, vault::Objec
     result.size = object.size;
     result.new_object = !object.already_present;
     std::optional<Record> evidence = find_evidence(registry, object.sha256);
-    if (!evidence) {
+    if (evidence) {
+      std::string first_name;
+      ListQuery events;
+      events.limit = 0;
+      events.include_retracted = true;
+      events.equals.emplace_back("evidence", evidence->id());
+      for (const Record& c : registry.list(kind_spec(Kind::kCustody), events)) {
+        if (c.get("action") == "collected") {
+          first_name = c.get("original_name");
+          break;
+        }
+      }
+      result.stored_before = "the same bytes were stored first as " + evidence->id() +
+                             (first_name.empty() ? "" : " (" + first_name + ")") + " on " +
+                             evidence->created_at + " by " + evidence->created_by +
+                             "; recorded as another collection of that item";
+    } else {
       const vault::FileMetadata meta = vault::read_metadata(objects.path_of(object.sha256));
       Record r(kind_spec(Kind::kEvidence));
       r.set("sha256", ledger::to_hex(object.sha256));

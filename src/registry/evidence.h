@@ -33,6 +33,9 @@ struct IngestResult {
   ledger::Hash sha256{};
   uint64_t size = 0;
   bool new_object = false;  // false: the same bytes were stored before
+  // When the same bytes had an evidence record already: when, by whom and as what it was first
+  // stored ("" for a new one). The file gets a new custody event on that record.
+  std::string stored_before;
 };
 
 // The object is durable (fsynced, renamed) before the records are committed; the records and

@@ -13,11 +13,16 @@
 #include <vector>
 
 #include "core/bounded_queue.h"
+#include "core/canonical_json.h"
 #include "core/csv.h"
+#include "core/date.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "ledger/hash.h"
 #include "names/full_name.h"
+#include "registry/versions.h"
+#include "vault/object_store.h"
 
 namespace athar::registry {
 
@@ -82,6 +87,58 @@ void fill_name_parts(Record& person, std::string_view full_name_ar,
   }
 }
 
+namespace {
+
+// Refuses (InputError) a file whose bytes were imported before, unless forced; inside the
+// import's transaction, so two processes importing one file at once cannot both pass.
+void check_not_imported(Registry& registry, const std::string& path, ImportReport& report,
+                        bool force) {
+  auto seen = registry.database().prepare(
+      "SELECT name, imported_at, imported_by, records FROM imported_files WHERE sha256 = ?");
+  seen->bind(1, report.file_sha256);
+  if (!seen->step()) return;
+  report.imported_before = "the same bytes were imported as " + seen->string(0) + " on " +
+                           seen->string(1) + " by " + seen->string(2) + " (" +
+                           std::to_string(seen->int64(3)) + " records)";
+  if (!force) {
+    throw InputError(path, "file", "sha256 " + report.file_sha256.substr(0, 16) + "…",
+                     report.imported_before + "; " + kImportedBeforeHint);
+  }
+}
+
+void remember_import(Registry& registry, const std::string& path, const ImportReport& report) {
+  int64_t records = 0;
+  for (const auto& [kind, n] : report.added) records += n;
+  const std::string name = std::filesystem::path(path).filename().string();
+  const std::string at = core::utc_timestamp_now();
+  auto put = registry.database().prepare(
+      "INSERT OR REPLACE INTO imported_files(sha256, name, imported_at, imported_by, records) "
+      "VALUES(?,?,?,?,?)");
+  put->bind(1, report.file_sha256);
+  put->bind(2, name);
+  put->bind(3, at);
+  put->bind(4, registry.actor());
+  put->bind(5, records);
+  put->run();
+  core::CanonicalJsonWriter w;
+  w.begin_object();
+  w.key("at");
+  w.string(at);
+  w.key("by");
+  w.string(registry.actor());
+  w.key("name");
+  w.string(name);
+  w.key("records");
+  w.string(std::to_string(records));
+  w.key("sha256");
+  w.string(report.file_sha256);
+  w.end_object();
+  registry.append_ledger_entry("registry.import", "import:" + report.file_sha256,
+                               ledger::sha256(w.text()));
+}
+
+}  // namespace
+
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
                                 const PersonsCsvOptions& options, const core::Progress& progress) {
   const KindSpec& person = kind_spec(Kind::kPerson);
@@ -128,25 +185,42 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   // Two threads: this one writes to the database while a reader parses, validates and hashes
   // the next rows (Registry::prepare_add). Ids are handed out in file order up front.
   ImportReport report;
+  report.file_sha256 = ledger::to_hex(vault::hash_file(path));
   Registry::Transaction tx(registry);
+  check_not_imported(registry, path, report, options.force);
   const int64_t first_person = registry.next_num(person);
   const int64_t first_link = registry.next_num(link);
   const int role_index = person.field_index("role");
   const int link_source = link.field_index("source");
   // Batches hold person and link records alternately; written ones come back for reuse, so
   // that their buffers are allocated once, on the reader's side.
-  using Batch = std::vector<PreparedAdd>;
+  // Each batch carries its records' canonical forms packed (registry/versions.h) by the reader,
+  // which has the time to spare; the writer stores them as one row.
+  struct Batch {
+    std::vector<PreparedAdd> rows;
+    std::string packed_versions;
+    size_t size() const { return rows.size(); }
+    PreparedAdd& operator[](size_t i) { return rows[i]; }
+  };
   constexpr size_t kBatchRows = 512;
   core::BoundedQueue<Batch> queue(8), written(16);
   const auto new_batch = [&] {
-    Batch batch(2 * kBatchRows);
+    Batch batch;
+    batch.rows.resize(2 * kBatchRows);
     for (size_t i = 0; i < batch.size(); ++i) batch[i].record = Record(i % 2 ? link : person);
     return batch;
+  };
+  std::vector<std::string_view> forms;
+  const auto pack = [&forms](Batch& batch, size_t used) {
+    forms.clear();
+    for (size_t i = 0; i < used; ++i) forms.push_back(batch[i].canonical);
+    batch.packed_versions = pack_versions(forms);
   };
 
   // Every bad row is kept (the reader's from checking the row, the writer's from references)
   // and all are thrown together at the end.
   ProblemList reader_problems, writer_problems;
+  std::vector<Warning> reader_warnings;
   std::thread reader([&] {
     try {
       std::vector<std::string_view> fields;
@@ -195,6 +269,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
           l.where = p.where;
           registry.prepare_add(p, first_person + n);
           registry.prepare_add(l, first_link + n);
+          check_person_dates(p.record, reader_warnings);
         } catch (const InputError& e) {
           reader_problems.add(e);
           continue;
@@ -203,6 +278,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
         used += 2;
         if (used == batch->size()) {
           bytes_parsed = csv.bytes_read();
+          pack(*batch, used);
           if (!queue.push(std::move(*batch))) return;  // the writer stopped
           batch = written.try_pop();
           if (!batch) batch = new_batch();
@@ -210,7 +286,8 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
         }
       }
       if (used) {
-        batch->resize(used);
+        batch->rows.resize(used);
+        pack(*batch, used);
         queue.push(std::move(*batch));
       }
       queue.close();
@@ -228,6 +305,8 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   } join_on_exit{reader, queue};
 
   while (auto batch = queue.pop()) {
+    const uint64_t first_entry = registry.ledger().size();
+    const size_t problems_before = writer_problems.count();
     for (size_t i = 0; i < batch->size(); i += 2) {
       try {
         registry.write_prepared((*batch)[i]);
@@ -235,6 +314,11 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
       } catch (const InputError& e) {  // a reference to nothing: reported, the rest checked
         writer_problems.add(e);
       }
+    }
+    // A batch with a failed row is not committed (the import fails): its entries are not
+    // consecutive, so no version is kept for it.
+    if (writer_problems.count() == problems_before) {
+      registry.keep_versions(first_entry, batch->size(), batch->packed_versions);
     }
     report.rows += static_cast<int64_t>(batch->size() / 2);
     if (!size_error && file_size) progress(static_cast<double>(bytes_parsed) / file_size, "rows");
@@ -245,10 +329,12 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   reader_problems.merge(std::move(writer_problems));
   reader_problems.throw_if_any(true);
   report.checked_only = options.check_only;
+  report.warnings = std::move(reader_warnings);
   if (!options.check_only) {
-    tx.commit();
     report.added["persons"] = report.rows;
     report.added["links"] = report.rows;
+    remember_import(registry, path, report);
+    tx.commit();
   }
   return report;
 }
@@ -275,8 +361,12 @@ std::string field_text(const core::Json& value, const std::string& where, const 
 class JsonImporter {
  public:
   JsonImporter(Registry& registry, std::string path, const core::Progress& progress,
-               bool check_only)
-      : registry_(registry), path_(path), progress_(progress), check_only_(check_only) {}
+               bool check_only, bool force)
+      : registry_(registry),
+        path_(path),
+        progress_(progress),
+        check_only_(check_only),
+        force_(force) {}
 
   ImportReport run(const core::Json& document) {
     if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
@@ -299,7 +389,9 @@ class JsonImporter {
     ProblemList problems;
     size_t total = 0;
     for (const auto& [key, value] : document.items()) total += value.is_array() ? value.size() : 0;
+    report.file_sha256 = ledger::to_hex(vault::hash_file(path_));
     Registry::Transaction tx(registry_);
+    check_not_imported(registry_, path_, report, force_);
     for (const KindSpec& kind : kind_specs()) {
       auto it = document.find(std::string(kind.plural));
       if (it == document.end()) continue;
@@ -320,6 +412,7 @@ class JsonImporter {
     if (check_only_) {
       report.added.clear();
     } else {
+      remember_import(registry_, path_, report);
       tx.commit();
     }
     return report;
@@ -422,14 +515,14 @@ class JsonImporter {
   Registry& registry_;
   std::string path_;
   const core::Progress& progress_;
-  bool check_only_;
+  bool check_only_, force_;
   std::unordered_map<std::string, std::string> local_ids_;
 };
 
 }  // namespace
 
 ImportReport import_json(Registry& registry, const std::string& path,
-                         const core::Progress& progress, bool check_only) {
+                         const core::Progress& progress, bool check_only, bool force) {
   std::ifstream in(path, std::ios::binary);
   if (!in) core::throw_cannot_open(path, "JSON file");
   std::stringstream buffer;
@@ -458,7 +551,7 @@ ImportReport import_json(Registry& registry, const std::string& path,
   } catch (const core::Json::parse_error& e) {
     throw InputError(path + ": not valid JSON (" + e.what() + ")");
   }
-  return JsonImporter(registry, path, progress, check_only).run(document);
+  return JsonImporter(registry, path, progress, check_only, force).run(document);
 }
 
 }  // namespace athar::registry

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/progress.h"
+#include "registry/plausibility.h"
 #include "registry/registry.h"
 
 namespace athar::registry {
@@ -18,13 +19,24 @@ struct ImportReport {
   std::map<std::string, int64_t> added;  // records added per kind (plural name); checked only
   int64_t rows = 0;                      // data rows or records read
   bool checked_only = false;             // nothing was written
+  std::string file_sha256;               // the file's content hash, remembered after the import
+  // The same bytes imported before (with `force`): when, by whom, how many records.
+  std::string imported_before;
+  // Plausibility warnings about the rows (registry/plausibility.h), found while reading them.
+  std::vector<Warning> warnings;
 };
 
 struct PersonsCsvOptions {
   std::string source;  // source id that lists every person in the file ("" : a `source` column)
   std::string role = "victim";  // role of persons whose row gives none
   bool check_only = false;      // check every row, write nothing
+  bool force = false;           // import a file whose bytes were imported before
 };
+
+// A file whose bytes (SHA-256) were imported before is refused unless forced: every record would
+// be added twice. Each import is remembered (imported_files) with a ledger entry.
+inline constexpr const char* kImportedBeforeHint =
+    "importing it again would add every record twice; --force (force=true) imports it anyway";
 
 // Imports check the whole file: every bad row or record is found (up to this many listed, the
 // rest counted) and thrown together as core::InputProblems, in file order; nothing is written.
@@ -46,6 +58,7 @@ void fill_name_parts(Record& person, std::string_view full_name_ar, std::string_
 // The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
 // ...); a record's "id" may be a local name that later records of the same file refer to.
 ImportReport import_json(Registry& registry, const std::string& path,
-                         const core::Progress& progress = {}, bool check_only = false);
+                         const core::Progress& progress = {}, bool check_only = false,
+                         bool force = false);
 
 }  // namespace athar::registry

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "ledger/state.h"
+#include "registry/versions.h"
 #include "store/migrations.h"
 
 namespace athar::registry {
@@ -495,14 +497,40 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   const std::string id = record.id();
   const uint64_t index =
       ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
-  keep_version(index, prepared.canonical);
+  (void)index;  // its version is kept with its batch's (keep_versions)
+}
+
+void Registry::keep_versions(uint64_t first_entry, size_t count, std::string_view packed) {
+  store::Statement& put =
+      db_.cached("INSERT INTO record_versions(first_entry, entries, packed) VALUES(?, ?, ?)");
+  put.bind(1, static_cast<int64_t>(first_entry));
+  put.bind(2, static_cast<int64_t>(count));
+  put.bind_blob(3, {reinterpret_cast<const uint8_t*>(packed.data()), packed.size()});
+  put.run();
+}
+
+std::optional<std::string> Registry::kept_version(uint64_t index) const {
+  store::Statement& read = db_.cached(
+      "SELECT first_entry, entries, packed FROM record_versions WHERE first_entry <= ? ORDER BY "
+      "first_entry DESC LIMIT 1");
+  read.bind(1, static_cast<int64_t>(index));
+  std::optional<std::string> out;
+  if (read.step()) {
+    const auto first = static_cast<uint64_t>(read.int64(0));
+    const auto count = static_cast<uint64_t>(read.int64(1));
+    const auto packed = read.blob(2);
+    if (index < first + count) {
+      out = unpack_version({reinterpret_cast<const char*>(packed.data()), packed.size()},
+                           index - first);
+    }
+  }
+  read.reset();
+  return out;
 }
 
 void Registry::keep_version(uint64_t entry, std::string_view canonical) {
-  store::Statement& put = db_.cached("INSERT INTO record_versions(entry, canonical) VALUES(?, ?)");
-  put.bind(1, static_cast<int64_t>(entry));
-  put.bind_borrowed(2, canonical);
-  put.run();
+  const std::string_view forms[] = {canonical};
+  keep_versions(entry, 1, pack_versions(forms));
 }
 
 uint64_t Registry::append_record_entry(std::string_view op, const Record& record,
@@ -851,11 +879,7 @@ std::pair<Record, Record> Registry::merge(std::string_view kept_id, std::string_
 }
 
 std::optional<std::string> Registry::vouched_version(uint64_t index) const {
-  store::Statement& read = db_.cached("SELECT canonical FROM record_versions WHERE entry = ?");
-  read.bind(1, static_cast<int64_t>(index));
-  std::optional<std::string> out;
-  if (read.step()) out = read.string(0);
-  read.reset();
+  std::optional<std::string> out = kept_version(index);
   if (!out) return out;
   const core::Json entry = core::Json::parse(ledger_.entry(index), nullptr, false);
   if (!entry.is_object() || entry.value("sha256", "") != ledger::to_hex(ledger::sha256(*out))) {
@@ -869,7 +893,6 @@ std::vector<RecordVersion> Registry::versions(std::string_view id) const {
   std::vector<RecordVersion> out;
   std::optional<uint64_t> at =
       record.ledger_head < 0 ? std::nullopt : std::optional<uint64_t>(record.ledger_head);
-  store::Statement& read = db_.cached("SELECT canonical FROM record_versions WHERE entry = ?");
   while (at) {
     const core::Json entry = core::Json::parse(ledger_.entry(*at), nullptr, false);
     if (!entry.is_object()) break;
@@ -880,13 +903,10 @@ std::vector<RecordVersion> Registry::versions(std::string_view id) const {
     v.at = entry.value("at", "");
     v.reason = entry.value("reason", "");
     v.merged = entry.value("merged", "");
-    read.bind(1, static_cast<int64_t>(*at));
-    if (read.step()) {
-      const std::string text = read.string(0);
-      v.copy_altered = entry.value("sha256", "") != ledger::to_hex(ledger::sha256(text));
-      if (!v.copy_altered) v.canonical = core::Json::parse(text, nullptr, false);
+    if (const auto text = kept_version(*at)) {
+      v.copy_altered = entry.value("sha256", "") != ledger::to_hex(ledger::sha256(*text));
+      if (!v.copy_altered) v.canonical = core::Json::parse(*text, nullptr, false);
     }
-    read.reset();
     out.push_back(std::move(v));
     at.reset();
     if (entry.contains("prev") && entry["prev"].is_string()) {

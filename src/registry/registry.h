@@ -164,6 +164,9 @@ class Registry {
   // be written in the order of the numbers next_num() handed out, inside one transaction.
   // Kinds whose first status starts a history (sites, claims) are not prepared this way.
   int64_t next_num(const KindSpec& kind) const;
+  // write_prepared() keeps no version: the writer keeps each batch's, packed on the reading
+  // thread (registry/versions.h), for the `count` entries it appended from `first_entry`.
+  void keep_versions(uint64_t first_entry, size_t count, std::string_view packed);
   // `prepared.record` and `prepared.where` are the caller's; the rest is filled in. Reusing one
   // PreparedAdd row after row reuses its buffers.
   void prepare_add(PreparedAdd& prepared, int64_t num) const;
@@ -266,6 +269,8 @@ class Registry {
                                const std::vector<StatusChange>& history,
                                const EntryExtras& extras = {{}, {}, {}});
   void keep_version(uint64_t entry, std::string_view canonical);
+  // The kept form of entry `index`, unchecked; nullopt when none is kept.
+  std::optional<std::string> kept_version(uint64_t index) const;
   void write_retraction(const Record& record);
   // Writes the record's fields over its row and stamps updated_at.
   void write_fields(Record& record);

@@ -163,6 +163,16 @@ const std::string& id_of_kind(const Call& call, const registry::KindSpec& kind) 
   return id;
 }
 
+// A written record with the plausibility warnings about it ("warnings": their texts), if any.
+OrderedJson with_warnings(OrderedJson record, const std::vector<registry::Warning>& warnings) {
+  if (!warnings.empty()) {
+    OrderedJson list = OrderedJson::array();
+    for (const registry::Warning& w : warnings) list.push_back(w.text());
+    record["warnings"] = std::move(list);
+  }
+  return record;
+}
+
 Reply json_reply(OrderedJson j, int status = 200) {
   Reply r;
   r.status = status;
@@ -506,10 +516,11 @@ std::vector<Route> build_routes() {
                                         "a source id");
                listed_by = body["listed_by"].get<std::string>();
              }
+             std::vector<registry::Warning> warnings;
              const registry::Record r =
                  app::add_record(call.session, *kind, field_values(body, *kind, where),
-                                 status_report(body, where), listed_by);
-             return json_reply(registry::Registry::to_json(r, false), 201);
+                                 status_report(body, where), listed_by, &warnings);
+             return json_reply(with_warnings(registry::Registry::to_json(r, false), warnings), 201);
            }});
     }
     const OrderedJson reason_schema = {{"type", "string"},
@@ -529,10 +540,11 @@ std::vector<Route> build_routes() {
          [kind](Call& call) {
            const std::string& id = id_of_kind(call, *kind);
            const core::Json body = call.json_body();
+           std::vector<registry::Warning> warnings;
            const registry::Record r =
                app::correct_record(call.session, id, field_values(body, *kind, id),
-                                   string_member(body, id, "reason", true));
-           return json_reply(registry::Registry::to_json(r, false));
+                                   string_member(body, id, "reason", true), &warnings);
+           return json_reply(with_warnings(registry::Registry::to_json(r, false), warnings));
          }});
     add({"POST",
          "/api/" + plural + "/{id}/retract",
@@ -593,9 +605,10 @@ std::vector<Route> build_routes() {
          [kind](Call& call) {
            const std::string& id = id_of_kind(call, *kind);
            const core::Json body = call.json_body();
+           std::vector<registry::Warning> warnings;
            const registry::Record r = app::update_record(
-               call.session, id, field_values(body, *kind, id), status_report(body, id));
-           return json_reply(registry::Registry::to_json(r, false));
+               call.session, id, field_values(body, *kind, id), status_report(body, id), &warnings);
+           return json_reply(with_warnings(registry::Registry::to_json(r, false), warnings));
          }});
   }
   add({"POST",
@@ -786,6 +799,21 @@ std::vector<Route> build_routes() {
                           });
        }});
   add({"POST",
+       "/api/jobs/check",
+       Permission::kReadRecords,
+       "Start listing every plausibility warning in the registry (athar check)",
+       "jobs",
+       {},
+       nullptr,
+       ref("Job"),
+       202,
+       [](Call& call) {
+         return start_job(
+             call, "check", "checking", [](app::Session& session, app::JobControl& job) {
+               return app::check_report_json(app::check_registry(session, job.reporter()));
+             });
+       }});
+  add({"POST",
        "/api/jobs/import",
        Permission::kWritePersons,
        "Start importing a file (the body): a JSON file of records of any kind (format=json; "
@@ -794,7 +822,8 @@ std::vector<Route> build_routes() {
        {query_param("format", "json or persons-csv", "string", true),
         query_param("source", "persons-csv: the source id that lists these persons"),
         query_param("role", "persons-csv: role of persons whose row gives none (victim)"),
-        query_param("check", "true: check the whole file, list every problem, write nothing")},
+        query_param("check", "true: check the whole file, list every problem, write nothing"),
+        query_param("force", "true: import a file whose bytes were imported before")},
        {{"type", "string"}, {"format", "binary"}},
        ref("Job"),
        202,
@@ -816,6 +845,10 @@ std::vector<Route> build_routes() {
          if (check != "true" && check != "false")
            throw core::InputError("import", "check", check, "true or false");
          persons.check_only = check == "true";
+         const std::string force = call.query_param("force").value_or("false");
+         if (force != "true" && force != "false")
+           throw core::InputError("import", "force", force, "true or false");
+         persons.force = force == "true";
          // The upload outlives the request: the job owns it and removes it when done.
          const std::filesystem::path file =
              call.upload.parent_path() / ("job-" + call.upload.filename().string());
@@ -830,7 +863,7 @@ std::vector<Route> build_routes() {
                               }
                             } remove{file};
                             return app::import_records(session, file, kind, persons, job.reporter(),
-                                                       persons.check_only)
+                                                       persons.check_only, persons.force)
                                 .to_json();
                           });
        }});

@@ -157,10 +157,11 @@ TEST_F(TamperTest, DeletedIdIsNeverReused) {
 }
 
 TEST_F(TamperTest, LastEntryCopiedOntoTheEnd) {
-  // The newest entry is an add: a copy adds its record a second time.
+  // The newest add, copied onto the end, adds its record a second time.
   shell(
-      "INSERT INTO ledger_entries SELECT idx + 1, entry, leaf_hash, subject FROM ledger_entries "
-      "WHERE idx = (SELECT MAX(idx) FROM ledger_entries)");
+      "INSERT INTO ledger_entries SELECT (SELECT MAX(idx) FROM ledger_entries) + 1, entry, "
+      "leaf_hash, subject FROM ledger_entries WHERE idx = (SELECT MAX(idx) FROM ledger_entries "
+      "WHERE entry LIKE '%registry.add%')");
   const auto r = verify();
   EXPECT_FALSE(r.ok());
   bool named = false;

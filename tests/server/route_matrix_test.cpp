@@ -106,7 +106,7 @@ class RouteMatrix : public ServedAthar {
       // A persons CSV for roles that may write persons; the JSON form is tested elsewhere.
       s.query =
           "format=persons-csv&source=" + first_id(registry::kind_spec(registry::Kind::kSource));
-      s.body = "given_name_lat,family_name_lat\nMatrix,al-Import\n";
+      s.body = "given_name_lat,family_name_lat\nMatrix" + std::to_string(calls_) + ",al-Import\n";
       s.content_type = "text/csv";
     } else if (key == "POST /api/jobs/bundle") {
       s.body = R"({"evidence":[")" + evidence_id_ + R"("]})";

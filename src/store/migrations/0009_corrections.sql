@@ -1,7 +1,7 @@
 -- Corrections, retractions and merges (docs/ledger-format.md, "Versions"). A retracted record
 -- stays; its `retraction` holds {"at","by","reason"[,"merged_into"]} as canonical JSON and
 -- enters its canonical form. `record_versions` keeps the canonical form each record entry
--- vouched for, by entry index: per-field history is read from it, and `athar verify` names the
+-- vouched for: per-field history is read from it, and `athar verify` names the
 -- field and both values of a row changed behind Athar's back. A version hashes to its entry's
 -- sha256, so a copy altered too is caught.
 ALTER TABLE sources ADD COLUMN retraction TEXT;
@@ -15,9 +15,12 @@ ALTER TABLE claims ADD COLUMN retraction TEXT;
 ALTER TABLE links ADD COLUMN retraction TEXT;
 ALTER TABLE evidence ADD COLUMN retraction TEXT;
 ALTER TABLE custody ADD COLUMN retraction TEXT;
+-- A run of `entries` consecutive entries from `first_entry`: their canonical forms joined by
+-- newlines and deflated (registry/versions.h).
 CREATE TABLE record_versions (
-  entry INTEGER PRIMARY KEY,
-  canonical TEXT NOT NULL
+  first_entry INTEGER PRIMARY KEY,
+  entries INTEGER NOT NULL,
+  packed BLOB NOT NULL
 );
 -- Files imported, by content hash: the same file again is refused unless forced.
 CREATE TABLE imported_files (
