@@ -1,5 +1,7 @@
 #include "app/analyses.h"
 
+#include <cstdlib>
+
 #include "core/error.h"
 #include "ledger/hash.h"
 #include "matching/kinship_store.h"
@@ -205,7 +207,34 @@ void decide_pair(Session& session, std::string_view a, std::string_view b,
   matching::decide(session.registry(), a, b, decision == "same", note);
 }
 
-std::string default_frequency_table() { return ATHAR_DEFAULT_FREQUENCIES; }
+std::vector<std::filesystem::path> shipped_data_places() {
+  std::vector<std::filesystem::path> places;
+  if (const char* dir = std::getenv("ATHAR_DATA_DIR"); dir && *dir) places.emplace_back(dir);
+  // Beside the installed binary (PREFIX/bin/athar reads PREFIX/share/athar), or a build tree.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    places.push_back(exe.parent_path().parent_path() / "share" / "athar");
+    places.push_back(exe.parent_path() / "data");
+  }
+  // The source tree it was built from.
+  places.push_back(std::filesystem::path(ATHAR_DEFAULT_FREQUENCIES).parent_path().parent_path());
+  return places;
+}
+
+std::string default_frequency_table() {
+  std::string searched;
+  for (const std::filesystem::path& place : shipped_data_places()) {
+    const std::filesystem::path table = place / "str-frequencies" / "west-asia.txt";
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(table, ec)) return table.string();
+    searched += (searched.empty() ? "" : ", ") + table.string();
+  }
+  throw core::NotFound(
+      "the shipped allele-frequency table is not here (looked for " + searched +
+      "): give one with --frequencies FILE, or set ATHAR_DATA_DIR to the folder that holds "
+      "str-frequencies/");
+}
 
 core::OrderedJson GeneticProfiles::to_json() const {
   core::OrderedJson out = core::OrderedJson::array();

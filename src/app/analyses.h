@@ -68,8 +68,12 @@ ReviewQueue review_queue(Session& session, const matching::CandidateQuery& query
 void decide_pair(Session& session, std::string_view a, std::string_view b,
                  std::string_view decision, std::string_view note);
 
-// The allele-frequency table Athar ships (data/str-frequencies/west-asia.txt), found wherever
-// Athar runs from.
+// Where shipped data (str-frequencies/, geo/) is looked for, first to last: $ATHAR_DATA_DIR,
+// PREFIX/share/athar beside an installed PREFIX/bin/athar, data/ beside the binary, and the
+// source tree it was built from. Never the working directory.
+std::vector<std::filesystem::path> shipped_data_places();
+// The allele-frequency table Athar ships (str-frequencies/west-asia.txt) from the first of those
+// places that has it; NotFound naming them and --frequencies otherwise.
 std::string default_frequency_table();
 
 struct GeneticProfiles {

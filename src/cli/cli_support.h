@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/instance.h"
+#include "core/error.h"
 #include "core/json.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -40,9 +41,22 @@ inline std::string default_actor() {
 
 // The application layer as the local shell uses it: whoever holds the data folder and its keys
 // acts as an admin, under the name given by --actor.
+// The data folder's instance; when it holds no registry, the message says how to name one.
+inline std::filesystem::path existing_data_dir(const Globals& g) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(g.data_dir) / "athar.db", ec)) {
+    throw core::NotFound("no Athar registry in " + g.data_dir +
+                         (g.data_dir == "athar-data" ? " (the default data folder, here)" : "") +
+                         ": give the folder that holds athar.db with --data FOLDER (or "
+                         "ATHAR_DATA=FOLDER), or create one with `athar init --data FOLDER`");
+  }
+  return g.data_dir;
+}
+
 struct AppSession {
   explicit AppSession(const Globals& g)
-      : instance(g.data_dir, keys_path(g)), session(instance, {g.actor, app::Role::kAdmin}) {}
+      : instance(existing_data_dir(g), keys_path(g)),
+        session(instance, {g.actor, app::Role::kAdmin}) {}
   app::Instance instance;
   app::Session session;
 };

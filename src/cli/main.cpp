@@ -1298,7 +1298,7 @@ void add_bundle_commands(CLI::App& app, Globals& g, std::function<void()>& actio
 
 // `athar simulate lists`: synthetic Syrian-style lists with their truth (linkage/simulate.h).
 // The frequency table: the one given, else $ATHAR_FREQUENCIES, else the shipped West Asia table
-// (by its absolute path in the source tree, whatever the working directory).
+// (app::default_frequency_table: beside the binary, never the working directory).
 std::string default_frequencies() {
   const char* env = std::getenv("ATHAR_FREQUENCIES");
   return env && *env ? env : athar::app::default_frequency_table();
@@ -1678,7 +1678,7 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
       ->check(CLI::Range(0.0, 1.0));
   lists->add_option("--out", *out, "folder to write")->required();
   auto families_config = std::make_shared<athar::kinship::FamilySimulationConfig>();
-  auto frequencies = std::make_shared<std::string>(default_frequencies());
+  auto frequencies = std::make_shared<std::string>();  // "": the shipped table
   auto* families = simulate->add_subcommand(
       "families", "Synthetic families with references and remains (DNA), with truth.csv");
   families->add_option("--families", families_config->families, "families")->capture_default_str();
@@ -1703,12 +1703,13 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
                    "share of markers that did not type in remains")
       ->capture_default_str();
   families->add_option("--seed", families_config->seed, "random seed")->capture_default_str();
-  families->add_option("--frequencies", *frequencies, "allele frequency table")
-      ->capture_default_str();
+  families->add_option("--frequencies", *frequencies,
+                       "allele frequency table (default: the shipped West Asia table, found "
+                       "beside the binary)");
   families->add_option("--out", *out, "folder to write")->required();
   families->callback([&action, families_config, frequencies, out] {
     action = [families_config, frequencies, out] {
-      const auto table = athar::kinship::FrequencyTable::read(*frequencies);
+      const auto table = load_frequencies(*frequencies);
       const auto sim = athar::kinship::simulate_families(table, *families_config);
       athar::kinship::write_family_simulation(sim, table, *out);
       std::cout << "wrote " << sim.families.size() << " synthetic families ("
@@ -1896,7 +1897,7 @@ void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action)
       sigaddset(&signals, SIGINT);
       sigaddset(&signals, SIGTERM);
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-      athar::app::Instance instance(g.data_dir, keys_path(g));
+      athar::app::Instance instance(existing_data_dir(g), keys_path(g));
       athar::server::HttpServer http(instance, o->server);
       const int bound = http.bind();
       std::thread stopper([&http, signals] {

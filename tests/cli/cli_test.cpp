@@ -775,3 +775,65 @@ TEST_F(CliTest, RegistryDocsHoldTheCurrentDataDictionary) {
 }
 
 }  // namespace
+
+namespace {
+
+// Run from another folder, as a user who installed Athar would.
+TEST_F(CliTest, NeitherShippedDataNorTheRegistryDependsOnTheWorkingDirectory) {
+  const std::string elsewhere = dir_.file("elsewhere");
+  std::filesystem::create_directories(elsewhere);
+  // No registry here: the message points at --data, not only at init.
+  Result r = athar::testing::run_command("cd '" + elsewhere + "' && " + ATHAR_BINARY + " summary");
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find("--data"), std::string::npos) << r.output;
+  // The shipped frequency table is found from anywhere.
+  r = athar::testing::run_command("cd '" + elsewhere + "' && " + ATHAR_BINARY +
+                                  " simulate families --families 3 --remains 3 --out fam");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(elsewhere + "/fam/truth.csv")) << r.output;
+  // ATHAR_DATA_DIR names another place for it; a place without it says what to give.
+  r = athar::testing::run_command("cd '" + elsewhere + "' && ATHAR_FREQUENCIES= " + ATHAR_BINARY +
+                                  " simulate families --families 3 --remains 3 --out fam2 "
+                                  "--frequencies missing.txt");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("missing.txt"), std::string::npos) << r.output;
+}
+
+// The walk-through of the user guide's corrections section, from the command line.
+TEST_F(CliTest, CorrectRetractMergeCheckAndTheSameFileTwice) {
+  init_with_demo();
+  const std::string demo = std::string(ATHAR_SOURCE_DIR) + "/data/demo/scenario.json";
+  Result r = athar("import " + demo);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  ASSERT_EQ(athar("person update person-000002 --status identified").exit_code, 0);
+  r = athar("person update person-000002 --status missing");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.output.find("`correct` it with a reason"), std::string::npos) << r.output;
+  r = athar("person correct person-000002 --status missing --reason 'wrong file'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("person show person-000002 --history");
+  EXPECT_NE(r.output.find("correct  status: identified -> missing  reason: wrong file"),
+            std::string::npos)
+      << r.output;
+  ASSERT_EQ(athar("site merge site-0001 site-0002 --reason 'one site, two reports'").exit_code, 0);
+  r = athar("site show site-0001");
+  EXPECT_NE(r.output.find("merged from site-0002 Al-Hussainiya"), std::string::npos) << r.output;
+  r = athar("site list");
+  EXPECT_EQ(r.output.find("site-0002"), std::string::npos) << r.output;
+  r = athar("summary");
+  EXPECT_NE(r.output.find("sites        2"), std::string::npos) << r.output;
+  r = athar(
+      "site add --name-lat Swapped --latitude 36.29 --longitude 33.51 --governorate Damascus");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: site-0004"), std::string::npos) << r.output;
+  r = athar("check");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("site-0004: latitude/longitude 36.29, 33.51: latitude and longitude "
+                          "look swapped"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(athar("verify").exit_code, 0);
+}
+
+}  // namespace
