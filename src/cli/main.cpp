@@ -207,6 +207,7 @@ void show_record(athar::app::Session& session, const std::string& id, const Glob
     std::string value = f.sensitive && !reveal ? "[protected]" : r.values[i];
     if (f.type == registry::FieldType::kRef || f.type == registry::FieldType::kAnyRef)
       value = labelled(value);
+    if (const std::string* given = r.original(f.name)) value += "  (as given: " + *given + ")";
     std::printf("  %-24s %s\n", std::string(f.name).c_str(), value.c_str());
   }
   std::printf("  %-24s %s by %s\n", "created", r.created_at.c_str(), r.created_by.c_str());
@@ -286,7 +287,8 @@ void print_summary(const OrderedJson& s, const Globals& g) {
   std::cout << "Athar registry " << s["database"].get<std::string>() << " (schema "
             << s["schema_version"].get<int>() << ")\n\nrecords:\n";
   for (const auto& [kind, n] : s["counts"].items())
-    std::printf("  %-12s %lld\n", kind.c_str(), static_cast<long long>(n.get<int64_t>()));
+    std::printf("  %-12s %s\n", kind.c_str(),
+                athar::core::with_thousands(n.get<uint64_t>()).c_str());
   if (s.contains("persons_after_linkage_decisions")) {
     const auto& a = s["persons_after_linkage_decisions"];
     std::cout << "\npersons after linkage decisions: "
@@ -308,7 +310,8 @@ void print_summary(const OrderedJson& s, const Globals& g) {
   }
   std::cout << "\npersons by status:\n";
   for (const auto& [status, n] : s["persons_by_status"].items()) {
-    std::printf("  %-12s %lld\n", status.c_str(), static_cast<long long>(n.get<int64_t>()));
+    std::printf("  %-12s %s\n", status.c_str(),
+                athar::core::with_thousands(n.get<uint64_t>()).c_str());
   }
   std::cout << "\nsites: claims beside what is documented\n";
   for (const auto& site : s["sites"]) {

@@ -76,7 +76,44 @@ void Record::set(std::string_view field, std::string value) {
   values[static_cast<size_t>(i)] = std::move(value);
 }
 
+const std::string* Record::original(std::string_view field) const {
+  for (const auto& [name, value] : originals)
+    if (name == field) return &value;
+  return nullptr;
+}
+
+void Record::keep_original(std::string_view field, std::string_view given) {
+  forget_original(field);
+  const auto at =
+      std::lower_bound(originals.begin(), originals.end(), field,
+                       [](const auto& entry, std::string_view f) { return entry.first < f; });
+  originals.emplace(at, std::string(field), std::string(given));
+}
+
+void Record::forget_original(std::string_view field) {
+  std::erase_if(originals, [&](const auto& entry) { return entry.first == field; });
+}
+
+namespace {
+// {"field":"as given",...} in byte order of the fields: the stored and hashed form.
+void write_originals(core::CanonicalJsonWriter& w, const Record& record) {
+  w.begin_object();
+  for (const auto& [field, given] : record.originals) {
+    w.key(field);
+    w.string(given);
+  }
+  w.end_object();
+}
+}  // namespace
+
 std::string canonical_record(const Record& record, const std::vector<StatusChange>& history) {
+  std::string out;
+  canonical_record(record, history, out);
+  return out;
+}
+
+void canonical_record(const Record& record, const std::vector<StatusChange>& history,
+                      std::string& canonical) {
   // Field indexes of each kind in byte order of their names, computed once.
   static const auto sorted_fields = [] {
     std::array<std::vector<size_t>, kKindCount> out;
@@ -128,6 +165,10 @@ std::string canonical_record(const Record& record, const std::vector<StatusChang
   }
   w.key("id");
   w.string(record.id());
+  if (!record.originals.empty()) {
+    w.key("original");
+    write_originals(w, record);
+  }
   if (record.retracted()) {
     w.key("retraction");
     w.begin_object();
@@ -148,7 +189,7 @@ std::string canonical_record(const Record& record, const std::vector<StatusChang
     w.string(record.updated_at);
   }
   w.end_object();
-  return w.text();
+  canonical.assign(w.text());  // into the caller's buffer: no allocation once large enough
 }
 
 Registry::Registry(store::Database& db, std::string actor)
@@ -209,8 +250,8 @@ namespace {
 // INSERT of a kind's fields and who/when; with `numbered`, the key `num` is given too.
 std::string insert_sql(const KindSpec& kind, bool numbered) {
   std::string sql = "INSERT INTO " + std::string(kind.plural) + "(" + (numbered ? "num, " : "") +
-                    column_list(kind) + ", created_at, created_by, ledger_head) VALUES(";
-  const size_t parameters = kind.fields.size() + 3 + (numbered ? 1 : 0);
+                    column_list(kind) + ", created_at, created_by, ledger_head, original) VALUES(";
+  const size_t parameters = kind.fields.size() + 4 + (numbered ? 1 : 0);
   for (size_t i = 0; i < parameters; ++i) sql += i ? ",?" : "?";
   return sql + ")";
 }
@@ -238,7 +279,7 @@ bool Registry::exists(const RecordId& id) const {
 
 std::string Registry::select_sql(const KindSpec& kind) const {
   return "SELECT num, " + column_list(kind) +
-         ", created_at, created_by, updated_at, ledger_head, retraction FROM " +
+         ", created_at, created_by, updated_at, ledger_head, retraction, original FROM " +
          std::string(kind.plural);
 }
 
@@ -277,6 +318,18 @@ Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
     // Unreadable: left as it is, so the record's hash differs and `verify` names it.
     if (r.retraction.at.empty()) r.retraction.at = "(unreadable)";
   }
+  ++column;
+  if (!row.is_null(column)) {
+    const core::Json given = core::Json::parse(row.string(column), nullptr, false);
+    if (given.is_object()) {
+      for (auto it = given.begin(); it != given.end(); ++it) {
+        r.originals.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+      }
+      std::sort(r.originals.begin(), r.originals.end());
+    } else {
+      r.originals.emplace_back("(unreadable)", row.string(column));
+    }
+  }
   return r;
 }
 
@@ -287,7 +340,18 @@ void Registry::bind_record(store::Statement& insert, const Record& record, int i
   }
   insert.bind_borrowed(index++, record.created_at);
   insert.bind_borrowed(index++, record.created_by);
-  insert.bind(index, record.ledger_head);
+  insert.bind(index++, record.ledger_head);
+  bind_originals(insert, index, record);
+}
+
+void Registry::bind_originals(store::Statement& stmt, int index, const Record& record) const {
+  if (record.originals.empty()) {
+    stmt.bind_null(index);
+    return;
+  }
+  core::CanonicalJsonWriter w;
+  write_originals(w, record);
+  stmt.bind(index, w.text());
 }
 
 void Registry::claim_num(const KindSpec& kind, int64_t num) {
@@ -468,7 +532,7 @@ void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
   record.created_at = core::utc_timestamp_now();
   record.created_by = actor_;
   static const std::vector<StatusChange> kNoHistory;
-  prepared.canonical = canonical_record(record, kNoHistory);
+  canonical_record(record, kNoHistory, prepared.canonical);
   const ledger::Hash hash = ledger::sha256(prepared.canonical);
   prepared.entry = ledger_entry_text("registry.add", record.id(), hash, std::nullopt);
   prepared.leaf = ledger::leaf_hash(prepared.entry);
@@ -763,12 +827,13 @@ void Registry::write_fields(Record& record) {
   const KindSpec& kind = *record.spec;
   std::string sql = "UPDATE " + std::string(kind.plural) + " SET ";
   for (const FieldSpec& f : kind.fields) sql += std::string(f.name) + " = ?, ";
-  sql += "updated_at = ? WHERE num = ?";
+  sql += "original = ?, updated_at = ? WHERE num = ?";
   store::Statement& stmt = db_.cached(sql);
   int index = 1;
   for (size_t i = 0; i < kind.fields.size(); ++i) {
     bind_value(stmt, index++, kind.fields[i], record.values[i]);
   }
+  bind_originals(stmt, index++, record);
   record.updated_at = core::utc_timestamp_now();
   stmt.bind(index++, std::string_view(record.updated_at));
   stmt.bind(index, record.num);
@@ -978,7 +1043,7 @@ std::vector<FieldChange> diff_versions(const core::Json& before, const core::Jso
                      y.empty() ? "" : y.dump()});
     }
   }
-  for (const char* extra : {"retraction"}) {
+  for (const char* extra : {"retraction", "original"}) {
     const core::Json& x = part(before, extra);
     const core::Json& y = part(after, extra);
     if (x != y) {
@@ -1116,6 +1181,11 @@ core::OrderedJson Registry::to_json(const Record& record, bool include_sensitive
   if (!record.created_at.empty()) out["created_at"] = record.created_at;
   if (!record.created_by.empty()) out["created_by"] = record.created_by;
   if (!record.updated_at.empty()) out["updated_at"] = record.updated_at;
+  if (!record.originals.empty()) {
+    core::OrderedJson given = core::OrderedJson::object();
+    for (const auto& [field, value] : record.originals) given[field] = value;
+    out["original"] = std::move(given);
+  }
   if (record.retracted()) {
     out["retraction"] = {{"at", record.retraction.at},
                          {"by", record.retraction.by},

@@ -60,6 +60,12 @@ struct Record {
   int64_t ledger_head = -1;  // index of the newest ledger entry about it, as its row says
   Retraction retraction;
   bool retracted() const { return !retraction.empty(); }
+  // Values as given where the canonical form loses how they were written (ذكر for male, ١٩٧٩,
+  // 33°30'N, 1,200), by field name in byte order; part of the canonical form.
+  std::vector<std::pair<std::string, std::string>> originals;
+  const std::string* original(std::string_view field) const;
+  void keep_original(std::string_view field, std::string_view given);
+  void forget_original(std::string_view field);
   std::string id() const { return format_record_id(spec->kind, num); }
   // Throws std::out_of_range for a field the kind does not have.
   const std::string& get(std::string_view field) const;
@@ -131,6 +137,9 @@ struct PreparedAdd {
 // The canonical form of a record whose SHA-256 the ledger keeps (docs/ledger-format.md): every
 // field with a value (sensitive ones too), who/when, and the status history, as canonical JSON.
 std::string canonical_record(const Record& record, const std::vector<StatusChange>& history);
+// The same into `out`, reusing its buffer (the import's hot path).
+void canonical_record(const Record& record, const std::vector<StatusChange>& history,
+                      std::string& out);
 
 class Registry {
  public:
@@ -288,6 +297,7 @@ class Registry {
   store::Statement& insert_statement(const KindSpec& kind);
   store::Statement& numbered_insert_statement(const KindSpec& kind);
   void bind_record(store::Statement& insert, const Record& record, int first_index) const;
+  void bind_originals(store::Statement& stmt, int index, const Record& record) const;
   std::string ledger_entry_text(std::string_view op, std::string_view subject,
                                 const ledger::Hash& sha256, std::optional<uint64_t> prev,
                                 const EntryExtras& extras = {}) const;

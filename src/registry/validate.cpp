@@ -305,18 +305,47 @@ void validate_new_record(Record& record, std::string_view where) {
   validate_record(nullptr, record, nullptr, where, &unchecked);
 }
 
+// Whether a value as given is worth keeping beside its canonical form: it was written in a
+// convention the canonical form loses (Arabic words or digits, degrees and minutes, thousands
+// separators), not merely in another case or with spaces around it.
+static bool worth_keeping(const FieldSpec& f, std::string_view given, std::string_view canonical) {
+  if (f.type == FieldType::kText || f.sensitive || given.empty()) return false;
+  const std::string_view trimmed = core::trim(given);
+  if (trimmed == canonical || core::ascii_lower(trimmed) == canonical) return false;
+  for (char c : trimmed) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || c == ',' || c == '\'' || c == '"' || c == '/' || c == ';' || c == ':')
+      return true;
+  }
+  return false;
+}
+
 static void validate_record(const Registry* registry, Record& record, const Record* previous,
                             std::string_view where, std::vector<DeferredReference>* deferred,
                             bool correcting) {
   RecordValidator v(registry, where, deferred);
   const KindSpec& spec = *record.spec;
+  if (!previous) record.originals.clear();
+  thread_local std::string given;  // reused: no allocation per field once warm
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     const FieldSpec& f = spec.fields[i];
     // A new record takes the kind's initial status when none is given.
     if (f.type == FieldType::kStatus && record.values[i].empty() && !previous) {
       record.values[i] = std::string(spec.initial_status);
     }
+    const bool changed = !previous || record.values[i] != previous->values[i];
+    // Free text is kept as given, and sensitive values never in clear: nothing to keep beside.
+    if (!changed || f.type == FieldType::kText || f.sensitive || record.values[i].empty()) {
+      if (changed && previous) record.forget_original(f.name);
+      v.field(f, record.values[i]);
+      continue;
+    }
+    given.assign(record.values[i]);
     v.field(f, record.values[i]);
+    // The value as given is kept beside the canonical one (Record::originals), replacing what
+    // was kept for the field before.
+    if (previous) record.forget_original(f.name);
+    if (worth_keeping(f, given, record.values[i])) record.keep_original(f.name, given);
   }
 
   const auto value = [&](std::string_view name) -> const std::string& { return record.get(name); };

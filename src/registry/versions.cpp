@@ -1,48 +1,50 @@
 #include "registry/versions.h"
 
-#include <zlib.h>
+#include <lz4.h>
 
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace athar::registry {
 
+// A packed run: the joined forms' size (4 bytes, little-endian), then their LZ4 block. LZ4
+// rather than deflate: an import's batch shrinks about four times at several hundred MB/s on
+// the reading thread, where deflate cost a tenth of the whole import's CPU.
 std::string pack_versions(std::span<const std::string_view> forms) {
-  std::string joined;
-  size_t size = 0;
-  for (std::string_view f : forms) size += f.size() + 1;
-  joined.reserve(size);
+  thread_local std::string joined;  // reused: one buffer per thread
+  joined.clear();
   for (std::string_view f : forms) {
     joined.append(f);
     joined.push_back('\n');
   }
-  uLongf packed_size = compressBound(static_cast<uLong>(joined.size()));
-  std::string packed(packed_size, '\0');
-  // Level 1: about ten times smaller for an import's batch, at some 300 MB/s.
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
-                reinterpret_cast<const Bytef*>(joined.data()), static_cast<uLong>(joined.size()),
-                1) != Z_OK) {
-    throw std::runtime_error("deflate failed while packing record versions");
+  if (joined.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
+    throw std::runtime_error("a batch of record versions is too large to pack");
   }
-  packed.resize(packed_size);
+  const int size = static_cast<int>(joined.size());
+  std::string packed(4 + static_cast<size_t>(LZ4_compressBound(size)), '\0');
+  const auto n = static_cast<uint32_t>(size);
+  const unsigned char header[4] = {
+      static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
+      static_cast<unsigned char>(n >> 16), static_cast<unsigned char>(n >> 24)};
+  std::memcpy(packed.data(), header, 4);
+  const int written = LZ4_compress_default(joined.data(), packed.data() + 4, size,
+                                           static_cast<int>(packed.size() - 4));
+  if (written <= 0) throw std::runtime_error("LZ4 failed while packing record versions");
+  packed.resize(4 + static_cast<size_t>(written));
   return packed;
 }
 
 std::optional<std::string> unpack_version(std::string_view packed, size_t position) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
-  z.avail_in = static_cast<uInt>(packed.size());
-  std::string out, chunk(64 << 10, '\0');
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(chunk.data());
-    z.avail_out = static_cast<uInt>(chunk.size());
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(chunk.data(), chunk.size() - z.avail_out);
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) return std::nullopt;
+  if (packed.size() < 4) return std::nullopt;
+  const auto* p = reinterpret_cast<const unsigned char*>(packed.data());
+  const uint32_t size =
+      p[0] | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
+  if (size > static_cast<uint32_t>(LZ4_MAX_INPUT_SIZE)) return std::nullopt;
+  std::string out(size, '\0');
+  const int read = LZ4_decompress_safe(packed.data() + 4, out.data(),
+                                       static_cast<int>(packed.size() - 4), static_cast<int>(size));
+  if (read < 0 || static_cast<uint32_t>(read) != size) return std::nullopt;
   size_t start = 0;
   for (size_t i = 0; i < position; ++i) {
     start = out.find('\n', start);

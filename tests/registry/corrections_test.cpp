@@ -175,3 +175,43 @@ TEST_F(CorrectionsTest, VerifyNamesTheFieldAndBothValuesOfARowChangedBehindAthar
 
 }  // namespace
 }  // namespace athar::registry
+
+namespace athar::registry {
+namespace {
+
+// Values written as Syrian lists write them are stored canonically, the original kept beside.
+TEST_F(RegistryTest, TheValueAsGivenIsKeptBesideItsCanonicalForm) {
+  const Record p = add(Kind::kPerson, {{"role", "victim"},
+                                       {"given_name_ar", "سامر"},
+                                       {"sex", "ذكر"},
+                                       {"birth_date", "١٩٧٩"},
+                                       {"governorate", "Idlib"}});
+  EXPECT_EQ(p.get("sex"), "male");
+  EXPECT_EQ(p.get("birth_date"), "1979");
+  const Record back = registry_.get(p.id());
+  ASSERT_NE(back.original("sex"), nullptr);
+  EXPECT_EQ(*back.original("sex"), "ذكر");
+  EXPECT_EQ(*back.original("birth_date"), "١٩٧٩");
+  EXPECT_EQ(back.original("governorate"), nullptr);    // only the case differed
+  EXPECT_EQ(back.original("given_name_ar"), nullptr);  // free text is kept as it is anyway
+  const Record s = add(Kind::kSite, {{"name_lat", "DMS"},
+                                     {"latitude", "33°30'N"},
+                                     {"longitude", "36°18'E"},
+                                     {"governorate", "Damascus"}});
+  EXPECT_EQ(*registry_.get(s.id()).original("latitude"), "33°30'N");
+  // A new value replaces the kept original; one given canonically leaves none.
+  update(p.id(), {{"sex", "female"}});
+  EXPECT_EQ(registry_.get(p.id()).original("sex"), nullptr);
+  EXPECT_EQ(*registry_.get(p.id()).original("birth_date"), "١٩٧٩");
+  // The original is part of what the ledger vouches for.
+  const auto versions = registry_.versions(p.id());
+  ASSERT_TRUE(versions.front().canonical);
+  EXPECT_EQ((*versions.front().canonical)["original"]["sex"], "ذكر");
+  ledger::set_origin(*db_, "athar/test");
+  const auto key = ledger::generate_signing_key("athar/test");
+  EXPECT_TRUE(
+      verify_registry(registry_, ledger::parse_verifier_key(ledger::verifier_key_text(key))).ok());
+}
+
+}  // namespace
+}  // namespace athar::registry

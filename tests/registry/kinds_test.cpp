@@ -43,8 +43,9 @@ TEST(Kinds, SchemaHasAColumnForEveryField) {
     for (const FieldSpec& f : k.fields) {
       EXPECT_TRUE(columns.count(std::string(f.name))) << k.plural << " lacks column " << f.name;
     }
-    // num, created_at, created_by, updated_at, ledger_head and retraction besides the fields.
-    EXPECT_EQ(columns.size(), k.fields.size() + 6) << k.plural << " has columns no field names";
+    // num, created_at, created_by, updated_at, ledger_head, retraction and original besides the
+    // fields.
+    EXPECT_EQ(columns.size(), k.fields.size() + 7) << k.plural << " has columns no field names";
   }
 }
 

@@ -298,6 +298,7 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
   for (const KindSpec& kind : kind_specs()) {
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN ledger_head");
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN retraction");
+    db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN original");
   }
   auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
   EXPECT_EQ(Registry::prepare_schema(*reopened), 9);

@@ -15,8 +15,21 @@ ALTER TABLE claims ADD COLUMN retraction TEXT;
 ALTER TABLE links ADD COLUMN retraction TEXT;
 ALTER TABLE evidence ADD COLUMN retraction TEXT;
 ALTER TABLE custody ADD COLUMN retraction TEXT;
+-- Values as given where the canonical form loses how they were written (ذكر, ١٩٧٩, 33°30'N),
+-- {"field":"as given"} as canonical JSON; part of the record's canonical form.
+ALTER TABLE sources ADD COLUMN original TEXT;
+ALTER TABLE sites ADD COLUMN original TEXT;
+ALTER TABLE units ADD COLUMN original TEXT;
+ALTER TABLE persons ADD COLUMN original TEXT;
+ALTER TABLE witnesses ADD COLUMN original TEXT;
+ALTER TABLE testimonies ADD COLUMN original TEXT;
+ALTER TABLE events ADD COLUMN original TEXT;
+ALTER TABLE claims ADD COLUMN original TEXT;
+ALTER TABLE links ADD COLUMN original TEXT;
+ALTER TABLE evidence ADD COLUMN original TEXT;
+ALTER TABLE custody ADD COLUMN original TEXT;
 -- A run of `entries` consecutive entries from `first_entry`: their canonical forms joined by
--- newlines and deflated (registry/versions.h).
+-- newlines and compressed with LZ4 (registry/versions.h).
 CREATE TABLE record_versions (
   first_entry INTEGER PRIMARY KEY,
   entries INTEGER NOT NULL,
