@@ -98,15 +98,8 @@ core::OrderedJson RecordView::to_json() const {
 }
 
 std::string display_name(const Record& r) {
-  const auto join = [&](std::initializer_list<const char*> fields, const char* separator) {
-    std::string out;
-    for (const char* f : fields) {
-      if (r.get(f).empty()) continue;
-      if (!out.empty()) out += separator;
-      out += r.get(f);
-    }
-    return out;
-  };
+  const auto join = [&](std::initializer_list<std::string_view> fields,
+                        std::string_view separator) { return r.joined(fields, separator); };
   switch (r.spec->kind) {
     case Kind::kSource:
       return r.get("name");

@@ -108,15 +108,8 @@ constexpr const char* kExitCodes =
 
 // One line naming a record for lists: its most telling fields.
 std::string describe(const registry::Record& r) {
-  const auto join = [&](std::initializer_list<const char*> fields, const char* separator) {
-    std::string out;
-    for (const char* f : fields) {
-      if (r.get(f).empty()) continue;
-      if (!out.empty()) out += separator;
-      out += r.get(f);
-    }
-    return out;
-  };
+  const auto join = [&](std::initializer_list<std::string_view> fields,
+                        std::string_view separator) { return r.joined(fields, separator); };
   switch (r.spec->kind) {
     case registry::Kind::kSource:
       return join({"name", "kind", "published_on"}, " | ");

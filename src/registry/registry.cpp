@@ -76,6 +76,18 @@ void Record::set(std::string_view field, std::string value) {
   values[static_cast<size_t>(i)] = std::move(value);
 }
 
+std::string Record::joined(std::initializer_list<std::string_view> fields,
+                           std::string_view separator) const {
+  std::string out;
+  for (std::string_view f : fields) {
+    const std::string& value = get(f);
+    if (value.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += value;
+  }
+  return out;
+}
+
 const std::string* Record::original(std::string_view field) const {
   for (const auto& [name, value] : originals)
     if (name == field) return &value;
@@ -95,6 +107,22 @@ void Record::forget_original(std::string_view field) {
 }
 
 namespace {
+// {"at","by"[,"merged_into"],"reason"}: the stored and hashed form of a retraction.
+void write_retraction_object(core::CanonicalJsonWriter& w, const Retraction& retraction) {
+  w.begin_object();
+  w.key("at");
+  w.string(retraction.at);
+  w.key("by");
+  w.string(retraction.by);
+  if (!retraction.merged_into.empty()) {
+    w.key("merged_into");
+    w.string(retraction.merged_into);
+  }
+  w.key("reason");
+  w.string(retraction.reason);
+  w.end_object();
+}
+
 // {"field":"as given",...} in byte order of the fields: the stored and hashed form.
 void write_originals(core::CanonicalJsonWriter& w, const Record& record) {
   w.begin_object();
@@ -171,18 +199,7 @@ void canonical_record(const Record& record, const std::vector<StatusChange>& his
   }
   if (record.retracted()) {
     w.key("retraction");
-    w.begin_object();
-    w.key("at");
-    w.string(record.retraction.at);
-    w.key("by");
-    w.string(record.retraction.by);
-    if (!record.retraction.merged_into.empty()) {
-      w.key("merged_into");
-      w.string(record.retraction.merged_into);
-    }
-    w.key("reason");
-    w.string(record.retraction.reason);
-    w.end_object();
+    write_retraction_object(w, record.retraction);
   }
   if (!record.updated_at.empty()) {
     w.key("updated_at");
@@ -842,18 +859,7 @@ void Registry::write_fields(Record& record) {
 
 void Registry::write_retraction(const Record& record) {
   core::CanonicalJsonWriter w;
-  w.begin_object();
-  w.key("at");
-  w.string(record.retraction.at);
-  w.key("by");
-  w.string(record.retraction.by);
-  if (!record.retraction.merged_into.empty()) {
-    w.key("merged_into");
-    w.string(record.retraction.merged_into);
-  }
-  w.key("reason");
-  w.string(record.retraction.reason);
-  w.end_object();
+  write_retraction_object(w, record.retraction);
   auto put = db_.prepare("UPDATE " + std::string(record.spec->plural) +
                          " SET retraction = ?, updated_at = ? WHERE num = ?");
   put->bind(1, w.text());
@@ -956,29 +962,33 @@ std::optional<std::string> Registry::vouched_version(uint64_t index) const {
 std::vector<RecordVersion> Registry::versions(std::string_view id) const {
   const Record record = get(id);
   std::vector<RecordVersion> out;
-  std::optional<uint64_t> at =
-      record.ledger_head < 0 ? std::nullopt : std::optional<uint64_t>(record.ledger_head);
-  while (at) {
-    const core::Json entry = core::Json::parse(ledger_.entry(*at), nullptr, false);
+  // Back along the chain; each entry names an earlier one (a forged link forward ends the walk).
+  bool more = record.ledger_head >= 0;
+  uint64_t index = more ? static_cast<uint64_t>(record.ledger_head) : 0;
+  while (more) {
+    const core::Json entry = core::Json::parse(ledger_.entry(index), nullptr, false);
     if (!entry.is_object()) break;
     RecordVersion v;
-    v.entry = *at;
+    v.entry = index;
     v.op = entry.value("op", "");
     v.actor = entry.value("actor", "");
     v.at = entry.value("at", "");
     v.reason = entry.value("reason", "");
     v.merged = entry.value("merged", "");
-    if (const auto text = kept_version(*at)) {
+    if (const auto text = kept_version(index)) {
       v.copy_altered = entry.value("sha256", "") != ledger::to_hex(ledger::sha256(*text));
       if (!v.copy_altered) v.canonical = core::Json::parse(*text, nullptr, false);
     }
     out.push_back(std::move(v));
-    at.reset();
+    more = false;
     if (entry.contains("prev") && entry["prev"].is_string()) {
       uint64_t prev = 0;
       const std::string p = entry["prev"].get<std::string>();
       const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prev);
-      if (ec == std::errc() && end == p.data() + p.size()) at = prev;
+      if (ec == std::errc() && end == p.data() + p.size() && prev < index) {
+        index = prev;
+        more = true;
+      }
     }
   }
   std::reverse(out.begin(), out.end());

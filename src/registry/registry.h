@@ -22,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,9 @@ struct Record {
   // Throws std::out_of_range for a field the kind does not have.
   const std::string& get(std::string_view field) const;
   void set(std::string_view field, std::string value);
+  // The non-empty values of `fields` joined by `separator` ("Samer al-Tajribi").
+  std::string joined(std::initializer_list<std::string_view> fields,
+                     std::string_view separator) const;
 };
 
 // Who reported a status change, when, and on what authority.
