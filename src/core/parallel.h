@@ -33,12 +33,19 @@ void parallel_chunks(unsigned threads, size_t chunks, Work work, const Progress&
   std::atomic<size_t> next{0}, done{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
+  // The caller's thread tells progress each time the count has moved a 256th on since it last
+  // told (the other threads move it too, so it rarely lands on exact multiples).
+  const size_t step = chunks / 256 + 1;
+  size_t told = 0;
   const auto run = [&](unsigned thread) {
     try {
       for (size_t c = next++; c < chunks; c = next++) {
         work(thread, c);
         const size_t finished = ++done;
-        if (thread == 0) progress.items(finished, chunks, phase);
+        if (thread == 0 && progress && (finished >= told + step || finished == chunks)) {
+          told = finished;
+          progress(static_cast<double>(finished) / static_cast<double>(chunks), phase);
+        }
       }
     } catch (...) {
       next = chunks;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -55,10 +56,19 @@ TEST(Progress, AnEmptyOneDoesNothing) {
   none.part(0, 0.5).items(1, 2, "x");
 }
 
+void spin_for(std::chrono::microseconds time) {
+  const auto until = std::chrono::steady_clock::now() + time;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
 TEST(ParallelChunks, AFailingChunkStopsTheRestAndIsRethrown) {
   std::atomic<size_t> ran{0};
+  // Chunks that take a little time (2 µs), so that the other thread cannot run all of them while
+  // the failing one's thread waits to be scheduled.
   EXPECT_THROW(parallel_chunks(2, 10000,
                                [&](unsigned, size_t chunk) {
+                                 spin_for(std::chrono::microseconds(2));
                                  ++ran;
                                  if (chunk == 10) throw std::runtime_error("bad chunk");
                                }),
@@ -72,9 +82,12 @@ TEST(ParallelChunks, ACancelledProgressStopsTheWork) {
   const Progress cancelled([](double f, std::string_view) {
     if (f >= 0.1) throw Stop{};
   });
-  EXPECT_THROW(parallel_chunks(
-                   2, 100000, [&](unsigned, size_t) { ++ran; }, cancelled, "work"),
-               Stop);
+  // Chunks that take a little time, as real ones do, so that the caller's thread gets some.
+  const auto work = [&](unsigned, size_t) {
+    spin_for(std::chrono::microseconds(2));
+    ++ran;
+  };
+  EXPECT_THROW(parallel_chunks(2, 100000, work, cancelled, "work"), Stop);
   EXPECT_LT(ran.load(), 100000u);
 }
 
