@@ -83,8 +83,7 @@ Imported import_records(Session& session, const std::filesystem::path& file, Imp
   }
   const int64_t first_person = first_new[static_cast<size_t>(registry::Kind::kPerson)];
   // Into a registry with no person yet there is nothing to look like.
-  if (first_person > 1 && reg.count(registry::kind_spec(registry::Kind::kPerson)) >
-                              static_cast<int64_t>(out.report.added["persons"])) {
+  if (first_person > 1) {
     for (auto& w : look_alike_persons(session, new_persons, first_person))
       out.warnings.push_back(std::move(w));
     out.persons_compared = new_persons.size();

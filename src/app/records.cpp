@@ -1,5 +1,6 @@
 #include "app/records.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "app/analyses.h"
@@ -161,14 +162,15 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
       if (l.get("type") == "buried_at" && l.get("to_record") == rid) ++buried;
     view.documented_persons = buried;
   }
+  // The versions the ledger vouches for, read once: the field history and what was merged in.
+  const auto versions = reg.versions(rid);
   // Links of the records merged into this one are its links too.
-  view.merged = reg.merged_into(rid);
+  view.merged = reg.merged_into(rid, versions);
   for (const std::string& m : view.merged) {
     for (Record& l : reg.links_of(m)) view.links.push_back(std::move(l));
   }
   if (!session.may(Permission::kReadRecords)) view.links.clear();
-  // Field history from the versions the ledger vouches for.
-  const auto versions = reg.versions(rid);
+  // Field history from those versions.
   for (size_t i = 1; i < versions.size(); ++i) {
     const registry::RecordVersion& v = versions[i];
     if (!versions[i - 1].canonical || !v.canonical) continue;
@@ -221,12 +223,31 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
 
 namespace {
 // The plausibility warnings of a record just written (and, for a person, look-alikes).
-void warn_about(Session& session, const Record& r, std::vector<registry::Warning>* warnings) {
+// `changes`: the fields written (all of them for a new record); persons are compared with the
+// registry's (a search index that may need building) only when a name or birth date is among them.
+void warn_about(Session& session, const Record& r, const registry::FieldChanges* changes,
+                std::vector<registry::Warning>* warnings) {
   if (!warnings) return;
   for (auto& w : registry::check_plausibility(session.registry(), r))
     warnings->push_back(std::move(w));
-  if (r.spec->kind == Kind::kPerson) {
+  const auto names_a_person = [](const std::string& field) {
+    return field.find("name") != std::string::npos || field == "birth_date";
+  };
+  if (r.spec->kind == Kind::kPerson &&
+      (!changes || std::any_of(changes->begin(), changes->end(),
+                               [&](const auto& c) { return names_a_person(c.first); }))) {
     for (auto& w : look_alike_persons(session, {r}, r.num)) warnings->push_back(std::move(w));
+  }
+}
+// What update and correct check before writing: the permission, and fields the kind has.
+void require_changes(Session& session, std::string_view id, const registry::FieldChanges& changes,
+                     const std::string& verb) {
+  const registry::KindSpec& kind = kind_of_id(id);
+  session.require(write_permission(kind.kind), verb + " " + std::string(kind.plural));
+  if (changes.empty())
+    throw core::InputError(std::string(id), "", "", "no field to " + verb + " was given");
+  for (const auto& [field, value] : changes) {
+    if (!kind.field(field)) throw core::InputError(std::string(id), field, value, "no such field");
   }
 }
 }  // namespace
@@ -261,42 +282,30 @@ Record add_record(Session& session, const registry::KindSpec& kind,
     reg.add(std::move(link), {}, "new person's source");
   }
   tx.commit();
-  warn_about(session, stored, warnings);
+  warn_about(session, stored, nullptr, warnings);
   return stored;
 }
 
 Record update_record(Session& session, std::string_view id, const registry::FieldChanges& changes,
                      const registry::StatusReport& report,
                      std::vector<registry::Warning>* warnings) {
-  const registry::KindSpec& kind = kind_of_id(id);
-  session.require(write_permission(kind.kind), "change " + std::string(kind.plural));
-  if (changes.empty())
-    throw core::InputError(std::string(id), "", "", "no field to change was given");
-  for (const auto& [field, value] : changes) {
-    if (!kind.field(field)) throw core::InputError(std::string(id), field, value, "no such field");
-  }
+  require_changes(session, id, changes, "change");
   Registry& reg = session.registry();
   Registry::Transaction tx(reg);
   Record r = reg.update(id, changes, report);
   tx.commit();
-  warn_about(session, r, warnings);
+  warn_about(session, r, &changes, warnings);
   return r;
 }
 
 Record correct_record(Session& session, std::string_view id, const registry::FieldChanges& changes,
                       std::string_view reason, std::vector<registry::Warning>* warnings) {
-  const registry::KindSpec& kind = kind_of_id(id);
-  session.require(write_permission(kind.kind), "correct " + std::string(kind.plural));
-  if (changes.empty())
-    throw core::InputError(std::string(id), "", "", "no field to correct was given");
-  for (const auto& [field, value] : changes) {
-    if (!kind.field(field)) throw core::InputError(std::string(id), field, value, "no such field");
-  }
+  require_changes(session, id, changes, "correct");
   Registry& reg = session.registry();
   Registry::Transaction tx(reg);
   Record r = reg.correct(id, changes, reason);
   tx.commit();
-  warn_about(session, r, warnings);
+  warn_about(session, r, &changes, warnings);
   return r;
 }
 

@@ -576,9 +576,8 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   }
   known_existing_.insert(pack({record.spec->kind, record.num}));
   const std::string id = record.id();
-  const uint64_t index =
-      ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
-  (void)index;  // its version is kept with its batch's (keep_versions)
+  // Its version is kept with its batch's (keep_versions).
+  ledger_.append_prepared(prepared.entry, prepared.leaf, id, ledger::Chain::kKeptByCaller);
 }
 
 void Registry::keep_versions(uint64_t first_entry, size_t count, std::string_view packed) {
@@ -996,8 +995,13 @@ std::vector<RecordVersion> Registry::versions(std::string_view id) const {
 }
 
 std::vector<std::string> Registry::merged_into(std::string_view id) const {
+  return merged_into(id, versions(id));
+}
+
+std::vector<std::string> Registry::merged_into(std::string_view id,
+                                               const std::vector<RecordVersion>& versions) const {
   std::vector<std::string> out;
-  for (const RecordVersion& v : versions(id)) {
+  for (const RecordVersion& v : versions) {
     if (v.op == "registry.merge" && !v.merged.empty() && v.merged != id) {
       const auto other = parse_record_id(v.merged);
       // The kept record's entries name the duplicate; the duplicate's name the kept one.

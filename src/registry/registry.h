@@ -207,6 +207,9 @@ class Registry {
   std::vector<RecordVersion> versions(std::string_view id) const;
   // The records merged into `id` (each retracted naming it), from its entries.
   std::vector<std::string> merged_into(std::string_view id) const;
+  // The same from its versions, when the caller has read them already.
+  std::vector<std::string> merged_into(std::string_view id,
+                                       const std::vector<RecordVersion>& versions) const;
   // The canonical form the ledger's entry `index` vouched for, when kept and intact.
   std::optional<std::string> vouched_version(uint64_t index) const;
 

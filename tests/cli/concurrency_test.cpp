@@ -103,3 +103,38 @@ TEST(Concurrency, WritersAndVerifiersAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+// Two investigators import the same list at the same moment: the check of the file's hash is
+// made under the writer lock, so one import goes through and the other is refused, not both.
+TEST(Concurrency, TheSameFileImportedTwiceAtOnceGoesInOnce) {
+  athar::testing::ScratchDir dir;
+  const std::string athar =
+      std::string(ATHAR_BINARY) + " --data '" + dir.file("data") + "' --actor writer ";
+  ASSERT_EQ(run(athar + "init").exit_code, 0);
+  ASSERT_EQ(run(athar + "source add --name List --kind organisation").exit_code, 0);
+  std::string csv = "given_name_lat,family_name_lat\n";
+  for (int i = 0; i < 2000; ++i) csv += "Row" + std::to_string(i) + ",al-Same\n";
+  const std::string file = dir.write("same.csv", csv);
+  std::array<ProcessResult, 2> results;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back(
+        [&, t] { results[t] = run(athar + "import persons '" + file + "' --source source-0001"); });
+  }
+  for (auto& t : threads) t.join();
+  const int succeeded = (results[0].exit_code == 0) + (results[1].exit_code == 0);
+  EXPECT_EQ(succeeded, 1) << results[0].output << "\n" << results[1].output;
+  for (const ProcessResult& r : results) {
+    if (r.exit_code != 0) {
+      EXPECT_EQ(r.exit_code, 3) << r.output;
+      EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+    }
+  }
+  const auto summary = athar::core::Json::parse(run(athar + "--json summary").output);
+  EXPECT_EQ(summary["counts"]["persons"], 2000);
+  EXPECT_EQ(run(athar + "verify").exit_code, 0);
+}
+
+}  // namespace
