@@ -235,6 +235,21 @@ std::string default_frequency_table() {
       "str-frequencies/");
 }
 
+std::filesystem::path shipped_web_ui(std::string* searched) {
+  std::vector<std::filesystem::path> places;
+  if (const char* dir = std::getenv("ATHAR_WEB_DIR"); dir && *dir) places.emplace_back(dir);
+  for (const std::filesystem::path& place : shipped_data_places()) places.push_back(place / "web");
+  places.push_back(std::filesystem::path(ATHAR_DEFAULT_FREQUENCIES).parent_path().parent_path() /
+                   ".." / "web" / "dist");
+  for (const std::filesystem::path& place : places) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(place / "index.html", ec))
+      return std::filesystem::weakly_canonical(place, ec);
+    if (searched) *searched += (searched->empty() ? "" : ", ") + place.lexically_normal().string();
+  }
+  return {};
+}
+
 core::OrderedJson GeneticProfiles::to_json() const {
   core::OrderedJson out = core::OrderedJson::array();
   for (const kinship::Profile& p : profiles) {

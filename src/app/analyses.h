@@ -75,6 +75,10 @@ std::vector<std::filesystem::path> shipped_data_places();
 // The allele-frequency table Athar ships (str-frequencies/west-asia.txt) from the first of those
 // places that has it; NotFound naming them and --frequencies otherwise.
 std::string default_frequency_table();
+// The built web UI (a folder holding index.html): $ATHAR_WEB_DIR, then web/ in each shipped-data
+// place, then web/dist in the source tree (where `npm run build` in web/ puts it). Empty when
+// none is built; `searched` receives the places looked at.
+std::filesystem::path shipped_web_ui(std::string* searched = nullptr);
 
 struct GeneticProfiles {
   const kinship::FrequencyTable* table = nullptr;

@@ -1,5 +1,6 @@
 #include "app/ledger_reads.h"
 
+#include <algorithm>
 #include <climits>
 #include <ctime>
 
@@ -28,12 +29,39 @@ uint64_t size_or_whole(std::optional<uint64_t> given, uint64_t log_size) {
 }  // namespace
 
 core::OrderedJson LedgerEntry::to_json() const {
-  return {{"index", index}, {"entry", core::OrderedJson::parse(text)}, {"text", text}};
+  core::OrderedJson j = {
+      {"index", index}, {"entry", core::OrderedJson::parse(text)}, {"text", text}};
+  if (version) j["version"] = *version;
+  return j;
 }
 
 LedgerEntry ledger_entry(Session& session, uint64_t index) {
   session.require(Permission::kReadLedger, "read the ledger");
-  return {index, session.registry().ledger().entry(index)};
+  registry::Registry& registry = session.registry();
+  return {index, registry.ledger().entry(index), registry.vouched_version(index)};
+}
+
+core::OrderedJson LedgerPage::to_json() const {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const LedgerEntry& e : entries) out.push_back(e.to_json());
+  return {{"size", size}, {"entries", std::move(out)}};
+}
+
+LedgerPage recent_entries(Session& session, std::optional<uint64_t> before, size_t limit) {
+  session.require(Permission::kReadLedger, "read the ledger");
+  auto& ledger = session.registry().ledger();
+  ledger.reload();
+  LedgerPage page;
+  page.size = ledger.size();
+  uint64_t end = std::min(before.value_or(page.size), page.size);
+  for (; end > 0 && page.entries.size() < limit; --end) {
+    page.entries.push_back({end - 1, ledger.entry(end - 1), std::nullopt});
+  }
+  return page;
+}
+
+std::string verifier_key(const Instance& instance) {
+  return ledger::verifier_key_text(ledger::load_verifier_key(instance.keys_dir()));
 }
 
 core::OrderedJson InclusionProof::to_json() const {

@@ -16,9 +16,25 @@ namespace athar::app {
 struct LedgerEntry {
   uint64_t index = 0;
   std::string text;  // canonical JSON, as hashed
+  // The record's canonical form that the entry's sha256 vouches for, as hashed (kept for record
+  // entries; absent for others, or when the kept copy no longer hashes to it).
+  std::optional<std::string> version;
   core::OrderedJson to_json() const;
 };
 LedgerEntry ledger_entry(Session& session, uint64_t index);
+
+// The newest entries: the log's size and up to `limit` entries before `before` (the whole log
+// when absent), newest first.
+struct LedgerPage {
+  uint64_t size = 0;
+  std::vector<LedgerEntry> entries;
+  core::OrderedJson to_json() const;
+};
+LedgerPage recent_entries(Session& session, std::optional<uint64_t> before, size_t limit);
+
+// The log's verifier key ("<name>+<key id>+<base64 key>"), published so that anyone can check
+// its checkpoints, a browser among them. Public: it is what a court would be given.
+std::string verifier_key(const Instance& instance);
 
 struct InclusionProof {
   uint64_t index = 0, tree_size = 0;

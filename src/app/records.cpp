@@ -89,6 +89,12 @@ core::OrderedJson RecordView::to_json() const {
     }
     j["changes"] = std::move(out);
   }
+  if (!ledger.empty()) {
+    core::OrderedJson out = core::OrderedJson::array();
+    for (const auto& v : ledger)
+      out.push_back({{"entry", v.entry}, {"op", v.op}, {"at", v.at}, {"by", v.by}});
+    j["ledger"] = std::move(out);
+  }
   if (!merged.empty()) j["merged"] = merged;
   if (!names.empty()) {
     core::OrderedJson n = core::OrderedJson::object();
@@ -170,6 +176,8 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
     for (Record& l : reg.links_of(m)) view.links.push_back(std::move(l));
   }
   if (!session.may(Permission::kReadRecords)) view.links.clear();
+  for (const registry::RecordVersion& v : versions)
+    view.ledger.push_back({v.entry, v.op, v.at, v.actor});
   // Field history from those versions.
   for (size_t i = 1; i < versions.size(); ++i) {
     const registry::RecordVersion& v = versions[i];

@@ -47,6 +47,13 @@ struct RecordView {
   // Every change of every field since versions were kept: who, when, old, new, why. Protected
   // values are shown as "[protected]".
   std::vector<registry::FieldChange> changes;
+  // The ledger entries that vouch for the record's versions, oldest first (each can be proved
+  // included in a signed checkpoint).
+  struct Vouching {
+    uint64_t entry = 0;
+    std::string op, at, by;
+  };
+  std::vector<Vouching> ledger;
   // Records merged into this one (each retracted naming it); their links are among `links`.
   std::vector<std::string> merged;
   // The name beside each id the view mentions (references, link ends, claims' sources).

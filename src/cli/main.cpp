@@ -1870,6 +1870,8 @@ void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action)
       ->capture_default_str();
   serve->add_option("--max-upload-mib", o->max_upload_mib, "largest evidence upload, MiB")
       ->capture_default_str();
+  serve->add_option("--web", o->server.web_root,
+                    "folder of the built web UI (default: the one shipped beside Athar)");
   serve->callback([&g, &action, o] {
     action = [&g, o] {
       const size_t colon = o->listen.rfind(':');
@@ -1886,6 +1888,14 @@ void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action)
       o->server.host = o->listen.substr(0, colon);
       o->server.port = port;
       o->server.max_upload_bytes = o->max_upload_mib << 20;
+      if (o->server.web_root.empty()) {
+        std::string searched;
+        o->server.web_root = athar::app::shipped_web_ui(&searched);
+        o->server.web_ui_missing =
+            "build it with `npm ci && npm run build` in web/, or set "
+            "ATHAR_WEB_DIR (looked in " +
+            searched + ")";
+      }
       // SIGINT and SIGTERM are taken by one thread that stops the server; blocked before the
       // server's threads start, so that none of them gets the signal instead.
       sigset_t signals;
@@ -1902,7 +1912,11 @@ void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action)
         http.stop();
       });
       std::cout << "athar: serving " << g.data_dir << " on " << (http.tls() ? "https" : "http")
-                << "://" << o->server.host << ":" << bound << "/ (Ctrl-C stops)" << std::endl;
+                << "://" << o->server.host << ":" << bound << "/ (Ctrl-C stops)\n"
+                << (o->server.web_root.empty()
+                        ? "athar: no web UI: " + o->server.web_ui_missing
+                        : "athar: web UI from " + o->server.web_root.string())
+                << std::endl;
       http.run();
       pthread_kill(stopper.native_handle(), SIGTERM);
       stopper.join();

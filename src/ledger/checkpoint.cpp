@@ -66,6 +66,12 @@ std::string verifier_key_text(const SigningKey& key, uint8_t algorithm) {
          core::base64_encode(typed);
 }
 
+std::string verifier_key_text(const VerifierKey& key) {
+  std::vector<uint8_t> typed{key.algorithm};
+  typed.insert(typed.end(), key.public_key.begin(), key.public_key.end());
+  return key.name + "+" + core::hex_encode(key.key_id) + "+" + core::base64_encode(typed);
+}
+
 VerifierKey read_verifier_key(const std::string& file_or_text, std::string* read_from) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(file_or_text, ec)) {

@@ -53,6 +53,7 @@ std::array<uint8_t, 4> key_id(std::string_view name, const std::array<uint8_t, 3
                               uint8_t algorithm = kEd25519Algorithm);
 // "<name>+<hex key id>+<base64(algorithm || public key)>", the C2SP verifier-key form.
 std::string verifier_key_text(const SigningKey& key, uint8_t algorithm = kEd25519Algorithm);
+std::string verifier_key_text(const VerifierKey& key);
 // Either algorithm; InputError when malformed.
 VerifierKey parse_verifier_key(std::string_view text);
 // The key in a file holding a verifier key, or the text itself when it is one; `read_from`

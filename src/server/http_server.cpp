@@ -9,11 +9,14 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "app/accounts.h"
 #include "core/encoding.h"
+#include "core/text.h"
 #include "server/api.h"
 
 namespace athar::server {
@@ -180,11 +183,100 @@ struct GateTurn {
   FairGate& gate_;
 };
 
+bool is_api_path(std::string_view path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
+
+std::string_view media_type_of(const std::filesystem::path& file) {
+  static const std::map<std::string, std::string_view, std::less<>> types = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".geojson", "application/geo+json"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".png", "image/png"},
+      {".svg", "image/svg+xml"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"}};
+  const auto it = types.find(file.extension().string());
+  return it == types.end() ? std::string_view("application/octet-stream") : it->second;
+}
+
+// The file under `root` that a page path names; empty when it names none. Only plain names
+// (no "..", no hidden files), and nothing a link could lead outside the root.
+std::filesystem::path web_file(const std::filesystem::path& root, std::string_view path) {
+  std::string relative(path.substr(1));
+  if (relative.empty()) relative = "index.html";
+  for (const std::string& part : core::split(relative, '/')) {
+    if (part.empty() || part.front() == '.' || part.find('\\') != std::string::npos ||
+        part.find('\0') != std::string::npos)
+      return {};
+  }
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::weakly_canonical(root / relative, ec);
+  if (ec || !std::filesystem::is_regular_file(file, ec)) return {};
+  const std::string inside = file.string(), prefix = root.string() + "/";
+  if (inside.rfind(prefix, 0) != 0) return {};
+  return file;
+}
+
+// A page of the web UI. Scripts, styles, fonts and data come only from this server (no CDN,
+// nothing inline); built assets have hashed names and are kept by the browser for a year.
+void serve_web_ui(const ServerOptions& options, std::string_view method,
+                  const httplib::Request& req, httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                 "font-src 'self'; connect-src 'self'; script-src 'self'; object-src 'none'; "
+                 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  if (method != "GET") {
+    return send_error(res, 405, "input", std::string(method) + " is not allowed on " + req.path);
+  }
+  if (options.web_root.empty()) {
+    return send_error(res, 404, "not_found",
+                      "the web UI is not built here: " + options.web_ui_missing +
+                          " (the API is at /api/openapi.json)");
+  }
+  const std::filesystem::path file = web_file(options.web_root, req.path);
+  if (file.empty()) return send_error(res, 404, "not_found", "no such page: " + req.path);
+  const bool hashed = req.path.rfind("/assets/", 0) == 0;
+  res.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+  // cpp-httplib compresses text on its way out, with brotli when the browser takes it; Debian's
+  // build runs brotli at its slowest setting (a third of a second for the script bundle), so
+  // browsers are given gzip (a hundredth). The request object is the library's own, not const.
+  auto& headers = const_cast<httplib::Headers&>(req.headers);
+  if (const auto accepted = headers.find("Accept-Encoding"); accepted != headers.end()) {
+    std::string kept;
+    for (std::string part : core::split(accepted->second, ',')) {
+      part = std::string(core::trim(part));
+      if (part.rfind("br", 0) == 0) continue;
+      kept += (kept.empty() ? "" : ", ") + part;
+    }
+    accepted->second = kept;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof())
+    return send_error(res, 500, "internal", "could not read " + req.path);
+  res.status = 200;
+  res.set_content(std::move(bytes), std::string(media_type_of(file)));
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(app::Instance& inst, ServerOptions opts)
       : instance(inst), options(std::move(opts)), gate(options.running) {
+    if (!options.web_root.empty()) {
+      std::error_code ec;
+      options.web_root = std::filesystem::weakly_canonical(options.web_root, ec);
+      if (ec || !std::filesystem::is_regular_file(options.web_root / "index.html", ec)) {
+        throw core::InputError("serve", "--web", options.web_root.string(),
+                               "is not a built web UI (no index.html)");
+      }
+    }
     if (!options.certificate.empty() || !options.private_key.empty()) {
       if (options.certificate.empty() || options.private_key.empty()) {
         throw core::InputError("serve", "--tls-cert/--tls-key", "",
@@ -232,6 +324,7 @@ struct HttpServer::Impl {
   void dispatch(const char* method, const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader* reader) {
     const GateTurn turn(gate);
+    if (!is_api_path(req.path)) return serve_web_ui(options, method, req, res);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-store");
     res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -337,7 +430,11 @@ struct HttpServer::Impl {
                 res, 413, "input",
                 "the request body is over " + std::to_string(options.max_json_bytes) + " bytes");
           }
-          if (!read) throw core::InputError("request", "body", "", "could not be read whole");
+          // A request with no body at all (curl -X POST) has nothing to read.
+          const bool no_body =
+              !req.has_header("Content-Length") || (declared_length(req) == 0 && call.body.empty());
+          if (!read && !(no_body && !req.has_header("Transfer-Encoding")))
+            throw core::InputError("request", "body", "", "could not be read whole");
         }
       }
       Reply reply = route->handler(call);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,6 +30,10 @@ struct ServerOptions {
   size_t running = 2 * std::max(1u, std::thread::hardware_concurrency());
   size_t max_upload_bytes = size_t{256} << 20;
   size_t max_json_bytes = size_t{1} << 20;
+  // The built web UI served at every path outside /api (app::shipped_web_ui); empty: none, and
+  // `web_ui_missing` says why to whoever asks for a page.
+  std::filesystem::path web_root;
+  std::string web_ui_missing;
 };
 
 // The one table from an error's kind to an HTTP status.

@@ -749,6 +749,35 @@ std::vector<Route> build_routes() {
                  .to_json());
        }});
   add({"GET",
+       "/api/ledger",
+       Permission::kReadLedger,
+       "The ledger's size and its newest entries, newest first",
+       "ledger",
+       {query_param("before", "entries before this index (default: the whole log)", "integer"),
+        query_param("limit", "at most this many (default 20, at most 500)", "integer")},
+       nullptr,
+       object_schema({{"size", "integer"}, {"entries", "array"}}),
+       200,
+       [](Call& call) {
+         return json_reply(app::recent_entries(call.session,
+                                               count_param(call, "before", UINT64_MAX),
+                                               count_param(call, "limit", 500).value_or(20))
+                               .to_json());
+       }});
+  add({"GET",
+       "/api/ledger/key",
+       Permission::kPublic,
+       "The verifier key of the ledger's checkpoints (C2SP signed-note form), for anyone to check "
+       "them",
+       "ledger",
+       {},
+       nullptr,
+       object_schema({{"verifier_key", "string"}}),
+       200,
+       [](Call& call) {
+         return json_reply({{"verifier_key", app::verifier_key(call.instance)}});
+       }});
+  add({"GET",
        "/api/ledger/checkpoints",
        Permission::kReadAggregates,
        "Every kept checkpoint (signed notes)",

@@ -47,10 +47,14 @@ class ServedAthar : public ::testing::Test {
     options.threads = 8;
     options.max_upload_bytes = kUploadLimit;
     options.max_json_bytes = 64 << 10;
+    configure(options);
     http_ = std::make_unique<server::HttpServer>(*instance_, options);
     port_ = http_->bind();
     thread_ = std::thread([this] { http_->run(); });
   }
+
+  // A test's own server options (a web UI folder, ...), set before the server starts.
+  virtual void configure(server::ServerOptions&) {}
 
   void TearDown() override {
     http_->stop();

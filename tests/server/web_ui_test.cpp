@@ -1,0 +1,203 @@
+// The web UI's files served beside the API: pages and assets from the built folder only (no
+// traversal, no hidden files, no link out of it), a strict content security policy, gzip when
+// the browser takes it; and the API routes the browser's own proof checks rely on.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/json.h"
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+#include "server_fixture.h"
+
+namespace athar::testing {
+namespace {
+
+class WebUiServed : public ServedAthar {
+ protected:
+  void configure(server::ServerOptions& options) override {
+    web_ = scratch_.path() / "web";
+    std::filesystem::create_directories(web_ / "assets");
+    std::ofstream(web_ / "index.html") << "<!doctype html><title>Athar</title>";
+    std::ofstream(web_ / "assets" / "app-ABC.js") << "console.log('athar')";
+    std::ofstream(web_ / ".secret") << "hidden";
+    std::ofstream(scratch_.path() / "outside.txt") << "outside the web folder";
+    std::filesystem::create_symlink(scratch_.path() / "outside.txt", web_ / "link-out.txt");
+    options.web_root = web_;
+  }
+  std::filesystem::path web_;
+};
+
+TEST_F(WebUiServed, ServesTheIndexWithAStrictContentSecurityPolicy) {
+  auto c = client();
+  const auto res = c.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "<!doctype html><title>Athar</title>");
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  const std::string csp = res->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(WebUiServed, HashedAssetsAreKeptAndSentGzippedToBrowsersThatTakeIt) {
+  auto c = client();
+  const auto plain = c.Get("/assets/app-ABC.js", {{"Accept-Encoding", "identity"}});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 200);
+  EXPECT_EQ(plain->body, "console.log('athar')");
+  EXPECT_EQ(plain->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(plain->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+
+  // Compressed once (a browser reads it with one gunzip).
+  httplib::Client raw("127.0.0.1", port_);
+  raw.set_decompress(false);
+  // Brotli is not used: the library's brotli is far slower than gzip (see serve_web_ui).
+  const auto packed = raw.Get("/assets/app-ABC.js", {{"Accept-Encoding", "br, gzip, deflate"}});
+  ASSERT_TRUE(packed);
+  EXPECT_EQ(packed->get_header_value_count("Content-Encoding"), 1u);
+  EXPECT_EQ(packed->get_header_value("Content-Encoding"), "gzip");
+  ASSERT_GE(packed->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(packed->body[0]), 0x1f);
+  auto c2 = client();
+  const auto unpacked = c2.Get("/assets/app-ABC.js", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(unpacked);
+  EXPECT_EQ(unpacked->body, "console.log('athar')");
+}
+
+TEST_F(WebUiServed, NothingOutsideTheBuiltFolderNorHidden) {
+  httplib::Client c("127.0.0.1", port_);
+  for (const char* path : {"/../outside.txt", "/assets/../../outside.txt", "/.secret",
+                           "/link-out.txt", "/assets/", "/assets//app-ABC.js", "/nope.html",
+                           "/%2e%2e/outside.txt", "/assets/%2e%2e/%2e%2e/outside.txt"}) {
+    const auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(res->body.find("outside the web folder"), std::string::npos) << path;
+    EXPECT_EQ(res->body.find("hidden"), std::string::npos) << path;
+  }
+}
+
+TEST_F(WebUiServed, PagesAreReadOnlyAndTheApiStaysTheApi) {
+  auto c = client();
+  const auto post = c.Post("/index.html", "x", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  const auto api = c.Get("/api/no-such-route");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 404);
+  EXPECT_NE(api->body.find("no such route"), std::string::npos);
+}
+
+TEST_F(ServedAthar, WithoutAWebUiAPageSaysHowToBuildOne) {
+  // The fixture gives no web folder; the CLI fills web_ui_missing, here it is empty.
+  auto c = client();
+  const auto res = c.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_NE(res->body.find("the web UI is not built here"), std::string::npos) << res->body;
+}
+
+TEST(WebUiOptions, AFolderWithoutIndexIsRefusedAtStart) {
+  ScratchDir scratch;
+  app::Instance::create(scratch.path() / "data");
+  app::Instance instance(scratch.path() / "data");
+  server::ServerOptions options;
+  options.port = 0;
+  options.web_root = scratch.path();
+  try {
+    server::HttpServer http(instance, options);
+    FAIL() << "a folder without index.html was taken as the web UI";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--web"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ServedAthar, TheVerifierKeyIsPublicAndIsTheLedgers) {
+  auto c = client();
+  const auto res = c.Get("/api/ledger/key");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string text = core::Json::parse(res->body)["verifier_key"].get<std::string>();
+  const ledger::VerifierKey served = ledger::parse_verifier_key(text);
+  const ledger::VerifierKey kept = ledger::load_verifier_key(instance_->keys_dir());
+  EXPECT_EQ(served.public_key, kept.public_key);
+  EXPECT_EQ(served.key_id, kept.key_id);
+  EXPECT_EQ(served.name, kept.name);
+  EXPECT_EQ(ledger::verifier_key_text(served), text);
+}
+
+TEST_F(ServedAthar, TheNewestLedgerEntriesForRolesThatReadTheLedger) {
+  auto c = client();
+  const uint64_t size = ledger_size();
+  const auto res = c.Get("/api/ledger?limit=3", bearer(app::Role::kAnalyst));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const core::Json page = core::Json::parse(res->body);
+  // Reading with a token may itself be an entry; the page is at least the size before.
+  EXPECT_GE(page["size"].get<uint64_t>(), size);
+  ASSERT_EQ(page["entries"].size(), 3u);
+  const uint64_t newest = page["entries"][0]["index"].get<uint64_t>();
+  EXPECT_EQ(newest, page["size"].get<uint64_t>() - 1);
+  EXPECT_EQ(page["entries"][2]["index"].get<uint64_t>(), newest - 2);
+
+  const auto earlier = c.Get("/api/ledger?limit=2&before=5", bearer(app::Role::kAnalyst));
+  ASSERT_TRUE(earlier);
+  const core::Json two = core::Json::parse(earlier->body);
+  ASSERT_EQ(two["entries"].size(), 2u);
+  EXPECT_EQ(two["entries"][0]["index"], 4);
+  EXPECT_EQ(two["entries"][1]["index"], 3);
+
+  const auto viewer = c.Get("/api/ledger", bearer(app::Role::kViewer));
+  ASSERT_TRUE(viewer);
+  EXPECT_EQ(viewer->status, 403);
+}
+
+// What the browser checks: the record names the entry that vouches for it; the entry's sha256
+// is the hash of the record's canonical form, which the entry route gives; that form holds the
+// file's SHA-256.
+TEST_F(ServedAthar, AnEvidenceRecordCanBeProvedFromItsEntryAndCanonicalForm) {
+  auto c = client();
+  const auto record = c.Get("/api/evidence/" + evidence_id_, bearer(app::Role::kInvestigator));
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->status, 200) << record->body;
+  const core::Json evidence = core::Json::parse(record->body);
+  ASSERT_TRUE(evidence.contains("ledger")) << record->body;
+  const uint64_t index = evidence["ledger"][0]["entry"].get<uint64_t>();
+  EXPECT_EQ(evidence["ledger"][0]["op"], "registry.add");
+
+  const auto entry =
+      c.Get("/api/ledger/entries/" + std::to_string(index), bearer(app::Role::kInvestigator));
+  ASSERT_TRUE(entry);
+  const core::Json e = core::Json::parse(entry->body);
+  ASSERT_TRUE(e.contains("version")) << entry->body;
+  const std::string version = e["version"].get<std::string>();
+  EXPECT_EQ(ledger::to_hex(ledger::sha256(version)), e["entry"]["sha256"].get<std::string>());
+  EXPECT_EQ(core::Json::parse(version)["fields"]["sha256"], evidence["sha256"]);
+  EXPECT_EQ(e["entry"]["record"], evidence_id_);
+
+  // An entry that is not a record's (a sign-in) has no version.
+  const auto first = c.Get("/api/ledger?limit=1", bearer(app::Role::kInvestigator));
+  const uint64_t last = core::Json::parse(first->body)["entries"][0]["index"].get<uint64_t>();
+  const auto other =
+      c.Get("/api/ledger/entries/" + std::to_string(last), bearer(app::Role::kInvestigator));
+  const core::Json o = core::Json::parse(other->body);
+  if (o["entry"]["op"].get<std::string>().rfind("registry.", 0) != 0) {
+    EXPECT_FALSE(o.contains("version")) << other->body;
+  }
+}
+
+TEST_F(ServedAthar, APostWithNoBodyAtAllIsAnEmptyRequest) {
+  httplib::Client c("127.0.0.1", port_);
+  const auto res = c.Post("/api/jobs/check", bearer(app::Role::kAnalyst), "", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202) << res->body;
+}
+
+}  // namespace
+}  // namespace athar::testing

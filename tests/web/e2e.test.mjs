@@ -1,0 +1,409 @@
+// The web UI end to end, in Debian's Chromium driven by playwright-core (never a downloaded
+// browser), against `athar serve` started on a temporary data folder with synthetic records:
+// sign in, add a site on the map, upload a photo and see its ledger proof verified in the
+// browser, find a Latin-spelled person by an Arabic query, decide a linkage pair and see the
+// decision in the ledger, Arabic right-to-left with the layout mirrored, roles that may not
+// see a witness's identity, axe-core's WCAG 2.1 AA checks, and the first-load timings.
+//
+//   ATHAR_BIN=build/release/athar node --test tests/web/
+// Screenshots of every page in both languages go to tests/web/screenshots/; the timings to
+// tests/web/screenshots/timings.json.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const require = createRequire(join(repo, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const athar = resolve(repo, process.env.ATHAR_BIN ?? 'build/release/athar');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(here, 'screenshots');
+const passwords = {
+  admin: 'admin-pass-1234-5678',
+  field: 'field-pass-1234-5678',
+  analyst: 'analyst-pass-1234-5678',
+  reader: 'reader-pass-1234-5678',
+};
+const roles = { admin: 'admin', field: 'investigator', analyst: 'analyst', reader: 'viewer' };
+
+let data, server, base, browser;
+const timings = {};
+
+function run(args, input) {
+  const r = spawnSync(athar, ['--data', data, '--actor', 'e2e-setup', ...args], { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`athar ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// A small red PNG, made here so that the test needs no file of its own.
+function png(width, height, seed) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, body) => {
+    const out = Buffer.alloc(12 + body.length);
+    out.writeUInt32BE(body.length, 0);
+    out.write(type, 4, 'latin1');
+    body.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + body.length)), 8 + body.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < height; ++y) {
+    rows.push(0);
+    for (let x = 0; x < width; ++x) rows.push(180, (x * 7 + seed) & 0xff, (y * 5) & 0xff);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// Synthetic records only: the family name al-Tajribi ("the test") marks made-up persons.
+function scenario() {
+  const sites = [];
+  // 1,000 sites spread over western Syria (a grid with jitter), every status.
+  const statuses = ['reported', 'unsecured', 'secured', 'tampered', 'excavating', 'excavated'];
+  for (let i = 0; i < 1000; ++i) {
+    sites.push({
+      id: `s${i}`,
+      name_lat: `Synthetic site ${i + 1}`,
+      name_ar: `موقع تجريبي ${i + 1}`,
+      latitude: 33.3 + ((i * 37) % 200) / 100,
+      longitude: 36.2 + ((i * 53) % 150) / 100,
+      governorate: 'Rif Dimashq',
+      history: [{ status: statuses[i % statuses.length], changed_on: '2025-01-15', reported_by: 'synthetic' }],
+    });
+  }
+  return {
+    format: 'athar-registry',
+    version: 1,
+    comment: 'SYNTHETIC records for the web UI tests; no real person is named.',
+    sources: [
+      { id: 'list-a', name: 'Synthetic list A (Arabic script)', kind: 'document' },
+      { id: 'list-b', name: 'Synthetic list B (Latin script)', kind: 'document' },
+    ],
+    sites,
+    persons: [
+      { id: 'pa', role: 'victim', given_name_ar: 'عبد الرحمن', father_name_ar: 'محمد', family_name_ar: 'التجريبي', sex: 'male', birth_date: '1980', governorate: 'Damascus', status: 'missing' },
+      { id: 'pb', role: 'victim', given_name_lat: 'Abdulrahman', father_name_lat: 'Mohammed', family_name_lat: 'al-Tajribi', sex: 'male', birth_date: '1980', governorate: 'Damascus', status: 'missing' },
+      { id: 'pc', role: 'victim', given_name_ar: 'سامر', father_name_ar: 'خالد', family_name_ar: 'النموذجي', sex: 'male', birth_date: '1975', status: 'missing' },
+    ],
+    witnesses: [{ id: 'w1', identity: 'SYNTHETIC identity of a gravedigger', contact: 'SYNTHETIC phone', notes: 'synthetic' }],
+    links: [
+      { from_record: 'pa', type: 'listed_by', to_record: 'list-a', source: 'list-a' },
+      { from_record: 'pb', type: 'listed_by', to_record: 'list-b', source: 'list-b' },
+      { from_record: 'pc', type: 'listed_by', to_record: 'list-a', source: 'list-a' },
+      { from_record: 'pa', type: 'buried_at', to_record: 's0', source: 'list-a' },
+    ],
+  };
+}
+
+async function signedInPage(account, language = 'en') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ar' ? 'ar-SY' : 'en-GB' });
+  await context.addInitScript((lang) => localStorage.setItem('athar.lang', lang), language);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error (${account}): ${error.message}`));
+  await page.goto(`${base}/#/login`);
+  await page.fill('#login-name', account);
+  await page.fill('#login-password', passwords[account]);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('body[data-ready="#/map"]');
+  return page;
+}
+
+async function ready(page, hash) {
+  await page.waitForSelector(`body[data-ready="${hash}"]`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+// axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is; every violation named.
+async function accessible(page, what) {
+  // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  assert.deepEqual(violations, [], `${what}: accessibility violations`);
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  data = mkdtempSync(join(tmpdir(), 'athar-web-'));
+  run(['init']);
+  for (const [name, role] of Object.entries(roles)) run(['user', 'add', name, '--role', role, '--password-stdin'], passwords[name] + '\n');
+  const file = join(data, 'scenario.json');
+  writeFileSync(file, JSON.stringify(scenario()));
+  run(['import', file]);
+  run(['link']);
+  server = spawn(athar, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolvePort, reject) => {
+    let text = '';
+    server.stdout.on('data', (chunk) => {
+      text += chunk;
+      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (found && text.includes('web UI from')) resolvePort(found[1]);
+      if (text.includes('no web UI')) reject(new Error(text));
+    });
+    server.on('exit', (code) => reject(new Error(`athar serve exited with ${code}: ${text}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  writeFileSync(join(shots, 'timings.json'), JSON.stringify(timings, null, 1) + '\n');
+  if (data) rmSync(data, { recursive: true, force: true });
+});
+
+describe('web UI', () => {
+  test('the built bundle is under 500 KB gzipped without the basemap', () => {
+    const sizes = JSON.parse(readFileSync(join(repo, 'web', 'dist', 'sizes.json'), 'utf8'));
+    timings.bundle_gzip_bytes = sizes.code_gzip;
+    assert.ok(sizes.code_gzip < 500 * 1024, `${sizes.code_gzip} bytes`);
+  });
+
+  test('sign in; the map of 1,000 sites loads in under a second, passes axe', async () => {
+    const page = await signedInPage('field');
+    assert.match(await page.textContent('main p.muted'), /1,00[0-9] Sites/);
+    await shot(page, 'map-en');
+    await accessible(page, 'map');
+    // First load, cold: a new browser context (nothing cached) opening the map directly.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const cold = await context.newPage();
+    await cold.request.post(`${base}/api/session`, { data: { name: 'field', password: passwords.field } });
+    await cold.goto(`${base}/#/map`);
+    await ready(cold, '#/map');
+    const ms = await cold.evaluate(() => performance.getEntriesByName('athar-ready')[0].startTime);
+    const markers = await cold.evaluate(() => document.querySelectorAll('.leaflet-overlay-pane canvas').length);
+    timings.map_first_load_ms = Math.round(ms);
+    assert.ok(markers >= 1, 'the sites are drawn on a canvas');
+    assert.ok(ms < 1000, `the map with 1,000 sites took ${ms} ms`);
+    await context.close();
+    await page.context().close();
+  });
+
+  test('add a site on the map', async () => {
+    const page = await signedInPage('field');
+    await page.click('#add-site');
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
+    await page.fill('#site-name_lat', 'Synthetic grave added in the browser');
+    await page.fill('#site-name_ar', 'مقبرة تجريبية من المتصفح');
+    const governorate = await page.inputValue('#site-governorate');
+    if (!governorate) await page.selectOption('#site-governorate', 'homs');
+    await page.selectOption('#site-status', 'unsecured');
+    await shot(page, 'add-site-en');
+    await page.click('#site-form button[type=submit]');
+    await page.waitForSelector('h1:has-text("Synthetic grave added in the browser")');
+    const id = page.url().split('#/sites/')[1];
+    const stored = await page.evaluate(async (siteId) => (await fetch(`/api/sites/${siteId}`)).json(), id);
+    assert.equal(stored.status, 'unsecured');
+    assert.ok(stored.latitude > 32 && stored.latitude < 37.5, `latitude ${stored.latitude}`);
+    assert.equal(stored.created_by, 'field');
+    await page.context().close();
+  });
+
+  test('upload a photo and see its ledger proof verified in the browser', async () => {
+    const page = await signedInPage('field');
+    await page.goto(`${base}/#/sites/site-0001`);
+    await ready(page, '#/sites/site-0001');
+    await page.setInputFiles('#evidence-file', { name: 'grave-photo.png', mimeType: 'image/png', buffer: png(64, 48, 3) });
+    await page.click('#evidence-form button[type=submit]');
+    const proof = page.locator('.evidence-item .proof.ok');
+    await proof.first().waitFor({ timeout: 15000 });
+    assert.match(await proof.first().textContent(), /Proof verified in this browser/);
+    assert.equal(await page.locator('.evidence-item .proof.bad').count(), 0);
+    assert.equal(await page.locator('.evidence-item img').count(), 1);
+    await shot(page, 'site-en');
+    await accessible(page, 'site page');
+    // The same page in Arabic: the proof mark and the timeline, right to left.
+    await page.click('#language');
+    await ready(page, '#/sites/site-0001');
+    await page.locator('.evidence-item .proof.ok').first().waitFor({ timeout: 15000 });
+    await shot(page, 'site-ar');
+    await page.context().close();
+  });
+
+  test('a proof the browser cannot check is not shown as verified', async () => {
+    const page = await signedInPage('field');
+    // A server that lies about the file: every content request answers other bytes.
+    await page.route('**/api/evidence/*/content', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: png(8, 8, 99) }));
+    await page.goto(`${base}/#/sites/site-0001`);
+    await ready(page, '#/sites/site-0001');
+    const bad = page.locator('.evidence-item .proof.bad');
+    await bad.first().waitFor({ timeout: 15000 });
+    assert.match(await bad.first().textContent(), /does not hash/);
+    assert.equal(await page.locator('.evidence-item .proof.ok').count(), 0);
+    await page.context().close();
+  });
+
+  test('search an Arabic name and find its Latin-spelled record; the search page loads in under a second', async () => {
+    const page = await signedInPage('analyst');
+    await page.click('nav a[href="#/persons"]');
+    await ready(page, '#/persons');
+    await page.fill('#person-query', 'عبد الرحمن محمد التجريبي');
+    await page.click('form[role=search] button');
+    await page.waitForSelector('#person-results table');
+    const rows = await page.locator('#person-results tbody tr').allTextContents();
+    assert.ok(rows.some((r) => r.includes('Abdulrahman Mohammed al-Tajribi')), rows.join('\n'));
+    await shot(page, 'persons-en');
+    await accessible(page, 'person search');
+    await page.click('#person-results a:text("person-000002")');
+    await page.waitForSelector('h1:has-text("Abdulrahman")');
+    await shot(page, 'person-en');
+    await accessible(page, 'person page');
+    // The search page opened cold with a query, to its results.
+    const context = await browser.newContext();
+    const cold = await context.newPage();
+    await cold.request.post(`${base}/api/session`, { data: { name: 'analyst', password: passwords.analyst } });
+    await cold.goto(`${base}/#/persons?q=${encodeURIComponent('Abdulrahman al-Tajribi')}`);
+    await cold.waitForSelector('#person-results table');
+    const ms = await cold.evaluate(() => performance.getEntriesByName('athar-results')[0].startTime);
+    timings.person_search_first_load_ms = Math.round(ms);
+    assert.ok(ms < 1000, `the person search page took ${ms} ms`);
+    await context.close();
+    await page.context().close();
+  });
+
+  test('decide a linkage pair and see the decision in the ledger', async () => {
+    const page = await signedInPage('analyst');
+    await page.goto(`${base}/#/review`);
+    await ready(page, '#/review');
+    await page.check('#blind');
+    const card = page.locator('article.pair[data-a="person-000001"][data-b="person-000002"]');
+    await card.waitFor();
+    assert.equal(await card.locator('.score').isVisible(), false, 'blind review hides the score');
+    await shot(page, 'review-en');
+    await accessible(page, 'review queue');
+    await card.locator('button[data-decision=same]').click();
+    await card.locator('.decision:has-text("Decided")').waitFor();
+    assert.equal(await card.locator('.score').isVisible(), true, 'the score shows once decided');
+    await page.click('nav a[href="#/ledger"]');
+    await ready(page, '#/ledger');
+    const newest = await page.locator('main table tbody tr').first().textContent();
+    assert.match(newest, /linkage\.decision/);
+    assert.match(newest, /analyst/);
+    await shot(page, 'ledger-en');
+    await accessible(page, 'ledger');
+    await page.click('#verify');
+    await page.waitForSelector('#verify-ok', { timeout: 30000 });
+    await page.context().close();
+  });
+
+  test('Arabic: the document is dir=rtl and the layout mirrored', async () => {
+    const page = await signedInPage('field');
+    const englishBrand = await page.locator('.brand').boundingBox();
+    assert.ok(englishBrand.x < 640, 'English: the brand is on the left');
+    await page.click('#language');
+    await ready(page, '#/map');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ar');
+    const brand = await page.locator('.brand').boundingBox();
+    assert.ok(brand.x + brand.width > 640, `Arabic: the brand is on the right (x ${brand.x})`);
+    const side = await page.locator('.map-side').boundingBox();
+    const map = await page.locator('#map').boundingBox();
+    assert.ok(side.x < map.x, 'Arabic: the site list is left of the map');
+    assert.match(await page.textContent('nav'), /الخريطة/);
+    await shot(page, 'map-ar');
+    await accessible(page, 'map in Arabic');
+    await page.goto(`${base}/#/persons?q=${encodeURIComponent('Abdulrahman')}`);
+    await page.waitForSelector('#person-results table');
+    await shot(page, 'persons-ar');
+    await accessible(page, 'person search in Arabic');
+    await page.goto(`${base}/#/review`);
+    await ready(page, '#/review');
+    await shot(page, 'review-ar');
+    await page.goto(`${base}/#/ledger`);
+    await ready(page, '#/ledger');
+    await shot(page, 'ledger-ar');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${base}/#/map`);
+    await ready(page, '#/map');
+    await shot(page, 'map-ar-phone');
+    await page.context().close();
+  });
+
+  test('the sign-in page passes axe in both languages', async () => {
+    for (const language of ['en', 'ar']) {
+      const context = await browser.newContext();
+      await context.addInitScript((lang) => localStorage.setItem('athar.lang', lang), language);
+      const page = await context.newPage();
+      await page.goto(`${base}/#/login`);
+      await ready(page, '#/login');
+      await shot(page, `login-${language}`);
+      await accessible(page, `sign-in (${language})`);
+      await page.fill('#login-name', 'field');
+      await page.fill('#login-password', 'wrong-password-0000');
+      await page.click('#login button[type=submit]');
+      await page.waitForSelector('#login .error');
+      await context.close();
+    }
+  });
+
+  test('a viewer cannot see a witness identity; an analyst sees only the pseudonym; an investigator reveals it, in the ledger', async () => {
+    const viewer = await signedInPage('reader');
+    assert.equal(await viewer.locator('nav a[href="#/witnesses"]').count(), 0);
+    await viewer.goto(`${base}/#/witnesses/W-0001`);
+    await ready(viewer, '#/witnesses/W-0001');
+    assert.match(await viewer.textContent('main'), /may not see this/);
+    assert.doesNotMatch(await viewer.content(), /SYNTHETIC identity/);
+    const refused = await viewer.evaluate(async () => (await fetch('/api/witnesses/W-0001/reveal', { method: 'POST', headers: { 'X-CSRF-Token': sessionStorage.getItem('athar.csrf') ?? '' } })).status);
+    assert.equal(refused, 403);
+    await shot(viewer, 'witness-viewer-en');
+    await viewer.context().close();
+
+    const analyst = await signedInPage('analyst');
+    await analyst.goto(`${base}/#/witnesses/W-0001`);
+    await ready(analyst, '#/witnesses/W-0001');
+    assert.match(await analyst.textContent('#witness-fields'), /\[protected\]/);
+    assert.equal(await analyst.locator('#reveal').count(), 0);
+    assert.doesNotMatch(await analyst.content(), /SYNTHETIC identity/);
+    await analyst.context().close();
+
+    const investigator = await signedInPage('field');
+    await investigator.goto(`${base}/#/witnesses/W-0001`);
+    await ready(investigator, '#/witnesses/W-0001');
+    await investigator.click('#reveal');
+    await investigator.waitForSelector('#witness-fields:has-text("SYNTHETIC identity of a gravedigger")');
+    await shot(investigator, 'witness-revealed-en');
+    await accessible(investigator, 'witness page');
+    const ledger = await investigator.evaluate(async () => (await fetch('/api/ledger?limit=5')).json());
+    assert.ok(
+      ledger.entries.some((e) => e.entry.actor === 'field' && e.entry.record === 'W-0001' && /reveal/.test(e.entry.op)),
+      JSON.stringify(ledger.entries.map((e) => e.entry)),
+    );
+    await investigator.context().close();
+  });
+});

@@ -1,0 +1,108 @@
+// Finding a person by any spelling in either script, and a person's page: name parts in both
+// scripts, the sources that list them, events, links, DNA status and every change.
+import { get } from './api';
+import { clear, h } from './dom';
+import { date, num, t, term } from './i18n';
+import { badge, loading, problem, recordLink, section, table } from './ui';
+
+export function personsPage(main: HTMLElement, query: string): void {
+  const input = h('input', { id: 'person-query', type: 'search', name: 'q', value: query, 'aria-describedby': 'person-hint', autocomplete: 'off', dir: 'auto' }) as HTMLInputElement;
+  const results = h('div', { id: 'person-results', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'form inline', role: 'search' },
+    h('label', { for: 'person-query' }, t('search_persons'), input),
+    h('button', { type: 'submit' }, t('search')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    history.replaceState(null, '', `#/persons?q=${encodeURIComponent(input.value)}`);
+    void search(results, input.value);
+  });
+  clear(main, h('h1', {}, t('persons')), form, h('p', { id: 'person-hint', class: 'muted' }, t('search_hint')), results);
+  input.focus();
+  if (query) void search(results, query);
+}
+
+async function search(results: HTMLElement, query: string): Promise<void> {
+  if (!query.trim()) return clear(results);
+  clear(results, loading());
+  try {
+    const found = await get(`/api/search/persons?q=${encodeURIComponent(query)}&limit=50`);
+    if (!found.hits.length) {
+      clear(results, h('p', {}, t('no_results')));
+      performance.mark('athar-results');
+      return;
+    }
+    clear(
+      results,
+      table(
+        [t('name'), t('arabic'), t('latin'), t('claimed_on'), t('status'), t('score')],
+        found.hits.map((p: any) => [
+          recordLink(p.id, p.id),
+          h('span', { lang: 'ar', dir: 'rtl' }, p.name_ar ?? ''),
+          h('span', { lang: 'en', dir: 'ltr' }, p.name_lat ?? ''),
+          date(p.birth_date),
+          p.status ? badge(p.status) : '',
+          num(p.score, 2),
+        ]),
+        t('results'),
+      ),
+    );
+    performance.mark('athar-results');
+  } catch (error) {
+    clear(results, problem(error));
+  }
+}
+
+const nameParts = ['given_name', 'father_name', 'grandfather_name', 'family_name', 'mother_name', 'mother_family_name'];
+const fullName = (p: any, script: 'ar' | 'lat') =>
+  nameParts
+    .slice(0, 4)
+    .map((part) => p[`${part}_${script}`])
+    .filter(Boolean)
+    .join(' ');
+
+export async function personPage(main: HTMLElement, id: string): Promise<void> {
+  const p = await get(`/api/persons/${encodeURIComponent(id)}`);
+  p.name_ar = fullName(p, 'ar');
+  p.name_lat = fullName(p, 'lat');
+  const names: Record<string, string> = p.names ?? {};
+  const parts = nameParts.filter((part) => p[`${part}_ar`] || p[`${part}_lat`]);
+  const nameTable = table(
+    [t('field'), t('arabic'), t('latin')],
+    [
+      ...parts.map((part) => [part, h('span', { lang: 'ar', dir: 'rtl' }, p[`${part}_ar`] ?? ''), h('span', { lang: 'en', dir: 'ltr' }, p[`${part}_lat`] ?? '')]),
+    ],
+  );
+  const links: any[] = p.links ?? [];
+  const other = (l: any) => (l.from_record === p.id ? l.to_record : l.from_record);
+  const listedBy = links.filter((l) => l.type === 'listed_by');
+  const events = links.filter((l) => other(l).startsWith('event-'));
+  const rest = links.filter((l) => l.type !== 'listed_by' && !other(l).startsWith('event-'));
+  const linkList = (ls: any[]) =>
+    ls.length ? h('ul', {}, ls.map((l) => h('li', {}, h('span', { class: 'muted' }, `${l.type}: `), recordLink(other(l), names[other(l)]), l.note ? h('span', { class: 'muted' }, ` — ${l.note}`) : null))) : h('p', { class: 'muted' }, t('none'));
+  const fields = Object.entries(p).filter(([k, v]) => typeof v !== 'object' && !k.endsWith('_ar') && !k.endsWith('_lat'));
+  clear(
+    main,
+    h('p', {}, h('a', { href: '#/persons' }, `← ${t('persons')}`)),
+    h('h1', {}, h('span', { lang: 'ar', dir: 'rtl' }, p.name_ar ?? ''), p.name_ar && p.name_lat ? ' · ' : '', h('span', { lang: 'en', dir: 'ltr' }, p.name_lat ?? ''), ' ', p.status ? badge(p.status) : null),
+    h('div', { class: 'columns' }, section(t('name_parts'), nameTable), section(t('fields'), table([t('field'), ''], fields.map(([k, v]) => [k, k === 'status' ? term('status', String(v)) : String(v)])))),
+    h('div', { class: 'columns' }, section(t('listed_by'), linkList(listedBy)), section(t('events'), linkList(events))),
+    section(t('links'), linkList(rest)),
+    section(t('dna_status'), h('p', { class: 'muted' }, p.dna_status ?? (p.status === 'identified' ? term('status', 'identified') : t('none')))),
+    changesSection(p.changes ?? []),
+  );
+}
+
+export function changesSection(changes: any[]): HTMLElement {
+  return section(
+    t('changes'),
+    changes.length
+      ? table(
+          [t('at'), t('by'), t('field'), t('old_value'), t('new_value'), t('reason'), t('entry')],
+          changes.map((c) => [date(c.at), c.by, c.field, c.old, c.new, c.reason, h('a', { href: `#/ledger?at=${c.entry}` }, num(c.entry))]),
+        )
+      : h('p', { class: 'muted' }, t('none')),
+  );
+}

@@ -1,0 +1,157 @@
+// A site: its status history as a timeline, every claim side by side with what is documented,
+// the persons documented as buried there, and its evidence with thumbnails, each with a mark
+// that its ledger proof was verified in this browser; evidence upload with a progress bar.
+import { all, bytes, get, upload } from './api';
+import { clear, h } from './dom';
+import { date, num, t, term } from './i18n';
+import { siteName, statusColours } from './map';
+import { proveEvidence } from './proof';
+import { mayAddEvidence, session } from './state';
+import { badge, loading, problem, recordLink, section, table } from './ui';
+
+export async function sitePage(main: HTMLElement, id: string): Promise<void> {
+  const site = await get(`/api/sites/${encodeURIComponent(id)}`);
+  const names: Record<string, string> = site.names ?? {};
+  const timeline = h(
+    'ol',
+    { class: 'timeline' },
+    (site.history ?? []).map((c: any) =>
+      h(
+        'li',
+        { class: `status-${c.status}` },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        h('strong', {}, term('status', c.status)),
+        ' · ',
+        h('time', { datetime: c.changed_on }, date(c.changed_on)),
+        c.reported_by ? h('span', { class: 'muted' }, ` · ${c.reported_by}`) : null,
+        c.note ? h('div', { class: 'muted' }, c.note) : null,
+      ),
+    ),
+  );
+  const claims = (site.claims ?? []).filter((c: any) => c.topic === 'body_count');
+  const claimsTable = table(
+    [t('figure'), t('figure_kind'), t('source'), t('claimed_on'), t('verification')],
+    claims.map((c: any) => [
+      c.figure !== undefined ? num(Number(c.figure)) : '—',
+      c.figure_kind ? term('kind', c.figure_kind) : '',
+      names[c.source] ? recordLink(c.source, names[c.source]) : c.source,
+      date(c.claimed_on),
+      badge(c.verification),
+    ]),
+  );
+  const documented = h('div', { class: 'figure-box' }, h('span', { class: 'big' }, num(site.documented_persons ?? 0)), h('span', {}, t('documented')));
+  const buried = (site.links ?? []).filter((l: any) => l.type === 'buried_at' && l.to_record === site.id);
+  const persons = buried.length
+    ? h('ul', {}, buried.map((l: any) => h('li', {}, recordLink(l.from_record, names[l.from_record]))))
+    : h('p', { class: 'muted' }, t('none'));
+  const evidenceBox = h('div', { class: 'evidence' }, loading());
+  const swatch = h('span', { class: 'swatch' });
+  swatch.style.background = statusColours[site.status] ?? '#444';
+
+  clear(
+    main,
+    h('p', {}, h('a', { href: '#/map' }, `← ${t('map')}`)),
+    h('h1', {}, siteName(site), ' ', badge(site.status)),
+    h('p', { class: 'muted' }, [site.name_ar, site.name_lat].filter(Boolean).join(' · '), ' · ', `${num(site.latitude, 5)}, ${num(site.longitude, 5)}`),
+    site.description ? h('p', {}, site.description) : null,
+    site.location_note ? h('p', { class: 'muted' }, site.location_note) : null,
+    h('div', { class: 'columns' }, section(t('status_history'), timeline), section(t('claims'), h('div', { class: 'claims' }, documented, claimsTable))),
+    section(t('documented_persons_here'), persons),
+    section(t('evidence'), mayAddEvidence() ? uploadForm(site.id, () => void loadEvidence(evidenceBox, site.id, true)) : null, evidenceBox),
+  );
+  await loadEvidence(evidenceBox, site.id, false);
+}
+
+async function loadEvidence(box: HTMLElement, siteId: string, signIfNeeded: boolean): Promise<void> {
+  let custody: any[];
+  try {
+    custody = await all(`/api/custody?site=${encodeURIComponent(siteId)}&action=collected`);
+  } catch (error) {
+    clear(box, problem(error));
+    return;
+  }
+  if (!custody.length) {
+    clear(box, h('p', { class: 'muted' }, t('none')));
+    return;
+  }
+  const list = h('ul', { class: 'evidence-list' });
+  clear(box, list);
+  for (const c of custody.slice(0, 50)) {
+    const item = h('li', { class: 'evidence-item', 'data-id': c.evidence });
+    list.append(item);
+    void showEvidence(item, c, signIfNeeded);
+  }
+}
+
+async function showEvidence(item: HTMLElement, custody: any, signIfNeeded: boolean): Promise<void> {
+  const evidence = await get(`/api/evidence/${encodeURIComponent(custody.evidence)}`);
+  const thumb = h('div', { class: 'thumb' });
+  const mark = h('p', { class: 'proof', 'aria-live': 'polite' }, t('proof_checking'));
+  item.append(
+    thumb,
+    h(
+      'div',
+      {},
+      h('strong', {}, evidence.id),
+      h('div', { class: 'muted' }, `${evidence.media_type ?? ''} · ${num(Number(evidence.size))} B · ${custody.by_whom} · ${date(custody.at)}`),
+      h('div', { class: 'hash' }, h('code', {}, evidence.sha256)),
+      mark,
+    ),
+  );
+  if (String(evidence.media_type ?? '').startsWith('image/')) {
+    try {
+      const blob = new Blob([await bytes(`/api/evidence/${evidence.id}/content`)], { type: evidence.media_type });
+      thumb.append(h('img', { src: URL.createObjectURL(blob), alt: evidence.id, width: 96, height: 96 }));
+    } catch {
+      // no thumbnail: the proof below says whether the file is whole
+    }
+  }
+  const entry = evidence.ledger?.[0]?.entry;
+  if (entry === undefined) {
+    clear(mark, t('proof_pending'));
+    return;
+  }
+  try {
+    const result = await proveEvidence(evidence.id, entry, signIfNeeded && !!session());
+    mark.className = `proof ${result.ok ? 'ok' : result.pending ? 'pending' : 'bad'}`;
+    if (result.ok) clear(mark, `✔ ${t('proof_ok')}: `, h('span', { class: 'muted' }, t('proof_detail', { entry: num(result.entry), size: num(result.size ?? 0), key: result.key ?? '' })));
+    else if (result.pending) clear(mark, `… ${t('proof_pending')}`);
+    else clear(mark, `✘ ${t('proof_bad')}: ${result.problem === 'key_changed' ? t('key_changed') : result.problem}`);
+  } catch (error) {
+    mark.className = 'proof bad';
+    clear(mark, `✘ ${t('proof_bad')}: `, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function uploadForm(siteId: string, done: () => void): HTMLElement {
+  const file = h('input', { type: 'file', id: 'evidence-file', name: 'file', required: true, multiple: true }) as HTMLInputElement;
+  const by = h('input', { id: 'evidence-by', name: 'collected_by', value: session()?.name ?? '', required: true }) as HTMLInputElement;
+  const at = h('input', { id: 'evidence-at', name: 'collected_at', value: new Date().toISOString().slice(0, 19) + 'Z', required: true }) as HTMLInputElement;
+  const report = h('ul', { class: 'upload-report', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'form inline', id: 'evidence-form' },
+    h('label', { for: 'evidence-file' }, t('file'), file),
+    h('label', { for: 'evidence-by' }, t('collected_by'), by),
+    h('label', { for: 'evidence-at' }, t('collected_at'), at),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit' }, t('upload'))),
+    report,
+  ) as HTMLFormElement;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const f of Array.from(file.files ?? [])) {
+      const bar = h('progress', { max: f.size || 1, value: 0 }) as HTMLProgressElement;
+      const line = h('li', {}, `${f.name}: `, bar);
+      report.append(line);
+      const query = new URLSearchParams({ collected_by: by.value, collected_at: at.value, site: siteId, filename: f.name });
+      try {
+        const stored = await upload(`/api/evidence?${query}`, f, (sent) => (bar.value = sent));
+        clear(line, `${f.name}: ${t('uploaded')} ${stored.evidence}${stored.stored_before ? ` (${stored.stored_before})` : ''}`);
+      } catch (error) {
+        clear(line, `${f.name}: `, problem(error));
+      }
+    }
+    done();
+  });
+  return form;
+}
