@@ -38,7 +38,7 @@ core::OrderedJson Imported::to_json() const {
 
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons, const core::Progress& progress,
-                        bool check_only, bool force) {
+                        bool check_only, bool force, const std::string& file_name) {
   session.require(
       format == ImportFormat::kPersonsCsv ? Permission::kWritePersons : Permission::kWriteRecords,
       format == ImportFormat::kPersonsCsv ? "import persons" : "import records");
@@ -52,9 +52,9 @@ Imported import_records(Session& session, const std::filesystem::path& file, Imp
     registry::PersonsCsvOptions options = persons;
     options.check_only = options.check_only || check_only;
     options.force = options.force || force;
-    out.report = registry::import_persons_csv(reg, file.string(), options, progress);
+    out.report = registry::import_persons_csv(reg, file.string(), options, progress, file_name);
   } else {
-    out.report = registry::import_json(reg, file.string(), progress, check_only, force);
+    out.report = registry::import_json(reg, file.string(), progress, check_only, force, file_name);
   }
   out.warnings = std::move(out.report.warnings);
   if (out.report.checked_only) return out;

@@ -33,7 +33,7 @@ struct Imported {
 Imported import_records(Session& session, const std::filesystem::path& file, ImportFormat format,
                         const registry::PersonsCsvOptions& persons = {},
                         const core::Progress& progress = {}, bool check_only = false,
-                        bool force = false);
+                        bool force = false, const std::string& file_name = {});
 
 // Persons who look like one already in the registry: the person search's name score (at least
 // kLookAlikeScore over the names in both scripts) with birth years that do not differ. Only

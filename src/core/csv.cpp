@@ -15,7 +15,7 @@ constexpr size_t kBufferSize = 1 << 20;
 }
 
 CsvReader::CsvReader(const std::string& path, char delimiter)
-    : path_(path), delimiter_(delimiter), buffer_(new char[kBufferSize]) {
+    : path_(path), name_(path), delimiter_(delimiter), buffer_(new char[kBufferSize]) {
   file_ = std::fopen(path.c_str(), "rb");
   // fopen opens a folder too; reading it would then fail with a bare I/O error.
   if (!file_ || std::filesystem::is_directory(path)) throw_cannot_open(path, "CSV file");
@@ -24,7 +24,7 @@ CsvReader::CsvReader(const std::string& path, char delimiter)
   }
   if (buffer_len_ >= 2 && (std::memcmp(buffer_.get(), "\xFF\xFE", 2) == 0 ||
                            std::memcmp(buffer_.get(), "\xFE\xFF", 2) == 0)) {
-    throw InputError(path_, "", "UTF-16",
+    throw InputError(name_, "", "UTF-16",
                      "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8");
   }
   // Arabic text in Windows-1256 is mostly bytes 0xC1..0xFE that are not valid UTF-8: named in
@@ -80,7 +80,7 @@ bool CsvReader::fill() {
   return true;
 }
 
-std::string CsvReader::location() const { return path_ + " row " + std::to_string(row_); }
+std::string CsvReader::location() const { return name_ + " row " + std::to_string(row_); }
 
 std::string CsvReader::column_name(size_t index) const {
   if (index < header_.size()) return header_[index];
@@ -95,7 +95,7 @@ void CsvReader::require_unique_columns(const std::vector<std::string_view>& name
   for (size_t i = 0; i < names.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (names[i] == names[j] && !names[i].empty()) {
-        throw InputError(path_ + " row 1 (header)", std::string(names[i]), std::string(names[i]),
+        throw InputError(name_ + " row 1 (header)", std::string(names[i]), std::string(names[i]),
                          "the column appears twice (columns " + std::to_string(j + 1) + " and " +
                              std::to_string(i + 1) + "): each column once");
       }

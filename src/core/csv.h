@@ -47,6 +47,8 @@ class CsvReader {
   size_t row() const { return row_; }
   std::string location() const;
   const std::string& path() const { return path_; }
+  // The name messages give the file (default: its path), e.g. the name a user uploaded it as.
+  void set_name(std::string name) { name_ = std::move(name); }
   // Bytes of the file read so far (for progress against its size).
   size_t bytes_read() const { return bytes_before_buffer_ + buffer_pos_; }
 
@@ -54,7 +56,7 @@ class CsvReader {
   bool fill();
   std::string column_name(size_t index) const;
 
-  std::string path_;
+  std::string path_, name_;
   char delimiter_;
   std::FILE* file_ = nullptr;
   std::unique_ptr<char[]> buffer_;

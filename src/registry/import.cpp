@@ -140,15 +140,19 @@ void remember_import(Registry& registry, const std::string& path, const ImportRe
 }  // namespace
 
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
-                                const PersonsCsvOptions& options, const core::Progress& progress) {
+                                const PersonsCsvOptions& options, const core::Progress& progress,
+                                const std::string& given_name) {
   const KindSpec& person = kind_spec(Kind::kPerson);
   const KindSpec& link = kind_spec(Kind::kLink);
   core::CsvReader csv(path, core::CsvReader::sniff_delimiter(path));
+  // Messages and the import's record name the file as its user knows it.
+  const std::string file_name = given_name.empty() ? path : given_name;
+  csv.set_name(file_name);
   std::error_code size_error;
   const auto file_size = std::filesystem::file_size(path, size_error);
   std::atomic<size_t> bytes_parsed{0};  // by the reader thread, for progress
   std::vector<std::string_view> row;
-  if (!csv.next(row)) throw InputError(path, "", "", "the file is empty (no header row)");
+  if (!csv.next(row)) throw InputError(file_name, "", "", "the file is empty (no header row)");
 
   // Column i of the file goes to field column_field[i] of the person (-1: source, -2: ignored).
   constexpr int kSourceColumn = -1, kIgnoredColumn = -2, kFullNameAr = -3, kFullNameLat = -4;
@@ -167,7 +171,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
       column_field.push_back(i);
     } else {
       const char d = csv.delimiter();
-      throw InputError(path + " row 1 (header)", column, column,
+      throw InputError(file_name + " row 1 (header)", column, column,
                        std::string("unknown column (columns read as separated by ") +
                            (d == '\t'  ? "tabs"
                             : d == ';' ? "';'"
@@ -178,7 +182,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   csv.require_unique_columns(row);
   csv.set_header(row);
   if (options.source.empty() && !has_source_column) {
-    throw InputError(path, "source", "",
+    throw InputError(file_name, "source", "",
                      "say which source lists these persons: --source ID or a source column");
   }
 
@@ -187,7 +191,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   ImportReport report;
   report.file_sha256 = ledger::to_hex(vault::hash_file(path));
   Registry::Transaction tx(registry);
-  check_not_imported(registry, path, report, options.force);
+  check_not_imported(registry, file_name, report, options.force);
   const int64_t first_person = registry.next_num(person);
   const int64_t first_link = registry.next_num(link);
   const int role_index = person.field_index("role");
@@ -333,7 +337,7 @@ ImportReport import_persons_csv(Registry& registry, const std::string& path,
   if (!options.check_only) {
     report.added["persons"] = report.rows;
     report.added["links"] = report.rows;
-    remember_import(registry, path, report);
+    remember_import(registry, file_name, report);
     tx.commit();
   }
   return report;
@@ -360,30 +364,31 @@ std::string field_text(const core::Json& value, const std::string& where, const 
 
 class JsonImporter {
  public:
-  JsonImporter(Registry& registry, std::string path, const core::Progress& progress,
-               bool check_only, bool force)
+  JsonImporter(Registry& registry, std::string path, std::string name,
+               const core::Progress& progress, bool check_only, bool force)
       : registry_(registry),
         path_(path),
+        name_(name.empty() ? path : name),
         progress_(progress),
         check_only_(check_only),
         force_(force) {}
 
   ImportReport run(const core::Json& document) {
-    if (!document.is_object()) throw InputError(path_, "", "", "expected a JSON object");
+    if (!document.is_object()) throw InputError(name_, "", "", "expected a JSON object");
     for (const auto& [key, value] : document.items()) {
       if (key == "format" || key == "version" || key == "exported_at" || key == "comment") continue;
       if ((key == "evidence" || key == "custody") && !(value.is_array() && value.empty())) {
-        throw InputError(path_, key, key,
+        throw InputError(name_, key, key,
                          "evidence and custody come only through intake (`athar evidence add`), "
                          "which stores the files they describe");
       }
       if (!find_kind(key) || find_kind(key)->plural != key) {
         throw InputError(
-            path_, key, key,
+            name_, key, key,
             "unknown key (expected one array per kind: sources, sites, units, persons, "
             "witnesses, testimonies, events, claims, links)");
       }
-      if (!value.is_array()) throw InputError(path_, key, "", "expected an array of records");
+      if (!value.is_array()) throw InputError(name_, key, "", "expected an array of records");
     }
     ImportReport report;
     ProblemList problems;
@@ -391,7 +396,7 @@ class JsonImporter {
     for (const auto& [key, value] : document.items()) total += value.is_array() ? value.size() : 0;
     report.file_sha256 = ledger::to_hex(vault::hash_file(path_));
     Registry::Transaction tx(registry_);
-    check_not_imported(registry_, path_, report, force_);
+    check_not_imported(registry_, name_, report, force_);
     for (const KindSpec& kind : kind_specs()) {
       auto it = document.find(std::string(kind.plural));
       if (it == document.end()) continue;
@@ -412,7 +417,7 @@ class JsonImporter {
     if (check_only_) {
       report.added.clear();
     } else {
-      remember_import(registry_, path_, report);
+      remember_import(registry_, name_, report);
       tx.commit();
     }
     return report;
@@ -447,7 +452,7 @@ class JsonImporter {
   }
 
   void add_record(const KindSpec& kind, const core::Json& object, size_t index) {
-    std::string where = path_ + " " + std::string(kind.plural) + "[" + std::to_string(index) + "]";
+    std::string where = name_ + " " + std::string(kind.plural) + "[" + std::to_string(index) + "]";
     if (!object.is_object()) throw InputError(where, "", "", "expected a JSON object");
     std::string local_id;
     if (auto id = object.find("id"); id != object.end()) {
@@ -513,7 +518,7 @@ class JsonImporter {
   }
 
   Registry& registry_;
-  std::string path_;
+  std::string path_, name_;  // read from path_; named name_ in messages and the import record
   const core::Progress& progress_;
   bool check_only_, force_;
   std::unordered_map<std::string, std::string> local_ids_;
@@ -522,7 +527,9 @@ class JsonImporter {
 }  // namespace
 
 ImportReport import_json(Registry& registry, const std::string& path,
-                         const core::Progress& progress, bool check_only, bool force) {
+                         const core::Progress& progress, bool check_only, bool force,
+                         const std::string& file_name) {
+  const std::string& name = file_name.empty() ? path : file_name;
   std::ifstream in(path, std::ios::binary);
   if (!in) core::throw_cannot_open(path, "JSON file");
   std::stringstream buffer;
@@ -545,13 +552,13 @@ ImportReport import_json(Registry& registry, const std::string& path,
   try {
     document = core::Json::parse(buffer.str(), no_duplicates);
     if (!duplicate.empty()) {
-      throw InputError(path, duplicate, duplicate,
+      throw InputError(name, duplicate, duplicate,
                        "a key appears twice in one object: each field once");
     }
   } catch (const core::Json::parse_error& e) {
-    throw InputError(path + ": not valid JSON (" + e.what() + ")");
+    throw InputError(name + ": not valid JSON (" + e.what() + ")");
   }
-  return JsonImporter(registry, path, progress, check_only, force).run(document);
+  return JsonImporter(registry, path, file_name, progress, check_only, force).run(document);
 }
 
 }  // namespace athar::registry

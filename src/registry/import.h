@@ -49,7 +49,8 @@ inline constexpr size_t kMaxListedProblems = 1000;
 // One transaction: a cancelled `progress` (or a bad row) leaves nothing written.
 ImportReport import_persons_csv(Registry& registry, const std::string& path,
                                 const PersonsCsvOptions& options,
-                                const core::Progress& progress = {});
+                                const core::Progress& progress = {},
+                                const std::string& file_name = {});
 
 // The name parts of a person (given, father, grandfather, family; _ar or _lat) that are empty,
 // filled from a full name in that script; empty full names change nothing.
@@ -57,8 +58,10 @@ void fill_name_parts(Record& person, std::string_view full_name_ar, std::string_
 
 // The JSON form of docs/registry.md: an object with one array per kind ("sources", "sites",
 // ...); a record's "id" may be a local name that later records of the same file refer to.
+// `file_name` (both imports): the name messages and the import's record give the file, default
+// its path; the name it was uploaded as, when the server keeps it under another.
 ImportReport import_json(Registry& registry, const std::string& path,
                          const core::Progress& progress = {}, bool check_only = false,
-                         bool force = false);
+                         bool force = false, const std::string& file_name = {});
 
 }  // namespace athar::registry

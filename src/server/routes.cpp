@@ -852,7 +852,8 @@ std::vector<Route> build_routes() {
         query_param("source", "persons-csv: the source id that lists these persons"),
         query_param("role", "persons-csv: role of persons whose row gives none (victim)"),
         query_param("check", "true: check the whole file, list every problem, write nothing"),
-        query_param("force", "true: import a file whose bytes were imported before")},
+        query_param("force", "true: import a file whose bytes were imported before"),
+        query_param("filename", "the file's name, as messages and the import's record give it")},
        {{"type", "string"}, {"format", "binary"}},
        ref("Job"),
        202,
@@ -878,23 +879,28 @@ std::vector<Route> build_routes() {
          if (force != "true" && force != "false")
            throw core::InputError("import", "force", force, "true or false");
          persons.force = force == "true";
+         // Messages name the file as the caller knows it, never the server's copy.
+         std::string file_name =
+             std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
+         if (file_name.empty()) file_name = "the uploaded file";
          // The upload outlives the request: the job owns it and removes it when done.
          const std::filesystem::path file =
              call.upload.parent_path() / ("job-" + call.upload.filename().string());
          std::filesystem::rename(call.upload, file);
-         return start_job(call, "import", "importing",
-                          [file, kind, persons](app::Session& session, app::JobControl& job) {
-                            struct Remove {
-                              std::filesystem::path p;
-                              ~Remove() {
-                                std::error_code ec;
-                                std::filesystem::remove(p, ec);
-                              }
-                            } remove{file};
-                            return app::import_records(session, file, kind, persons, job.reporter(),
-                                                       persons.check_only, persons.force)
-                                .to_json();
-                          });
+         return start_job(
+             call, "import", "importing",
+             [file, kind, persons, file_name](app::Session& session, app::JobControl& job) {
+               struct Remove {
+                 std::filesystem::path p;
+                 ~Remove() {
+                   std::error_code ec;
+                   std::filesystem::remove(p, ec);
+                 }
+               } remove{file};
+               return app::import_records(session, file, kind, persons, job.reporter(),
+                                          persons.check_only, persons.force, file_name)
+                   .to_json();
+             });
        }});
   add({"POST",
        "/api/jobs/linkage",

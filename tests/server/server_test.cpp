@@ -337,6 +337,38 @@ TEST_F(Server, AJobReportsProgressAndACancelledImportWritesNothing) {
   EXPECT_TRUE(app::verify(admin).report.ok());
 }
 
+// The server keeps an upload under a name of its own; what the caller reads names the file as
+// they sent it, and the import's record too.
+TEST_F(Server, AnImportsProblemsNameTheFileAsUploaded) {
+  const auto h = bearer(Role::kInvestigator);
+  const std::string bad = "given_name_lat,sex\nSamer,male\nKhaled,alien\n";
+  auto res =
+      client().Post("/api/jobs/import?format=persons-csv&source=source-0001&filename=list%20B.csv",
+                    h, bad, "text/csv");
+  ASSERT_EQ(res->status, 202) << res->body;
+  core::Json job = finished(core::Json::parse(res->body)["id"], Role::kInvestigator);
+  ASSERT_EQ(job["state"], "failed") << job.dump();
+  const std::string message = job["error"]["message"];
+  EXPECT_NE(message.find("list B.csv row 3"), std::string::npos) << message;
+  EXPECT_EQ(message.find("uploads"), std::string::npos) << message;
+  EXPECT_EQ(job["error"]["problems"][0]["value"], "alien");
+
+  const std::string good = "given_name_lat,sex\nSamer,male\n";
+  res = client().Post(
+      "/api/jobs/import?format=persons-csv&source=source-0001&filename=../../etc/list%20C.csv", h,
+      good, "text/csv");
+  job = finished(core::Json::parse(res->body)["id"], Role::kInvestigator);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  // Again: refused, naming the first import by the name it was given (no folders).
+  res = client().Post("/api/jobs/import?format=persons-csv&source=source-0001&filename=again.csv",
+                      h, good, "text/csv");
+  job = finished(core::Json::parse(res->body)["id"], Role::kInvestigator);
+  ASSERT_EQ(job["state"], "failed") << job.dump();
+  const std::string again = job["error"]["message"];
+  EXPECT_NE(again.find("again.csv"), std::string::npos) << again;
+  EXPECT_NE(again.find("imported as list C.csv"), std::string::npos) << again;
+}
+
 TEST_F(Server, APersonAddedWithASourceIsListedByIt) {
   const core::Json body = {{"fields", {{"given_name_lat", "Samer"}, {"role", "victim"}}},
                            {"listed_by", "source-0001"}};

@@ -104,6 +104,7 @@ function scenario() {
     sources: [
       { id: 'list-a', name: 'Synthetic list A (Arabic script)', kind: 'document' },
       { id: 'list-b', name: 'Synthetic list B (Latin script)', kind: 'document' },
+      { id: 'list-c', name: 'Synthetic list C', kind: 'document' },
     ],
     sites,
     persons: [
@@ -121,6 +122,36 @@ function scenario() {
   };
 }
 
+// 300 persons on the three lists, each list catching each person independently (a seeded
+// generator, the same every run): enough overlap for the log-linear estimate. Each person's
+// name is theirs alone, so that linkage joins a person's records and keeps persons apart.
+// Imported from the browser by the estimate test.
+function estimationRecords() {
+  // mulberry32: a small 32-bit generator, exact in JavaScript's integers.
+  let state = 20261204;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const given = ['Adnan', 'Basim', 'Dirar', 'Fawwaz', 'Ghaith', 'Haytham', 'Jawdat', 'Kinan', 'Labib', 'Muhannad', 'Nizar', 'Qusay', 'Raed', 'Shadi', 'Tamim'];
+  const family = ['al-Wahmi', 'al-Khayali', 'al-Iftiradi', 'al-Tasawwuri', 'al-Mutakhayyal', 'al-Mukhtalaq', 'al-Mazum', 'al-Fardi', 'al-Taqdiri', 'al-Namathi', 'al-Shakli', 'al-Sawri', 'al-Rasmi', 'al-Mithali', 'al-Ramzi', 'al-Tamthili', 'al-Ibtikari', 'al-Ikhtirai', 'al-Tajrib', 'al-Muqtarah'];
+  const fathers = ['Subhi', 'Munir', 'Hikmat', 'Jamil', 'Ridwan', 'Salim', 'Wajih'];
+  const persons = [];
+  const links = [];
+  for (let i = 0; i < 300; ++i) {
+    const lists = [['source-0001', 0.5], ['source-0002', 0.4], ['source-0003', 0.6]].filter(([, p]) => random() < p).map(([l]) => l);
+    // Each list holds its own record of the person (as real lists do); linkage finds them.
+    for (const list of lists) {
+      const id = `e${i}-${list}`;
+      persons.push({ id, role: 'victim', given_name_lat: given[i % 15], father_name_lat: fathers[i % 7], family_name_lat: family[Math.floor(i / 15)], birth_date: String(1940 + (i % 60)), sex: 'male', governorate: 'Homs', status: 'missing' });
+      links.push({ from_record: id, type: 'listed_by', to_record: list, source: list });
+    }
+  }
+  return { format: 'athar-registry', version: 1, comment: 'SYNTHETIC persons for the estimate test', persons, links };
+}
+
 async function signedInPage(account, language = 'en') {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: language === 'ar' ? 'ar-SY' : 'en-GB' });
   await context.addInitScript((lang) => localStorage.setItem('athar.lang', lang), language);
@@ -133,6 +164,8 @@ async function signedInPage(account, language = 'en') {
   await page.waitForSelector('body[data-ready="#/map"]');
   return page;
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function ready(page, hash) {
   await page.waitForSelector(`body[data-ready="${hash}"]`);
@@ -184,7 +217,9 @@ after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
   writeFileSync(join(shots, 'timings.json'), JSON.stringify(timings, null, 1) + '\n');
-  if (data) rmSync(data, { recursive: true, force: true });
+  // ATHAR_WEB_KEEP=1 keeps the data folder for a look after a failure.
+  if (data && !process.env.ATHAR_WEB_KEEP) rmSync(data, { recursive: true, force: true });
+  else if (data) console.log(`data folder kept: ${data}`);
 });
 
 describe('web UI', () => {
@@ -199,18 +234,22 @@ describe('web UI', () => {
     assert.match(await page.textContent('main p.muted'), /1,00[0-9] Sites/);
     await shot(page, 'map-en');
     await accessible(page, 'map');
-    // First load, cold: a new browser context (nothing cached) opening the map directly.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const cold = await context.newPage();
-    await cold.request.post(`${base}/api/session`, { data: { name: 'field', password: passwords.field } });
-    await cold.goto(`${base}/#/map`);
-    await ready(cold, '#/map');
-    const ms = await cold.evaluate(() => performance.getEntriesByName('athar-ready')[0].startTime);
-    const markers = await cold.evaluate(() => document.querySelectorAll('.leaflet-overlay-pane canvas').length);
-    timings.map_first_load_ms = Math.round(ms);
-    assert.ok(markers >= 1, 'the sites are drawn on a canvas');
-    assert.ok(ms < 1000, `the map with 1,000 sites took ${ms} ms`);
-    await context.close();
+    // First load, cold: a new browser context (nothing cached) opening the map directly; the
+    // median of three, so that one run slowed by the machine does not decide.
+    const loads = [];
+    for (let run = 0; run < 3; ++run) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const cold = await context.newPage();
+      await cold.request.post(`${base}/api/session`, { data: { name: 'field', password: passwords.field } });
+      await cold.goto(`${base}/#/map`);
+      await ready(cold, '#/map');
+      loads.push(await cold.evaluate(() => performance.getEntriesByName('athar-ready')[0].startTime));
+      assert.ok((await cold.evaluate(() => document.querySelectorAll('.leaflet-overlay-pane canvas').length)) >= 1, 'the sites are drawn on a canvas');
+      await context.close();
+    }
+    const ms = median(loads);
+    timings.map_first_load_ms = loads.map(Math.round);
+    assert.ok(ms < 1000, `the map with 1,000 sites took ${loads.join(', ')} ms`);
     await page.context().close();
   });
 
@@ -226,6 +265,9 @@ describe('web UI', () => {
     await page.selectOption('#site-status', 'unsecured');
     await shot(page, 'add-site-en');
     await page.click('#site-form button[type=submit]');
+    // Stored either way; a warning (another site within 100 m, say) is shown before moving on.
+    await page.waitForSelector('h1:has-text("Synthetic grave added in the browser"), #site-warnings');
+    if (await page.locator('#site-warnings').count()) await page.click('#site-warnings + a');
     await page.waitForSelector('h1:has-text("Synthetic grave added in the browser")');
     const id = page.url().split('#/sites/')[1];
     const stored = await page.evaluate(async (siteId) => (await fetch(`/api/sites/${siteId}`)).json(), id);
@@ -280,20 +322,23 @@ describe('web UI', () => {
     assert.ok(rows.some((r) => r.includes('Abdulrahman Mohammed al-Tajribi')), rows.join('\n'));
     await shot(page, 'persons-en');
     await accessible(page, 'person search');
-    await page.click('#person-results a:text("person-000002")');
+    await page.locator('#person-results tbody tr', { hasText: 'Abdulrahman' }).locator('a').first().click();
     await page.waitForSelector('h1:has-text("Abdulrahman")');
     await shot(page, 'person-en');
     await accessible(page, 'person page');
-    // The search page opened cold with a query, to its results.
-    const context = await browser.newContext();
-    const cold = await context.newPage();
-    await cold.request.post(`${base}/api/session`, { data: { name: 'analyst', password: passwords.analyst } });
-    await cold.goto(`${base}/#/persons?q=${encodeURIComponent('Abdulrahman al-Tajribi')}`);
-    await cold.waitForSelector('#person-results table');
-    const ms = await cold.evaluate(() => performance.getEntriesByName('athar-results')[0].startTime);
-    timings.person_search_first_load_ms = Math.round(ms);
-    assert.ok(ms < 1000, `the person search page took ${ms} ms`);
-    await context.close();
+    // The search page opened cold with a query, to its results: the median of three.
+    const loads = [];
+    for (let run = 0; run < 3; ++run) {
+      const context = await browser.newContext();
+      const cold = await context.newPage();
+      await cold.request.post(`${base}/api/session`, { data: { name: 'analyst', password: passwords.analyst } });
+      await cold.goto(`${base}/#/persons?q=${encodeURIComponent('Abdulrahman al-Tajribi')}`);
+      await cold.waitForSelector('#person-results table');
+      loads.push(await cold.evaluate(() => performance.getEntriesByName('athar-results')[0].startTime));
+      await context.close();
+    }
+    timings.person_search_first_load_ms = loads.map(Math.round);
+    assert.ok(median(loads) < 1000, `the person search page took ${loads.join(', ')} ms`);
     await page.context().close();
   });
 
@@ -302,7 +347,7 @@ describe('web UI', () => {
     await page.goto(`${base}/#/review`);
     await ready(page, '#/review');
     await page.check('#blind');
-    const card = page.locator('article.pair[data-a="person-000001"][data-b="person-000002"]');
+    const card = page.locator('article.pair', { hasText: 'Abdulrahman' }).first();
     await card.waitFor();
     assert.equal(await card.locator('.score').isVisible(), false, 'blind review hides the score');
     await shot(page, 'review-en');
@@ -405,5 +450,94 @@ describe('web UI', () => {
       JSON.stringify(ledger.entries.map((e) => e.entry)),
     );
     await investigator.context().close();
+  });
+
+  test('a bulk import ends with a report: every problem by row, field and value, nothing written; then the rows imported', async () => {
+    const page = await signedInPage('field');
+    await page.goto(`${base}/#/import`);
+    await ready(page, '#/import');
+    await page.selectOption('#import-source', 'source-0003');
+    const bad = 'given_name_lat,family_name_lat,sex,birth_date\nYaman,al-Tajribi,male,1979\nRabie,al-Tajribi,alien,1981\nWael,al-Tajribi,male,19-19\n';
+    await page.setInputFiles('#import-file', { name: 'list D.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-refused');
+    const report = await page.textContent('#import-report');
+    assert.match(report, /Nothing was written/);
+    assert.match(report, /list D\.csv row 3/);
+    assert.match(report, /alien/);
+    assert.doesNotMatch(report, /uploads/);
+    await shot(page, 'import-refused-en');
+    await accessible(page, 'import report');
+    const good = 'given_name_lat,family_name_lat,sex,birth_date\nYaman,al-Tajribi,male,1979\nRabie,al-Tajribi,female,1981\n';
+    await page.setInputFiles('#import-file', { name: 'list D.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.check('#import-check');
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-done');
+    assert.match(await page.textContent('#import-done'), /Checked 2 rows: no problem/);
+    await page.uncheck('#import-check');
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-done:has-text("Imported 2 rows")');
+    assert.match(await page.textContent('#import-report'), /persons\s*2/);
+    await page.context().close();
+  });
+
+  test('an estimate run from the browser: methods compared, recorded beside the claims, charted', async () => {
+    // The three lists' persons, imported from the browser; then linkage run from the browser.
+    const field = await signedInPage('field');
+    await field.goto(`${base}/#/import`);
+    await ready(field, '#/import');
+    await field.selectOption('#import-format', 'json');
+    await field.setInputFiles('#import-file', { name: 'three-lists.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(estimationRecords())) });
+    await field.click('#import-form button[type=submit]');
+    await field.waitForSelector('#import-done', { timeout: 30000 });
+    await field.context().close();
+    const page = await signedInPage('analyst');
+    await page.goto(`${base}/#/review`);
+    await ready(page, '#/review');
+    await page.click('#run-linkage');
+    await page.waitForSelector('#linkage-done', { timeout: 60000 });
+    await page.click('nav a[href="#/estimates"]');
+    await ready(page, '#/estimates');
+    await page.selectOption('#estimate-by', '');
+    await page.check('#estimate-record');
+    await page.click('#estimate-form button[type=submit]');
+    await page.waitForSelector('#estimate-run table, #estimate-run [role=alert]', { timeout: 120000 });
+    assert.equal(await page.locator('#estimate-run [role=alert]').count(), 0, await page.textContent('#estimate-run'));
+    const rows = await page.locator('#estimate-run tbody tr').allTextContents();
+    assert.ok(rows.some((r) => /log-linear/i.test(r)), rows.join('\n'));
+    assert.ok(await page.locator('#estimate-run svg.chart circle').count() >= 1);
+    await shot(page, 'estimate-run-en');
+    await accessible(page, 'estimate run');
+    await page.reload();
+    await ready(page, '#/estimates');
+    assert.ok(await page.locator('main svg.chart circle').count() >= 1, 'the recorded estimate is charted');
+    await page.click('#language');
+    await ready(page, '#/estimates');
+    await shot(page, 'estimates-ar');
+    await accessible(page, 'estimates in Arabic');
+    await page.context().close();
+  });
+
+  test('a court bundle exported from the browser verifies offline with the ledger key', async () => {
+    const page = await signedInPage('field');
+    await page.goto(`${base}/#/sites/site-0001`);
+    await ready(page, '#/sites/site-0001');
+    await page.locator('.evidence-item .proof.ok').first().waitFor({ timeout: 15000 });
+    await page.click('#export-bundle');
+    const link = page.locator('#bundle-link');
+    await link.waitFor({ timeout: 60000 });
+    const href = await link.getAttribute('href');
+    const bytes = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      const buffer = new Uint8Array(await response.arrayBuffer());
+      let text = '';
+      for (const b of buffer) text += String.fromCharCode(b);
+      return btoa(text);
+    }, href);
+    const file = join(data, 'exported-bundle.tar');
+    writeFileSync(file, Buffer.from(bytes, 'base64'));
+    const checked = spawnSync(athar, ['bundle', 'verify', file, '--key', join(data, 'keys', 'ledger.vkey')], { encoding: 'utf8' });
+    assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+    await page.context().close();
   });
 });

@@ -4,14 +4,16 @@
 import './app.css';
 import { ApiError, get, post, request, setCsrf, SignedIn } from './api';
 import { clear, h } from './dom';
-import { applyToDocument, lang, setIndicDigits, setLang, t, useIndicDigits } from './i18n';
+import { applyToDocument, lang, setIndicDigits, setLang, t, term, useIndicDigits } from './i18n';
+import { estimatesPage } from './estimates';
+import { importPage } from './import';
 import { ledgerPage } from './ledger';
 import { mapPage } from './map';
 import { personPage, personsPage } from './persons';
 import { recordPage } from './record';
 import { reviewPage } from './review';
 import { sitePage } from './site';
-import { mayReadLedger, mayReadRecords, session, setSession } from './state';
+import { mayImport, mayReadLedger, mayReadRecords, session, setSession } from './state';
 import { loading, problem } from './ui';
 import { witnessesPage, witnessPage } from './witnesses';
 
@@ -53,6 +55,8 @@ function header(): HTMLElement {
             link('#/persons', t('persons'), mayReadRecords()),
             link('#/witnesses', t('witnesses'), mayReadRecords()),
             link('#/review', t('review'), mayReadRecords()),
+            link('#/estimates', t('estimates')),
+            link('#/import', t('import'), mayImport()),
             link('#/ledger', t('ledger'), mayReadLedger()),
           ),
         )
@@ -62,7 +66,7 @@ function header(): HTMLElement {
       { class: 'tools' },
       lang() === 'ar' ? h('label', { class: 'check', for: 'digits' }, digits, t('digits')) : null,
       language,
-      me ? h('span', { class: 'who' }, `${t('signed_in_as')} `, h('strong', {}, me.name), ` (${me.role})`) : null,
+      me ? h('span', { class: 'who' }, `${t('signed_in_as')} `, h('strong', {}, me.name), ` (${term('role', me.role)})`) : null,
       me ? signOut : null,
     ),
   );
@@ -117,6 +121,10 @@ async function route(main: HTMLElement): Promise<void> {
       return parts[1] ? witnessPage(main, parts[1]) : witnessesPage(main);
     case 'review':
       return reviewPage(main);
+    case 'estimates':
+      return estimatesPage(main);
+    case 'import':
+      return importPage(main);
     case 'ledger':
       return ledgerPage(main, query.has('at') ? Number(query.get('at')) : undefined);
     case 'records':
@@ -129,6 +137,7 @@ async function route(main: HTMLElement): Promise<void> {
 let rendering = 0;
 async function render(): Promise<void> {
   const mine = ++rendering;
+  delete document.body.dataset.ready;
   applyToDocument();
   const main = h('main', { id: 'main', tabindex: '-1' }, loading());
   clear(root, header(), main);

@@ -194,7 +194,17 @@ function startAdding(map: L.Map, box: HTMLElement, governorates: Governorate[]):
       for (const [k, v] of data.entries()) if (String(v).trim()) values[k] = String(v).trim();
       try {
         const created = await post('/api/sites', { fields: values });
-        location.hash = `#/sites/${created.id}`;
+        const warnings: any[] = created.warnings ?? [];
+        if (!warnings.length) {
+          location.hash = `#/sites/${created.id}`;
+          return;
+        }
+        // Stored all the same; the investigator reads what looks wrong before moving on.
+        clear(
+          message,
+          h('div', { class: 'warnings', role: 'status', id: 'site-warnings' }, t('saved_with_warnings'), h('ul', {}, warnings.map((w) => h('li', {}, w.text ?? w.problem)))),
+          h('a', { href: `#/sites/${created.id}` }, t('open_site')),
+        );
       } catch (error) {
         clear(message, problem(error));
       }

@@ -2,6 +2,7 @@
 // the analyst decides same, different, or leaves it for later. In blind review the probability
 // and weights stay hidden until the decision is made, so that the labels can measure the model.
 import { get, post } from './api';
+import { followJob } from './jobs';
 import { clear, h } from './dom';
 import { num, t } from './i18n';
 import { mayRunAnalyses } from './state';
@@ -23,7 +24,22 @@ export async function reviewPage(main: HTMLElement): Promise<void> {
     localStorage.setItem(blindKey, blind.checked ? 'on' : 'off');
     void render();
   });
-  clear(main, h('h1', {}, t('pairs_to_review')), h('label', { class: 'check', for: 'blind' }, blind, t('blind')), list);
+  const run = h('div', { 'aria-live': 'polite' });
+  if (mayRunAnalyses()) {
+    const button = h('button', { type: 'button', id: 'run-linkage', class: 'secondary' }, t('run_linkage'));
+    button.addEventListener('click', async () => {
+      try {
+        const result = await followJob(run, await post('/api/jobs/linkage', {}));
+        pairs.splice(0, pairs.length, ...(await get('/api/linkage/review?limit=50')));
+        clear(run, h('p', { class: 'ok', id: 'linkage-done' }, `✔ ${t('linkage_done', { records: num(result.persons ?? 0), entities: num(result.entities ?? 0), pairs: num(result.for_review ?? pairs.length) })}`));
+        await render();
+      } catch {
+        // followJob has shown what went wrong
+      }
+    });
+    run.append(button);
+  }
+  clear(main, h('h1', {}, t('pairs_to_review')), run, h('label', { class: 'check', for: 'blind' }, blind, t('blind')), list);
   await render();
 }
 

@@ -1,12 +1,14 @@
 // A site: its status history as a timeline, every claim side by side with what is documented,
 // the persons documented as buried there, and its evidence with thumbnails, each with a mark
 // that its ledger proof was verified in this browser; evidence upload with a progress bar.
-import { all, bytes, get, upload } from './api';
+import { all, bytes, get, post, upload } from './api';
+import { followJob } from './jobs';
 import { clear, h } from './dom';
 import { date, num, t, term } from './i18n';
 import { siteName, statusColours } from './map';
 import { proveEvidence } from './proof';
-import { mayAddEvidence, session } from './state';
+import { recordedChart, recordedTable } from './estimates';
+import { mayAddEvidence, mayReadLedger, session } from './state';
 import { badge, loading, problem, recordLink, section, table } from './ui';
 
 export async function sitePage(main: HTMLElement, id: string): Promise<void> {
@@ -45,6 +47,7 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     ? h('ul', {}, buried.map((l: any) => h('li', {}, recordLink(l.from_record, names[l.from_record]))))
     : h('p', { class: 'muted' }, t('none'));
   const evidenceBox = h('div', { class: 'evidence' }, loading());
+  const estimatesBox = h('div', {}, loading());
   const swatch = h('span', { class: 'swatch' });
   swatch.style.background = statusColours[site.status] ?? '#444';
 
@@ -56,10 +59,25 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     site.description ? h('p', {}, site.description) : null,
     site.location_note ? h('p', { class: 'muted' }, site.location_note) : null,
     h('div', { class: 'columns' }, section(t('status_history'), timeline), section(t('claims'), h('div', { class: 'claims' }, documented, claimsTable))),
+    section(t('estimates'), estimatesBox),
     section(t('documented_persons_here'), persons),
     section(t('evidence'), mayAddEvidence() ? uploadForm(site.id, () => void loadEvidence(evidenceBox, site.id, true)) : null, evidenceBox),
   );
-  await loadEvidence(evidenceBox, site.id, false);
+  await Promise.all([loadEvidence(evidenceBox, site.id, false), loadEstimates(estimatesBox, site, claims)]);
+}
+
+// The estimates recorded for this site (from the summary, which holds them beside the claims).
+async function loadEstimates(box: HTMLElement, site: any, claims: any[]): Promise<void> {
+  try {
+    const summary = await get('/api/summary');
+    const mine = (summary.sites ?? []).find((s: any) => s.id === site.id)?.estimates ?? [];
+    if (!mine.length) return clear(box, h('p', { class: 'muted' }, t('none')));
+    const name = () => siteName(site);
+    const figures = { [site.id]: claims.filter((c: any) => c.figure).map((c: any) => Number(c.figure)) };
+    clear(box, recordedChart(mine, name, figures), h('p', { class: 'muted legend-line' }, t('chart_legend')), recordedTable(mine, name));
+  } catch (error) {
+    clear(box, problem(error));
+  }
 }
 
 async function loadEvidence(box: HTMLElement, siteId: string, signIfNeeded: boolean): Promise<void> {
@@ -75,7 +93,7 @@ async function loadEvidence(box: HTMLElement, siteId: string, signIfNeeded: bool
     return;
   }
   const list = h('ul', { class: 'evidence-list' });
-  clear(box, list);
+  clear(box, list, mayReadLedger() ? bundleButton(custody.map((c) => c.evidence)) : null);
   for (const c of custody.slice(0, 50)) {
     const item = h('li', { class: 'evidence-item', 'data-id': c.evidence });
     list.append(item);
@@ -123,8 +141,26 @@ async function showEvidence(item: HTMLElement, custody: any, signIfNeeded: boole
   }
 }
 
+// A court bundle of the site's evidence (files, records, ledger proofs, checkpoint, key), written
+// by a job and downloaded from it; it is checked offline with `athar bundle verify`.
+function bundleButton(evidence: string[]): HTMLElement {
+  const out = h('div', { class: 'bundle', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', id: 'export-bundle', class: 'secondary' }, t('export_bundle'));
+  button.addEventListener('click', async () => {
+    try {
+      const job = await post('/api/jobs/bundle', { evidence: [...new Set(evidence)] });
+      await followJob(out, job);
+      clear(out, h('a', { href: `/api/jobs/${job.id}/file`, download: `athar-bundle-${job.id}.tar`, id: 'bundle-link' }, `⬇ ${t('download_bundle')}`), ' ', h('span', { class: 'muted' }, t('bundle_hint')));
+    } catch {
+      // followJob has shown what went wrong
+    }
+  });
+  return h('div', { class: 'buttons' }, button, out);
+}
+
 function uploadForm(siteId: string, done: () => void): HTMLElement {
-  const file = h('input', { type: 'file', id: 'evidence-file', name: 'file', required: true, multiple: true }) as HTMLInputElement;
+  const file = h('input', { type: 'file', id: 'evidence-file', name: 'file', multiple: true }) as HTMLInputElement;
+  const folder = h('input', { type: 'file', id: 'evidence-folder', name: 'folder', multiple: true, webkitdirectory: true }) as HTMLInputElement;
   const by = h('input', { id: 'evidence-by', name: 'collected_by', value: session()?.name ?? '', required: true }) as HTMLInputElement;
   const at = h('input', { id: 'evidence-at', name: 'collected_at', value: new Date().toISOString().slice(0, 19) + 'Z', required: true }) as HTMLInputElement;
   const report = h('ul', { class: 'upload-report', 'aria-live': 'polite' });
@@ -132,6 +168,7 @@ function uploadForm(siteId: string, done: () => void): HTMLElement {
     'form',
     { class: 'form inline', id: 'evidence-form' },
     h('label', { for: 'evidence-file' }, t('file'), file),
+    h('label', { for: 'evidence-folder' }, t('folder'), folder),
     h('label', { for: 'evidence-by' }, t('collected_by'), by),
     h('label', { for: 'evidence-at' }, t('collected_at'), at),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, t('upload'))),
@@ -139,7 +176,8 @@ function uploadForm(siteId: string, done: () => void): HTMLElement {
   ) as HTMLFormElement;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    for (const f of Array.from(file.files ?? [])) {
+    clear(report);
+    for (const f of [...Array.from(file.files ?? []), ...Array.from(folder.files ?? [])]) {
       const bar = h('progress', { max: f.size || 1, value: 0 }) as HTMLProgressElement;
       const line = h('li', {}, `${f.name}: `, bar);
       report.append(line);

@@ -18,3 +18,4 @@ export const mayAddEvidence = () => writers.has(current?.role ?? '');
 export const mayReadRecords = () => !!current && current.role !== 'viewer';
 export const mayRunAnalyses = () => current?.role === 'admin' || current?.role === 'analyst';
 export const mayReadLedger = () => ['admin', 'investigator', 'analyst'].includes(current?.role ?? '');
+export const mayImport = () => ['admin', 'investigator', 'liaison'].includes(current?.role ?? '');

@@ -35,7 +35,7 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 // An error as the server worded it; a refusal by role says so plainly.
 export function problem(error: unknown): HTMLElement {
   if (error instanceof ApiError && error.status === 403 && session()) {
-    return h('p', { class: 'refusal', role: 'alert' }, t('not_allowed', { role: session()?.role ?? '' }), ' ', h('small', {}, error.message));
+    return h('p', { class: 'refusal', role: 'alert' }, t('not_allowed', { role: term('role', session()?.role ?? '') }), ' ', h('small', {}, error.message));
   }
   const message = error instanceof Error ? error.message : String(error);
   return h('p', { class: 'error', role: 'alert' }, `${t('error')}: ${message}`);
