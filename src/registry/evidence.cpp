@@ -97,7 +97,9 @@ std::vector<IngestResult> ingest_evidence_files(Registry& registry, vault::Objec
       evidence = registry.add(std::move(r), {}, where);
     }
     Record custody = custody_template;
-    custody.set("original_name", files[i].filename().string());
+    custody.set("original_name", files.size() == 1 && !options.original_name.empty()
+                                     ? options.original_name
+                                     : files[i].filename().string());
     custody.set("evidence", evidence->id());
     const Record stored = registry.add(std::move(custody), {}, where);
     result.evidence_id = evidence->id();

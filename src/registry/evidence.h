@@ -25,6 +25,9 @@ struct IngestOptions {
   std::string place;         // where it was collected
   std::string note;
   bool follow_symlinks = false;  // store the file a symbolic link points to (refused otherwise)
+  // The file's name when collected, for a single file kept under another name (an upload);
+  // default: the name of the file stored.
+  std::string original_name;
 };
 
 struct IngestResult {

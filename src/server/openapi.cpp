@@ -124,6 +124,12 @@ OrderedJson openapi_document() {
                                  {"sha256", {{"type", "string"}}},
                                  {"size", {{"type", "integer"}}},
                                  {"new_object", {{"type", "boolean"}}}}}};
+  schemas["Upload"] = {{"type", "object"},
+                       {"properties",
+                        {{"id", {{"type", "string"}}},
+                         {"file_name", {{"type", "string"}}},
+                         {"size", {{"type", "integer"}}},
+                         {"received", {{"type", "integer"}}}}}};
   schemas["Error"] = {{"type", "object"},
                       {"required", {"error", "message"}},
                       {"properties",

@@ -226,6 +226,10 @@ Parameter query_param(const std::string& name, const std::string& description,
   return {name, "query", type, description, required};
 }
 
+// The largest file an upload in pieces may declare: evidence video runs to many gigabytes; the
+// disk is the real limit.
+constexpr uint64_t kMaxResumableUpload = uint64_t{64} << 30;
+
 std::vector<Route> build_routes() {
   std::vector<Route> out;
   const auto add = [&out](Route r) { out.push_back(std::move(r)); };
@@ -676,7 +680,85 @@ std::vector<Route> build_routes() {
          options.site = call.query_param("site").value_or("");
          options.place = call.query_param("place").value_or("");
          options.note = call.query_param("note").value_or("");
+         options.original_name =
+             std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
          return json_reply(app::add_evidence(call.session, call.upload, options).to_json(), 201);
+       }});
+  // Resumable uploads: a large file in pieces, continued after a broken connection.
+  add({"POST",
+       "/api/uploads",
+       Permission::kAddEvidence,
+       "Begin an upload in pieces (a large file over a poor link); continue it with PUT",
+       "evidence",
+       {},
+       object_schema({{"file_name", "string"}, {"size", "integer"}}),
+       ref("Upload"),
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         if (!body.contains("size") || !body["size"].is_number_unsigned())
+           throw core::InputError("upload", "size", body.value("size", core::Json()).dump(),
+                                  "the file's size in bytes");
+         return json_reply(
+             app::begin_upload(call.session, string_member(body, "upload", "file_name", true),
+                               body["size"].get<uint64_t>(), kMaxResumableUpload)
+                 .to_json(),
+             201);
+       }});
+  add({"GET",
+       "/api/uploads/{id}",
+       Permission::kAddEvidence,
+       "How much of an upload the server has (where to continue from)",
+       "evidence",
+       {path_param("id", "upload id")},
+       nullptr,
+       ref("Upload"),
+       200,
+       [](Call& call) {
+         return json_reply(app::upload_status(call.session, call.path_param("id")).to_json());
+       }});
+  add({"PUT",
+       "/api/uploads/{id}",
+       Permission::kAddEvidence,
+       "Append the next piece (the body) at `offset`, which must be what the server has",
+       "evidence",
+       {path_param("id", "upload id"),
+        query_param("offset", "where this piece starts", "integer", true)},
+       {{"type", "string"}, {"format", "binary"}},
+       ref("Upload"),
+       200,
+       [](Call& call) {
+         const auto offset = count_param(call, "offset", UINT64_MAX);
+         if (!offset) throw core::InputError("query", "offset", "", "is required");
+         return json_reply(
+             app::continue_upload(call.session, call.path_param("id"), *offset, call.upload)
+                 .to_json());
+       }});
+  add({"POST",
+       "/api/uploads/{id}/evidence",
+       Permission::kAddEvidence,
+       "Store a whole upload as evidence, with a `collected` custody event",
+       "evidence",
+       {path_param("id", "upload id")},
+       object_schema({{"collected_by", "string"},
+                      {"collected_at", "string"},
+                      {"source", "string"},
+                      {"site", "string"},
+                      {"place", "string"},
+                      {"note", "string"}}),
+       ref("StoredEvidence"),
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         const std::string& id = call.path_param("id");
+         registry::IngestOptions options;
+         options.collected_by = string_member(body, id, "collected_by", true);
+         options.collected_at = string_member(body, id, "collected_at", true);
+         options.source = string_member(body, id, "source", false);
+         options.site = string_member(body, id, "site", false);
+         options.place = string_member(body, id, "place", false);
+         options.note = string_member(body, id, "note", false);
+         return json_reply(app::finish_upload(call.session, id, options).to_json(), 201);
        }});
   add({"GET",
        "/api/evidence/{id}/content",

@@ -199,5 +199,92 @@ TEST_F(ServedAthar, APostWithNoBodyAtAllIsAnEmptyRequest) {
   EXPECT_EQ(res->status, 202) << res->body;
 }
 
+// A large file over a poor link: sent in pieces, the connection breaks, the browser asks how
+// much arrived and goes on from there; then the whole file is stored under its own name.
+TEST_F(ServedAthar, AnUploadInPiecesResumesFromWhatTheServerHasAndIsStoredWhole) {
+  auto c = client();
+  const auto h = bearer(app::Role::kInvestigator);
+  const std::string file = "a synthetic video file, sent in three pieces over a poor link";
+  auto res =
+      c.Post("/api/uploads", h,
+             core::Json{{"file_name", "C:\\camera/clip 7.mp4"}, {"size", file.size()}}.dump(),
+             "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const core::Json begun = core::Json::parse(res->body);
+  const std::string id = begun["id"];
+  EXPECT_EQ(begun["received"], 0);
+  const std::string at = "/api/uploads/" + id;
+
+  res = c.Put(at + "?offset=0", h, file.substr(0, 20), "application/octet-stream");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(core::Json::parse(res->body)["received"], 20);
+  // The same piece again (the reply was lost): refused, saying where the server stands.
+  res = c.Put(at + "?offset=0", h, file.substr(0, 20), "application/octet-stream");
+  EXPECT_EQ(res->status, 409) << res->body;
+  EXPECT_NE(res->body.find("the server has 20 bytes"), std::string::npos) << res->body;
+  // Finishing early is refused; nothing is stored.
+  res = c.Post(at + "/evidence", h, R"({"collected_by":"team","collected_at":"2025-01-05T10:30Z"})",
+               "application/json");
+  EXPECT_EQ(res->status, 400) << res->body;
+  // Where to go on from, as after a broken connection.
+  res = c.Get(at, h);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const uint64_t have = core::Json::parse(res->body)["received"];
+  EXPECT_EQ(have, 20u);
+  // Another account does not see it, nor add to it.
+  EXPECT_EQ(c.Get(at, bearer(app::Role::kAdmin))->status, 404);
+  EXPECT_EQ(
+      c.Put(at + "?offset=20", bearer(app::Role::kAdmin), "x", "application/octet-stream")->status,
+      404);
+  // Past the declared size: refused, nothing appended.
+  res = c.Put(at + "?offset=20", h, file.substr(20) + "more", "application/octet-stream");
+  EXPECT_EQ(res->status, 400) << res->body;
+  res = c.Put(at + "?offset=20", h, file.substr(20, 20), "application/octet-stream");
+  ASSERT_EQ(res->status, 200) << res->body;
+  res = c.Put(at + "?offset=40", h, file.substr(40), "application/octet-stream");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(core::Json::parse(res->body)["received"], file.size());
+
+  res = c.Post(at + "/evidence", h,
+               R"({"collected_by":"team","collected_at":"2025-01-05T10:30Z","site":"site-0001"})",
+               "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const core::Json stored = core::Json::parse(res->body);
+  EXPECT_EQ(stored["sha256"], ledger::to_hex(ledger::sha256(file)));
+  const auto record = c.Get("/api/evidence/" + stored["evidence"].get<std::string>(), h);
+  const core::Json evidence = core::Json::parse(record->body);
+  EXPECT_EQ(evidence["custody"][0]["original_name"], "clip 7.mp4") << record->body;
+  EXPECT_EQ(evidence["custody"][0]["site"], "site-0001");
+  const auto content =
+      c.Get("/api/evidence/" + stored["evidence"].get<std::string>() + "/content", h);
+  EXPECT_EQ(content->body, file);
+  // Finished: the upload is gone.
+  EXPECT_EQ(c.Get(at, h)->status, 404);
+}
+
+TEST_F(ServedAthar, AnUploadIdNamesNoPath) {
+  auto c = client();
+  const auto h = bearer(app::Role::kInvestigator);
+  for (const char* id : {"..%2F..%2Fathar.db", "0123", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"}) {
+    const auto res = c.Get(std::string("/api/uploads/") + id, h);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << id << ": " << res->body;
+  }
+  const auto zero = c.Post("/api/uploads", h, R"({"file_name":"x","size":0})", "application/json");
+  EXPECT_EQ(zero->status, 400) << zero->body;
+}
+
+TEST_F(ServedAthar, AnUploadedFileKeepsTheNameItWasSentAs) {
+  auto c = client();
+  const auto res = c.Post(
+      "/api/evidence?collected_by=team&collected_at=2025-01-05T10:30Z&filename=grave%201.jpg",
+      bearer(app::Role::kInvestigator), "synthetic photo bytes", "application/octet-stream");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const auto record =
+      c.Get("/api/evidence/" + core::Json::parse(res->body)["evidence"].get<std::string>(),
+            bearer(app::Role::kInvestigator));
+  EXPECT_EQ(core::Json::parse(record->body)["custody"][0]["original_name"], "grave 1.jpg");
+}
+
 }  // namespace
 }  // namespace athar::testing

@@ -298,6 +298,34 @@ describe('web UI', () => {
     await page.context().close();
   });
 
+  test('a large file goes up in pieces, survives a broken connection, and its proof verifies', async () => {
+    const page = await signedInPage('field');
+    let pieces = 0;
+    let broken = 0;
+    await page.route('**/api/uploads/*?offset=*', async (route) => {
+      ++pieces;
+      // The connection breaks once, on the second piece.
+      if (pieces === 2) {
+        ++broken;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.goto(`${base}/#/sites/site-0002`);
+    await ready(page, '#/sites/site-0002');
+    const video = Buffer.alloc(2_600_000);
+    for (let i = 0; i < video.length; ++i) video[i] = (i * 2654435761) >>> 24;
+    await page.setInputFiles('#evidence-file', { name: 'trench 3.mp4', mimeType: 'video/mp4', buffer: video });
+    await page.click('#evidence-form button[type=submit]');
+    await page.locator('.upload-report li:has-text("Stored")').waitFor({ timeout: 30000 });
+    await page.locator('.evidence-item .proof.ok').first().waitFor({ timeout: 15000 });
+    assert.equal(broken, 1);
+    assert.ok(pieces >= 4, `${pieces} pieces sent`);
+    const custody = await page.evaluate(async () => (await fetch('/api/custody?site=site-0002')).json());
+    assert.equal(custody.records[0].original_name, 'trench 3.mp4');
+    await page.context().close();
+  });
+
   test('a proof the browser cannot check is not shown as verified', async () => {
     const page = await signedInPage('field');
     // A server that lies about the file: every content request answers other bytes.

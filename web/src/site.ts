@@ -3,6 +3,7 @@
 // that its ledger proof was verified in this browser; evidence upload with a progress bar.
 import { all, bytes, get, post, upload } from './api';
 import { followJob } from './jobs';
+import { resumableFrom, uploadInPieces } from './resumable';
 import { clear, h } from './dom';
 import { date, num, t, term } from './i18n';
 import { siteName, statusColours } from './map';
@@ -181,9 +182,13 @@ function uploadForm(siteId: string, done: () => void): HTMLElement {
       const bar = h('progress', { max: f.size || 1, value: 0 }) as HTMLProgressElement;
       const line = h('li', {}, `${f.name}: `, bar);
       report.append(line);
-      const query = new URLSearchParams({ collected_by: by.value, collected_at: at.value, site: siteId, filename: f.name });
+      const intake = { collected_by: by.value, collected_at: at.value, site: siteId };
       try {
-        const stored = await upload(`/api/evidence?${query}`, f, (sent) => (bar.value = sent));
+        // Large files in pieces, resumable; small ones in one request.
+        const stored =
+          f.size >= resumableFrom
+            ? await uploadInPieces(f, intake, (sent) => (bar.value = sent))
+            : await upload(`/api/evidence?${new URLSearchParams({ ...intake, filename: f.name })}`, f, (sent) => (bar.value = sent));
         clear(line, `${f.name}: ${t('uploaded')} ${stored.evidence}${stored.stored_before ? ` (${stored.stored_before})` : ''}`);
       } catch (error) {
         clear(line, `${f.name}: `, problem(error));
