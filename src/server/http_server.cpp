@@ -136,6 +136,21 @@ struct UploadFile {
   }
 };
 
+// A message about an uploaded file names it as the caller sent it, not by the server's copy:
+// every string in the error (its message, record, and each listed problem's) is rewritten.
+void name_upload_as_sent(core::OrderedJson& json, const std::string& kept,
+                         const std::string& sent) {
+  if (json.is_string()) {
+    std::string text = json.get<std::string>();
+    for (size_t at = text.find(kept); at != std::string::npos;
+         at = text.find(kept, at + sent.size()))
+      text.replace(at, kept.size(), sent);
+    json = text;
+  } else if (json.is_structured()) {
+    for (auto& item : json) name_upload_as_sent(item, kept, sent);
+  }
+}
+
 // Lets at most `limit` requests run their handlers at once, the rest wait their turn in order
 // of arrival. One thread per connection means many more threads than cores under load; without
 // the gate the scheduler shares the cores among all of them, and a request that arrived first
@@ -456,7 +471,14 @@ struct HttpServer::Impl {
       res.set_header("Retry-After", std::to_string(e.retry_after_seconds));
       send_json(res, 429, e.to_json());
     } catch (const core::Error& e) {
-      send_json(res, http_status_of(e.kind()), e.to_json());
+      core::OrderedJson error = e.to_json();
+      if (upload) {
+        std::string sent =
+            std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
+        name_upload_as_sent(error, upload->path.string(),
+                            sent.empty() ? "the uploaded file" : sent);
+      }
+      send_json(res, http_status_of(e.kind()), error);
     } catch (const std::exception& e) {
       send_error(res, 500, "internal", e.what());
     }

@@ -286,5 +286,21 @@ TEST_F(ServedAthar, AnUploadedFileKeepsTheNameItWasSentAs) {
   EXPECT_EQ(core::Json::parse(record->body)["custody"][0]["original_name"], "grave 1.jpg");
 }
 
+// Every route that takes a file: its problems name the file as it was sent.
+TEST_F(ServedAthar, AProblemInAnUploadedFileNamesItAsSent) {
+  auto c = client();
+  const std::string families =
+      "family,member,sex,father,mother,sample,missing\n"
+      "F-1,mother,female,-,-,no-such-sample,no\nF-1,child,male,-,mother,-,yes\n";
+  auto res = c.Post("/api/kinship/families?filename=families%20F.csv", bearer(app::Role::kAdmin),
+                    families, "text/csv");
+  ASSERT_EQ(res->status, 400) << res->body;
+  EXPECT_NE(res->body.find("families F.csv row 2"), std::string::npos) << res->body;
+  EXPECT_EQ(res->body.find("uploads"), std::string::npos) << res->body;
+  res = c.Post("/api/kinship/families", bearer(app::Role::kAdmin), families, "text/csv");
+  EXPECT_NE(res->body.find("the uploaded file row 2"), std::string::npos) << res->body;
+  EXPECT_EQ(res->body.find("uploads"), std::string::npos) << res->body;
+}
+
 }  // namespace
 }  // namespace athar::testing

@@ -35,7 +35,7 @@ const passwords = {
 };
 const roles = { admin: 'admin', field: 'investigator', analyst: 'analyst', reader: 'viewer' };
 
-let data, server, base, browser;
+let data, server, base, browser, truth;
 const timings = {};
 
 function run(args, input) {
@@ -196,6 +196,13 @@ before(async () => {
   writeFileSync(file, JSON.stringify(scenario()));
   run(['import', file]);
   run(['link']);
+  // Synthetic families and remains for the kinship page (athar's own simulator, seeded).
+  const families = join(data, 'families');
+  run(['simulate', 'families', '--families', '6', '--remains', '4', '--references', 'parent', '--out', families]);
+  run(['kinship', 'profiles', 'add', join(families, 'references.csv'), '--kind', 'reference']);
+  run(['kinship', 'profiles', 'add', join(families, 'remains.csv'), '--kind', 'remains']);
+  run(['kinship', 'family', 'add', join(families, 'families.csv')]);
+  truth = readFileSync(join(families, 'truth.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
   server = spawn(athar, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((resolvePort, reject) => {
     let text = '';
@@ -566,6 +573,35 @@ describe('web UI', () => {
     writeFileSync(file, Buffer.from(bytes, 'base64'));
     const checked = spawnSync(athar, ['bundle', 'verify', file, '--key', join(data, 'keys', 'ledger.vkey')], { encoding: 'utf8' });
     assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+    await page.context().close();
+  });
+
+  test('kinship: pedigrees drawn, remains screened, each true family finds its remains', async () => {
+    const page = await signedInPage('analyst');
+    await page.click('nav a[href="#/kinship"]');
+    await ready(page, '#/kinship');
+    assert.equal(await page.locator('article.family svg.pedigree').count(), 6);
+    await page.fill('#screening-threshold', '1000');
+    await page.click('#screening-form button[type=submit]');
+    await page.waitForSelector('#screening-done', { timeout: 60000 });
+    for (const [remains, family] of truth) {
+      if (family === '-') continue;
+      const box = page.locator(`.candidates[data-family="${family}"]`);
+      assert.match(await box.textContent(), new RegExp(`${remains}(?!\\d)`), `${remains} should be a candidate of ${family}`);
+    }
+    await shot(page, 'kinship-en');
+    await accessible(page, 'kinship');
+    await page.click('#language');
+    await ready(page, '#/kinship');
+    await shot(page, 'kinship-ar');
+    await accessible(page, 'kinship in Arabic');
+    // Roles that may not read DNA profiles are not shown the page, and the server refuses them.
+    const field = await signedInPage('field');
+    assert.equal(await field.locator('nav a[href="#/kinship"]').count(), 0);
+    await field.goto(`${base}/#/kinship`);
+    await ready(field, '#/kinship');
+    assert.match(await field.textContent('main'), /may not see this/);
+    await field.context().close();
     await page.context().close();
   });
 });

@@ -7,13 +7,14 @@ import { clear, h } from './dom';
 import { applyToDocument, lang, setIndicDigits, setLang, t, term, useIndicDigits } from './i18n';
 import { estimatesPage } from './estimates';
 import { importPage } from './import';
+import { kinshipPage } from './kinship';
 import { ledgerPage } from './ledger';
 import { mapPage } from './map';
 import { personPage, personsPage } from './persons';
 import { recordPage } from './record';
 import { reviewPage } from './review';
 import { sitePage } from './site';
-import { mayImport, mayReadLedger, mayReadRecords, session, setSession } from './state';
+import { mayImport, mayReadLedger, mayReadRecords, mayRunAnalyses, session, setSession } from './state';
 import { loading, problem } from './ui';
 import { witnessesPage, witnessPage } from './witnesses';
 
@@ -57,6 +58,7 @@ function header(): HTMLElement {
             link('#/review', t('review'), mayReadRecords()),
             link('#/estimates', t('estimates')),
             link('#/import', t('import'), mayImport()),
+            link('#/kinship', t('kinship'), mayRunAnalyses()),
             link('#/ledger', t('ledger'), mayReadLedger()),
           ),
         )
@@ -125,6 +127,8 @@ async function route(main: HTMLElement): Promise<void> {
       return estimatesPage(main);
     case 'import':
       return importPage(main);
+    case 'kinship':
+      return kinshipPage(main);
     case 'ledger':
       return ledgerPage(main, query.has('at') ? Number(query.get('at')) : undefined);
     case 'records':

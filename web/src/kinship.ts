@@ -1,0 +1,124 @@
+// DNA kinship: each family's pedigree drawn (squares men, circles women, diamonds unknown;
+// filled: a typed reference; ringed red: the missing person), and a screening run of every
+// remains profile against every family's missing members, its candidates shown per family with
+// the likelihood ratio and posterior. Deciding on a candidate comes with the identification
+// workflow.
+import { get, post } from './api';
+import { clear, h } from './dom';
+import { num, t } from './i18n';
+import { followJob } from './jobs';
+import { mayRunAnalyses } from './state';
+import { section, table } from './ui';
+
+interface Member {
+  name: string;
+  sex: string;
+  father: string | null;
+  mother: string | null;
+  sample: string | null;
+  missing: boolean;
+}
+interface Family {
+  id: string;
+  members: Member[];
+}
+
+const svgNs = 'http://www.w3.org/2000/svg';
+function svg(tag: string, attributes: Record<string, string | number>, text?: string): SVGElement {
+  const element = document.createElementNS(svgNs, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+// Generations: a child one below its lower parent; a founder one above its highest child.
+function generations(members: Member[]): Map<string, number> {
+  const gen = new Map<string, number>(members.map((m) => [m.name, 0]));
+  for (let pass = 0; pass < members.length + 1; ++pass) {
+    for (const m of members) {
+      const parents = [m.father, m.mother].filter((p): p is string => !!p && gen.has(p));
+      if (parents.length) gen.set(m.name, Math.max(...parents.map((p) => gen.get(p)! + 1), gen.get(m.name)!));
+    }
+    for (const m of members) {
+      if (m.father || m.mother) continue;
+      const children = members.filter((c) => c.father === m.name || c.mother === m.name);
+      if (children.length) gen.set(m.name, Math.min(...children.map((c) => gen.get(c.name)! - 1)));
+    }
+  }
+  const low = Math.min(...gen.values());
+  for (const [k, v] of gen) gen.set(k, v - low);
+  return gen;
+}
+
+export function pedigree(family: Family): SVGElement {
+  const gen = generations(family.members);
+  const rows: Member[][] = [];
+  for (const m of family.members) (rows[gen.get(m.name)!] ??= []).push(m);
+  const width = Math.max(260, 110 * Math.max(...rows.map((r) => r?.length ?? 0)));
+  const height = 80 * rows.length + 10;
+  const at = new Map<string, { x: number; y: number }>();
+  rows.forEach((row, g) => row?.forEach((m, i) => at.set(m.name, { x: ((i + 0.5) * width) / row.length, y: 30 + g * 80 })));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'pedigree', role: 'img', 'aria-label': `${t('pedigree')} ${family.id}` });
+  chart.append(svg('title', {}, `${t('pedigree')} ${family.id}`));
+  for (const m of family.members) {
+    const parents = [m.father, m.mother].filter((p): p is string => !!p && at.has(p)).map((p) => at.get(p)!);
+    if (!parents.length) continue;
+    const child = at.get(m.name)!;
+    const top = { x: parents.reduce((s, p) => s + p.x, 0) / parents.length, y: parents[0].y + 14 };
+    if (parents.length === 2) chart.append(svg('line', { x1: parents[0].x, y1: parents[0].y, x2: parents[1].x, y2: parents[1].y, stroke: '#5a5650' }));
+    chart.append(svg('path', { d: `M${top.x} ${parents.length === 2 ? parents[0].y : top.y} V${(top.y + child.y) / 2 - 4} H${child.x} V${child.y - 14}`, fill: 'none', stroke: '#5a5650' }));
+  }
+  for (const m of family.members) {
+    const { x, y } = at.get(m.name)!;
+    const fill = m.sample ? '#0b57a4' : '#ffffff';
+    const stroke = m.missing ? '#a1201a' : '#1d1b18';
+    const strokeWidth = m.missing ? 3 : 1.5;
+    const shape =
+      m.sex === 'male'
+        ? svg('rect', { x: x - 12, y: y - 12, width: 24, height: 24, fill, stroke, 'stroke-width': strokeWidth })
+        : m.sex === 'female'
+          ? svg('circle', { cx: x, cy: y, r: 12, fill, stroke, 'stroke-width': strokeWidth })
+          : svg('path', { d: `M${x} ${y - 14} L${x + 14} ${y} L${x} ${y + 14} L${x - 14} ${y} Z`, fill, stroke, 'stroke-width': strokeWidth });
+    shape.append(svg('title', {}, `${m.name}${m.sample ? ` · ${m.sample}` : ''}${m.missing ? ` · ${t('missing_member')}` : ''}`));
+    chart.append(shape, svg('text', { x, y: y + 28, 'text-anchor': 'middle', 'font-size': 11, fill: '#1d1b18' }, m.name));
+  }
+  return chart;
+}
+
+const lr = (log10: number) => (log10 >= 6 ? `10^${num(log10, 1)}` : num(Math.pow(10, log10), log10 < 0 ? 3 : 0));
+
+export async function kinshipPage(main: HTMLElement): Promise<void> {
+  const families = await get<Family[]>('/api/kinship/families');
+  const candidatesOf = new Map<string, HTMLElement>();
+  const cards = families.map((f) => {
+    const box = h('div', { class: 'candidates', 'data-family': f.id });
+    candidatesOf.set(f.id, box);
+    return h('article', { class: 'card family', id: `family-${f.id}` }, h('h2', {}, f.id), h('div', { class: 'family-body' }, pedigree(f), box));
+  });
+  const run = h('div', { id: 'screening-run', 'aria-live': 'polite' });
+  const threshold = h('input', { id: 'screening-threshold', type: 'number', min: 1, value: 10000 }) as HTMLInputElement;
+  const form = h('form', { class: 'form inline', id: 'screening-form' }, h('label', { for: 'screening-threshold' }, t('lr_threshold'), threshold), h('button', { type: 'submit' }, t('screen')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const result = await followJob(run, await post('/api/jobs/screening', { threshold: Number(threshold.value) }));
+      clear(run, h('p', { id: 'screening-done' }, t('screening_done', { remains: num(result.remains), missing: num(result.missing_persons), candidates: num(result.candidates.length), prior: num(result.prior, 3) })));
+      for (const box of candidatesOf.values()) clear(box, h('p', { class: 'muted' }, t('no_candidates')));
+      const byFamily = new Map<string, any[]>();
+      for (const c of result.candidates) (byFamily.get(c.family) ?? byFamily.set(c.family, []).get(c.family)!).push(c);
+      for (const [family, list] of byFamily) {
+        const box = candidatesOf.get(family);
+        if (!box) continue;
+        clear(box, table([t('remains'), t('member'), t('lr'), t('posterior'), t('markers')], list.map((c) => [c.remains, c.member, h('strong', {}, lr(c.log10_lr)), num(c.posterior, 4), num(c.markers_compared)]), t('candidates')));
+      }
+    } catch {
+      // followJob has shown what went wrong
+    }
+  });
+  clear(
+    main,
+    h('h1', {}, t('kinship')),
+    mayRunAnalyses() ? section(t('screen'), h('p', { class: 'muted' }, t('screen_hint')), form, run) : null,
+    families.length ? h('div', { class: 'families' }, cards) : h('p', { class: 'muted' }, t('no_families')),
+  );
+}
