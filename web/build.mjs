@@ -39,6 +39,7 @@ const html = readFileSync(join(here, 'src/index.html'), 'utf8')
   .replace('%SCRIPT%', '/' + script)
   .replace('%STYLE%', '/' + style);
 writeFileSync(join(dist, 'index.html'), html);
+copyFileSync(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
 
 // The offline basemap: Syria's country and governorate outlines (OCHA COD-AB, CC BY 3.0 IGO).
 mkdirSync(join(dist, 'geo'));

@@ -1872,6 +1872,11 @@ void add_serve_command(CLI::App& app, Globals& g, std::function<void()>& action)
       ->capture_default_str();
   serve->add_option("--web", o->server.web_root,
                     "folder of the built web UI (default: the one shipped beside Athar)");
+  serve->add_option("--tiles", o->server.tiles_url,
+                    "an online map tile layer under the offline basemap (URL template with {z}, "
+                    "{x}, {y}); none by default");
+  serve->add_option("--tiles-attribution", o->server.tiles_attribution,
+                    "the attribution the tile provider requires, shown on the map");
   serve->callback([&g, &action, o] {
     action = [&g, o] {
       const size_t colon = o->listen.rfind(':');

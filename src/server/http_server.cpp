@@ -236,16 +236,32 @@ std::filesystem::path web_file(const std::filesystem::path& root, std::string_vi
   return file;
 }
 
+// "https://tile.example.org" of "https://tile.example.org/{z}/{x}/{y}.png".
+std::string origin_of(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
 // A page of the web UI. Scripts, styles, fonts and data come only from this server (no CDN,
-// nothing inline); built assets have hashed names and are kept by the browser for a year.
+// nothing inline); built assets have hashed names and are kept by the browser for a year. Map
+// tiles come from the configured tile server too, when there is one.
 void serve_web_ui(const ServerOptions& options, std::string_view method,
                   const httplib::Request& req, httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
+  const std::string tiles = options.tiles_url.empty() ? "" : " " + origin_of(options.tiles_url);
   res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-                 "font-src 'self'; connect-src 'self'; script-src 'self'; object-src 'none'; "
-                 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+                 "default-src 'self'; img-src 'self' data: blob:" + tiles +
+                     "; style-src 'self'; font-src 'self'; connect-src 'self'; script-src 'self'; "
+                     "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                     "frame-ancestors 'none'");
+  // The UI's settings from the server's options (an online tile layer, if any).
+  if (method == "GET" && req.path == "/config.json") {
+    res.set_header("Cache-Control", "no-cache");
+    return send_json(
+        res, 200, {{"tiles", options.tiles_url}, {"tiles_attribution", options.tiles_attribution}});
+  }
   if (method != "GET") {
     return send_error(res, 405, "input", std::string(method) + " is not allowed on " + req.path);
   }
@@ -284,6 +300,16 @@ void serve_web_ui(const ServerOptions& options, std::string_view method,
 struct HttpServer::Impl {
   Impl(app::Instance& inst, ServerOptions opts)
       : instance(inst), options(std::move(opts)), gate(options.running) {
+    if (!options.tiles_url.empty()) {
+      const std::string& url = options.tiles_url;
+      const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+      if (!web || url.find("{z}") == std::string::npos || url.find("{x}") == std::string::npos ||
+          url.find("{y}") == std::string::npos || origin_of(url).size() <= 8 ||
+          url.find_first_of(" ;'\"") != std::string::npos) {
+        throw core::InputError("serve", "--tiles", url,
+                               "a tile URL template: https://HOST/.../{z}/{x}/{y}.png");
+      }
+    }
     if (!options.web_root.empty()) {
       std::error_code ec;
       options.web_root = std::filesystem::weakly_canonical(options.web_root, ec);

@@ -34,6 +34,9 @@ struct ServerOptions {
   // `web_ui_missing` says why to whoever asks for a page.
   std::filesystem::path web_root;
   std::string web_ui_missing;
+  // An online tile layer under the offline basemap (a URL template with {z}, {x} and {y}, and
+  // the attribution its provider requires); none by default: Athar needs no internet.
+  std::string tiles_url, tiles_attribution;
 };
 
 // The one table from an error's kind to an HTTP status.

@@ -83,6 +83,49 @@ TEST_F(WebUiServed, NothingOutsideTheBuiltFolderNorHidden) {
   }
 }
 
+TEST_F(WebUiServed, NoTileServerUnlessConfigured) {
+  auto c = client();
+  const auto res = c.Get("/config.json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(core::Json::parse(res->body)["tiles"], "");
+  EXPECT_EQ(res->get_header_value("Content-Security-Policy").find("http"), std::string::npos);
+}
+
+class WebUiWithTiles : public WebUiServed {
+ protected:
+  void configure(server::ServerOptions& options) override {
+    WebUiServed::configure(options);
+    options.tiles_url = "https://tiles.example.org/osm/{z}/{x}/{y}.png";
+    options.tiles_attribution = "© example contributors";
+  }
+};
+
+TEST_F(WebUiWithTiles, TheConfiguredTileServerIsAllowedAndNamed) {
+  auto c = client();
+  const auto res = c.Get("/config.json");
+  ASSERT_TRUE(res);
+  const core::Json config = core::Json::parse(res->body);
+  EXPECT_EQ(config["tiles"], "https://tiles.example.org/osm/{z}/{x}/{y}.png");
+  EXPECT_EQ(config["tiles_attribution"], "© example contributors");
+  const std::string csp = c.Get("/")->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("img-src 'self' data: blob: https://tiles.example.org;"), std::string::npos)
+      << csp;
+  EXPECT_NE(csp.find("connect-src 'self';"), std::string::npos) << csp;
+}
+
+TEST(WebUiOptions, ATileUrlThatIsNotATemplateIsRefused) {
+  ScratchDir scratch;
+  app::Instance::create(scratch.path() / "data");
+  app::Instance instance(scratch.path() / "data");
+  for (const char* url : {"tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/map.png",
+                          "https://x/{z}/{x}/{y}.png; script-src *", "javascript:{z}{x}{y}"}) {
+    server::ServerOptions options;
+    options.port = 0;
+    options.tiles_url = url;
+    EXPECT_THROW(server::HttpServer(instance, options), core::InputError) << url;
+  }
+}
+
 TEST_F(WebUiServed, PagesAreReadOnlyAndTheApiStaysTheApi) {
   auto c = client();
   const auto post = c.Post("/index.html", "x", "text/plain");

@@ -281,6 +281,21 @@ describe('web UI', () => {
     assert.equal(stored.status, 'unsecured');
     assert.ok(stored.latitude > 32 && stored.latitude < 37.5, `latitude ${stored.latitude}`);
     assert.equal(stored.created_by, 'field');
+    // Its outline drawn on the site's own map, three corners around the point.
+    await page.locator('#site-map').scrollIntoViewIfNeeded();
+    await page.click('#draw-outline');
+    const small = await page.locator('#site-map').boundingBox();
+    for (const [dx, dy] of [[-40, -30], [40, -30], [0, 40]]) await page.mouse.click(small.x + small.width / 2 + dx, small.y + small.height / 2 + dy);
+    await page.click('#save-location');
+    await page.waitForSelector('#location-saved');
+    const outlined = await page.evaluate(async (siteId) => (await fetch(`/api/sites/${siteId}`)).json(), id);
+    const corners = typeof outlined.polygon === 'string' ? JSON.parse(outlined.polygon) : outlined.polygon;
+    assert.equal(corners.length, 3);
+    for (const [lon, lat] of corners) {
+      assert.ok(Math.abs(lon - stored.longitude) < 0.5 && Math.abs(lat - stored.latitude) < 0.5, `${lon}, ${lat}`);
+    }
+    assert.ok(outlined.changes.some((c) => c.field === 'polygon' && c.by === 'field'), 'the history names the change');
+    await shot(page, 'site-outline-en');
     await page.context().close();
   });
 

@@ -39,7 +39,7 @@ type Ring = number[][];
 let picking = false;
 let basemap: { country: any; governorates: any } | null = null;
 
-async function loadBasemap() {
+export async function loadBasemap() {
   if (!basemap) {
     const [country, governorates] = await Promise.all([
       fetch('/geo/syria-country.geojson').then((r) => r.json()),
@@ -98,8 +98,11 @@ export async function mapPage(main: HTMLElement): Promise<void> {
     attribution: t('attribution'),
   }).addTo(map);
   map.fitBounds(outlines.getBounds(), { padding: [8, 8] });
-  const tiles = (window as any).ATHAR_TILES as string | undefined;
-  if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+  // An online tile layer only when the server's operator configured one (athar serve --tiles).
+  const config: { tiles?: string; tiles_attribution?: string } = await fetch('/config.json')
+    .then((r) => (r.ok ? r.json() : {}))
+    .catch(() => ({}));
+  if (config.tiles) L.tileLayer(config.tiles, { maxZoom: 18, attribution: config.tiles_attribution ?? '' }).addTo(map);
 
   const renderer = L.canvas({ padding: 0.2 });
   for (const site of sites) {

@@ -8,6 +8,7 @@ import { clear, h } from './dom';
 import { date, num, t, term } from './i18n';
 import { siteName, statusColours } from './map';
 import { proveEvidence } from './proof';
+import { locationMap } from './location';
 import { recordedChart, recordedTable } from './estimates';
 import { mayAddEvidence, mayReadLedger, session } from './state';
 import { badge, loading, problem, recordLink, section, table } from './ui';
@@ -32,7 +33,7 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     ),
   );
   const claims = (site.claims ?? []).filter((c: any) => c.topic === 'body_count');
-  const claimsTable = table(
+  const claimsTable = !claims.length ? h('p', { class: 'muted' }, t('none')) : table(
     [t('figure'), t('figure_kind'), t('source'), t('claimed_on'), t('verification')],
     claims.map((c: any) => [
       c.figure !== undefined ? num(Number(c.figure)) : '—',
@@ -49,6 +50,7 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     : h('p', { class: 'muted' }, t('none'));
   const evidenceBox = h('div', { class: 'evidence' }, loading());
   const estimatesBox = h('div', {}, loading());
+  const locationBox = h('div', {});
   const swatch = h('span', { class: 'swatch' });
   swatch.style.background = statusColours[site.status] ?? '#444';
 
@@ -60,11 +62,16 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     site.description ? h('p', {}, site.description) : null,
     site.location_note ? h('p', { class: 'muted' }, site.location_note) : null,
     h('div', { class: 'columns' }, section(t('status_history'), timeline), section(t('claims'), h('div', { class: 'claims' }, documented, claimsTable))),
+    section(t('location'), locationBox),
     section(t('estimates'), estimatesBox),
     section(t('documented_persons_here'), persons),
     section(t('evidence'), mayAddEvidence() ? uploadForm(site.id, () => void loadEvidence(evidenceBox, site.id, true)) : null, evidenceBox),
   );
-  await Promise.all([loadEvidence(evidenceBox, site.id, false), loadEstimates(estimatesBox, site, claims)]);
+  await Promise.all([
+    loadEvidence(evidenceBox, site.id, false),
+    loadEstimates(estimatesBox, site, claims),
+    locationMap(locationBox, site, () => undefined),
+  ]);
 }
 
 // The estimates recorded for this site (from the summary, which holds them beside the claims).

@@ -2,7 +2,7 @@
 // allows, after an explicit request that the ledger records with the reader's name.
 import { all, get, post } from './api';
 import { clear, h } from './dom';
-import { t } from './i18n';
+import { date, t } from './i18n';
 import { mayRevealWitnesses } from './state';
 import { problem, recordLink, section, table } from './ui';
 
@@ -45,5 +45,13 @@ export async function witnessPage(main: HTMLElement, id: string): Promise<void> 
     });
     actions.append(button, h('p', { class: 'muted' }, t('reveal_note')));
   }
-  clear(main, h('p', {}, h('a', { href: '#/witnesses' }, `← ${t('witnesses')}`)), h('h1', {}, w.id), section(t('fields'), body, actions));
+  // The testimonies this witness gave, under the pseudonym.
+  const testimonies = await all(`/api/testimonies?witness=${encodeURIComponent(id)}`);
+  const given = testimonies.length
+    ? table(
+        [t('testimony'), t('claimed_on'), t('place_given'), t('summary')],
+        testimonies.map((x: any) => [recordLink(x.id), date(x.given_on), x.place ?? '', x.summary ?? '']),
+      )
+    : h('p', { class: 'muted' }, t('none'));
+  clear(main, h('p', {}, h('a', { href: '#/witnesses' }, `← ${t('witnesses')}`)), h('h1', {}, w.id), section(t('fields'), body, actions), section(t('testimonies'), given));
 }
