@@ -333,4 +333,30 @@ Families read_families(Session& session, const kinship::FrequencyTable& table) {
   return out;
 }
 
+matching::KinshipDecision decide_kinship(Session& session, const kinship::FrequencyTable& table,
+                                         matching::KinshipDecision decision) {
+  session.require(Permission::kRunAnalyses, "decide on kinship candidates");
+  return matching::decide_kinship(session.registry(), table, std::move(decision));
+}
+
+core::OrderedJson KinshipDecisions::to_json() const {
+  core::OrderedJson out = core::OrderedJson::array();
+  for (const auto& d : decisions) {
+    out.push_back({{"remains", d.remains},
+                   {"family", d.family},
+                   {"member", d.member},
+                   {"decision", d.decision},
+                   {"log10_lr", d.log10_lr},
+                   {"reason", d.reason},
+                   {"decided_by", d.decided_by},
+                   {"decided_at", d.decided_at}});
+  }
+  return out;
+}
+
+KinshipDecisions read_kinship_decisions(Session& session) {
+  session.require(Permission::kReadGeneticProfiles, "read kinship decisions");
+  return {matching::kinship_decisions(session.registry())};
+}
+
 }  // namespace athar::app

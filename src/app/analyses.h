@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "kinship/pedigree.h"
 #include "kinship/str.h"
+#include "matching/kinship_store.h"
 #include "matching/person_linkage.h"
 #include "registry/import.h"
 #include "registry/plausibility.h"
@@ -103,5 +104,14 @@ struct Families {
 };
 // The stored families; they carry their references' profiles, so this is a logged genetic read.
 Families read_families(Session& session, const kinship::FrequencyTable& table);
+
+// An analyst confirms or rejects a screening candidate, with a reason; a ledger entry each.
+matching::KinshipDecision decide_kinship(Session& session, const kinship::FrequencyTable& table,
+                                         matching::KinshipDecision decision);
+struct KinshipDecisions {
+  std::vector<matching::KinshipDecision> decisions;
+  core::OrderedJson to_json() const;
+};
+KinshipDecisions read_kinship_decisions(Session& session);
 
 }  // namespace athar::app

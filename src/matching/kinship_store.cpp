@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "ledger/hash.h"
 #include "matching/internal/ledger_check.h"
 #include "store/database.h"
@@ -192,6 +193,76 @@ std::vector<kinship::Family> stored_families(registry::Registry& registry,
   return out;
 }
 
+namespace {
+std::string decision_subject(const KinshipDecision& d) {
+  return "kinship-decision:" + d.remains + "|" + d.family + "|" + d.member;
+}
+std::string decision_hash_text(const KinshipDecision& d) {
+  return matching_internal::record_hash_text({{"decided_at", d.decided_at},
+                                              {"decided_by", d.decided_by},
+                                              {"decision", d.decision},
+                                              {"family", d.family},
+                                              {"log10_lr", d.log10_lr},
+                                              {"member", d.member},
+                                              {"reason", d.reason},
+                                              {"remains", d.remains}});
+}
+}  // namespace
+
+KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
+                               KinshipDecision d) {
+  const std::string where = "decision on " + d.remains + " and " + d.family;
+  if (d.decision != "confirmed" && d.decision != "rejected")
+    throw core::InputError(where, "decision", d.decision, "confirmed or rejected");
+  if (core::trim(d.reason).empty())
+    throw core::InputError(where, "reason", "", "say why (the comparison, what was checked)");
+  auto remains = registry.database().prepare("SELECT kind FROM kinship_profiles WHERE sample = ?");
+  remains->bind(1, d.remains);
+  if (!remains->step() || remains->string(0) != "remains")
+    throw core::InputError(where, "remains", d.remains, "no stored remains profile has this name");
+  bool found = false;
+  for (const kinship::Family& f : stored_families(registry, table)) {
+    if (f.id != d.family) continue;
+    const int m = f.member_index(d.member);
+    if (m < 0 || !f.members[static_cast<size_t>(m)].missing)
+      throw core::InputError(where, "member", d.member,
+                             "is not a missing member of family " + d.family);
+    found = true;
+  }
+  if (!found) throw core::InputError(where, "family", d.family, "no stored family has this id");
+  d.decided_by = registry.actor();
+  d.decided_at = core::utc_timestamp_now();
+  registry::Registry::Transaction tx(registry);
+  auto put = registry.database().prepare(
+      "INSERT OR REPLACE INTO kinship_decisions(remains, family, member, decision, log10_lr, "
+      "reason, decided_by, decided_at) VALUES(?,?,?,?,?,?,?,?)");
+  put->bind(1, d.remains);
+  put->bind(2, d.family);
+  put->bind(3, d.member);
+  put->bind(4, d.decision);
+  put->bind(5, d.log10_lr);
+  put->bind(6, d.reason);
+  put->bind(7, d.decided_by);
+  put->bind(8, d.decided_at);
+  put->run();
+  registry.append_ledger_entry("kinship.decision", decision_subject(d),
+                               ledger::sha256(decision_hash_text(d)));
+  tx.commit();
+  return d;
+}
+
+std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry) {
+  auto rows = registry.database().prepare(
+      "SELECT remains, family, member, decision, log10_lr, reason, decided_by, decided_at "
+      "FROM kinship_decisions ORDER BY family, member, remains");
+  std::vector<KinshipDecision> out;
+  while (rows->step()) {
+    out.push_back({rows->string(0), rows->string(1), rows->string(2), rows->string(3),
+                   rows->string(4), rows->string(5), rows->string(6), rows->string(7)});
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registry& registry) {
   std::map<std::string, std::string> hashes;
   auto profiles = registry.database().prepare(
@@ -206,6 +277,8 @@ std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registr
     hashes["family:" + families->string(0)] = ledger::to_hex(ledger::sha256(
         record_hash_text({{"id", families->string(0)}, {"pedigree", families->string(1)}})));
   }
+  for (const KinshipDecision& d : kinship_decisions(registry))
+    hashes[decision_subject(d)] = ledger::to_hex(ledger::sha256(decision_hash_text(d)));
   return matching_internal::compare_with_ledger(
       registry, hashes, "no ledger entry records it (written behind Athar's back)");
 }

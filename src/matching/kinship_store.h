@@ -29,6 +29,22 @@ size_t add_families(registry::Registry& registry, const kinship::FrequencyTable&
 std::vector<kinship::Family> stored_families(registry::Registry& registry,
                                              const kinship::FrequencyTable& table);
 
+// An analyst's decision on a screening candidate: remains `remains` is, or is not, the missing
+// member `member` of family `family`.
+struct KinshipDecision {
+  std::string remains, family, member;
+  std::string decision;  // "confirmed" or "rejected"
+  std::string log10_lr;  // as shown to the reviewer
+  std::string reason, decided_by, decided_at;
+};
+// Records it with a ledger entry ("kinship.decision"), replacing an earlier decision on the same
+// candidate. InputError naming the field when the remains sample is not a stored remains
+// profile, the family is not stored, the member is not one of its missing members, the decision
+// is not confirmed/rejected, or the reason is empty.
+KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
+                               KinshipDecision decision);
+std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry);
+
 // Profiles and families whose row no longer matches its last ledger entry, or has none:
 // (subject, what) pairs for `athar verify`.
 std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registry& registry);

@@ -27,7 +27,7 @@ struct IngestOptions {
   bool follow_symlinks = false;  // store the file a symbolic link points to (refused otherwise)
   // The file's name when collected, for a single file kept under another name (an upload);
   // default: the name of the file stored.
-  std::string original_name;
+  std::string original_name = {};
 };
 
 struct IngestResult {

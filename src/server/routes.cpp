@@ -1291,6 +1291,44 @@ std::vector<Route> build_routes() {
          return json_reply(app::read_families(call.session, default_table()).to_json());
        }});
   add({"GET",
+       "/api/kinship/decisions",
+       Permission::kReadGeneticProfiles,
+       "Analysts' decisions on kinship candidates (confirmed or rejected, why, by whom)",
+       "kinship",
+       {},
+       nullptr,
+       {{"type", "array"}},
+       200,
+       [](Call& call) { return json_reply(app::read_kinship_decisions(call.session).to_json()); }});
+  add({"POST",
+       "/api/kinship/decisions",
+       Permission::kRunAnalyses,
+       "Confirm or reject a screening candidate (remains against a family's missing member), "
+       "with a reason; a ledger entry",
+       "kinship",
+       {},
+       object_schema({{"remains", "string"},
+                      {"family", "string"},
+                      {"member", "string"},
+                      {"decision", "string"},
+                      {"log10_lr", "string"},
+                      {"reason", "string"}}),
+       {{"type", "object"}},
+       201,
+       [](Call& call) {
+         const core::Json body = call.json_body();
+         matching::KinshipDecision d;
+         d.remains = string_member(body, "kinship decision", "remains", true);
+         d.family = string_member(body, "kinship decision", "family", true);
+         d.member = string_member(body, "kinship decision", "member", true);
+         d.decision = string_member(body, "kinship decision", "decision", true);
+         d.log10_lr = string_member(body, "kinship decision", "log10_lr", false);
+         d.reason = string_member(body, "kinship decision", "reason", false);
+         const auto decided = app::decide_kinship(call.session, default_table(), std::move(d));
+         app::KinshipDecisions one{{decided}};
+         return json_reply(one.to_json()[0], 201);
+       }});
+  add({"GET",
        "/api/jobs/{id}",
        Permission::kSignedIn,
        "A job's state, progress and result",

@@ -33,6 +33,18 @@ class RouteMatrix : public ServedAthar {
         scratch_.write("reference.csv",
                        "sample,marker,allele1,allele2\nmatrix-mother,D1S1656,12,13\n"),
         "reference");
+    // A remains profile and a family with a missing member, for decisions on candidates.
+    const auto table = kinship::FrequencyTable::read(app::default_frequency_table());
+    app::add_genetic_profiles(
+        admin, table,
+        scratch_.write("remains.csv", "sample,marker,allele1,allele2\nmatrix-bone,D1S1656,12,14\n"),
+        "remains");
+    app::add_families(admin, table,
+                      scratch_.write("families.csv",
+                                     "family,member,sex,father,mother,sample,missing\n"
+                                     "FM-decide,mother,female,-,-,matrix-mother,no\n"
+                                     "FM-decide,father,male,-,-,-,no\n"
+                                     "FM-decide,child,female,father,mother,-,yes\n"));
     admin_job_ = instance_->jobs().start({"user-admin", Role::kAdmin}, "test",
                                          [](app::JobControl&) { return core::OrderedJson(); });
   }
@@ -114,6 +126,8 @@ class RouteMatrix : public ServedAthar {
       s.content_type = "application/octet-stream";
     } else if (key == "POST /api/uploads/{id}/evidence") {
       s.body = R"({"collected_by":"team","collected_at":"2025-01-05T10:30Z"})";
+    } else if (key == "POST /api/kinship/decisions") {
+      s.body = kinship_decision_body();
     } else if (key == "POST /api/jobs/import") {
       // A persons CSV for roles that may write persons; the JSON form is tested elsewhere.
       s.query =
@@ -171,6 +185,11 @@ class RouteMatrix : public ServedAthar {
     const app::PartialUpload u = app::begin_upload(as, "matrix.bin", 5, 1 << 20);
     if (whole) app::continue_upload(as, u.id, 0, scratch_.write("piece-" + u.id, "12345"));
     return u.id;
+  }
+
+  std::string kinship_decision_body() const {
+    return R"({"remains":"matrix-bone","family":"FM-decide","member":"child",)"
+           R"("decision":"rejected","log10_lr":"-2.1","reason":"route matrix"})";
   }
 
   // The first record's plain fields, as a body that adds another like it.

@@ -533,6 +533,68 @@ TEST_F(Server, DnaProfilesAreReadOnlyByTheirRolesAndEachReadIsLogged) {
   EXPECT_TRUE(job["result"]["candidates"].empty());
 }
 
+// A reviewer's word on a screening candidate: checked against what is stored, kept with a ledger
+// entry, and a row changed behind Athar's back is named by verify.
+TEST_F(Server, AKinshipDecisionIsCheckedKeptAndVerified) {
+  const auto h = bearer(Role::kAnalyst);
+  ASSERT_EQ(client()
+                .Post("/api/kinship/profiles?kind=reference", h,
+                      "sample,marker,allele1,allele2\nlab-mother,D1S1656,12,13\n", "text/csv")
+                ->status,
+            201);
+  ASSERT_EQ(client()
+                .Post("/api/kinship/profiles?kind=remains", h,
+                      "sample,marker,allele1,allele2\nbone-7,D1S1656,12,14\n", "text/csv")
+                ->status,
+            201);
+  ASSERT_EQ(client()
+                .Post("/api/kinship/families", h,
+                      "family,member,sex,father,mother,sample,missing\n"
+                      "F-1,mother,female,-,-,lab-mother,no\nF-1,father,male,-,-,-,no\n"
+                      "F-1,son,male,father,mother,-,yes\n",
+                      "text/csv")
+                ->status,
+            201);
+  const auto decide = [&](const core::Json& body, Role role = Role::kAnalyst) {
+    return client().Post("/api/kinship/decisions", bearer(role), body.dump(), "application/json");
+  };
+  core::Json good = {{"remains", "bone-7"}, {"family", "F-1"},
+                     {"member", "son"},     {"decision", "confirmed"},
+                     {"log10_lr", "9.71"},  {"reason", "LR above threshold; anthropology agrees"}};
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, std::string>>{{"member", "mother"},
+                                                        {"remains", "lab-mother"},
+                                                        {"family", "F-9"},
+                                                        {"decision", "maybe"},
+                                                        {"reason", " "}}) {
+    core::Json bad = good;
+    bad[field] = value;
+    const auto res = decide(bad);
+    EXPECT_EQ(res->status, 400) << field << ": " << res->body;
+    EXPECT_EQ(core::Json::parse(res->body)["field"], field) << res->body;
+  }
+  EXPECT_EQ(decide(good, Role::kInvestigator)->status, 403);
+  const uint64_t before = ledger_size();
+  auto res = decide(good);
+  ASSERT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(core::Json::parse(res->body)["decided_by"], "user-analyst");
+  ASSERT_EQ(ledger_size(), before + 1);
+  app::Session admin = admin_session();
+  EXPECT_EQ(core::Json::parse(admin.registry().ledger().entry(before))["op"], "kinship.decision");
+  const auto listed = client().Get("/api/kinship/decisions", h);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  EXPECT_EQ(core::Json::parse(listed->body)[0]["decision"], "confirmed");
+  EXPECT_EQ(client().Get("/api/kinship/decisions", bearer(Role::kInvestigator))->status, 403);
+  EXPECT_TRUE(app::verify(admin).report.ok());
+  // Someone with a shell on the data folder turns the decision round.
+  admin.registry().database().execute_script("UPDATE kinship_decisions SET decision = 'rejected'");
+  const auto report = app::verify(admin).report;
+  EXPECT_FALSE(report.ok());
+  bool named = false;
+  for (const auto& f : report.findings) named |= f.subject == "kinship-decision:bone-7|F-1|son";
+  EXPECT_TRUE(named);
+}
+
 TEST_F(Server, ABundleIsWrittenByAJobAndDownloadedByItsOwnerOnly) {
   auto res = client().Post("/api/jobs/bundle", bearer(Role::kInvestigator),
                            core::Json{{"evidence", {evidence_id_}}}.dump(), "application/json");

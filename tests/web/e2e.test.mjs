@@ -604,6 +604,16 @@ describe('web UI', () => {
       const box = page.locator(`.candidates[data-family="${family}"]`);
       assert.match(await box.textContent(), new RegExp(`${remains}(?!\\d)`), `${remains} should be a candidate of ${family}`);
     }
+    // The reviewer confirms the first true candidate, with a reason; it stays listed and is in
+    // the ledger.
+    const [remains, family] = truth.find(([, f]) => f !== '-');
+    const row = page.locator(`.candidates[data-family="${family}"] tbody tr`, { hasText: remains });
+    await row.locator('input.reason').fill("LR far above the threshold; the family's account agrees");
+    await row.locator('button[data-decision=confirmed]').click();
+    await page.waitForSelector(`.family-decisions[data-family="${family}"] li[data-remains="${remains}"]`);
+    assert.match(await page.textContent(`.family-decisions[data-family="${family}"]`), /confirmed/);
+    const ledger = await page.evaluate(async () => (await fetch('/api/ledger?limit=3')).json());
+    assert.ok(ledger.entries.some((e) => e.entry.op === 'kinship.decision' && e.entry.actor === 'analyst'), JSON.stringify(ledger.entries.map((e) => e.entry.op)));
     await shot(page, 'kinship-en');
     await accessible(page, 'kinship');
     await page.click('#language');

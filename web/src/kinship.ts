@@ -1,14 +1,14 @@
 // DNA kinship: each family's pedigree drawn (squares men, circles women, diamonds unknown;
 // filled: a typed reference; ringed red: the missing person), and a screening run of every
 // remains profile against every family's missing members, its candidates shown per family with
-// the likelihood ratio and posterior. Deciding on a candidate comes with the identification
-// workflow.
+// the likelihood ratio and posterior; an analyst confirms or rejects each with a reason (a
+// ledger entry each), and the decisions stay listed under the family.
 import { get, post } from './api';
 import { clear, h } from './dom';
-import { num, t } from './i18n';
+import { date, num, t } from './i18n';
 import { followJob } from './jobs';
 import { mayRunAnalyses } from './state';
-import { section, table } from './ui';
+import { problem, section, table } from './ui';
 
 interface Member {
   name: string;
@@ -87,14 +87,93 @@ export function pedigree(family: Family): SVGElement {
 
 const lr = (log10: number) => (log10 >= 6 ? `10^${num(log10, 1)}` : num(Math.pow(10, log10), log10 < 0 ? 3 : 0));
 
+interface Decision {
+  remains: string;
+  family: string;
+  member: string;
+  decision: 'confirmed' | 'rejected';
+  log10_lr: string;
+  reason: string;
+  decided_by: string;
+  decided_at: string;
+}
+
+function decisionList(decisions: Decision[]): HTMLElement {
+  if (!decisions.length) return h('div', {});
+  return h(
+    'div',
+    { class: 'decisions' },
+    h('h3', {}, t('decisions')),
+    // Each value isolated (bdi): names, dates and the reviewer's words keep their own direction.
+    h(
+      'ul',
+      {},
+      decisions.map((d) =>
+        h(
+          'li',
+          { 'data-remains': d.remains },
+          h('strong', {}, h('bdi', {}, d.remains), ' → ', h('bdi', {}, d.member), `: ${t(d.decision === 'confirmed' ? 'confirmed' : 'rejected')}`),
+          ' (',
+          h('bdi', {}, d.decided_by),
+          ', ',
+          h('bdi', {}, date(d.decided_at)),
+          ') — ',
+          h('bdi', {}, d.reason),
+        ),
+      ),
+    ),
+  );
+}
+
+// Confirm or reject, with a reason the reviewer writes first.
+function decideCell(candidate: any, onDecided: (d: Decision) => void): HTMLElement {
+  const id = `reason-${candidate.remains}-${candidate.family}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const reason = h('input', { id, class: 'reason', 'aria-label': `${t('reason')} (${candidate.remains})`, placeholder: t('reason') }) as HTMLInputElement;
+  const out = h('span', { 'aria-live': 'polite' });
+  const send = async (decision: 'confirmed' | 'rejected') => {
+    try {
+      const d = await post<Decision>('/api/kinship/decisions', {
+        remains: candidate.remains,
+        family: candidate.family,
+        member: candidate.member,
+        decision,
+        log10_lr: String(candidate.log10_lr),
+        reason: reason.value,
+      });
+      onDecided(d);
+      clear(out, `✔ ${t(decision)}`);
+    } catch (error) {
+      clear(out, problem(error));
+    }
+  };
+  const button = (decision: 'confirmed' | 'rejected', label: string) => {
+    const b = h('button', { type: 'button', class: decision === 'rejected' ? 'secondary' : '', 'data-decision': decision }, label);
+    b.addEventListener('click', () => void send(decision));
+    return b;
+  };
+  return h('div', { class: 'decide' }, reason, button('confirmed', t('confirm')), button('rejected', t('reject')), out);
+}
+
 export async function kinshipPage(main: HTMLElement): Promise<void> {
   const families = await get<Family[]>('/api/kinship/families');
+  const decisions = await get<Decision[]>('/api/kinship/decisions');
   const candidatesOf = new Map<string, HTMLElement>();
+  const decisionsOf = new Map<string, HTMLElement>();
+  const decidedIn = (family: string) => decisions.filter((d) => d.family === family);
   const cards = families.map((f) => {
     const box = h('div', { class: 'candidates', 'data-family': f.id });
+    const decided = h('div', { class: 'family-decisions', 'data-family': f.id }, decisionList(decidedIn(f.id)));
     candidatesOf.set(f.id, box);
-    return h('article', { class: 'card family', id: `family-${f.id}` }, h('h2', {}, f.id), h('div', { class: 'family-body' }, pedigree(f), box));
+    decisionsOf.set(f.id, decided);
+    return h('article', { class: 'card family', id: `family-${f.id}` }, h('h2', {}, f.id), h('div', { class: 'family-body' }, pedigree(f), box), decided);
   });
+  const onDecided = (d: Decision) => {
+    const at = decisions.findIndex((x) => x.remains === d.remains && x.family === d.family && x.member === d.member);
+    if (at >= 0) decisions.splice(at, 1);
+    decisions.push(d);
+    const box = decisionsOf.get(d.family);
+    if (box) clear(box, decisionList(decidedIn(d.family)));
+  };
   const run = h('div', { id: 'screening-run', 'aria-live': 'polite' });
   const threshold = h('input', { id: 'screening-threshold', type: 'number', min: 1, value: 10000 }) as HTMLInputElement;
   const form = h('form', { class: 'form inline', id: 'screening-form' }, h('label', { for: 'screening-threshold' }, t('lr_threshold'), threshold), h('button', { type: 'submit' }, t('screen')));
@@ -109,7 +188,7 @@ export async function kinshipPage(main: HTMLElement): Promise<void> {
       for (const [family, list] of byFamily) {
         const box = candidatesOf.get(family);
         if (!box) continue;
-        clear(box, table([t('remains'), t('member'), t('lr'), t('posterior'), t('markers')], list.map((c) => [c.remains, c.member, h('strong', {}, lr(c.log10_lr)), num(c.posterior, 4), num(c.markers_compared)]), t('candidates')));
+        clear(box, table([t('remains'), t('member'), t('lr'), t('posterior'), t('markers'), t('decision')], list.map((c) => [c.remains, c.member, h('strong', {}, lr(c.log10_lr)), num(c.posterior, 4), num(c.markers_compared), decideCell(c, onDecided)]), t('candidates')));
       }
     } catch {
       // followJob has shown what went wrong
