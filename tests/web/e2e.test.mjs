@@ -372,6 +372,13 @@ describe('web UI', () => {
     assert.ok(rows.some((r) => r.includes('Abdulrahman Mohammed al-Tajribi')), rows.join('\n'));
     await shot(page, 'persons-en');
     await accessible(page, 'person search');
+    // And the other way: a Latin spelling finds the record written only in Arabic script.
+    await page.fill('#person-query', 'Abdulrahman Mohammed al-Tajribi');
+    await page.click('form[role=search] button');
+    await page.waitForFunction(() => document.querySelector('#person-results')?.textContent?.includes('عبد الرحمن'));
+    await page.fill('#person-query', 'عبد الرحمن محمد التجريبي');
+    await page.click('form[role=search] button');
+    await page.waitForFunction(() => document.querySelector('#person-results')?.textContent?.includes('Abdulrahman'));
     await page.locator('#person-results tbody tr', { hasText: 'Abdulrahman' }).locator('a').first().click();
     await page.waitForSelector('h1:has-text("Abdulrahman")');
     await shot(page, 'person-en');
