@@ -54,15 +54,17 @@ export async function bytes(path: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-// Uploads a file as a request's body with progress (fetch cannot report upload progress).
+// Sends a file (or a piece of one) as a request's body with progress (fetch cannot report
+// upload progress). A broken connection is an ApiError of status 0.
 export function upload(
   path: string,
   file: Blob,
-  onProgress: (sent: number, total: number) => void,
+  onProgress: (sent: number, total: number) => void = () => undefined,
+  method = 'POST',
 ): Promise<any> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', path);
+    xhr.open(method, path);
     xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total || file.size);

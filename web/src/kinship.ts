@@ -4,6 +4,7 @@
 // the likelihood ratio and posterior; an analyst confirms or rejects each with a reason (a
 // ledger entry each), and the decisions stay listed under the family.
 import { get, post } from './api';
+import { svg } from './chart';
 import { clear, h } from './dom';
 import { date, num, t } from './i18n';
 import { followJob } from './jobs';
@@ -21,14 +22,6 @@ interface Member {
 interface Family {
   id: string;
   members: Member[];
-}
-
-const svgNs = 'http://www.w3.org/2000/svg';
-function svg(tag: string, attributes: Record<string, string | number>, text?: string): SVGElement {
-  const element = document.createElementNS(svgNs, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  if (text !== undefined) element.textContent = text;
-  return element;
 }
 
 // Generations: a child one below its lower parent; a founder one above its highest child.

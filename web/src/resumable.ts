@@ -2,7 +2,7 @@
 // browser asks the server how much it has and goes on from there, retrying with growing pauses;
 // the upload's id is kept in the browser, so that choosing the same file again after a reload
 // (or a crash) continues it rather than starting over.
-import { ApiError, get, post, request } from './api';
+import { ApiError, get, post, request, upload } from './api';
 
 export const pieceBytes = 1 << 20;
 export const resumableFrom = 2 * pieceBytes;
@@ -15,26 +15,8 @@ interface Upload {
 
 const keyOf = (file: File) => `athar.upload:${file.name}:${file.size}:${file.lastModified}`;
 
-async function put(id: string, offset: number, piece: Blob): Promise<Upload> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', `/api/uploads/${id}?offset=${offset}`);
-    xhr.setRequestHeader('X-CSRF-Token', sessionStorage.getItem('athar.csrf') ?? '');
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'the connection broke'));
-    xhr.onload = () => {
-      let body: any = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = { message: xhr.statusText };
-      }
-      if (xhr.status === 200) resolve(body);
-      else reject(new ApiError(xhr.status, body.error ?? 'error', body.message ?? xhr.statusText));
-    };
-    xhr.send(piece);
-  });
-}
+const put = (id: string, offset: number, piece: Blob): Promise<Upload> =>
+  upload(`/api/uploads/${id}?offset=${offset}`, piece, undefined, 'PUT');
 
 // Sends `file` in pieces and stores it as evidence with `intake` (collected_by, collected_at,
 // site, ...); `onProgress` hears the bytes the server has. Gives up after `attempts` failures in
