@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -75,6 +76,17 @@ class LockedFile {
   int fd_;
 };
 
+// Uploads nobody has added to for a week are given up: their pieces would fill the disk.
+void forget_abandoned_uploads(const std::filesystem::path& folder) {
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 7);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    std::error_code time_error;
+    const auto written = entry.last_write_time(time_error);
+    if (!time_error && written < cutoff) std::filesystem::remove(entry.path(), time_error);
+  }
+}
+
 }  // namespace
 
 core::OrderedJson PartialUpload::to_json() const {
@@ -97,6 +109,7 @@ PartialUpload begin_upload(Session& session, const std::string& file_name, uint6
   u.file_name = std::filesystem::path(file_name).filename().string();
   u.size = size;
   std::filesystem::create_directories(partial_folder(session.instance()));
+  forget_abandoned_uploads(partial_folder(session.instance()));
   { LockedFile create(partial_path(session.instance(), u.id, ".part")); }
   std::ofstream(partial_path(session.instance(), u.id, ".json"))
       << core::Json{{"owner", u.owner}, {"file_name", u.file_name}, {"size", u.size}}.dump();

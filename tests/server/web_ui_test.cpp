@@ -3,6 +3,7 @@
 // the browser takes it; and the API routes the browser's own proof checks rely on.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -343,6 +344,27 @@ TEST_F(ServedAthar, AProblemInAnUploadedFileNamesItAsSent) {
   res = c.Post("/api/kinship/families", bearer(app::Role::kAdmin), families, "text/csv");
   EXPECT_NE(res->body.find("the uploaded file row 2"), std::string::npos) << res->body;
   EXPECT_EQ(res->body.find("uploads"), std::string::npos) << res->body;
+}
+
+TEST_F(ServedAthar, AnUploadNobodyContinuedForAWeekIsGivenUp) {
+  auto c = client();
+  const auto h = bearer(app::Role::kInvestigator);
+  auto res = c.Post("/api/uploads", h, R"({"file_name":"old.mp4","size":10})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string old = core::Json::parse(res->body)["id"];
+  ASSERT_EQ(
+      c.Put("/api/uploads/" + old + "?offset=0", h, "12345", "application/octet-stream")->status,
+      200);
+  const auto folder = data_ / "uploads" / "partial";
+  const auto long_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 8);
+  for (const char* ext : {".part", ".json"})
+    std::filesystem::last_write_time(folder / (old + ext), long_ago);
+  // Beginning another gives up the abandoned one; a recent one stays.
+  res = c.Post("/api/uploads", h, R"({"file_name":"new.mp4","size":10})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string fresh = core::Json::parse(res->body)["id"];
+  EXPECT_EQ(c.Get("/api/uploads/" + old, h)->status, 404);
+  EXPECT_EQ(c.Get("/api/uploads/" + fresh, h)->status, 200);
 }
 
 }  // namespace
