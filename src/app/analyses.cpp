@@ -333,10 +333,9 @@ Families read_families(Session& session, const kinship::FrequencyTable& table) {
   return out;
 }
 
-matching::KinshipDecision decide_kinship(Session& session, const kinship::FrequencyTable& table,
-                                         matching::KinshipDecision decision) {
+matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision) {
   session.require(Permission::kRunAnalyses, "decide on kinship candidates");
-  return matching::decide_kinship(session.registry(), table, std::move(decision));
+  return matching::decide_kinship(session.registry(), std::move(decision));
 }
 
 core::OrderedJson KinshipDecisions::to_json() const {

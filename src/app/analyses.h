@@ -106,8 +106,7 @@ struct Families {
 Families read_families(Session& session, const kinship::FrequencyTable& table);
 
 // An analyst confirms or rejects a screening candidate, with a reason; a ledger entry each.
-matching::KinshipDecision decide_kinship(Session& session, const kinship::FrequencyTable& table,
-                                         matching::KinshipDecision decision);
+matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision);
 struct KinshipDecisions {
   std::vector<matching::KinshipDecision> decisions;
   core::OrderedJson to_json() const;

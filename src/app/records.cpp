@@ -74,6 +74,7 @@ core::OrderedJson RecordView::to_json() const {
   if (!claims.empty()) j["claims"] = records_json(claims);
   if (!links.empty()) j["links"] = records_json(links);
   if (documented_persons) j["documented_persons"] = *documented_persons;
+  if (!estimates.is_null()) j["estimates"] = estimates;
   if (record.spec->kind == Kind::kEvidence) j["custody"] = records_json(custody);
   if (!changes.empty()) {
     core::OrderedJson out = core::OrderedJson::array();
@@ -167,6 +168,7 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
     for (const Record& l : view.links)
       if (l.get("type") == "buried_at" && l.get("to_record") == rid) ++buried;
     view.documented_persons = buried;
+    view.estimates = reg.estimates_about(rid);
   }
   // The versions the ledger vouches for, read once: the field history and what was merged in.
   const auto versions = reg.versions(rid);

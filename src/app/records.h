@@ -44,6 +44,7 @@ struct RecordView {
   std::vector<registry::StatusChange> history;
   std::vector<registry::Record> claims, links, custody;
   std::optional<int64_t> documented_persons;
+  core::OrderedJson estimates;  // a site's recorded estimates (null for other kinds)
   // Every change of every field since versions were kept: who, when, old, new, why. Protected
   // values are shown as "[protected]".
   std::vector<registry::FieldChange> changes;

@@ -1,5 +1,6 @@
 #include "matching/kinship_store.h"
 
+#include <array>
 #include <map>
 #include <set>
 #include <sstream>
@@ -151,6 +152,22 @@ size_t add_families(registry::Registry& registry, const kinship::FrequencyTable&
   return families.size();
 }
 
+namespace {
+// A stored pedigree's members, a line each: name|sex|father|mother|sample|missing.
+std::vector<std::array<std::string, 6>> pedigree_rows(const std::string& pedigree) {
+  std::vector<std::array<std::string, 6>> out;
+  std::stringstream lines(pedigree);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::array<std::string, 6>& row = out.emplace_back();
+    std::stringstream cells(line);
+    size_t cell = 0;
+    while (cell < row.size() && std::getline(cells, row[cell], '|')) ++cell;
+  }
+  return out;
+}
+}  // namespace
+
 std::vector<kinship::Family> stored_families(registry::Registry& registry,
                                              const kinship::FrequencyTable& table) {
   std::map<std::string, kinship::Profile> references;
@@ -161,14 +178,7 @@ std::vector<kinship::Family> stored_families(registry::Registry& registry,
   while (rows->step()) {
     kinship::Family f{rows->string(0), {}};
     std::vector<std::pair<std::string, std::string>> parents;
-    std::stringstream lines(rows->string(1));
-    std::string line;
-    while (std::getline(lines, line)) {
-      std::vector<std::string> part;
-      std::stringstream cells(line);
-      std::string cell;
-      while (std::getline(cells, cell, '|')) part.push_back(cell);
-      while (part.size() < 6) part.emplace_back();
+    for (const auto& part : pedigree_rows(rows->string(1))) {
       kinship::Member m;
       m.name = part[0];
       m.sex = part[1];
@@ -209,8 +219,7 @@ std::string decision_hash_text(const KinshipDecision& d) {
 }
 }  // namespace
 
-KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
-                               KinshipDecision d) {
+KinshipDecision decide_kinship(registry::Registry& registry, KinshipDecision d) {
   const std::string where = "decision on " + d.remains + " and " + d.family;
   if (d.decision != "confirmed" && d.decision != "rejected")
     throw core::InputError(where, "decision", d.decision, "confirmed or rejected");
@@ -220,16 +229,17 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   remains->bind(1, d.remains);
   if (!remains->step() || remains->string(0) != "remains")
     throw core::InputError(where, "remains", d.remains, "no stored remains profile has this name");
-  bool found = false;
-  for (const kinship::Family& f : stored_families(registry, table)) {
-    if (f.id != d.family) continue;
-    const int m = f.member_index(d.member);
-    if (m < 0 || !f.members[static_cast<size_t>(m)].missing)
-      throw core::InputError(where, "member", d.member,
-                             "is not a missing member of family " + d.family);
-    found = true;
-  }
-  if (!found) throw core::InputError(where, "family", d.family, "no stored family has this id");
+  // Only this family's pedigree is read: a decision is one row among tens of thousands.
+  auto family = registry.database().prepare("SELECT pedigree FROM kinship_families WHERE id = ?");
+  family->bind(1, d.family);
+  if (!family->step())
+    throw core::InputError(where, "family", d.family, "no stored family has this id");
+  bool missing_member = false;
+  for (const auto& row : pedigree_rows(family->string(0)))
+    missing_member |= row[0] == d.member && row[5] == "yes";
+  if (!missing_member)
+    throw core::InputError(where, "member", d.member,
+                           "is not a missing member of family " + d.family);
   d.decided_by = registry.actor();
   d.decided_at = core::utc_timestamp_now();
   registry::Registry::Transaction tx(registry);

@@ -41,8 +41,7 @@ struct KinshipDecision {
 // candidate. InputError naming the field when the remains sample is not a stored remains
 // profile, the family is not stored, the member is not one of its missing members, the decision
 // is not confirmed/rejected, or the reason is empty.
-KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
-                               KinshipDecision decision);
+KinshipDecision decide_kinship(registry::Registry& registry, KinshipDecision decision);
 std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry);
 
 // Profiles and families whose row no longer matches its last ledger entry, or has none:

@@ -1210,6 +1210,31 @@ core::OrderedJson Registry::to_json(const Record& record, bool include_sensitive
   return out;
 }
 
+core::OrderedJson Registry::estimates_about(std::string_view subject) const {
+  // Estimates from the lists (athar estimate --record), newest first.
+  store::Statement& estimates = db_.cached(
+      "SELECT num, subject, method, documented, estimate, low, high, created_at, settings "
+      "FROM estimates "
+      "WHERE ?1 = '' AND subject NOT LIKE 'site-%' OR subject = ?1 ORDER BY num DESC");
+  core::OrderedJson list = core::OrderedJson::array();
+  estimates.bind(1, subject);
+  while (estimates.step()) {
+    list.push_back({{"id", "estimate:" + std::to_string(estimates.int64(0))},
+                    {"subject", estimates.string(1)},
+                    {"method", estimates.string(2)},
+                    {"documented", estimates.int64(3)},
+                    {"estimate", estimates.real(4)},
+                    {"interval", {estimates.real(5), estimates.real(6)}},
+                    {"created_at", estimates.string(7)}});
+    // The run's warnings travel with its estimate: a reader sees them beside the number.
+    const core::Json settings = core::Json::parse(estimates.string(8), nullptr, false);
+    if (settings.is_object() && settings.contains("warnings") && !settings["warnings"].empty())
+      list.back()["warnings"] = settings["warnings"];
+  }
+  estimates.reset();
+  return list;
+}
+
 core::OrderedJson Registry::summary() const {
   core::OrderedJson out;
   out["database"] = db_.location();
@@ -1274,30 +1299,6 @@ core::OrderedJson Registry::summary() const {
   auto documented = db_.prepare(
       "SELECT COUNT(DISTINCT from_record) FROM links WHERE type = 'buried_at' AND to_record = ? "
       "AND retraction IS NULL");
-  // Estimates from the lists (athar estimate --record), newest first.
-  auto estimates = db_.prepare(
-      "SELECT num, subject, method, documented, estimate, low, high, created_at, settings "
-      "FROM estimates "
-      "WHERE ?1 = '' AND subject NOT LIKE 'site-%' OR subject = ?1 ORDER BY num DESC");
-  const auto estimates_of = [&](const std::string& subject) {
-    core::OrderedJson list = core::OrderedJson::array();
-    estimates->bind(1, std::string_view(subject));
-    while (estimates->step()) {
-      list.push_back({{"id", "estimate:" + std::to_string(estimates->int64(0))},
-                      {"subject", estimates->string(1)},
-                      {"method", estimates->string(2)},
-                      {"documented", estimates->int64(3)},
-                      {"estimate", estimates->real(4)},
-                      {"interval", {estimates->real(5), estimates->real(6)}},
-                      {"created_at", estimates->string(7)}});
-      // The run's warnings travel with its estimate: a reader sees them beside the number.
-      const core::Json settings = core::Json::parse(estimates->string(8), nullptr, false);
-      if (settings.is_object() && settings.contains("warnings") && !settings["warnings"].empty())
-        list.back()["warnings"] = settings["warnings"];
-    }
-    estimates->reset();
-    return list;
-  };
   for (const Record& site : list(kind_spec(Kind::kSite), all)) {
     core::OrderedJson s;
     s["id"] = site.id();
@@ -1323,11 +1324,11 @@ core::OrderedJson Registry::summary() const {
       claims.push_back(c);
     }
     s["claims"] = claims;
-    s["estimates"] = estimates_of(site.id());
+    s["estimates"] = estimates_about(site.id());
     sites.push_back(s);
   }
   out["sites"] = sites;
-  out["estimates"] = estimates_of("");  // governorates and the whole registry
+  out["estimates"] = estimates_about("");  // governorates and the whole registry
   return out;
 }
 

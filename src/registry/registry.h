@@ -232,6 +232,9 @@ class Registry {
   // Counts per kind, statuses, and each site with its claims beside the persons documented
   // there.
   core::OrderedJson summary() const;
+  // The estimates recorded about a site id or governorate code, newest first, each with its
+  // run's warnings; "" gives the governorates' and the whole registry's.
+  core::OrderedJson estimates_about(std::string_view subject) const;
 
   // The record as JSON: id, its fields (sensitive ones only when asked), who/when.
   static core::OrderedJson to_json(const Record& record, bool include_sensitive);

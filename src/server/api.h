@@ -35,6 +35,8 @@ struct Call {
 
   const std::string& path_param(const std::string& name) const { return path.at(name); }
   std::optional<std::string> query_param(const std::string& name) const;
+  // The name the caller gave a file it sent (`filename=`, folders dropped); "" when none.
+  std::string sent_file_name() const;
   // The body as a JSON object: InputError naming the problem otherwise.
   core::Json json_body() const;
 };

@@ -499,8 +499,7 @@ struct HttpServer::Impl {
     } catch (const core::Error& e) {
       core::OrderedJson error = e.to_json();
       if (upload) {
-        std::string sent =
-            std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
+        const std::string sent = call.sent_file_name();
         name_upload_as_sent(error, upload->path.string(),
                             sent.empty() ? "the uploaded file" : sent);
       }

@@ -33,6 +33,10 @@ std::optional<std::string> Call::query_param(const std::string& name) const {
   return it->second;
 }
 
+std::string Call::sent_file_name() const {
+  return std::filesystem::path(query_param("filename").value_or("")).filename().string();
+}
+
 core::Json Call::json_body() const {
   if (body.empty()) return core::Json::object();
   core::Json j = core::Json::parse(body, nullptr, false);
@@ -680,8 +684,7 @@ std::vector<Route> build_routes() {
          options.site = call.query_param("site").value_or("");
          options.place = call.query_param("place").value_or("");
          options.note = call.query_param("note").value_or("");
-         options.original_name =
-             std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
+         options.original_name = call.sent_file_name();
          return json_reply(app::add_evidence(call.session, call.upload, options).to_json(), 201);
        }});
   // Resumable uploads: a large file in pieces, continued after a broken connection.
@@ -962,8 +965,7 @@ std::vector<Route> build_routes() {
            throw core::InputError("import", "force", force, "true or false");
          persons.force = force == "true";
          // Messages name the file as the caller knows it, never the server's copy.
-         std::string file_name =
-             std::filesystem::path(call.query_param("filename").value_or("")).filename().string();
+         std::string file_name = call.sent_file_name();
          if (file_name.empty()) file_name = "the uploaded file";
          // The upload outlives the request: the job owns it and removes it when done.
          const std::filesystem::path file =
@@ -1324,7 +1326,7 @@ std::vector<Route> build_routes() {
          d.decision = string_member(body, "kinship decision", "decision", true);
          d.log10_lr = string_member(body, "kinship decision", "log10_lr", false);
          d.reason = string_member(body, "kinship decision", "reason", false);
-         const auto decided = app::decide_kinship(call.session, default_table(), std::move(d));
+         const auto decided = app::decide_kinship(call.session, std::move(d));
          app::KinshipDecisions one{{decided}};
          return json_reply(one.to_json()[0], 201);
        }});

@@ -3,9 +3,12 @@
 // the browser takes it; and the API routes the browser's own proof checks rely on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/json.h"
 #include "ledger/checkpoint.h"
@@ -365,6 +368,30 @@ TEST_F(ServedAthar, AnUploadNobodyContinuedForAWeekIsGivenUp) {
   const std::string fresh = core::Json::parse(res->body)["id"];
   EXPECT_EQ(c.Get("/api/uploads/" + old, h)->status, 404);
   EXPECT_EQ(c.Get("/api/uploads/" + fresh, h)->status, 200);
+}
+
+// Two connections of one browser send the same piece at once (a retry racing the original):
+// one is appended, the other told where the server stands; the file is not doubled.
+TEST_F(ServedAthar, TheSamePieceSentTwiceAtOnceIsAppendedOnce) {
+  const auto h = bearer(app::Role::kInvestigator);
+  for (int round = 0; round < 10; ++round) {
+    auto res = client().Post("/api/uploads", h, R"({"file_name":"race.bin","size":8})",
+                             "application/json");
+    ASSERT_EQ(res->status, 201) << res->body;
+    const std::string at = "/api/uploads/" + core::Json::parse(res->body)["id"].get<std::string>();
+    std::array<int, 2> status{};
+    std::vector<std::thread> senders;
+    for (int& s : status) {
+      senders.emplace_back([&, at] {
+        s = client().Put(at + "?offset=0", h, "abcdefgh", "application/octet-stream")->status;
+      });
+    }
+    for (auto& t : senders) t.join();
+    std::sort(status.begin(), status.end());
+    EXPECT_EQ(status[0], 200);
+    EXPECT_EQ(status[1], 409);
+    EXPECT_EQ(core::Json::parse(client().Get(at, h)->body)["received"], 8);
+  }
 }
 
 }  // namespace

@@ -143,7 +143,8 @@ interface StoredCheckpoint {
 // Proves the ledger entry `entry` that vouches for an evidence record, and that the file's bytes
 // hash to what that record says. `signIfNeeded`: ask the server to sign a checkpoint when none
 // covers the entry yet (roles that write records may).
-export async function proveEvidence(evidenceId: string, entry: number, signIfNeeded: boolean): Promise<ProofResult> {
+// `content`: the file's bytes when the caller has them already (a thumbnail); fetched otherwise.
+export async function proveEvidence(evidenceId: string, entry: number, signIfNeeded: boolean, content?: ArrayBuffer): Promise<ProofResult> {
   const { key, changed } = await pinnedKey();
   if (changed) return { ok: false, entry, problem: 'key_changed' };
   let checkpoints = await get<StoredCheckpoint[]>('/api/ledger/checkpoints');
@@ -167,8 +168,8 @@ export async function proveEvidence(evidenceId: string, entry: number, signIfNee
   if (hex(await sha256(encoder.encode(fetched.version))) !== parsed.sha256)
     return { ok: false, entry, problem: 'the record does not hash to the ledger entry' };
   const fileHash = JSON.parse(fetched.version)?.fields?.sha256;
-  const content = new Uint8Array(await bytes(`/api/evidence/${evidenceId}/content`));
-  if (hex(await sha256(content)) !== fileHash)
+  const file = new Uint8Array(content ?? (await bytes(`/api/evidence/${evidenceId}/content`)));
+  if (hex(await sha256(file)) !== fileHash)
     return { ok: false, entry, problem: 'the file does not hash to the SHA-256 the ledger vouches for' };
   return { ok: true, entry, size: checkpoint.size, key: key.name };
 }

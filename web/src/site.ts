@@ -49,7 +49,8 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
     ? h('ul', {}, buried.map((l: any) => h('li', {}, recordLink(l.from_record, names[l.from_record]))))
     : h('p', { class: 'muted' }, t('none'));
   const evidenceBox = h('div', { class: 'evidence' }, loading());
-  const estimatesBox = h('div', {}, loading());
+  const estimatesBox = h('div', {});
+  showEstimates(estimatesBox, site, claims);
   const locationBox = h('div', {});
   const swatch = h('span', { class: 'swatch' });
   swatch.style.background = statusColours[site.status] ?? '#444';
@@ -69,23 +70,17 @@ export async function sitePage(main: HTMLElement, id: string): Promise<void> {
   );
   await Promise.all([
     loadEvidence(evidenceBox, site.id, false),
-    loadEstimates(estimatesBox, site, claims),
     locationMap(locationBox, site, () => undefined),
   ]);
 }
 
-// The estimates recorded for this site (from the summary, which holds them beside the claims).
-async function loadEstimates(box: HTMLElement, site: any, claims: any[]): Promise<void> {
-  try {
-    const summary = await get('/api/summary');
-    const mine = (summary.sites ?? []).find((s: any) => s.id === site.id)?.estimates ?? [];
-    if (!mine.length) return clear(box, h('p', { class: 'muted' }, t('none')));
-    const name = () => siteName(site);
-    const figures = { [site.id]: claims.filter((c: any) => c.figure).map((c: any) => Number(c.figure)) };
-    clear(box, recordedChart(mine, name, figures), h('p', { class: 'muted legend-line' }, t('chart_legend')), recordedTable(mine, name));
-  } catch (error) {
-    clear(box, problem(error));
-  }
+// The estimates recorded for this site (its record view holds them), charted with its claims.
+function showEstimates(box: HTMLElement, site: any, claims: any[]): void {
+  const mine = site.estimates ?? [];
+  if (!mine.length) return clear(box, h('p', { class: 'muted' }, t('none')));
+  const name = () => siteName(site);
+  const figures = { [site.id]: claims.filter((c: any) => c.figure).map((c: any) => Number(c.figure)) };
+  clear(box, recordedChart(mine, name, figures), h('p', { class: 'muted legend-line' }, t('chart_legend')), recordedTable(mine, name));
 }
 
 async function loadEvidence(box: HTMLElement, siteId: string, signIfNeeded: boolean): Promise<void> {
@@ -124,9 +119,12 @@ async function showEvidence(item: HTMLElement, custody: any, signIfNeeded: boole
       mark,
     ),
   );
+  // An image's bytes are fetched once: for its thumbnail and for the proof.
+  let content: ArrayBuffer | undefined;
   if (String(evidence.media_type ?? '').startsWith('image/')) {
     try {
-      const blob = new Blob([await bytes(`/api/evidence/${evidence.id}/content`)], { type: evidence.media_type });
+      content = await bytes(`/api/evidence/${evidence.id}/content`);
+      const blob = new Blob([content], { type: evidence.media_type });
       thumb.append(h('img', { src: URL.createObjectURL(blob), alt: evidence.id, width: 96, height: 96 }));
     } catch {
       // no thumbnail: the proof below says whether the file is whole
@@ -138,7 +136,7 @@ async function showEvidence(item: HTMLElement, custody: any, signIfNeeded: boole
     return;
   }
   try {
-    const result = await proveEvidence(evidence.id, entry, signIfNeeded && !!session());
+    const result = await proveEvidence(evidence.id, entry, signIfNeeded && !!session(), content);
     mark.className = `proof ${result.ok ? 'ok' : result.pending ? 'pending' : 'bad'}`;
     if (result.ok) clear(mark, `✔ ${t('proof_ok')}: `, h('span', { class: 'muted' }, t('proof_detail', { entry: num(result.entry), size: num(result.size ?? 0), key: result.key ?? '' })));
     else if (result.pending) clear(mark, `… ${t('proof_pending')}`);
