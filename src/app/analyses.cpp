@@ -221,18 +221,25 @@ std::vector<std::filesystem::path> shipped_data_places() {
   return places;
 }
 
-std::string default_frequency_table() {
+std::string shipped_data_file(std::string_view relative, std::string_view option) {
   std::string searched;
   for (const std::filesystem::path& place : shipped_data_places()) {
-    const std::filesystem::path table = place / "str-frequencies" / "west-asia.txt";
+    const std::filesystem::path file = place / relative;
     std::error_code ec;
-    if (std::filesystem::is_regular_file(table, ec)) return table.string();
-    searched += (searched.empty() ? "" : ", ") + table.string();
+    if (std::filesystem::is_regular_file(file, ec)) return file.string();
+    searched += (searched.empty() ? "" : ", ") + file.string();
   }
-  throw core::NotFound(
-      "the shipped allele-frequency table is not here (looked for " + searched +
-      "): give one with --frequencies FILE, or set ATHAR_DATA_DIR to the folder that holds "
-      "str-frequencies/");
+  throw core::NotFound("the shipped " + std::string(relative) + " is not here (looked for " +
+                       searched + "): give one with " + std::string(option) +
+                       " FILE, or set ATHAR_DATA_DIR to the folder that holds str-frequencies/");
+}
+
+std::string default_frequency_table() {
+  return shipped_data_file("str-frequencies/west-asia.txt", "--frequencies");
+}
+
+std::string default_mutation_rates() {
+  return shipped_data_file("str-frequencies/mutation-rates-aabb2003.txt", "--mutation-rates");
 }
 
 std::filesystem::path shipped_web_ui(std::string* searched) {

@@ -76,6 +76,12 @@ std::vector<std::filesystem::path> shipped_data_places();
 // The allele-frequency table Athar ships (str-frequencies/west-asia.txt) from the first of those
 // places that has it; NotFound naming them and --frequencies otherwise.
 std::string default_frequency_table();
+// Per-marker mutation rates Athar ships (str-frequencies/mutation-rates-aabb2003.txt: AABB 2003,
+// fathers' and mothers' rates for 15 loci), found the same way.
+std::string default_mutation_rates();
+// Any file of the shipped data (`relative` to a place above); NotFound naming the places and the
+// command-line `option` that gives it otherwise.
+std::string shipped_data_file(std::string_view relative, std::string_view option);
 // The built web UI (a folder holding index.html): $ATHAR_WEB_DIR, then web/ in each shipped-data
 // place, then web/dist in the source tree (where `npm run build` in web/ puts it). Empty when
 // none is built; `searched` receives the places looked at.

@@ -2,13 +2,77 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <map>
 
+#include "app/analyses.h"
 #include "core/csv.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "kinship/pairwise.h"
+#include "ledger/hash.h"
 #include "matching/kinship_store.h"
 
 namespace athar::app {
+
+kinship::MutationModel mutation_model(const ScreenOptions& o, const kinship::FrequencyTable& table,
+                                      std::vector<MarkerMutationRate>* described) {
+  kinship::MutationModel mutation;
+  mutation.kind = kinship::parse_mutation_model(o.mutation);
+  if (mutation.kind == kinship::MutationModel::Kind::kNone) return mutation;
+  for (const auto& [name, rate] :
+       {std::pair{"male rate", o.male_rate}, {"female rate", o.female_rate}}) {
+    if (!(rate >= 0 && rate < 1))
+      throw core::InputError("kinship", name, core::shortest_number(rate), "a rate in [0, 1)");
+  }
+  if (!(o.range > 0 && o.range < 1))
+    throw core::InputError("kinship", "range", core::shortest_number(o.range), "in (0, 1)");
+  mutation.male_rate = o.male_rate;
+  mutation.female_rate = o.female_rate;
+  mutation.range = o.range;
+  const std::string rates_file = o.rates_file.empty() ? default_mutation_rates() : o.rates_file;
+  mutation.marker_rates = kinship::read_mutation_rates(rates_file);
+  if (described) {
+    const std::string source =
+        o.rates_file.empty()
+            ? "AABB 2003 (" + std::filesystem::path(rates_file).filename().string() + ")"
+            : rates_file;
+    for (size_t m = 0; m < table.size(); ++m) {
+      const std::string& name = table.marker(m).name;
+      const auto [fathers, mothers] = mutation.rates_of(name);
+      const bool listed = mutation.marker_rates.count(kinship::canonical_marker(name)) > 0;
+      described->push_back({name, fathers, mothers, listed ? source : "default average"});
+    }
+  }
+  return mutation;
+}
+
+std::string describe_mutation(const std::string& model,
+                              const std::vector<MarkerMutationRate>& rates) {
+  if (rates.empty()) return "mutation " + model;
+  std::map<std::string, std::vector<std::string>> by_source;
+  for (const auto& r : rates) by_source[r.source].push_back(r.marker);
+  std::string out = "mutation " + model + ", rates:";
+  bool first = true;
+  for (const auto& [source, markers] : by_source) {
+    out += first ? " " : "; ";
+    first = false;
+    if (source == "default average") {
+      out += "the default average for " + std::to_string(markers.size()) + " markers (";
+      for (size_t i = 0; i < markers.size(); ++i) out += (i ? ", " : "") + markers[i];
+      out += ")";
+    } else {
+      out += source + " for " + std::to_string(markers.size()) + " markers";
+    }
+  }
+  return out;
+}
+
+void check_theta(double theta) {
+  if (!(theta >= 0 && theta < 0.5))
+    throw core::InputError("kinship", "theta", core::shortest_number(theta),
+                           "Fst in [0, 0.5), e.g. 0.01");
+}
 
 ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, const ScreenOptions& o,
                             const core::Progress& progress) {
@@ -23,8 +87,16 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
     throw core::InputError("kinship screen", "families", "",
                            "screening the registry's profiles needs a data folder");
   }
+  check_theta(o.theta);
+  if (!(o.threshold >= 0))
+    throw core::InputError("kinship screen", "threshold", core::shortest_number(o.threshold),
+                           "a likelihood ratio, 0 or more");
+  if (o.assign && !(o.assign_floor >= 1))
+    throw core::InputError("kinship screen", "assign floor", core::shortest_number(o.assign_floor),
+                           "a likelihood ratio, 1 or more");
   if (session) session->require(Permission::kRunAnalyses, "screen remains");
-  ScreenResult r{std::move(table), {}, {}, {}, {}, 0, {}, {}, {}, {}};
+  ScreenResult r{std::move(table), {}, {}, {}, {}, 0, {}, {}, {}, {}, 0, o.mutation, {}, o.theta};
+  r.threshold = o.threshold;
   registry::Registry* reg = session ? &session->registry() : nullptr;
   r.references = from_files ? kinship::read_profiles(o.references, r.table)
                             : matching::stored_profiles(*reg, r.table, "reference");
@@ -35,69 +107,101 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
   r.unseen_alleles = r.table.add_unseen(everyone);
   r.families = from_files ? kinship::read_families(o.families, r.references, r.table)
                           : matching::stored_families(*reg, r.table);
-  kinship::MutationModel mutation;
-  mutation.kind = kinship::parse_mutation_model(o.mutation);
-  mutation.male_rate = o.male_rate;
-  mutation.female_rate = o.female_rate;
-  mutation.range = o.range;
-  if (!o.rates_file.empty()) mutation.marker_rates = kinship::read_mutation_rates(o.rates_file);
+  const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
   if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone) {
-    throw core::InputError("kinship screen", "theta", std::to_string(o.theta),
+    throw core::InputError("kinship screen", "theta", core::shortest_number(o.theta),
                            "θ and a mutation model are not combined yet");
   }
   const kinship::ScreeningIndex index(r.table, r.families, 0, mutation, progress.part(0.05, 0.5));
   r.missing_persons = index.targets().size();
+  // With the joint assignment, pairs below the reporting threshold are screened too.
+  const double floor = o.assign ? std::min(o.threshold, o.assign_floor) : o.threshold;
   kinship::ScreeningOptions options;
-  options.threshold = o.threshold;
+  options.threshold = floor;
   options.prior = o.prior;
   options.progress = progress.part(0.5, 0.9);
   r.screening = kinship::screen(index, r.remains, options);
   progress(0.9, o.theta > 0 ? "applying theta" : "assigning");
+  std::vector<kinship::ScreeningCandidate>& found = r.screening.candidates;
   if (o.theta > 0) {
     // θ exactly, on the candidates found without it (θ only lowers a match's LR).
-    std::vector<kinship::ScreeningCandidate> kept;
-    for (auto c : r.screening.candidates) {
+    for (auto& c : found) {
       c.log10_lr = kinship::missing_person_lr_theta(r.table, r.families[c.family], c.member,
                                                     r.remains[c.remains], o.theta)
                        .log10_lr;
-      if (c.log10_lr < std::log10(o.threshold)) continue;
-      const double lr_prior = std::pow(10.0, c.log10_lr) * r.screening.prior;
-      c.posterior = lr_prior / (lr_prior + 1 - r.screening.prior);
-      kept.push_back(c);
+      c.posterior = kinship::posterior_probability(c.log10_lr, r.screening.prior);
     }
-    std::stable_sort(kept.begin(), kept.end(), [](const auto& x, const auto& y) {
+    std::erase_if(found, [&](const auto& c) { return !(c.log10_lr >= std::log10(floor)); });
+    std::stable_sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
       return x.remains != y.remains ? x.remains < y.remains : x.log10_lr > y.log10_lr;
     });
-    r.screening.candidates = std::move(kept);
   }
   if (o.assign) {
     const auto matches =
         kinship::direct_matches(r.table, r.remains, r.remains, true, 0.01, o.match_threshold);
     r.direct_matches = matches.size();
     r.body_of_remains = kinship::fragment_bodies(matches, r.remains.size());
-    r.assignment = kinship::assign(r.screening.candidates, r.body_of_remains);
+    r.assignment = kinship::assign(found, r.body_of_remains);
+    // Reported: the candidates at the reporting threshold only.
+    const double reporting = o.threshold > 0 ? std::log10(o.threshold) : -INFINITY;
+    std::erase_if(found, [&](const auto& c) { return !(c.log10_lr >= reporting); });
   }
   return r;
 }
 
+namespace {
+
+// The markers at which the remains exclude the missing person, by name.
+std::vector<std::string> excluding_marker_names(const kinship::FrequencyTable& table,
+                                                uint64_t markers) {
+  std::vector<std::string> names;
+  for (size_t m = 0; m < table.size(); ++m) {
+    if (markers >> m & 1) names.push_back(table.marker(m).name);
+  }
+  return names;
+}
+
+}  // namespace
+
 core::OrderedJson ScreenResult::to_json() const {
   core::OrderedJson list = core::OrderedJson::array();
   for (const auto& c : screening.candidates) {
-    list.push_back({{"remains", remains[c.remains].sample},
-                    {"family", families[c.family].id},
-                    {"member", families[c.family].members[c.member].name},
-                    {"log10_lr", c.log10_lr},
-                    {"markers_compared", c.markers_compared},
-                    {"posterior", c.posterior}});
+    core::OrderedJson j = {{"remains", remains[c.remains].sample},
+                           {"family", families[c.family].id},
+                           {"member", families[c.family].members[c.member].name}};
+    // JSON has no −inf: an exclusion says so, and where.
+    if (c.log10_lr == -INFINITY) {
+      j["excluded"] = true;
+      j["excluded_at"] = excluding_marker_names(table, c.excluding_markers);
+    } else {
+      j["log10_lr"] = c.log10_lr;
+    }
+    j["markers_compared"] = c.markers_compared;
+    j["posterior"] = c.posterior;
+    list.push_back(std::move(j));
   }
   core::OrderedJson out = {{"remains", remains.size()},
                            {"missing_persons", missing_persons},
                            {"comparisons", screening.comparisons},
                            {"seconds", screening.seconds},
+                           {"threshold", threshold},
                            {"prior", screening.prior},
+                           {"theta", theta},
+                           {"mutation", mutation_model},
                            {"unseen_alleles", unseen_alleles},
                            {"candidates", list}};
+  if (!mutation_rates.empty()) {
+    core::OrderedJson rates = core::OrderedJson::array();
+    for (const auto& m : mutation_rates) {
+      rates.push_back({{"marker", m.marker},
+                       {"fathers", m.fathers},
+                       {"mothers", m.mothers},
+                       {"source", m.source}});
+    }
+    out["mutation_rates"] = rates;
+  }
   if (direct_matches) {
+    const double reporting = threshold > 0 ? std::log10(threshold) : -INFINITY;
     core::OrderedJson assigned = core::OrderedJson::array();
     for (const auto& a : assignment) {
       core::OrderedJson fragments = core::OrderedJson::array();
@@ -106,7 +210,8 @@ core::OrderedJson ScreenResult::to_json() const {
       assigned.push_back({{"fragments", fragments},
                           {"family", families[a.family].id},
                           {"member", families[a.family].members[a.member].name},
-                          {"log10_lr", a.log10_lr}});
+                          {"log10_lr", a.log10_lr},
+                          {"below_threshold", !(a.log10_lr >= reporting)}});
     }
     out["direct_matches"] = *direct_matches;
     out["assignment"] = assigned;
@@ -115,7 +220,7 @@ core::OrderedJson ScreenResult::to_json() const {
 }
 
 void ScreenResult::write_csv(std::ostream& out) const {
-  out << "remains,family,member,log10_lr,markers_compared,posterior\n";
+  out << "remains,family,member,log10_lr,markers_compared,posterior,excluded_at\n";
   for (const auto& c : screening.candidates) {
     // Sample, family and member names come from the user's files: cells, not formulas.
     for (const std::string* cell : {&remains[c.remains].sample, &families[c.family].id,
@@ -123,8 +228,201 @@ void ScreenResult::write_csv(std::ostream& out) const {
       core::write_csv_cell(out, *cell);
       out << ',';
     }
-    out << c.log10_lr << ',' << c.markers_compared << ',' << c.posterior << "\n";
+    // Exactly, as JSON has it: the shortest text that reads back as the same double.
+    std::string excluded;
+    for (const std::string& m : excluding_marker_names(table, c.excluding_markers))
+      excluded += (excluded.empty() ? "" : " ") + m;
+    out << core::shortest_number(c.log10_lr) << ',' << c.markers_compared << ','
+        << core::shortest_number(c.posterior) << ',';
+    core::write_csv_cell(out, excluded);
+    out << "\n";
   }
+}
+
+KinshipLrResult kinship_lr(Session* session, kinship::FrequencyTable table, const ScreenOptions& o,
+                           const KinshipLrRequest& request) {
+  const bool from_files = !o.families.empty() || !o.references.empty();
+  if (from_files && (o.families.empty() || o.references.empty() || o.remains.empty())) {
+    throw core::InputError("kinship lr", "families", "",
+                           "give the families, references and remains files together, or none "
+                           "of them to use what the registry holds");
+  }
+  if (!from_files && !session)
+    throw core::InputError("kinship lr", "families", "",
+                           "the registry's families need a data folder");
+  check_theta(o.theta);
+  if (request.prior != 0 && !(request.prior > 0 && request.prior < 1))
+    throw core::InputError("kinship lr", "prior", core::shortest_number(request.prior),
+                           "in (0, 1)");
+  KinshipLrResult r{std::move(table), {}, 0, {}, {}, o.mutation, {}, o.theta, request.prior, 0, {}};
+  std::optional<kinship::Family> family;
+  std::optional<kinship::Profile> remains;
+  if (from_files) {
+    const auto references = kinship::read_profiles(o.references, r.table);
+    for (auto& p : kinship::read_profiles(o.remains, r.table)) {
+      if (p.sample == request.remains) remains = std::move(p);
+    }
+    for (auto& f : kinship::read_families(o.families, references, r.table)) {
+      if (f.id == request.family) family = std::move(f);
+    }
+  } else {
+    session->require(Permission::kReadGeneticProfiles, "compare remains with a family");
+    registry::Registry& reg = session->registry();
+    family = matching::stored_family(reg, r.table, request.family);
+    remains = matching::stored_profile(reg, r.table, request.remains, "remains");
+    if (family && remains) {  // relatives' genotypes are shown: the read is logged
+      registry::Registry::Transaction tx(reg);
+      reg.append_ledger_entry("kinship.read", "reads:dna",
+                              ledger::sha256("lr\n" + request.family + "\n" + request.remains));
+      tx.commit();
+    }
+  }
+  const std::string where = "kinship lr " + request.family + " " + request.remains;
+  if (!family) throw core::InputError(where, "family", request.family, "no such family");
+  if (!remains)
+    throw core::InputError(where, "remains", request.remains, "no such remains profile");
+  const std::vector<size_t> missing = family->missing();
+  if (request.member.empty()) {
+    if (missing.size() != 1)
+      throw core::InputError(where, "member", "",
+                             "family " + family->id + " has " + std::to_string(missing.size()) +
+                                 " missing members: name one");
+    r.member = missing[0];
+  } else {
+    const int index = family->member_index(request.member);
+    if (index < 0 || !family->members[static_cast<size_t>(index)].missing)
+      throw core::InputError(where, "member", request.member,
+                             "is not a missing member of family " + family->id);
+    r.member = static_cast<size_t>(index);
+  }
+  r.family = std::move(*family);
+  r.remains = std::move(*remains);
+  std::vector<kinship::Profile> everyone{r.remains};
+  for (const auto& m : r.family.members)
+    if (m.typed()) everyone.push_back(m.profile);
+  r.unseen_alleles = r.table.add_unseen(everyone);
+  const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
+  if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone)
+    throw core::InputError(where, "theta", core::shortest_number(o.theta),
+                           "θ and a mutation model are not combined yet");
+  r.lr =
+      o.theta > 0
+          ? kinship::missing_person_lr_theta(r.table, r.family, r.member, r.remains, o.theta)
+          : kinship::MissingPersonLikelihood(r.table, r.family, r.member, mutation).lr(r.remains);
+  if (r.prior > 0) r.posterior = kinship::posterior_probability(r.lr.log10_lr, r.prior);
+  return r;
+}
+
+namespace {
+std::string genotype_text(const kinship::Genotype& g) {
+  if (!g.typed()) return "";
+  return kinship::allele_text(g.a) + "," + kinship::allele_text(g.b);
+}
+}  // namespace
+
+core::OrderedJson KinshipLrResult::to_json() const {
+  std::vector<size_t> typed;
+  for (size_t i = 0; i < family.members.size(); ++i)
+    if (family.members[i].typed()) typed.push_back(i);
+  core::OrderedJson markers = core::OrderedJson::array();
+  for (const auto& m : lr.per_marker) {
+    core::OrderedJson relatives = core::OrderedJson::object();
+    for (size_t i : typed)
+      relatives[family.members[i].name] =
+          genotype_text(family.members[i].profile.markers[m.marker]);
+    core::OrderedJson j = {{"marker", table.marker(m.marker).name},
+                           {"remains", genotype_text(remains.markers[m.marker])},
+                           {"relatives", relatives}};
+    if (m.lr == 0) {
+      j["excluded"] = true;
+    } else {
+      j["lr"] = m.lr;
+      j["log10_lr"] = std::log10(m.lr);
+    }
+    if (!mutation_rates.empty()) {
+      const auto& rate = mutation_rates[m.marker];
+      j["mutation_rates"] = {
+          {"fathers", rate.fathers}, {"mothers", rate.mothers}, {"source", rate.source}};
+    }
+    markers.push_back(std::move(j));
+  }
+  core::OrderedJson out = {{"family", family.id},
+                           {"member", family.members[member].name},
+                           {"remains", remains.sample},
+                           {"mutation", mutation_model},
+                           {"theta", theta},
+                           {"markers_compared", lr.markers_compared},
+                           {"inconsistent_markers", lr.inconsistent_markers}};
+  if (lr.log10_lr == -INFINITY) {
+    std::vector<std::string> at;
+    for (const auto& m : lr.per_marker)
+      if (m.lr == 0) at.push_back(table.marker(m.marker).name);
+    out["excluded"] = true;
+    out["excluded_at"] = at;
+  } else {
+    out["lr"] = lr.lr;
+    out["log10_lr"] = lr.log10_lr;
+  }
+  if (prior > 0) {
+    out["prior"] = prior;
+    out["posterior"] = posterior;
+  }
+  out["unseen_alleles"] = unseen_alleles;
+  out["markers"] = markers;
+  return out;
+}
+
+void KinshipLrResult::write_text(std::ostream& out) const {
+  std::vector<size_t> typed;
+  for (size_t i = 0; i < family.members.size(); ++i)
+    if (family.members[i].typed()) typed.push_back(i);
+  char line[256];
+  std::snprintf(line, sizeof line, "%-12s %-11s", "marker", remains.sample.substr(0, 11).c_str());
+  out << line;
+  for (size_t i : typed) {
+    std::snprintf(line, sizeof line, " %-11s", family.members[i].name.substr(0, 11).c_str());
+    out << line;
+  }
+  out << " LR" << (mutation_rates.empty() ? "" : "           rates (fathers, mothers)") << "\n";
+  for (const auto& m : lr.per_marker) {
+    std::snprintf(line, sizeof line, "%-12s %-11s", table.marker(m.marker).name.c_str(),
+                  genotype_text(remains.markers[m.marker]).c_str());
+    out << line;
+    for (size_t i : typed) {
+      std::snprintf(line, sizeof line, " %-11s",
+                    genotype_text(family.members[i].profile.markers[m.marker]).c_str());
+      out << line;
+    }
+    if (m.lr == 0) {
+      std::snprintf(line, sizeof line, " %-12s", "excluded");
+    } else {
+      std::snprintf(line, sizeof line, " %-12.6g", m.lr);
+    }
+    out << line;
+    if (!mutation_rates.empty()) {
+      const auto& rate = mutation_rates[m.marker];
+      std::snprintf(line, sizeof line, " %g, %g (%s)", rate.fathers, rate.mothers,
+                    rate.source.c_str());
+      out << line;
+    }
+    out << "\n";
+  }
+  out << remains.sample << " as " << family.id << " " << family.members[member].name << ": ";
+  if (lr.log10_lr == -INFINITY) {
+    out << "excluded at";
+    for (const auto& m : lr.per_marker)
+      if (m.lr == 0) out << " " << table.marker(m.marker).name;
+  } else {
+    std::snprintf(line, sizeof line, "LR %.6g (log10 %s)", lr.lr,
+                  core::shortest_number(lr.log10_lr).c_str());
+    out << line;
+  }
+  out << " over " << lr.markers_compared << " markers; theta " << theta << "; "
+      << describe_mutation(mutation_model, mutation_rates);
+  if (prior > 0) out << "; posterior " << core::shortest_number(posterior) << " at prior " << prior;
+  out << "\n";
+  for (const auto& u : unseen_alleles)
+    out << "allele not in the frequency table, given the minimum frequency: " << u << "\n";
 }
 
 }  // namespace athar::app

@@ -1427,14 +1427,19 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_option("--out", sc->out, "write every candidate to this CSV");
   screen->add_option("--mutation", sc->mutation, "none, equal, proportional or stepwise")
       ->capture_default_str();
-  screen->add_option("--male-rate", sc->male_rate, "mutation rate from fathers")
+  screen
+      ->add_option("--male-rate", sc->male_rate,
+                   "mutation rate from fathers for markers without one")
       ->capture_default_str();
-  screen->add_option("--female-rate", sc->female_rate, "mutation rate from mothers")
+  screen
+      ->add_option("--female-rate", sc->female_rate,
+                   "mutation rate from mothers for markers without one")
       ->capture_default_str();
   screen->add_option("--range", sc->range, "stepwise: each further step this much less likely")
       ->capture_default_str();
   screen->add_option("--mutation-rates", sc->rates_file,
-                     "per-marker rates: marker<TAB>fathers'<TAB>mothers' (docs/kinship.md)");
+                     "per-marker rates: marker<TAB>fathers'<TAB>mothers' (default: the shipped "
+                     "AABB 2003 rates; docs/kinship.md)");
   screen
       ->add_option("--theta", sc->theta,
                    "Fst (Balding-Nichols) applied exactly to the candidates found without it")
@@ -1443,6 +1448,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   screen->add_flag("--assign", sc->assign,
                    "join fragments of one body (direct matches) and give the most probable "
                    "assignment: each missing person at most one body");
+  screen
+      ->add_option("--assign-floor", sc->assign_floor,
+                   "the assignment weighs every pair above this LR, below --threshold too")
+      ->capture_default_str();
   screen->add_option("--frequencies", o->frequencies, "allele frequency table");
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
@@ -1466,7 +1475,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       std::cout << remains.size() << " remains against " << res.missing_persons
                 << " missing persons in " << families.size() << " families: " << r.comparisons
                 << " comparisons, " << r.candidates.size()
-                << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n";
+                << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n"
+                << athar::app::describe_mutation(res.mutation_model, res.mutation_rates) << "\n";
       if (sc->assign) {
         std::cout << "joint assignment (" << *res.direct_matches
                   << " direct matches join fragments into bodies):\n";
@@ -1477,9 +1487,12 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
               fragments += (fragments.empty() ? "" : "+") + remains[i].sample;
           }
           char line[240];
-          std::snprintf(line, sizeof line, "  %-24s -> %s %s  log10 LR %.2f\n", fragments.c_str(),
+          std::snprintf(line, sizeof line, "  %-24s -> %s %s  log10 LR %.2f%s\n", fragments.c_str(),
                         families[a.family].id.c_str(),
-                        families[a.family].members[a.member].name.c_str(), a.log10_lr);
+                        families[a.family].members[a.member].name.c_str(), a.log10_lr,
+                        a.log10_lr >= std::log10(sc->threshold)
+                            ? ""
+                            : "  (below the reporting threshold: a second reviewer)");
           std::cout << line;
         }
         return;
@@ -1529,6 +1542,42 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       for (const auto& u : res.unseen_alleles)
         std::cout << "allele not in the frequency table, given the minimum frequency: " << u
                   << "\n";
+    };
+  });
+
+  auto lr_request = std::make_shared<athar::app::KinshipLrRequest>();
+  auto* lr = noun->add_subcommand(
+      "lr", "One family's missing member against one remains sample: the LR marker by marker");
+  lr->add_option("family", lr_request->family, "family id")->required();
+  lr->add_option("remains", lr_request->remains, "remains sample")->required();
+  lr->add_option("--member", lr_request->member,
+                 "the missing member (default: the family's only missing member)");
+  lr->add_option("--families", sc->families,
+                 "families CSV (docs/kinship.md); without the three files: the registry's");
+  lr->add_option("--references", sc->references, "reference profiles");
+  lr->add_option("--remains", sc->remains, "remains profiles");
+  lr->add_option("--prior", lr_request->prior, "prior, for a posterior probability");
+  lr->add_option("--mutation", sc->mutation, "none, equal, proportional or stepwise")
+      ->capture_default_str();
+  lr->add_option("--male-rate", sc->male_rate, "mutation rate from fathers for markers without one")
+      ->capture_default_str();
+  lr->add_option("--female-rate", sc->female_rate,
+                 "mutation rate from mothers for markers without one")
+      ->capture_default_str();
+  lr->add_option("--range", sc->range, "stepwise: each further step this much less likely")
+      ->capture_default_str();
+  lr->add_option("--mutation-rates", sc->rates_file,
+                 "per-marker rates (default: the shipped AABB 2003 rates)");
+  lr->add_option("--theta", sc->theta, "Fst (Balding-Nichols)")->capture_default_str();
+  lr->add_option("--frequencies", o->frequencies, "allele frequency table");
+  lr->callback([&g, &action, sc, lr_request, load_table] {
+    action = [&g, sc, lr_request, load_table] {
+      std::optional<AppSession> session;
+      if (sc->families.empty() && sc->references.empty()) session.emplace(g);
+      const athar::app::KinshipLrResult r = athar::app::kinship_lr(
+          session ? &session->session : nullptr, load_table(), *sc, *lr_request);
+      if (g.json) return print_json(r.to_json());
+      r.write_text(std::cout);
     };
   });
 

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 
@@ -110,6 +111,12 @@ bool contains_letter_or_digit(std::string_view utf8_text) {
     if (c >= 0xC2) return true;
   }
   return false;
+}
+
+std::string shortest_number(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
 }
 
 }  // namespace athar::core

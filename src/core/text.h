@@ -21,6 +21,8 @@ std::string_view trim(std::string_view text);
 std::string ascii_lower(std::string_view text);
 // 1234567 as "1,234,567", as text output writes counts.
 std::string with_thousands(uint64_t value);
+// The shortest text that reads back as exactly `value` ("0.1", "1e-05", "-inf").
+std::string shortest_number(double value);
 std::vector<std::string> split(std::string_view text, char separator);
 bool contains_letter_or_digit(std::string_view utf8_text);
 

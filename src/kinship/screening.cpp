@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/text.h"
 #include "kinship/internal/genotypes.h"
 
 namespace athar::kinship {
@@ -138,11 +139,9 @@ struct Screener {
 
   // Sum of log10 LRs over the compared markers (−inf when a marker excludes). One look-up per
   // marker: each allele's slot is its rank among the family's alleles (a popcount) or "other".
-  // `only`: the markers to look at (all by default).
-  float compare(size_t target, const Prepared& r, const Profile& profile,
-                uint64_t only = ~uint64_t{0}) const {
+  float compare(size_t target, const Prepared& r, const Profile& profile) const {
     const size_t markers = index.table_.size();
-    uint64_t bits = r.typed & ~r.exact & index.informative_[target] & only;
+    uint64_t bits = r.typed & ~r.exact & index.informative_[target];
     float sum = 0;
     const ScreeningIndex::MarkerEntry* entries = &index.entries_[target * markers];
     const float* tables = index.log10_lr_.data();
@@ -160,7 +159,7 @@ struct Screener {
       if (sum == -INFINITY) return sum;  // excluded: the rest cannot matter
     }
     if (r.exact) {  // markers whose single allele may hide a dropped one: exactly, instead
-      uint64_t exact = r.exact & index.informative_[target] & only;
+      uint64_t exact = r.exact & index.informative_[target];
       while (exact) {
         const int m = __builtin_ctzll(exact);
         exact &= exact - 1;
@@ -169,20 +168,16 @@ struct Screener {
     }
     return sum;
   }
-
-  // Markers compared and inconsistent, for a reported pair.
-  void count(size_t target, const Prepared& r, const Profile& profile, uint32_t& compared,
-             uint32_t& inconsistent) const {
-    uint64_t bits = r.typed & index.informative_[target];
-    compared = static_cast<uint32_t>(__builtin_popcountll(bits));
-    inconsistent = 0;
-    while (bits) {
-      const int m = __builtin_ctzll(bits);
-      bits &= bits - 1;
-      inconsistent += compare(target, r, profile, uint64_t{1} << m) == -INFINITY ? 1 : 0;
-    }
-  }
 };
+
+double posterior_probability(double log10_lr, double prior) {
+  if (!(prior > 0 && prior < 1))
+    throw core::InputError("screening", "prior", core::shortest_number(prior), "in (0, 1)");
+  if (log10_lr == -INFINITY) return 0;
+  // LR·π / (LR·π + 1 − π) = 1 / (1 + (1 − π) / (π · LR)), the ratio taken in logs.
+  const double log10_odds_against = std::log10(1 - prior) - std::log10(prior) - log10_lr;
+  return 1 / (1 + std::pow(10.0, log10_odds_against));
+}
 
 ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& remains,
                        const ScreeningOptions& options) {
@@ -190,12 +185,16 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
   ScreeningResult result;
   result.threads = core::thread_count(options.threads);
   const size_t targets = index.targets().size();
-  result.prior =
-      options.prior > 0 ? options.prior : 1.0 / static_cast<double>(std::max<size_t>(targets, 1));
-  if (!(result.prior > 0 && result.prior < 1) && targets > 1)
-    throw core::InputError("screening", "prior", std::to_string(options.prior), "in (0, 1)");
-  const float threshold =
-      options.threshold > 0 ? static_cast<float>(std::log10(options.threshold)) : -INFINITY;
+  if (options.prior != 0 && !(options.prior > 0 && options.prior < 1))
+    throw core::InputError("screening", "prior", core::shortest_number(options.prior), "in (0, 1)");
+  if (!(options.threshold >= 0))
+    throw core::InputError("screening", "threshold", core::shortest_number(options.threshold),
+                           "a likelihood ratio, 0 or more");
+  result.prior = options.prior > 0 ? options.prior : 1.0 / static_cast<double>(targets + 1);
+  const double threshold = options.threshold > 0 ? std::log10(options.threshold) : -INFINITY;
+  // The tables hold single-precision log10 LRs: a pair within this of the threshold is
+  // recomputed exactly before it is kept or left (23 markers' rounding is about 1e-5).
+  const float table_threshold = static_cast<float>(threshold - 1e-3);
   const Screener screener{index};
   std::vector<Screener::Prepared> prepared;
   for (const Profile& r : remains) prepared.push_back(Screener::prepare(index.table(), r));
@@ -212,13 +211,21 @@ ScreeningResult screen(const ScreeningIndex& index, const std::vector<Profile>& 
         for (size_t r = rb * kRemainsBlock; r < r_end; ++r) {
           for (size_t t = tb * kTargetBlock; t < t_end; ++t) {
             const float log10_lr = screener.compare(t, prepared[r], remains[r]);
-            if (!(log10_lr >= threshold)) continue;
-            uint32_t compared, inconsistent;
-            screener.count(t, prepared[r], remains[r], compared, inconsistent);
-            const double lr_prior = std::pow(10.0, log10_lr) * result.prior;
-            found[thread].push_back({static_cast<uint32_t>(r), index.targets()[t].family,
-                                     index.targets()[t].member, log10_lr, compared, inconsistent,
-                                     lr_prior / (lr_prior + 1 - result.prior)});
+            if (!(log10_lr >= table_threshold)) continue;
+            const PairwiseResult exact = index.exact_lr(t, remains[r]);
+            if (!(exact.log10_lr >= threshold)) continue;
+            ScreeningCandidate c;
+            c.remains = static_cast<uint32_t>(r);
+            c.family = index.targets()[t].family;
+            c.member = index.targets()[t].member;
+            c.log10_lr = exact.log10_lr;
+            c.markers_compared = static_cast<uint32_t>(exact.markers_compared);
+            c.inconsistent_markers = static_cast<uint32_t>(exact.inconsistent_markers);
+            for (const MarkerLr& m : exact.per_marker) {
+              if (m.lr == 0) c.excluding_markers |= uint64_t{1} << m.marker;
+            }
+            c.posterior = posterior_probability(c.log10_lr, result.prior);
+            found[thread].push_back(c);
           }
         }
       },

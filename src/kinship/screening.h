@@ -9,6 +9,8 @@
 //   ScreeningIndex index(table, families);
 //   ScreeningResult r = screen(index, remains, {.threshold = 10000});
 //   r.candidates: (remains, family, member, LR, markers, inconsistencies, posterior), ranked
+//
+// A threshold of 0 lists every pair, each recomputed exactly: meant for small validations.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,10 @@ class ScreeningIndex {
   };
   const std::vector<Target>& targets() const { return targets_; }
   const FrequencyTable& table() const { return table_; }
+  // The exact (double precision) LR of remains against target `target`, marker by marker.
+  PairwiseResult exact_lr(size_t target, const Profile& remains) const {
+    return likelihoods_[target].lr(remains);
+  }
 
  private:
   friend struct Screener;
@@ -51,19 +57,27 @@ class ScreeningIndex {
 
 struct ScreeningOptions {
   double threshold = 10000;  // candidates: LR at or above
-  // Prior probability that a remains sample is a given missing person; 0: 1 / the number of
-  // missing persons screened.
+  // Prior probability that a remains sample is a given missing person; 0: 1 / (the number of
+  // missing persons screened + 1) — each of them alike, and as likely that the remains are
+  // someone no family is looking for (an open search: one missing person gives 1/2, not 1).
   double prior = 0;
   unsigned threads = 0;
   core::Progress progress;
 };
 
+// Every candidate's LR is recomputed exactly (double precision, MissingPersonLikelihood::lr)
+// once the single-precision tables have found it: the tables only rank.
 struct ScreeningCandidate {
-  uint32_t remains, family, member;
-  double log10_lr;
-  uint32_t markers_compared, inconsistent_markers;
-  double posterior;  // LR·π / (LR·π + 1 − π)
+  uint32_t remains = 0, family = 0, member = 0;
+  double log10_lr = 0;  // −inf: excluded at the markers of `excluding_markers`
+  uint32_t markers_compared = 0, inconsistent_markers = 0;
+  double posterior = 0;            // LR·π / (LR·π + 1 − π)
+  uint64_t excluding_markers = 0;  // bit m: the remains' genotype at marker m excludes (LR 0)
 };
+
+// P(the remains are the missing person | LR) for prior π, without overflow: 0 for an exclusion,
+// 1 only when the LR is infinite. InputError unless 0 < π < 1.
+double posterior_probability(double log10_lr, double prior);
 
 struct ScreeningResult {
   std::vector<ScreeningCandidate> candidates;  // by remains, then LR, highest first

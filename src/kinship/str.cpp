@@ -186,13 +186,27 @@ class ProfileBuilder {
   ProfileBuilder(const FrequencyTable& table, std::string sample) : table_(table) {
     profile_.sample = std::move(sample);
     profile_.markers.resize(table.size());
-    seen_.resize(table.size());
+    given_at_.resize(table.size() + 1);
   }
   void add(const std::string& where, std::string_view marker, std::string_view first,
            std::string_view second) {
     first = core::trim(first);
     second = core::trim(second);
     if (first.empty() && second.empty()) return;  // not typed
+    // A marker given on two rows is two readings, not one genotype: 15,15 and 18,18 are not
+    // 15/18 (Amelogenin keeps the slot after the table's markers).
+    const int known =
+        is_amelogenin(marker) ? static_cast<int>(table_.size()) : table_.marker_index(marker);
+    if (known >= 0) {
+      std::string& earlier = given_at_[static_cast<size_t>(known)];
+      if (!earlier.empty()) {
+        throw core::InputError(where, std::string(marker),
+                               std::string(first) + "," + std::string(second),
+                               "given again for sample " + profile_.sample + " (first at " +
+                                   earlier + "): one row per sample and marker");
+      }
+      earlier = where;
+    }
     if (is_amelogenin(marker)) {
       std::string x(first), y(second);
       for (auto* s : {&x, &y}) {
@@ -210,27 +224,15 @@ class ProfileBuilder {
       throw core::InputError(where, "marker", std::string(marker),
                              "not in the frequency table (sample " + profile_.sample + ")");
     }
-    std::vector<Allele>& alleles = seen_[static_cast<size_t>(index)];
+    std::vector<Allele> alleles;
     for (std::string_view text : {first, second}) {
       if (text.empty()) continue;
-      Allele a = 0;
       try {
-        a = parse_allele(text);
+        alleles.push_back(parse_allele(text));
       } catch (const std::invalid_argument& e) {
         throw core::InputError(where, std::string(marker), std::string(text),
                                std::string(e.what()) + " (sample " + profile_.sample + ")");
       }
-      if (std::find(alleles.begin(), alleles.end(), a) == alleles.end()) alleles.push_back(a);
-    }
-    if (alleles.size() > 2) {
-      std::string list;
-      for (Allele a : alleles) {
-        if (!list.empty()) list.push_back(',');
-        list += allele_text(a);
-      }
-      throw core::InputError(where, std::string(marker), list,
-                             "three alleles at one marker (sample " + profile_.sample +
-                                 "): a mixture cannot be compared as one person");
     }
     std::sort(alleles.begin(), alleles.end());
     profile_.markers[static_cast<size_t>(index)] = {alleles.front(), alleles.back()};
@@ -251,7 +253,7 @@ class ProfileBuilder {
  private:
   const FrequencyTable& table_;
   Profile profile_;
-  std::vector<std::vector<Allele>> seen_;
+  std::vector<std::string> given_at_;  // where each marker was given (Amelogenin last)
 };
 
 int find_column(const std::vector<std::string>& keys, std::initializer_list<const char*> names) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -168,6 +169,36 @@ std::vector<std::array<std::string, 6>> pedigree_rows(const std::string& pedigre
 }
 }  // namespace
 
+namespace {
+// A stored family: its pedigree's members with the reference profiles they name.
+kinship::Family parse_family(const std::string& id, const std::string& pedigree,
+                             const std::map<std::string, kinship::Profile>& references) {
+  kinship::Family f{id, {}};
+  std::vector<std::pair<std::string, std::string>> parents;
+  for (const auto& part : pedigree_rows(pedigree)) {
+    kinship::Member m;
+    m.name = part[0];
+    m.sex = part[1];
+    m.missing = part[5] == "yes";
+    if (!part[4].empty()) {
+      const auto it = references.find(part[4]);
+      if (it == references.end())
+        throw core::Corruption("family " + f.id +
+                               " names a reference no longer stored: " + part[4]);
+      m.profile = it->second;
+    }
+    parents.emplace_back(part[2], part[3]);
+    f.members.push_back(std::move(m));
+  }
+  for (size_t i = 0; i < f.members.size(); ++i) {
+    f.members[i].father = parents[i].first.empty() ? -1 : f.member_index(parents[i].first);
+    f.members[i].mother = parents[i].second.empty() ? -1 : f.member_index(parents[i].second);
+  }
+  kinship::check_family(f);
+  return f;
+}
+}  // namespace
+
 std::vector<kinship::Family> stored_families(registry::Registry& registry,
                                              const kinship::FrequencyTable& table) {
   std::map<std::string, kinship::Profile> references;
@@ -175,32 +206,37 @@ std::vector<kinship::Family> stored_families(registry::Registry& registry,
   auto rows =
       registry.database().prepare("SELECT id, pedigree FROM kinship_families ORDER BY rowid");
   std::vector<kinship::Family> out;
-  while (rows->step()) {
-    kinship::Family f{rows->string(0), {}};
-    std::vector<std::pair<std::string, std::string>> parents;
-    for (const auto& part : pedigree_rows(rows->string(1))) {
-      kinship::Member m;
-      m.name = part[0];
-      m.sex = part[1];
-      m.missing = part[5] == "yes";
-      if (!part[4].empty()) {
-        const auto it = references.find(part[4]);
-        if (it == references.end())
-          throw core::Corruption("family " + f.id +
-                                 " names a reference no longer stored: " + part[4]);
-        m.profile = it->second;
-      }
-      parents.emplace_back(part[2], part[3]);
-      f.members.push_back(std::move(m));
-    }
-    for (size_t i = 0; i < f.members.size(); ++i) {
-      f.members[i].father = parents[i].first.empty() ? -1 : f.member_index(parents[i].first);
-      f.members[i].mother = parents[i].second.empty() ? -1 : f.member_index(parents[i].second);
-    }
-    kinship::check_family(f);
-    out.push_back(std::move(f));
-  }
+  while (rows->step()) out.push_back(parse_family(rows->string(0), rows->string(1), references));
   return out;
+}
+
+std::optional<kinship::Profile> stored_profile(registry::Registry& registry,
+                                               const kinship::FrequencyTable& table,
+                                               const std::string& sample, const std::string& kind) {
+  auto row = registry.database().prepare(
+      "SELECT sample, COALESCE(sex, ''), dropout, genotypes FROM kinship_profiles "
+      "WHERE sample = ? AND kind = ?");
+  row->bind(1, sample);
+  row->bind(2, kind);
+  if (!row->step()) return std::nullopt;
+  return parse_profile(table, row->string(0), row->string(1), row->real(2), row->string(3));
+}
+
+std::optional<kinship::Family> stored_family(registry::Registry& registry,
+                                             const kinship::FrequencyTable& table,
+                                             const std::string& id) {
+  auto row = registry.database().prepare("SELECT pedigree FROM kinship_families WHERE id = ?");
+  row->bind(1, id);
+  if (!row->step()) return std::nullopt;
+  const std::string pedigree = row->string(0);
+  // Only the references this pedigree names.
+  std::map<std::string, kinship::Profile> references;
+  for (const auto& part : pedigree_rows(pedigree)) {
+    if (part[4].empty()) continue;
+    if (auto p = stored_profile(registry, table, part[4], "reference"))
+      references[part[4]] = std::move(*p);
+  }
+  return parse_family(id, pedigree, references);
 }
 
 namespace {

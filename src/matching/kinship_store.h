@@ -6,6 +6,7 @@
 //   auto families = matching::stored_families(registry, table);
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ size_t add_families(registry::Registry& registry, const kinship::FrequencyTable&
                     const std::string& path);
 std::vector<kinship::Family> stored_families(registry::Registry& registry,
                                              const kinship::FrequencyTable& table);
+// One stored family with only its own references read; nullopt when no family has this id.
+std::optional<kinship::Family> stored_family(registry::Registry& registry,
+                                             const kinship::FrequencyTable& table,
+                                             const std::string& id);
+// One stored profile of this kind; nullopt when there is none.
+std::optional<kinship::Profile> stored_profile(registry::Registry& registry,
+                                               const kinship::FrequencyTable& table,
+                                               const std::string& sample, const std::string& kind);
 
 // An analyst's decision on a screening candidate: remains `remains` is, or is not, the missing
 // member `member` of family `family`.

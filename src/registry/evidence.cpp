@@ -3,17 +3,10 @@
 #include <charconv>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "vault/metadata.h"
 
 namespace athar::registry {
-
-namespace {
-std::string format_degrees(double value) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, end);
-}
-}  // namespace
 
 std::optional<Record> find_evidence(const Registry& registry, const ledger::Hash& sha256) {
   ListQuery q;
@@ -89,8 +82,8 @@ std::vector<IngestResult> ingest_evidence_files(Registry& registry, vault::Objec
       r.set("captured_at", meta.captured_at);
       if (meta.latitude && meta.longitude && *meta.latitude >= -90 && *meta.latitude <= 90 &&
           *meta.longitude >= -180 && *meta.longitude <= 180) {
-        r.set("gps_latitude", format_degrees(*meta.latitude));
-        r.set("gps_longitude", format_degrees(*meta.longitude));
+        r.set("gps_latitude", core::shortest_number(*meta.latitude));
+        r.set("gps_longitude", core::shortest_number(*meta.longitude));
       }
       r.set("device", meta.device);
       if (!meta.embedded.empty()) r.set("metadata", meta.embedded.dump());

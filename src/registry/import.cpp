@@ -351,11 +351,7 @@ std::string field_text(const core::Json& value, const std::string& where, const 
                        bool array_allowed = false) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return value.dump();
-  if (value.is_number_float()) {
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value.get<double>());
-    return std::string(buf, end);
-  }
+  if (value.is_number_float()) return core::shortest_number(value.get<double>());
   if (value.is_array() && array_allowed) return value.dump();
   if (value.is_null()) return {};
   throw InputError(where, field, value.dump(),

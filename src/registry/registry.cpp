@@ -312,9 +312,7 @@ Record Registry::read_row(const KindSpec& kind, store::Statement& row) const {
     } else if (stored_as_integer(f.type)) {
       r.values[i] = std::to_string(row.int64(column));
     } else if (stored_as_real(f.type)) {
-      char buf[32];
-      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, row.real(column));
-      r.values[i].assign(buf, end);
+      r.values[i] = core::shortest_number(row.real(column));
     } else {
       r.values[i] = row.string(column);
     }

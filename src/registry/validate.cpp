@@ -22,12 +22,6 @@ using core::PartialDate;
 
 namespace {
 
-std::string format_real(double value) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, end);
-}
-
 bool has_ascii_letter(std::string_view text) {
   for (char c : text) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
@@ -147,10 +141,10 @@ class RecordValidator {
         const double v = *read.degrees;
         if (v < -limit || v > limit) {
           fail(f, value,
-               "is out of range (-" + format_real(limit) + " to " + format_real(limit) +
-                   " degrees)");
+               "is out of range (-" + core::shortest_number(limit) + " to " +
+                   core::shortest_number(limit) + " degrees)");
         }
-        value = format_real(v);
+        value = core::shortest_number(v);
         break;
       }
       case FieldType::kPolygon:

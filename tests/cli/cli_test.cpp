@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "test_support.h"
 
 namespace {
@@ -541,6 +543,120 @@ TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
   EXPECT_NE(r.output.find("20 direct matches"), std::string::npos) << r.output;
 }
 
+// `kinship lr`: one family against one remains sample, marker by marker, with the same exact LR
+// the screen reports; the CSV carries it to the last digit; bad settings are named.
+TEST_F(CliTest, KinshipLrMarkerByMarker) {
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  Result r = athar("simulate families --families 10 --remains 10 --references parent --out " +
+                   dir_.file("fam") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string files = " --families " + dir_.file("fam/families.csv") + " --references " +
+                            dir_.file("fam/references.csv") + " --remains " +
+                            dir_.file("fam/remains.csv") + frequencies;
+  r = athar("--json kinship screen" + files + " --out " + dir_.file("c.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto screened = athar::core::Json::parse(r.output);
+  ASSERT_FALSE(screened["candidates"].empty()) << r.output;
+  EXPECT_EQ(screened["prior"].get<double>(), 1.0 / 11);
+  const auto& top = screened["candidates"][0];
+  const std::string family = top["family"], remains = top["remains"];
+  r = athar("--json kinship lr " + family + " " + remains + files);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto lr = athar::core::Json::parse(r.output);
+  EXPECT_EQ(lr["log10_lr"].get<double>(), top["log10_lr"].get<double>());
+  EXPECT_EQ(lr["markers"].size(), top["markers_compared"].get<size_t>());
+  EXPECT_TRUE(lr["markers"][0]["relatives"].is_object()) << r.output;
+  // The CSV holds the same double exactly.
+  std::ifstream csv(dir_.file("c.csv"));
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_EQ(header, "remains,family,member,log10_lr,markers_compared,posterior,excluded_at");
+  const auto cells = athar::core::split(row, ',');
+  ASSERT_GE(cells.size(), 4u) << row;
+  EXPECT_EQ(std::strtod(cells[3].c_str(), nullptr), top["log10_lr"].get<double>()) << row;
+  // Text: a line per marker and the product.
+  r = athar("kinship lr " + family + " " + remains + files);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(remains + " as " + family + " missing: LR "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("\nD8S1179 "), std::string::npos) << r.output;
+  // Unrelated remains are excluded, at named markers, in JSON without a null.
+  r = athar("--json kinship screen --threshold 0" + files);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("null"), std::string::npos);
+  std::string excluded_family, excluded_remains;
+  const auto all_pairs = athar::core::Json::parse(r.output);
+  for (const auto& c : all_pairs["candidates"]) {
+    if (c.contains("excluded")) {
+      EXPECT_FALSE(c["excluded_at"].empty());
+      excluded_family = c["family"];
+      excluded_remains = c["remains"];
+    }
+  }
+  ASSERT_FALSE(excluded_family.empty());
+  r = athar("kinship lr " + excluded_family + " " + excluded_remains + files);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(": excluded at "), std::string::npos) << r.output;
+  // A mutation model uses the shipped AABB 2003 rates and says which markers lacked one.
+  r = athar("kinship lr " + excluded_family + " " + excluded_remains + files +
+            " --mutation stepwise");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("AABB 2003 (mutation-rates-aabb2003.txt) for 15 markers"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("the default average for "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("D1S1656"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0.0032, 0.0005 (AABB 2003"), std::string::npos) << r.output;  // FGA
+  // Bad settings are refused with the value named, as `pair` does.
+  r = athar("kinship screen --theta -0.1" + files);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("theta"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-0.1"), std::string::npos) << r.output;
+  EXPECT_EQ(athar("kinship screen --prior 1" + files).exit_code, 3);
+  EXPECT_EQ(athar("kinship lr " + family + " nobody" + files).exit_code, 3);
+  EXPECT_EQ(athar("kinship lr F-999 " + remains + files).exit_code, 3);
+}
+
+// The joint assignment weighs pairs below the reporting threshold too (a sibling reference
+// often gives a true LR under 10,000), and marks them for a second reviewer.
+TEST_F(CliTest, JointAssignmentReachesBelowTheThreshold) {
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  Result r = athar(
+      "simulate families --families 20 --remains 20 --references sibling --max-references 1 "
+      "--identified-share 1 --out " +
+      dir_.file("fam") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar("--json kinship screen --assign --families " + dir_.file("fam/families.csv") +
+            " --references " + dir_.file("fam/references.csv") + " --remains " +
+            dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto result = athar::core::Json::parse(r.output);
+  std::map<std::string, std::string> truth;
+  std::ifstream in(dir_.file("fam/truth.csv"));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto cells = athar::core::split(line, ',');
+    truth[cells[0]] = cells[1];
+  }
+  size_t true_candidates = 0, true_assigned = 0, below = 0;
+  for (const auto& c : result["candidates"]) {
+    EXPECT_GE(c["log10_lr"].get<double>(), 4);  // reported: the threshold holds
+    true_candidates += truth[c["remains"]] == c["family"] ? 1 : 0;
+  }
+  for (const auto& a : result["assignment"]) {
+    const bool is_true = truth[a["fragments"][0]] == a["family"];
+    true_assigned += is_true ? 1 : 0;
+    EXPECT_EQ(a["below_threshold"].get<bool>(), a["log10_lr"].get<double>() < 4);
+    below += a["below_threshold"].get<bool>() ? 1 : 0;
+  }
+  EXPECT_GT(below, 0u) << r.output;
+  EXPECT_GT(true_assigned, true_candidates) << r.output;
+}
+
 TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   const std::string frequencies =
       std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
@@ -572,6 +688,20 @@ TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
                              dir_.file("fam/remains.csv") + frequencies);
   ASSERT_EQ(stored.exit_code, 0) << stored.output;
   EXPECT_EQ(stored.output, files.output);  // the registry's data screen as the files do
+  // One comparison from the registry gives what the files give.
+  std::ifstream truth(dir_.file("fam/truth.csv"));
+  std::string line;
+  std::getline(truth, line);
+  std::getline(truth, line);
+  const auto cells = athar::core::split(line, ',');
+  const std::string family = cells[1] == "-" ? "F-1" : cells[1];
+  const Result lr_stored = athar("kinship lr " + family + " " + cells[0] + frequencies);
+  const Result lr_files = athar("kinship lr " + family + " " + cells[0] + " --families " +
+                                dir_.file("fam/families.csv") + " --references " +
+                                dir_.file("fam/references.csv") + " --remains " +
+                                dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(lr_stored.exit_code, 0) << lr_stored.output;
+  EXPECT_EQ(lr_stored.output, lr_files.output);
   EXPECT_EQ(athar("verify").exit_code, 0);
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "kinship/simulate.h"
 #include "test_support.h"
 
@@ -27,7 +28,7 @@ TEST(Screening, LookUpsAgreeWithThePedigreeLikelihood) {
   all.threshold = 0;  // every pair
   const ScreeningResult r = screen(index, s.remains, all);
   ASSERT_EQ(r.comparisons, 40u * 30u);
-  EXPECT_NEAR(r.prior, 1.0 / 40, 1e-15);
+  EXPECT_NEAR(r.prior, 1.0 / 41, 1e-15);  // 40 missing persons, or someone else
   std::vector<MissingPersonLikelihood> families;
   for (const Family& f : s.families) families.emplace_back(table, f, f.missing()[0]);
   size_t checked = 0;
@@ -35,16 +36,89 @@ TEST(Screening, LookUpsAgreeWithThePedigreeLikelihood) {
     const PairwiseResult exact = families[cand.family].lr(s.remains[cand.remains]);
     EXPECT_EQ(cand.markers_compared, exact.markers_compared);
     EXPECT_EQ(cand.inconsistent_markers, exact.inconsistent_markers);
+    // Found by the single-precision tables, reported exactly.
+    EXPECT_EQ(cand.log10_lr, exact.log10_lr);
+    uint64_t excluding = 0;
+    for (const MarkerLr& m : exact.per_marker)
+      if (m.lr == 0) excluding |= uint64_t{1} << m.marker;
+    EXPECT_EQ(cand.excluding_markers, excluding);
     if (exact.inconsistent_markers) {
       EXPECT_EQ(cand.log10_lr, -INFINITY);
+      EXPECT_EQ(cand.posterior, 0);
     } else {
-      EXPECT_NEAR(cand.log10_lr, exact.log10_lr, 1e-4 * std::max(1.0, std::abs(exact.log10_lr)));
       const double pi = r.prior, lr = std::pow(10.0, cand.log10_lr);
       EXPECT_NEAR(cand.posterior, lr * pi / (lr * pi + 1 - pi), 1e-9);
     }
     ++checked;
   }
   EXPECT_EQ(checked, 40u * 30u);
+}
+
+// The threshold is applied to the exact LR: a pair a hair above it is kept and a hair below it
+// left, where the tables' single precision (about 1e-6 relative) could not tell.
+TEST(Screening, ThresholdAppliedToTheExactLr) {
+  FrequencyTable table = FrequencyTable::read(kWestAsia);
+  FamilySimulationConfig c;
+  c.families = 30;
+  c.remains = 20;
+  c.reference_kinds = {"parent"};
+  const FamilySimulation s = simulate_families(table, c);
+  table.add_unseen(s.remains);
+  const ScreeningIndex index(table, s.families, 2);
+  const ScreeningResult r = screen(index, s.remains, {});
+  ASSERT_FALSE(r.candidates.empty());
+  const ScreeningCandidate top = r.candidates.front();
+  const double lr = std::pow(10.0, top.log10_lr);
+  const auto found = [&](double threshold) {
+    ScreeningOptions o;
+    o.threshold = threshold;
+    for (const auto& cand : screen(index, s.remains, o).candidates) {
+      if (cand.remains == top.remains && cand.family == top.family) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(found(lr * (1 - 1e-10)));
+  EXPECT_FALSE(found(lr * (1 + 1e-10)));
+}
+
+// One missing person: the prior is 1/2 (that person, or someone else), so the posterior is a
+// probability for every pair — 0 for an exclusion, never nan or inf.
+TEST(Screening, OneMissingPersonGivesFinitePosteriors) {
+  FrequencyTable table = FrequencyTable::read(kWestAsia);
+  FamilySimulationConfig c;
+  c.families = 1;
+  c.remains = 12;
+  c.reference_kinds = {"parent"};  // a parent excludes most unrelated remains
+  const FamilySimulation s = simulate_families(table, c);
+  table.add_unseen(s.remains);
+  const ScreeningIndex index(table, s.families, 1);
+  ScreeningOptions all;
+  all.threshold = 0;
+  const ScreeningResult r = screen(index, s.remains, all);
+  EXPECT_EQ(r.prior, 0.5);
+  ASSERT_EQ(r.candidates.size(), 12u);
+  size_t excluded = 0;
+  for (const auto& cand : r.candidates) {
+    EXPECT_TRUE(cand.posterior >= 0 && cand.posterior <= 1) << cand.posterior;
+    if (cand.log10_lr == -INFINITY) {
+      ++excluded;
+      EXPECT_EQ(cand.posterior, 0);
+      EXPECT_NE(cand.excluding_markers, 0u);
+    } else {
+      EXPECT_NEAR(cand.posterior, 1 / (1 + std::pow(10.0, -cand.log10_lr)), 1e-12);
+    }
+  }
+  EXPECT_GT(excluded, 0u);
+}
+
+TEST(Screening, PosteriorWithoutOverflow) {
+  EXPECT_EQ(posterior_probability(400, 0.5), 1.0);  // LR 1e400 overflows a double
+  EXPECT_EQ(posterior_probability(-INFINITY, 0.5), 0.0);
+  EXPECT_NEAR(posterior_probability(4, 1e-4), 1e4 * 1e-4 / (1e4 * 1e-4 + 1 - 1e-4), 1e-15);
+  EXPECT_NEAR(posterior_probability(-400, 0.5), 0, 1e-300);
+  for (double bad : {0.0, 1.0, -0.1, 1.5, std::nan("")}) {
+    EXPECT_THROW(posterior_probability(4, bad), core::InputError) << bad;
+  }
 }
 
 // Above the threshold: the true families of intact remains with a parent reference, ranked first.

@@ -105,10 +105,19 @@ TEST(Profiles, BadProfilesNameSampleAndMarker) {
     return error_of([&] { read_profiles(dir.write("p.csv", text), t); });
   };
   const std::string head = "sample,marker,allele1,allele2\n";
-  std::string e = read(head + "bone-7,TPOX,8,9\nbone-7,TPOX,10,\n");
-  EXPECT_NE(e.find("three alleles"), std::string::npos) << e;
-  EXPECT_NE(e.find("bone-7"), std::string::npos) << e;
-  EXPECT_NE(e.find("p.csv row 3"), std::string::npos) << e;
+  // A marker on two rows is refused, not merged: 15,15 and 18,18 are not 15/18.
+  std::string e = read(head + "bone-7,vWA,15,15\nbone-7,TPOX,8,\nbone-7,vWA,18,18\n");
+  EXPECT_NE(e.find("given again for sample bone-7 (first at "), std::string::npos) << e;
+  EXPECT_NE(e.find("p.csv row 2)"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("p.csv row 4"), std::string::npos) << e;
+  EXPECT_NE(e.find("18,18"), std::string::npos) << e;
+  e = read(head + "bone-7,TPOX,8,9\nbone-7,TPOX,8,9\n");  // even the same genotype twice
+  EXPECT_NE(e.find("given again"), std::string::npos) << e;
+  e = read(head + "bone-7,AMEL,X,Y\nbone-7,amelogenin,X,X\n");
+  EXPECT_NE(e.find("given again"), std::string::npos) << e;
+  // Another sample's row for the same marker is fine.
+  EXPECT_EQ(read(head + "bone-7,TPOX,8,9\nbone-8,TPOX,8,9\n"), "(no error)");
   e = read("sample,marker,allele1,allele2,allele3\nbone-7,TPOX,8,9,10\n");
   EXPECT_NE(e.find("three alleles"), std::string::npos) << e;
   e = read(head + "bone-7,D99S99,8,9\n");
