@@ -1,6 +1,7 @@
 // Kinship screening on synthetic families (kinship/simulate.h), West Asia frequencies.
-//   kinship_screen FREQUENCIES time FAMILIES REMAINS [THREADS]
-//     time: tabulating the families, then screening every remains against every family
+//   kinship_screen FREQUENCIES time FAMILIES REMAINS [THREADS [MUTATION [RATES]]]
+//     time: tabulating the families, then screening every remains against every family; with a
+//     mutation model (equal, proportional, stepwise) and optionally a per-marker rates file
 //   kinship_screen FREQUENCIES validate FAMILIES REMAINS [DROPOUT]
 //     per kind of reference: log10 LR of true and false pairs, false candidates at LR >= 10,000,
 //     and the share of true pairs found at that threshold
@@ -47,7 +48,10 @@ int main(int argc, char** argv) {
   t = std::chrono::steady_clock::now();
   const unsigned threads =
       mode == "time" && argc > 5 ? static_cast<unsigned>(std::stoul(argv[5])) : 0;
-  const ScreeningIndex index(table, s.families, threads);
+  MutationModel mutation;
+  if (mode == "time" && argc > 6) mutation.kind = parse_mutation_model(argv[6]);
+  if (mode == "time" && argc > 7) mutation.marker_rates = read_mutation_rates(argv[7]);
+  const ScreeningIndex index(table, s.families, threads, mutation);
   std::printf("tabulated %zu families in %.2f s\n", s.families.size(), seconds_since(t));
   if (mode == "time") {
     ScreeningOptions o;

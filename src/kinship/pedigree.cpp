@@ -218,18 +218,25 @@ struct Factor {
   std::vector<double> values;
 };
 
-// The product of factors, with `drop` summed out (none when drop is SIZE_MAX).
+// The product of factors, with `drop` summed out (none when drop is SIZE_MAX). The variables
+// are walked as an odometer with `drop` innermost, each factor's index kept up to date by its
+// strides, so that the inner loop is a short sum of products (the tabulation's hot loop).
 Factor combine(const std::vector<const Factor*>& factors, size_t drop,
                const std::vector<size_t>& domain_size) {
   std::vector<size_t> all;
   for (const Factor* f : factors) {
     for (size_t v : f->vars) {
-      if (std::find(all.begin(), all.end(), v) == all.end()) all.push_back(v);
+      if (v != drop && std::find(all.begin(), all.end(), v) == all.end()) all.push_back(v);
     }
   }
   Factor out;
-  for (size_t v : all) {
-    if (v != drop) out.vars.push_back(v);
+  out.vars = all;
+  if (drop != SIZE_MAX) all.push_back(drop);
+  if (all.empty()) {  // a product of constants
+    double product = 1;
+    for (const Factor* f : factors) product *= f->values.empty() ? 1 : f->values[0];
+    out.values.assign(1, product);
+    return out;
   }
   // Each factor's (and the result's) stride for each variable of `all`.
   const auto strides = [&](const std::vector<size_t>& vars) {
@@ -243,30 +250,56 @@ Factor combine(const std::vector<const Factor*>& factors, size_t drop,
     }
     return stride;
   };
-  std::vector<std::vector<size_t>> factor_strides;
-  for (const Factor* f : factors) factor_strides.push_back(strides(f->vars));
+  const size_t nf = factors.size(), nv = all.size();
+  std::vector<size_t> stride(nf * nv);  // [factor * nv + variable]
+  for (size_t f = 0; f < nf; ++f) {
+    const std::vector<size_t> s = strides(factors[f]->vars);
+    std::copy(s.begin(), s.end(), stride.begin() + static_cast<std::ptrdiff_t>(f * nv));
+  }
   const std::vector<size_t> out_stride = strides(out.vars);
-  size_t out_size = 1, total = 1;
+  size_t out_size = 1;
   for (size_t v : out.vars) out_size *= domain_size[v];
-  for (size_t v : all) total *= domain_size[v];
   out.values.assign(out_size, 0.0);
-  std::vector<size_t> value(all.size(), 0);
-  for (size_t n = 0; n < total; ++n) {
-    double product = 1;
-    for (size_t f = 0; f < factors.size() && product != 0; ++f) {
-      size_t index = 0;
-      for (size_t k = 0; k < all.size(); ++k) index += value[k] * factor_strides[f][k];
-      product *= factors[f]->values[index];
+  const size_t last = nv - 1, inner = domain_size[all[last]];
+  std::vector<size_t> value(nv, 0), index(nf, 0), inner_stride(nf);
+  std::vector<const double*> data(nf);
+  for (size_t f = 0; f < nf; ++f) {
+    inner_stride[f] = stride[f * nv + last];
+    data[f] = factors[f]->values.data();
+  }
+  size_t out_index = 0;
+  const bool summed = drop != SIZE_MAX;
+  const size_t out_inner = out_stride[last];
+  while (true) {
+    if (summed) {
+      double sum = 0;
+      for (size_t x = 0; x < inner; ++x) {
+        double product = 1;
+        for (size_t f = 0; f < nf; ++f) product *= data[f][index[f] + x * inner_stride[f]];
+        sum += product;
+      }
+      out.values[out_index] += sum;
+    } else {
+      for (size_t x = 0; x < inner; ++x) {
+        double product = 1;
+        for (size_t f = 0; f < nf; ++f) product *= data[f][index[f] + x * inner_stride[f]];
+        out.values[out_index + x * out_inner] += product;
+      }
     }
-    if (product != 0) {
-      size_t index = 0;
-      for (size_t k = 0; k < all.size(); ++k) index += value[k] * out_stride[k];
-      out.values[index] += product;
-    }
-    for (size_t k = all.size(); k-- > 0;) {  // next assignment
-      if (++value[k] < domain_size[all[k]]) break;
+    // Next assignment of the outer variables, each index moved by its strides.
+    size_t k = last;
+    while (k-- > 0) {
+      const size_t d = domain_size[all[k]];
+      if (++value[k] < d) {
+        for (size_t f = 0; f < nf; ++f) index[f] += stride[f * nv + k];
+        out_index += out_stride[k];
+        break;
+      }
       value[k] = 0;
+      for (size_t f = 0; f < nf; ++f) index[f] -= (d - 1) * stride[f * nv + k];
+      out_index -= (d - 1) * out_stride[k];
     }
+    if (k == SIZE_MAX) break;  // every outer variable wrapped: done
   }
   return out;
 }

@@ -71,32 +71,95 @@ ScreeningIndex::ScreeningIndex(const FrequencyTable& table, const std::vector<Fa
         continue;
       }
       informative_[t] |= uint64_t{1} << m;
-      const Marker& marker = table.marker(m);
-      std::vector<double> p;
-      for (Allele a : mt.alleles) {
-        const int rank = rank_of(marker, a);
-        if (rank < 0) throw std::logic_error("a reference allele missing from the table");
-        e.alleles |= uint64_t{1} << rank;
-        p.push_back(table.frequency(m, a));
+      if (mutation.kind == MutationModel::Kind::kNone) {
+        add_lumped_table(e, table.marker(m), m, mt);
+      } else {
+        add_bounded_table(e, table.marker(m), m, mt, families[targets_[t].family]);
       }
-      const size_t k = mt.alleles.size() + 1;  // slot k − 1: every other allele
-      const double po = mt.other_frequency;
-      e.width = static_cast<uint8_t>(k);
-      const size_t start = log10_lr_.size();
-      log10_lr_.resize(start + k * k);
-      for (size_t i = 0; i < k; ++i) {
-        for (size_t j = i; j < k; ++j) {
-          const double post = mt.posterior[i * k - i * (i - 1) / 2 + (j - i)];
-          double lr = 0;
-          if (j < k - 1) {  // both the family's alleles
-            lr = post / (i == j ? p[i] * p[i] : 2 * p[i] * p[j]);
-          } else if (po > 0) {
-            lr = i < k - 1 ? post / (2 * p[i] * po) : post / (po * po);
-          }
-          const float v = lr > 0 ? static_cast<float>(std::log10(lr)) : -INFINITY;
-          log10_lr_[start + i * k + j] = log10_lr_[start + j * k + i] = v;
-        }
+    }
+  }
+}
+
+void ScreeningIndex::add_lumped_table(MarkerEntry& e, const Marker& marker, size_t m,
+                                      const MissingPersonLikelihood::MarkerTable& mt) {
+  std::vector<double> p;
+  for (Allele a : mt.alleles) {
+    const int rank = rank_of(marker, a);
+    if (rank < 0) throw std::logic_error("a reference allele missing from the table");
+    e.alleles |= uint64_t{1} << rank;
+    p.push_back(table_.frequency(m, a));
+  }
+  const size_t k = mt.alleles.size() + 1;  // slot k − 1: every other allele
+  const double po = mt.other_frequency;
+  e.width = static_cast<uint8_t>(k);
+  const size_t start = log10_lr_.size();
+  log10_lr_.resize(start + k * k);
+  for (size_t i = 0; i < k; ++i) {
+    for (size_t j = i; j < k; ++j) {
+      const double post = mt.posterior[i * k - i * (i - 1) / 2 + (j - i)];
+      double lr = 0;
+      if (j < k - 1) {  // both the family's alleles
+        lr = post / (i == j ? p[i] * p[i] : 2 * p[i] * p[j]);
+      } else if (po > 0) {
+        lr = i < k - 1 ? post / (2 * p[i] * po) : post / (po * po);
       }
+      const float v = lr > 0 ? static_cast<float>(std::log10(lr)) : -INFINITY;
+      log10_lr_[start + i * k + j] = log10_lr_[start + j * k + i] = v;
+    }
+  }
+}
+
+// Under mutation every allele has its own LR, and a table over all of them (a thousand entries a
+// marker) would not stay in cache at 50,000 families. The table keeps a slot for each allele of
+// the family and each one a repeat or less from one; every other allele shares one slot holding
+// the largest LR any of them gives (rounded up). So the screen's sum is an upper bound — it can
+// only let more pairs through to the exact recomputation, never leave a candidate out.
+void ScreeningIndex::add_bounded_table(MarkerEntry& e, const Marker& marker, size_t m,
+                                       const MissingPersonLikelihood::MarkerTable& mt,
+                                       const Family& family) {
+  const size_t n = marker.alleles.size();
+  if (mt.alleles.size() != n) throw std::logic_error("a mutation table lumps alleles");
+  std::vector<Allele> family_alleles;
+  for (const Member& member : family.members) {
+    if (!member.typed() || !member.profile.markers[m].typed()) continue;
+    family_alleles.push_back(member.profile.markers[m].a);
+    family_alleles.push_back(member.profile.markers[m].b);
+  }
+  // slot[x]: allele x's slot, or `other` for the lumped ones.
+  std::vector<uint8_t> slot(n);
+  size_t slots = 0;
+  for (size_t x = 0; x < n; ++x) {
+    bool near = false;
+    for (Allele a : family_alleles) near = near || std::abs(marker.alleles[x] - a) <= 10;
+    if (near) {
+      e.alleles |= uint64_t{1} << x;
+      slot[x] = static_cast<uint8_t>(slots++);
+    }
+  }
+  const size_t other = slots, k = slots + 1;
+  for (size_t x = 0; x < n; ++x) {
+    if (!(e.alleles >> x & 1)) slot[x] = static_cast<uint8_t>(other);
+  }
+  e.width = static_cast<uint8_t>(k);
+  const size_t start = log10_lr_.size();
+  log10_lr_.resize(start + k * k, -INFINITY);
+  float* cells = log10_lr_.data() + start;
+  const size_t full = n + 1;  // the tabulation's layout: every allele, then an empty "other"
+  for (size_t x = 0; x < n; ++x) {
+    const double px = marker.frequency[x];
+    for (size_t y = x; y < n; ++y) {
+      const double post = mt.posterior[x * full - x * (x - 1) / 2 + (y - x)];
+      const double lr = post / (x == y ? px * px : 2 * px * marker.frequency[y]);
+      // Rounded up to the next float, so that the bound stays a bound in single precision.
+      float v = -INFINITY;
+      if (lr > 0) {
+        v = static_cast<float>(std::log10(lr));
+        v = std::nextafter(v, INFINITY);
+      }
+      const size_t i = slot[x], j = slot[y];
+      float& a = cells[i * k + j];
+      a = std::max(a, v);
+      cells[j * k + i] = a;
     }
   }
 }

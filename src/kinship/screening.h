@@ -53,6 +53,11 @@ class ScreeningIndex {
   std::vector<MarkerEntry> entries_;   // [target * markers + marker]
   std::vector<float> log10_lr_;        // width × width tables, by slot of each allele
   std::vector<uint64_t> informative_;  // per target: markers with a typed reference
+  // Without mutation: the family's alleles and one "other", exact. With mutation: a bound.
+  void add_lumped_table(MarkerEntry& e, const Marker& marker, size_t m,
+                        const MissingPersonLikelihood::MarkerTable& mt);
+  void add_bounded_table(MarkerEntry& e, const Marker& marker, size_t m,
+                         const MissingPersonLikelihood::MarkerTable& mt, const Family& family);
 };
 
 struct ScreeningOptions {

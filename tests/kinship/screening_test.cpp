@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "core/error.h"
 #include "kinship/simulate.h"
@@ -79,6 +80,40 @@ TEST(Screening, ThresholdAppliedToTheExactLr) {
   };
   EXPECT_TRUE(found(lr * (1 - 1e-10)));
   EXPECT_FALSE(found(lr * (1 + 1e-10)));
+}
+
+// Under mutation the screen's tables hold an upper bound for the alleles far from a family's; the
+// candidates are exactly the pairs whose exact LR (with the model) reaches the threshold.
+TEST(Screening, WithMutationNoCandidateIsMissed) {
+  FrequencyTable table = FrequencyTable::read(kWestAsia);
+  FamilySimulationConfig c;
+  c.families = 60;
+  c.remains = 40;
+  c.dropout = 0.1;
+  const FamilySimulation s = simulate_families(table, c);
+  table.add_unseen(s.remains);
+  MutationModel stepwise;
+  stepwise.kind = MutationModel::Kind::kStepwise;
+  const ScreeningIndex index(table, s.families, 2, stepwise);
+  ScreeningOptions o;
+  o.threshold = 100;
+  const ScreeningResult r = screen(index, s.remains, o);
+  std::set<std::pair<uint32_t, uint32_t>> expected, found;
+  for (uint32_t f = 0; f < s.families.size(); ++f) {
+    const MissingPersonLikelihood exact(table, s.families[f], s.families[f].missing()[0], stepwise);
+    for (uint32_t rem = 0; rem < s.remains.size(); ++rem) {
+      if (exact.lr(s.remains[rem]).log10_lr >= 2) expected.insert({rem, f});
+    }
+  }
+  for (const auto& cand : r.candidates) {
+    found.insert({cand.remains, cand.family});
+    EXPECT_EQ(cand.log10_lr,
+              MissingPersonLikelihood(table, s.families[cand.family], cand.member, stepwise)
+                  .lr(s.remains[cand.remains])
+                  .log10_lr);
+  }
+  EXPECT_EQ(found, expected);
+  EXPECT_GE(expected.size(), 20u);  // the true pairs, at least
 }
 
 // One missing person: the prior is 1/2 (that person, or someone else), so the posterior is a
