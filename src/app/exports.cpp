@@ -1,5 +1,7 @@
 #include "app/exports.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "ledger/checkpoint.h"
 #include "registry/export.h"
@@ -9,8 +11,18 @@ namespace athar::app {
 
 void export_records(Session& session, const ExportRequest& request, std::ostream& out) {
   session.require(Permission::kReadRecords, "export the registry");
-  if (request.include_protected)
-    session.require(Permission::kRevealWitnesses, "export protected fields");
+  if (request.include_protected) {
+    // Each exported kind's protected fields need that kind's permission (all kinds for JSON).
+    const registry::KindSpec* only = request.format == "csv" ? registry::find_kind(request.kind)
+                                                             : nullptr;
+    for (const registry::KindSpec& kind : registry::kind_specs()) {
+      if (only && only != &kind) continue;
+      if (std::any_of(kind.fields.begin(), kind.fields.end(),
+                      [](const registry::FieldSpec& f) { return f.sensitive; }))
+        session.require(reveal_permission(kind.kind),
+                        "export protected fields of " + std::string(kind.plural));
+    }
+  }
   if (request.format != "json" && request.format != "csv") {
     throw core::InputError("export", "format", request.format, "json or csv");
   }

@@ -151,7 +151,7 @@ RecordView show_record(Session& session, std::string_view id, bool reveal) {
   Registry& reg = session.registry();
   RecordView view(reg.get(id));
   if (reveal) {
-    session.require(Permission::kRevealWitnesses, "read protected fields of " + std::string(id));
+    session.require(reveal_permission(kind.kind), "read protected fields of " + std::string(id));
     // The read is logged with the actor's name before anything is shown.
     Registry::Transaction tx(reg);
     view.record = reg.reveal(view.record);

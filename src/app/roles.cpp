@@ -102,6 +102,11 @@ Permission read_permission(registry::Kind kind) {
   }
 }
 
+Permission reveal_permission(registry::Kind kind) {
+  return kind == registry::Kind::kSample ? Permission::kReadFamilyContacts
+                                         : Permission::kRevealWitnesses;
+}
+
 Permission write_permission(registry::Kind kind) {
   return kind == registry::Kind::kPerson ? Permission::kWritePersons : Permission::kWriteRecords;
 }

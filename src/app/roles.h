@@ -45,6 +45,9 @@ bool allows(Role role, Permission permission);
 // What reading, or writing, records of `kind` needs: sites, sources and claims are published
 // aggregates a viewer may read; persons may be written by liaisons too.
 Permission read_permission(registry::Kind kind);
+// Who may read a kind's protected fields in clear: witnesses' identities (admin, investigator),
+// sample donors' names and contacts (admin, liaison: the family's side).
+Permission reveal_permission(registry::Kind kind);
 Permission write_permission(registry::Kind kind);
 
 }  // namespace athar::app

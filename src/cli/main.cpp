@@ -139,6 +139,12 @@ std::string describe(const registry::Record& r) {
       return join({"sha256", "media_type", "size", "captured_at"}, " | ");
     case registry::Kind::kCustody:
       return join({"evidence", "action", "by_whom", "at", "place", "to_whom"}, " | ");
+    case registry::Kind::kRemains:
+      return join({"site", "label", "recovered_on", "estimated_sex", "status", "person"}, " | ");
+    case registry::Kind::kSample:
+      return join({"kind", "sample_number", "lab", "remains", "missing_person", "relation",
+                   "profile"},
+                  " | ");
   }
   return {};
 }

@@ -71,9 +71,10 @@ constexpr std::array<Transition, 12> kVerificationTransitions{{
     {"refuted", "disputed"},
 }};
 
-constexpr std::array<sv, 9> kLinkTypeNames{"listed_by", "detained_in",  "died_in",
-                                           "buried_at", "served_in",    "relative_of",
-                                           "involves",  "speaks_about", "operated"};
+constexpr std::array<sv, 10> kLinkTypeNames{"listed_by", "detained_in",  "died_in",
+                                            "buried_at", "served_in",    "relative_of",
+                                            "involves",  "speaks_about", "operated",
+                                            "shows"};
 
 constexpr FieldSpec kSourceFields[] = {
     {"name", F::kText, true, "name of the organisation, person or publication"},
@@ -217,6 +218,79 @@ constexpr FieldSpec kCustodyFields[] = {
     {"note", F::kText, false, "note"},
 };
 
+// Remains recovered from a site, and the DNA samples of the identification workflow
+// (docs/identification.md).
+constexpr std::array<sv, 4> kRemainsConditions{"complete", "partial", "fragmentary",
+                                               "skeletal_element"};
+constexpr std::array<sv, 3> kYesNoUnknown{"yes", "no", "unknown"};
+constexpr std::array<sv, 2> kRemainsStatuses{"unidentified", "identified"};
+// An identification can be withdrawn (a later review), and made again.
+constexpr std::array<Transition, 2> kRemainsTransitions{{
+    {"unidentified", "identified"},
+    {"identified", "unidentified"},
+}};
+
+constexpr FieldSpec kRemainsFields[] = {
+    {"site", F::kRef, true, "site the remains were recovered from", {}, Kind::kSite},
+    {"label", F::kText, true, "grave, area or trench and the field number (Trench B / body 17)"},
+    {"position", F::kText, false, "position and depth in the grave"},
+    {"latitude", F::kLatitude, false, "WGS84 latitude where recovered"},
+    {"longitude", F::kLongitude, false, "WGS84 longitude where recovered"},
+    {"recovered_on", F::kDate, true, "date recovered"},
+    {"recovered_by", F::kText, false, "team or person who recovered them"},
+    {"condition", F::kChoice, false, "complete, partial, fragmentary or skeletal_element",
+     kRemainsConditions},
+    {"commingled", F::kChoice, false, "yes, no or unknown: mixed with others' remains",
+     kYesNoUnknown},
+    {"estimated_sex", F::kChoice, false, "male, female or unknown (anthropology)", kSexes},
+    {"age_min", F::kInteger, false, "estimated age at death, lower bound (years)"},
+    {"age_max", F::kInteger, false, "estimated age at death, upper bound (years)"},
+    {"body", F::kRef, false, "the body these fragments belong to (a direct DNA match)", {},
+     Kind::kRemains},
+    {"person", F::kRef, false, "the person identified (set by an identification)", {},
+     Kind::kPerson},
+    {"status", F::kStatus, true, "unidentified or identified", kRemainsStatuses},
+    {"description", F::kText, false, "what was recovered, and anything found with it"},
+};
+
+constexpr std::array<sv, 3> kSampleKinds{"remains", "reference", "personal_item"};
+constexpr std::array<sv, 6> kSampleMaterials{"bone", "tooth", "tissue", "buccal_swab", "blood",
+                                             "personal_item"};
+// A reference donor's relation to the missing person: what the pedigree is built from.
+constexpr std::array<sv, 17> kDonorRelations{
+    "father",           "mother",           "child",
+    "full_sibling",     "paternal_half_sibling", "maternal_half_sibling",
+    "paternal_grandfather", "paternal_grandmother", "maternal_grandfather",
+    "maternal_grandmother", "paternal_uncle",   "paternal_aunt",
+    "maternal_uncle",   "maternal_aunt",    "paternal_cousin",
+    "maternal_cousin",  "spouse"};
+constexpr std::array<sv, 2> kConsents{"identification_only", "sharing"};
+
+constexpr FieldSpec kSampleFields[] = {
+    {"kind", F::kChoice, true, "remains, reference (a relative) or personal_item", kSampleKinds},
+    {"sample_number", F::kText, true, "the laboratory's sample number"},
+    {"lab", F::kText, false, "laboratory that holds and types it"},
+    {"taken_on", F::kDate, false, "date taken"},
+    {"taken_by", F::kText, false, "who took it"},
+    {"material", F::kChoice, false, "bone, tooth, tissue, buccal_swab, blood or personal_item",
+     kSampleMaterials},
+    {"remains", F::kRef, false, "remains it was taken from (remains samples)", {},
+     Kind::kRemains},
+    {"missing_person", F::kRef, false, "the missing person (reference and personal items)", {},
+     Kind::kPerson},
+    {"relation", F::kChoice, false, "the donor's relation to the missing person",
+     kDonorRelations},
+    {"donor_sex", F::kChoice, false, "male, female or unknown", kSexes},
+    {"donor_name", F::kText, false, "the donor's name", {}, Kind::kSource, true},
+    {"donor_contact", F::kText, false, "how to reach the donor", {}, Kind::kSource, true},
+    {"consent", F::kChoice, false, "identification_only, or sharing with named partners",
+     kConsents},
+    {"consent_partners", F::kText, false, "institutions the donor agreed to share with"},
+    {"consent_on", F::kDate, false, "date consent was given"},
+    {"profile", F::kText, false, "the STR profile's sample name in the kinship store, once typed"},
+    {"note", F::kText, false, "note"},
+};
+
 constexpr KindSpec kKinds[] = {
     {Kind::kSource, "source", "sources", "source-", 4, kSourceFields, {}, {}},
     {Kind::kSite, "site", "sites", "site-", 4, kSiteFields, kSiteTransitions, "reported"},
@@ -230,6 +304,9 @@ constexpr KindSpec kKinds[] = {
     {Kind::kLink, "link", "links", "link-", 7, kLinkFields, {}, {}},
     {Kind::kEvidence, "evidence", "evidence", "evidence-", 6, kEvidenceFields, {}, {}},
     {Kind::kCustody, "custody", "custody", "custody-", 6, kCustodyFields, {}, {}},
+    {Kind::kRemains, "remains", "remains", "remains-", 6, kRemainsFields, kRemainsTransitions,
+     "unidentified"},
+    {Kind::kSample, "sample", "samples", "sample-", 6, kSampleFields, {}, {}},
 };
 
 static_assert(std::size(kKinds) == kKindCount);
@@ -249,6 +326,7 @@ constexpr LinkType kLinkTypes[] = {
     {"speaks_about", Kind::kTestimony, Kind::kPerson, "the testimony speaks about the person"},
     {"speaks_about", Kind::kTestimony, Kind::kEvent, "the testimony speaks about the event"},
     {"operated", Kind::kUnit, Kind::kSite, "the unit used or ran the site"},
+    {"shows", Kind::kEvidence, Kind::kRemains, "the file shows or documents the remains"},
 };
 
 }  // namespace

@@ -28,9 +28,11 @@ enum class Kind {
   kClaim,
   kLink,
   kEvidence,
-  kCustody
+  kCustody,
+  kRemains,
+  kSample
 };
-inline constexpr size_t kKindCount = 11;
+inline constexpr size_t kKindCount = 13;
 
 enum class FieldType {
   kText,         // free UTF-8 text

@@ -437,6 +437,57 @@ static void validate_record(const Registry* registry, Record& record, const Reco
     case Kind::kEvidence:
       both_or_neither("gps_latitude", "gps_longitude");
       break;
+    case Kind::kRemains: {
+      both_or_neither("latitude", "longitude");
+      const auto years = [&](std::string_view name) -> std::optional<long long> {
+        long long n = 0;
+        const std::string& text = value(name);
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return {};
+        return n;
+      };
+      if (years("age_min") && years("age_max") && *years("age_min") > *years("age_max")) {
+        v.fail("age_max", value("age_max"), "is below age_min (" + value("age_min") + ")");
+      }
+      if (record.num != 0 && value("body") == record.id())
+        v.fail("body", value("body"), "remains cannot be a fragment of themselves");
+      // An identification names the person; remains named a person are identified.
+      if (value("status") == "identified" && value("person").empty())
+        v.fail("person", "", "identified remains name the person identified");
+      if (value("status") == "unidentified" && !value("person").empty())
+        v.fail("status", value("status"),
+               "remains that name a person are identified (status identified)");
+      break;
+    }
+    case Kind::kSample: {
+      const std::string& kind = value("kind");
+      if (kind == "remains") {
+        if (value("remains").empty())
+          v.fail("remains", "", "a remains sample names the remains it was taken from");
+        for (std::string_view donor_field :
+             {"missing_person", "relation", "donor_name", "donor_contact", "consent"}) {
+          if (!value(donor_field).empty())
+            v.fail(donor_field, value(donor_field), "is for reference samples, not remains");
+        }
+      } else {
+        if (!value("remains").empty())
+          v.fail("remains", value("remains"), "only a remains sample is taken from remains");
+        if (value("missing_person").empty())
+          v.fail("missing_person", "", "a " + kind + " sample names the missing person");
+        if (kind == "reference" && value("relation").empty())
+          v.fail("relation", "", "a reference sample says how the donor is related");
+        if (kind == "reference" && value("consent").empty())
+          v.fail("consent", "",
+                 "record the donor's consent: identification_only, or sharing with named "
+                 "partners");
+      }
+      if (value("consent") == "sharing" && value("consent_partners").empty())
+        v.fail("consent_partners", "", "name the institutions the donor agreed to share with");
+      if (value("consent") != "sharing" && !value("consent_partners").empty())
+        v.fail("consent", value("consent"),
+               "partners are named only when the donor agreed to sharing");
+      break;
+    }
     case Kind::kSource:
     case Kind::kWitness:
     case Kind::kTestimony:

@@ -634,6 +634,22 @@ std::vector<Route> build_routes() {
                               id_of_kind(call, registry::kind_spec(registry::Kind::kWitness)), true)
                  .to_json());
        }});
+  add({"POST",
+       "/api/samples/{id}/reveal",
+       Permission::kReadFamilyContacts,
+       "A sample with its donor's name and contact in clear (the read is a ledger entry naming "
+       "you)",
+       "samples",
+       {path_param("id", "sample id")},
+       nullptr,
+       ref("Record_sample"),
+       200,
+       [](Call& call) {
+         return json_reply(
+             app::show_record(call.session,
+                              id_of_kind(call, registry::kind_spec(registry::Kind::kSample)), true)
+                 .to_json());
+       }});
   add({"GET",
        "/api/search/persons",
        Permission::kReadRecords,

@@ -92,12 +92,12 @@ TEST_F(CliTest, CheckpointVerifyAndProofs) {
   EXPECT_NE(r.output.find("\n\n\xE2\x80\x94 athar/"), std::string::npos) << r.output;
   r = athar("verify");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("verified: 57 ledger entries, 54 records, 1 checkpoints"),
+  EXPECT_NE(r.output.find("verified: 61 ledger entries, 58 records, 1 checkpoints"),
             std::string::npos)
       << r.output;
   r = athar("ledger proof 3");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("\"treeSize\": 57"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"treeSize\": 61"), std::string::npos) << r.output;
   r = athar("ledger consistency 10");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const std::string sql = "sqlite3 '" + dir_.file("data/athar.db") +
@@ -309,7 +309,7 @@ TEST_F(CliTest, WitnessIdentitiesAreSealedAtRest) {
   EXPECT_EQ(r.exit_code, 8) << r.output;
   r = athar("verify");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("3 sensitive values were checked against the ledger but not decrypted"),
+  EXPECT_NE(r.output.find("5 sensitive values were checked against the ledger but not decrypted"),
             std::string::npos)
       << r.output;
   r = athar("witness add --identity 'another name'");

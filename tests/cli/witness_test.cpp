@@ -90,7 +90,7 @@ TEST_F(WitnessTest, WitnessFilesHandedOverWithoutAFolder) {
   r = run("log-witness cosign --dir '" + witness_dir("court") + "' --checkpoint '" + note + "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\xE2\x80\x94 court "), std::string::npos) << r.output;
-  r = athar("--json ledger consistency 57");
+  r = athar("--json ledger consistency 61");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string proof = dir_.write("proof.json", r.output);
   r = run("log-witness cosign --dir '" + witness_dir("partner") + "' --checkpoint '" + note +

@@ -237,5 +237,87 @@ TEST(ValidateWithoutDatabase, ChecksFieldsAndCanonicalisesWithoutLookingUpRefere
   EXPECT_NO_THROW(validate_new_record(link, "links.csv row 2"));
 }
 
+// Remains and samples: the rules that join their fields (docs/registry.md).
+TEST_F(ValidationTest, RemainsAndSampleRules) {
+  const Record site = add(Kind::kSite, {{"name_lat", "Demo site"},
+                                        {"latitude", "33.5"},
+                                        {"longitude", "36.3"},
+                                        {"governorate", "Damascus"}});
+  const Record person =
+      add(Kind::kPerson, {{"given_name_lat", "Samer"}, {"family_name_lat", "al-Tajribi"},
+                          {"role", "victim"}});
+  const std::string s = site.id(), p = person.id();
+  expect_refused(Kind::kRemains, {{"site", s.c_str()}, {"recovered_on", "2025-03-02"}}, "label",
+                 "is required");
+  expect_refused(Kind::kRemains,
+                 {{"site", s.c_str()},
+                  {"label", "Trench A / 1"},
+                  {"recovered_on", "2025-03-02"},
+                  {"age_min", "40"},
+                  {"age_max", "25"}},
+                 "age_max", "below age_min");
+  expect_refused(Kind::kRemains,
+                 {{"site", s.c_str()},
+                  {"label", "Trench A / 1"},
+                  {"recovered_on", "2025-03-02"},
+                  {"status", "identified"}},
+                 "person", "name the person");
+  expect_refused(Kind::kRemains,
+                 {{"site", s.c_str()},
+                  {"label", "Trench A / 1"},
+                  {"recovered_on", "2025-03-02"},
+                  {"person", p.c_str()}},
+                 "status", "are identified");
+  const Record remains = add(
+      Kind::kRemains, {{"site", s.c_str()}, {"label", "Trench A / 1"}, {"recovered_on", "2025"}});
+  EXPECT_EQ(remains.get("status"), "unidentified");
+  EXPECT_EQ(remains.id(), "remains-000001");
+  const std::string r = remains.id();
+  expect_refused(Kind::kSample, {{"kind", "remains"}, {"sample_number", "B-1"}}, "remains",
+                 "names the remains");
+  expect_refused(Kind::kSample,
+                 {{"kind", "remains"},
+                  {"sample_number", "B-1"},
+                  {"remains", r.c_str()},
+                  {"relation", "mother"}},
+                 "relation", "is for reference samples");
+  expect_refused(Kind::kSample,
+                 {{"kind", "reference"}, {"sample_number", "F-1"}, {"missing_person", p.c_str()},
+                  {"consent", "identification_only"}},
+                 "relation", "how the donor is related");
+  expect_refused(Kind::kSample,
+                 {{"kind", "reference"}, {"sample_number", "F-1"}, {"missing_person", p.c_str()},
+                  {"relation", "mother"}},
+                 "consent", "consent");
+  expect_refused(Kind::kSample,
+                 {{"kind", "reference"},
+                  {"sample_number", "F-1"},
+                  {"missing_person", p.c_str()},
+                  {"relation", "mother"},
+                  {"consent", "sharing"}},
+                 "consent_partners", "name the institutions");
+  expect_refused(Kind::kSample,
+                 {{"kind", "reference"},
+                  {"sample_number", "F-1"},
+                  {"missing_person", p.c_str()},
+                  {"relation", "niece"},
+                  {"consent", "identification_only"}},
+                 "relation", "niece");
+  expect_refused(Kind::kSample,
+                 {{"kind", "reference"},
+                  {"sample_number", "F-1"},
+                  {"missing_person", r.c_str()},
+                  {"relation", "mother"},
+                  {"consent", "identification_only"}},
+                 "missing_person", r);
+  const Record reference = add(Kind::kSample, {{"kind", "reference"},
+                                               {"sample_number", "F-1"},
+                                               {"missing_person", p.c_str()},
+                                               {"relation", "mother"},
+                                               {"consent", "sharing"},
+                                               {"consent_partners", "Demo partner institute"}});
+  EXPECT_EQ(reference.get("relation"), "mother");
+}
+
 }  // namespace
 }  // namespace athar::registry

@@ -176,6 +176,38 @@ TEST_F(Server, ProtectedReadsNeedTheRoleAndAreLedgerEntriesNamingTheReader) {
   EXPECT_EQ(client().Get("/api/sites", bearer(Role::kViewer))->status, 200);
 }
 
+// A reference donor's name and contact are the family's: a liaison (or admin) reads them, each
+// read a ledger entry; an investigator, who may read witnesses, may not read donors.
+TEST_F(Server, DonorDetailsAreForLiaisonsAndEachReadIsInTheLedger) {
+  const std::string sample = "/api/samples/sample-000002";
+  const auto plain = client().Get(sample, bearer(Role::kInvestigator));
+  ASSERT_EQ(plain->status, 200) << plain->body;
+  EXPECT_NE(plain->body.find("\"relation\":\"mother\""), std::string::npos) << plain->body;
+  EXPECT_EQ(plain->body.find("SYNTHETIC donor"), std::string::npos) << plain->body;
+  const uint64_t before = ledger_size();
+  for (Role role : {Role::kInvestigator, Role::kAnalyst, Role::kViewer}) {
+    EXPECT_EQ(client().Post(sample + "/reveal", bearer(role), "", "application/json")->status, 403)
+        << app::role_name(role);
+  }
+  EXPECT_EQ(client().Get(sample + "?reveal=1", bearer(Role::kInvestigator))->body.find("SYNTHETIC donor"),
+            std::string::npos);
+  EXPECT_EQ(ledger_size(), before);
+  const auto revealed = client().Post(sample + "/reveal", bearer(Role::kLiaison), "", "application/json");
+  ASSERT_EQ(revealed->status, 200) << revealed->body;
+  EXPECT_NE(revealed->body.find("SYNTHETIC donor (demo)"), std::string::npos);
+  ASSERT_EQ(ledger_size(), before + 1);
+  app::Session admin = admin_session();
+  const core::Json entry = core::Json::parse(admin.registry().ledger().entry(before));
+  EXPECT_EQ(entry["op"], "registry.reveal");
+  EXPECT_EQ(entry["record"], "sample-000002");
+  EXPECT_NE(entry.dump().find("user-liaison"), std::string::npos);
+  // A witness's identity stays out of a liaison's reach.
+  EXPECT_EQ(client().Post("/api/witnesses/W-0001/reveal", bearer(Role::kLiaison), "",
+                          "application/json")
+                ->status,
+            403);
+}
+
 TEST_F(Server, BadBodiesGetAClearErrorAndWriteNothing) {
   const auto h = bearer(Role::kAdmin);
   const uint64_t before = ledger_size();

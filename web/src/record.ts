@@ -1,4 +1,5 @@
-// Any other record (source, unit, event, testimony, claim, link, evidence): its fields, links
+// Any other record (source, unit, event, testimony, claim, link, evidence, remains, sample): its
+// fields, links
 // and history.
 import { get } from './api';
 import { clear, h } from './dom';
@@ -9,6 +10,7 @@ import { recordLink, section, table } from './ui';
 const plurals: Record<string, string> = {
   source: 'sources', site: 'sites', unit: 'units', person: 'persons', W: 'witnesses', testimony: 'testimonies',
   event: 'events', claim: 'claims', link: 'links', evidence: 'evidence', custody: 'custody',
+  remains: 'remains', sample: 'samples',
 };
 
 export async function recordPage(main: HTMLElement, id: string): Promise<void> {
