@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 
+#include "app/screening.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "ledger/hash.h"
 #include "matching/kinship_store.h"
 #include "matching/person_search.h"
@@ -340,9 +342,27 @@ Families read_families(Session& session, const kinship::FrequencyTable& table) {
   return out;
 }
 
-matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision) {
+matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision,
+                                         const DecisionSettings& settings) {
   session.require(Permission::kRunAnalyses, "decide on kinship candidates");
-  return matching::decide_kinship(session.registry(), std::move(decision));
+  const kinship::FrequencyTable table = kinship::FrequencyTable::read(default_frequency_table());
+  ScreenOptions options;
+  options.mutation = settings.mutation;
+  options.theta = settings.theta;
+  check_theta(settings.theta);
+  matching::DecisionModel model;
+  model.mutation = mutation_model(options, table);
+  model.theta = settings.theta;
+  model.threshold = settings.threshold;
+  if (settings.theta > 0 && model.mutation.kind != kinship::MutationModel::Kind::kNone)
+    throw core::InputError("kinship decision", "theta", core::shortest_number(settings.theta),
+                           "θ and a mutation model are not combined yet");
+  model.description = "mutation " + settings.mutation + ", theta " +
+                      core::shortest_number(settings.theta) +
+                      (model.mutation.kind == kinship::MutationModel::Kind::kNone
+                           ? ""
+                           : ", per-marker rates AABB 2003 where listed");
+  return matching::decide_kinship(session.registry(), table, std::move(decision), model);
 }
 
 core::OrderedJson KinshipDecisions::to_json() const {
@@ -356,6 +376,15 @@ core::OrderedJson KinshipDecisions::to_json() const {
                    {"reason", d.reason},
                    {"decided_by", d.decided_by},
                    {"decided_at", d.decided_at}});
+    // The workflow's fields, for decisions made with it.
+    for (const auto& [name, value] : {std::pair{"exact_log10_lr", &d.exact_log10_lr},
+                                      {"model", &d.model},
+                                      {"threshold", &d.threshold},
+                                      {"state", &d.state},
+                                      {"first_reviewer", &d.first_reviewer},
+                                      {"identified", &d.identified}}) {
+      if (!value->empty()) out.back()[name] = *value;
+    }
   }
   return out;
 }

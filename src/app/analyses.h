@@ -112,7 +112,15 @@ struct Families {
 Families read_families(Session& session, const kinship::FrequencyTable& table);
 
 // An analyst confirms or rejects a screening candidate, with a reason; a ledger entry each.
-matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision);
+// The LR is recomputed exactly with `model`'s mutation model and θ (the default: none, 0) and its
+// reporting threshold; a final confirmation of a missing person's remains is an identification
+// (matching::decide_kinship).
+struct DecisionSettings {
+  std::string mutation = "none";
+  double theta = 0, threshold = 10000;
+};
+matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision,
+                                         const DecisionSettings& settings = {});
 struct KinshipDecisions {
   std::vector<matching::KinshipDecision> decisions;
   core::OrderedJson to_json() const;

@@ -13,8 +13,8 @@ void export_records(Session& session, const ExportRequest& request, std::ostream
   session.require(Permission::kReadRecords, "export the registry");
   if (request.include_protected) {
     // Each exported kind's protected fields need that kind's permission (all kinds for JSON).
-    const registry::KindSpec* only = request.format == "csv" ? registry::find_kind(request.kind)
-                                                             : nullptr;
+    const registry::KindSpec* only =
+        request.format == "csv" ? registry::find_kind(request.kind) : nullptr;
     for (const registry::KindSpec& kind : registry::kind_specs()) {
       if (only && only != &kind) continue;
       if (std::any_of(kind.fields.begin(), kind.fields.end(),

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "kinship/pairwise.h"
 #include "ledger/hash.h"
+#include "matching/identification.h"
 #include "matching/kinship_store.h"
 
 namespace athar::app {
@@ -107,6 +108,9 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
   r.unseen_alleles = r.table.add_unseen(everyone);
   r.families = from_files ? kinship::read_families(o.families, r.references, r.table)
                           : matching::stored_families(*reg, r.table);
+  if (!from_files) {  // and the missing persons whose relatives gave typed reference samples
+    for (auto& f : matching::person_families(*reg, r.table)) r.families.push_back(std::move(f));
+  }
   const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
   if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone) {
     throw core::InputError("kinship screen", "theta", core::shortest_number(o.theta),
@@ -269,6 +273,10 @@ KinshipLrResult kinship_lr(Session* session, kinship::FrequencyTable table, cons
     session->require(Permission::kReadGeneticProfiles, "compare remains with a family");
     registry::Registry& reg = session->registry();
     family = matching::stored_family(reg, r.table, request.family);
+    if (!family) {
+      if (auto f = matching::family_of_person(reg, r.table, request.family))
+        family = std::move(f->family);
+    }
     remains = matching::stored_profile(reg, r.table, request.remains, "remains");
     if (family && remains) {  // relatives' genotypes are shown: the read is logged
       registry::Registry::Transaction tx(reg);

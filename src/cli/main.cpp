@@ -142,9 +142,9 @@ std::string describe(const registry::Record& r) {
     case registry::Kind::kRemains:
       return join({"site", "label", "recovered_on", "estimated_sex", "status", "person"}, " | ");
     case registry::Kind::kSample:
-      return join({"kind", "sample_number", "lab", "remains", "missing_person", "relation",
-                   "profile"},
-                  " | ");
+      return join(
+          {"kind", "sample_number", "lab", "remains", "missing_person", "relation", "profile"},
+          " | ");
   }
   return {};
 }

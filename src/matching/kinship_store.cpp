@@ -1,6 +1,7 @@
 #include "matching/kinship_store.h"
 
 #include <array>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -12,6 +13,7 @@
 #include "core/json.h"
 #include "core/text.h"
 #include "ledger/hash.h"
+#include "matching/identification.h"
 #include "matching/internal/ledger_check.h"
 #include "store/database.h"
 
@@ -244,68 +246,163 @@ std::string decision_subject(const KinshipDecision& d) {
   return "kinship-decision:" + d.remains + "|" + d.family + "|" + d.member;
 }
 std::string decision_hash_text(const KinshipDecision& d) {
-  return matching_internal::record_hash_text({{"decided_at", d.decided_at},
-                                              {"decided_by", d.decided_by},
-                                              {"decision", d.decision},
-                                              {"family", d.family},
-                                              {"log10_lr", d.log10_lr},
-                                              {"member", d.member},
-                                              {"reason", d.reason},
-                                              {"remains", d.remains}});
+  std::map<std::string, std::string> fields{
+      {"decided_at", d.decided_at}, {"decided_by", d.decided_by}, {"decision", d.decision},
+      {"family", d.family},         {"log10_lr", d.log10_lr},     {"member", d.member},
+      {"reason", d.reason},         {"remains", d.remains}};
+  // The workflow's fields, when set (decisions made before them hash as they did).
+  for (const auto& [name, value] : {std::pair{"exact_log10_lr", &d.exact_log10_lr},
+                                    {"model", &d.model},
+                                    {"threshold", &d.threshold},
+                                    {"state", &d.state},
+                                    {"first_reviewer", &d.first_reviewer},
+                                    {"identified", &d.identified}}) {
+    if (!value->empty()) fields[name] = *value;
+  }
+  return matching_internal::record_hash_text(fields);
+}
+
+constexpr const char* kDecisionColumns =
+    "remains, family, member, decision, log10_lr, reason, decided_by, decided_at, "
+    "COALESCE(exact_log10_lr, ''), COALESCE(model, ''), COALESCE(threshold, ''), "
+    "COALESCE(state, ''), COALESCE(first_reviewer, ''), COALESCE(identified, '')";
+
+KinshipDecision decision_of_row(store::Statement& row) {
+  KinshipDecision d;
+  std::string* fields[] = {&d.remains,        &d.family,    &d.member,     &d.decision,
+                           &d.log10_lr,       &d.reason,    &d.decided_by, &d.decided_at,
+                           &d.exact_log10_lr, &d.model,     &d.threshold,  &d.state,
+                           &d.first_reviewer, &d.identified};
+  for (int i = 0; i < 14; ++i) *fields[i] = row.string(i);
+  return d;
+}
+
+// Makes the identification a final confirmation names: the remains record names the person and
+// both are identified. Checked before anything is written (see decide_kinship).
+void identify(registry::Registry& registry, const registry::Record& remains,
+              const KinshipDecision& d) {
+  registry::StatusReport report;
+  report.reported_by = registry.actor();
+  report.note =
+      "kinship decision on " + d.remains + " (log10 LR " + d.exact_log10_lr + "): " + d.reason;
+  if (remains.get("person") != d.family || remains.get("status") != "identified") {
+    registry.update(remains.id(), {{"person", d.family}, {"status", "identified"}}, report,
+                    "identification of " + remains.id());
+  }
+  const registry::Record person = registry.get(d.family);
+  if (person.get("status") != "identified") {
+    report.note = "identified as " + remains.id() + " by kinship (log10 LR " + d.exact_log10_lr +
+                  "): " + d.reason;
+    registry.update(d.family, {{"status", "identified"}}, report, "identification of " + d.family);
+  }
 }
 }  // namespace
 
-KinshipDecision decide_kinship(registry::Registry& registry, KinshipDecision d) {
+KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
+                               KinshipDecision d, const DecisionModel& model) {
   const std::string where = "decision on " + d.remains + " and " + d.family;
   if (d.decision != "confirmed" && d.decision != "rejected")
     throw core::InputError(where, "decision", d.decision, "confirmed or rejected");
   if (core::trim(d.reason).empty())
     throw core::InputError(where, "reason", "", "say why (the comparison, what was checked)");
-  auto remains = registry.database().prepare("SELECT kind FROM kinship_profiles WHERE sample = ?");
-  remains->bind(1, d.remains);
-  if (!remains->step() || remains->string(0) != "remains")
+  if (!(model.threshold >= 1))
+    throw core::InputError(where, "threshold", core::shortest_number(model.threshold),
+                           "a likelihood ratio, 1 or more");
+  auto remains = stored_profile(registry, table, d.remains, "remains");
+  if (!remains)
     throw core::InputError(where, "remains", d.remains, "no stored remains profile has this name");
   // Only this family's pedigree is read: a decision is one row among tens of thousands.
-  auto family = registry.database().prepare("SELECT pedigree FROM kinship_families WHERE id = ?");
-  family->bind(1, d.family);
-  if (!family->step())
-    throw core::InputError(where, "family", d.family, "no stored family has this id");
-  bool missing_member = false;
-  for (const auto& row : pedigree_rows(family->string(0)))
-    missing_member |= row[0] == d.member && row[5] == "yes";
-  if (!missing_member)
+  std::optional<kinship::Family> family = stored_family(registry, table, d.family);
+  const auto person = registry::parse_record_id(d.family);
+  const bool missing_person = !family && person && person->kind == registry::Kind::kPerson;
+  if (missing_person) {
+    if (auto f = family_of_person(registry, table, d.family)) family = std::move(f->family);
+  }
+  if (!family)
+    throw core::InputError(where, "family", d.family,
+                           "no stored family, nor a missing person with typed relatives, has "
+                           "this id");
+  const int member = family->member_index(d.member);
+  if (member < 0 || !family->members[static_cast<size_t>(member)].missing)
     throw core::InputError(where, "member", d.member,
                            "is not a missing member of family " + d.family);
+  // The LR exactly, on a table holding every allele of the remains and the references.
+  kinship::FrequencyTable widened = table;
+  std::vector<kinship::Profile> everyone{*remains};
+  for (const auto& m : family->members)
+    if (m.typed()) everyone.push_back(m.profile);
+  widened.add_unseen(everyone);
+  const kinship::PairwiseResult lr =
+      model.theta > 0 ? kinship::missing_person_lr_theta(
+                            widened, *family, static_cast<size_t>(member), *remains, model.theta)
+                      : kinship::MissingPersonLikelihood(
+                            widened, *family, static_cast<size_t>(member), model.mutation)
+                            .lr(*remains);
+  d.exact_log10_lr = lr.log10_lr == -INFINITY ? "excluded" : core::shortest_number(lr.log10_lr);
+  d.model = model.description;
+  d.threshold = core::shortest_number(model.threshold);
   d.decided_by = registry.actor();
   d.decided_at = core::utc_timestamp_now();
+  d.first_reviewer.clear();
+  d.identified.clear();
+  const bool below = !(lr.log10_lr >= std::log10(model.threshold));
+  d.state = "final";
+  if (d.decision == "confirmed" && below) {
+    // ICMP's rule: a match below the reporting threshold is confirmed by two reviewers.
+    auto earlier = registry.database().prepare(std::string("SELECT ") + kDecisionColumns +
+                                               " FROM kinship_decisions WHERE remains = ? AND "
+                                               "family = ? AND member = ?");
+    earlier->bind(1, d.remains);
+    earlier->bind(2, d.family);
+    earlier->bind(3, d.member);
+    if (earlier->step()) {
+      const KinshipDecision first = decision_of_row(*earlier);
+      if (first.decision == "confirmed" && first.state == "awaiting_second_review") {
+        if (first.decided_by == d.decided_by)
+          throw core::InputError(where, "decided_by", d.decided_by,
+                                 "the LR is below the reporting threshold (" + d.threshold +
+                                     "): a second reviewer, not the first, confirms it");
+        d.first_reviewer = first.decided_by;
+      }
+    }
+    if (d.first_reviewer.empty()) d.state = "awaiting_second_review";
+  }
+  // Remains identified as someone already cannot be confirmed as another (even pending).
+  std::optional<registry::Record> remains_record;
+  if (missing_person && d.decision == "confirmed") {
+    remains_record = remains_of_profile(registry, d.remains);
+    if (remains_record && !remains_record->get("person").empty() &&
+        remains_record->get("person") != d.family)
+      throw core::InputError(where, "remains", remains_record->id(),
+                             "is identified as " + remains_record->get("person") +
+                                 " already: withdraw that identification first");
+    if (d.state != "final") remains_record.reset();
+    if (remains_record) d.identified = remains_record->id();
+  }
   registry::Registry::Transaction tx(registry);
   auto put = registry.database().prepare(
       "INSERT OR REPLACE INTO kinship_decisions(remains, family, member, decision, log10_lr, "
-      "reason, decided_by, decided_at) VALUES(?,?,?,?,?,?,?,?)");
-  put->bind(1, d.remains);
-  put->bind(2, d.family);
-  put->bind(3, d.member);
-  put->bind(4, d.decision);
-  put->bind(5, d.log10_lr);
-  put->bind(6, d.reason);
-  put->bind(7, d.decided_by);
-  put->bind(8, d.decided_at);
+      "reason, decided_by, decided_at, exact_log10_lr, model, threshold, state, first_reviewer, "
+      "identified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::string* values[] = {&d.remains,        &d.family,    &d.member,     &d.decision,
+                                 &d.log10_lr,       &d.reason,    &d.decided_by, &d.decided_at,
+                                 &d.exact_log10_lr, &d.model,     &d.threshold,  &d.state,
+                                 &d.first_reviewer, &d.identified};
+  for (int i = 0; i < 14; ++i) put->bind(i + 1, *values[i]);
   put->run();
   registry.append_ledger_entry("kinship.decision", decision_subject(d),
                                ledger::sha256(decision_hash_text(d)));
+  if (remains_record) identify(registry, *remains_record, d);
   tx.commit();
   return d;
 }
 
 std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry) {
-  auto rows = registry.database().prepare(
-      "SELECT remains, family, member, decision, log10_lr, reason, decided_by, decided_at "
-      "FROM kinship_decisions ORDER BY family, member, remains");
+  auto rows = registry.database().prepare(std::string("SELECT ") + kDecisionColumns +
+                                          " FROM kinship_decisions ORDER BY family, member, "
+                                          "remains");
   std::vector<KinshipDecision> out;
-  while (rows->step()) {
-    out.push_back({rows->string(0), rows->string(1), rows->string(2), rows->string(3),
-                   rows->string(4), rows->string(5), rows->string(6), rows->string(7)});
-  }
+  while (rows->step()) out.push_back(decision_of_row(*rows));
   return out;
 }
 

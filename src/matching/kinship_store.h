@@ -39,18 +39,38 @@ std::optional<kinship::Profile> stored_profile(registry::Registry& registry,
                                                const std::string& sample, const std::string& kind);
 
 // An analyst's decision on a screening candidate: remains `remains` is, or is not, the missing
-// member `member` of family `family`.
+// member `member` of family `family` (a stored family, or a missing person's record id whose
+// relatives gave reference samples: matching/identification.h).
 struct KinshipDecision {
   std::string remains, family, member;
   std::string decision;  // "confirmed" or "rejected"
   std::string log10_lr;  // as shown to the reviewer
   std::string reason, decided_by, decided_at;
+  // Set when deciding: the LR recomputed exactly ("excluded" for an exclusion) and the model,
+  // the reporting threshold (an LR), "final" or "awaiting_second_review" (a confirmation below
+  // the threshold until a second account confirms it), the first reviewer of a two-reviewer
+  // confirmation, and the remains record an identification named.
+  std::string exact_log10_lr = {}, model = {}, threshold = {}, state = {}, first_reviewer = {},
+              identified = {};
+};
+// How a decision's LR is recomputed.
+struct DecisionModel {
+  kinship::MutationModel mutation = {};
+  double theta = 0;
+  double threshold = 10000;  // reporting threshold; below it a confirmation needs two reviewers
+  std::string description = "mutation none, theta 0";
 };
 // Records it with a ledger entry ("kinship.decision"), replacing an earlier decision on the same
-// candidate. InputError naming the field when the remains sample is not a stored remains
-// profile, the family is not stored, the member is not one of its missing members, the decision
-// is not confirmed/rejected, or the reason is empty.
-KinshipDecision decide_kinship(registry::Registry& registry, KinshipDecision decision);
+// candidate, after recomputing the LR exactly. A confirmation at or above the threshold, or the
+// second confirmation by another account of one below it, is final; when the family is a
+// missing person's and the remains profile belongs to a remains record (a sample names it), a
+// final confirmation is an identification, in the same transaction: the remains record names the
+// person and becomes `identified`, and so does the person. InputError naming the field when the
+// remains sample is not a stored remains profile, the family is not stored, the member is not one
+// of its missing members, the decision is not confirmed/rejected, the reason is empty, the same
+// account confirms twice, or the remains are identified as someone else already.
+KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
+                               KinshipDecision decision, const DecisionModel& model = {});
 std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry);
 
 // Profiles and families whose row no longer matches its last ledger entry, or has none:

@@ -586,6 +586,12 @@ std::vector<std::string> list_names(const std::vector<matching::EntityRow>& rows
 }
 
 std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  std::map<std::string, std::string> sorted;
+  for (const auto& [key, value] : fields) sorted.emplace(key, value);
+  return record_hash_text(sorted);
+}
+
+std::string record_hash_text(const std::map<std::string, std::string>& fields) {
   core::CanonicalJsonWriter w;
   w.begin_object();
   for (const auto& [key, value] : fields) {

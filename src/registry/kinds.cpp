@@ -71,10 +71,9 @@ constexpr std::array<Transition, 12> kVerificationTransitions{{
     {"refuted", "disputed"},
 }};
 
-constexpr std::array<sv, 10> kLinkTypeNames{"listed_by", "detained_in",  "died_in",
-                                            "buried_at", "served_in",    "relative_of",
-                                            "involves",  "speaks_about", "operated",
-                                            "shows"};
+constexpr std::array<sv, 10> kLinkTypeNames{"listed_by", "detained_in", "died_in",  "buried_at",
+                                            "served_in", "relative_of", "involves", "speaks_about",
+                                            "operated",  "shows"};
 
 constexpr FieldSpec kSourceFields[] = {
     {"name", F::kText, true, "name of the organisation, person or publication"},
@@ -245,25 +244,43 @@ constexpr FieldSpec kRemainsFields[] = {
     {"estimated_sex", F::kChoice, false, "male, female or unknown (anthropology)", kSexes},
     {"age_min", F::kInteger, false, "estimated age at death, lower bound (years)"},
     {"age_max", F::kInteger, false, "estimated age at death, upper bound (years)"},
-    {"body", F::kRef, false, "the body these fragments belong to (a direct DNA match)", {},
+    {"body",
+     F::kRef,
+     false,
+     "the body these fragments belong to (a direct DNA match)",
+     {},
      Kind::kRemains},
-    {"person", F::kRef, false, "the person identified (set by an identification)", {},
+    {"person",
+     F::kRef,
+     false,
+     "the person identified (set by an identification)",
+     {},
      Kind::kPerson},
     {"status", F::kStatus, true, "unidentified or identified", kRemainsStatuses},
     {"description", F::kText, false, "what was recovered, and anything found with it"},
 };
 
 constexpr std::array<sv, 3> kSampleKinds{"remains", "reference", "personal_item"};
-constexpr std::array<sv, 6> kSampleMaterials{"bone", "tooth", "tissue", "buccal_swab", "blood",
-                                             "personal_item"};
+constexpr std::array<sv, 6> kSampleMaterials{"bone",        "tooth", "tissue",
+                                             "buccal_swab", "blood", "personal_item"};
 // A reference donor's relation to the missing person: what the pedigree is built from.
-constexpr std::array<sv, 17> kDonorRelations{
-    "father",           "mother",           "child",
-    "full_sibling",     "paternal_half_sibling", "maternal_half_sibling",
-    "paternal_grandfather", "paternal_grandmother", "maternal_grandfather",
-    "maternal_grandmother", "paternal_uncle",   "paternal_aunt",
-    "maternal_uncle",   "maternal_aunt",    "paternal_cousin",
-    "maternal_cousin",  "spouse"};
+constexpr std::array<sv, 17> kDonorRelations{"father",
+                                             "mother",
+                                             "child",
+                                             "full_sibling",
+                                             "paternal_half_sibling",
+                                             "maternal_half_sibling",
+                                             "paternal_grandfather",
+                                             "paternal_grandmother",
+                                             "maternal_grandfather",
+                                             "maternal_grandmother",
+                                             "paternal_uncle",
+                                             "paternal_aunt",
+                                             "maternal_uncle",
+                                             "maternal_aunt",
+                                             "paternal_cousin",
+                                             "maternal_cousin",
+                                             "spouse"};
 constexpr std::array<sv, 2> kConsents{"identification_only", "sharing"};
 
 constexpr FieldSpec kSampleFields[] = {
@@ -274,12 +291,14 @@ constexpr FieldSpec kSampleFields[] = {
     {"taken_by", F::kText, false, "who took it"},
     {"material", F::kChoice, false, "bone, tooth, tissue, buccal_swab, blood or personal_item",
      kSampleMaterials},
-    {"remains", F::kRef, false, "remains it was taken from (remains samples)", {},
-     Kind::kRemains},
-    {"missing_person", F::kRef, false, "the missing person (reference and personal items)", {},
+    {"remains", F::kRef, false, "remains it was taken from (remains samples)", {}, Kind::kRemains},
+    {"missing_person",
+     F::kRef,
+     false,
+     "the missing person (reference and personal items)",
+     {},
      Kind::kPerson},
-    {"relation", F::kChoice, false, "the donor's relation to the missing person",
-     kDonorRelations},
+    {"relation", F::kChoice, false, "the donor's relation to the missing person", kDonorRelations},
     {"donor_sex", F::kChoice, false, "male, female or unknown", kSexes},
     {"donor_name", F::kText, false, "the donor's name", {}, Kind::kSource, true},
     {"donor_contact", F::kText, false, "how to reach the donor", {}, Kind::kSource, true},

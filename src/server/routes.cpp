@@ -1330,7 +1330,10 @@ std::vector<Route> build_routes() {
                       {"member", "string"},
                       {"decision", "string"},
                       {"log10_lr", "string"},
-                      {"reason", "string"}}),
+                      {"reason", "string"},
+                      {"mutation", "string"},
+                      {"theta", "number"},
+                      {"threshold", "number"}}),
        {{"type", "object"}},
        201,
        [](Call& call) {
@@ -1342,7 +1345,17 @@ std::vector<Route> build_routes() {
          d.decision = string_member(body, "kinship decision", "decision", true);
          d.log10_lr = string_member(body, "kinship decision", "log10_lr", false);
          d.reason = string_member(body, "kinship decision", "reason", false);
-         const auto decided = app::decide_kinship(call.session, std::move(d));
+         app::DecisionSettings settings;
+         if (body.contains("mutation"))
+           settings.mutation = string_member(body, "kinship decision", "mutation", true);
+         for (const auto& [name, into] :
+              {std::pair{"theta", &settings.theta}, {"threshold", &settings.threshold}}) {
+           if (!body.contains(name)) continue;
+           if (!body[name].is_number())
+             throw core::InputError("kinship decision", name, body[name].dump(), "a number");
+           *into = body[name].get<double>();
+         }
+         const auto decided = app::decide_kinship(call.session, std::move(d), settings);
          app::KinshipDecisions one{{decided}};
          return json_reply(one.to_json()[0], 201);
        }});

@@ -696,10 +696,10 @@ TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   const auto cells = athar::core::split(line, ',');
   const std::string family = cells[1] == "-" ? "F-1" : cells[1];
   const Result lr_stored = athar("kinship lr " + family + " " + cells[0] + frequencies);
-  const Result lr_files = athar("kinship lr " + family + " " + cells[0] + " --families " +
-                                dir_.file("fam/families.csv") + " --references " +
-                                dir_.file("fam/references.csv") + " --remains " +
-                                dir_.file("fam/remains.csv") + frequencies);
+  const Result lr_files =
+      athar("kinship lr " + family + " " + cells[0] + " --families " +
+            dir_.file("fam/families.csv") + " --references " + dir_.file("fam/references.csv") +
+            " --remains " + dir_.file("fam/remains.csv") + frequencies);
   ASSERT_EQ(lr_stored.exit_code, 0) << lr_stored.output;
   EXPECT_EQ(lr_stored.output, lr_files.output);
   EXPECT_EQ(athar("verify").exit_code, 0);

@@ -108,8 +108,7 @@ TEST(Profiles, BadProfilesNameSampleAndMarker) {
   // A marker on two rows is refused, not merged: 15,15 and 18,18 are not 15/18.
   std::string e = read(head + "bone-7,vWA,15,15\nbone-7,TPOX,8,\nbone-7,vWA,18,18\n");
   EXPECT_NE(e.find("given again for sample bone-7 (first at "), std::string::npos) << e;
-  EXPECT_NE(e.find("p.csv row 2)"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("p.csv row 2)"), std::string::npos) << e;
   EXPECT_NE(e.find("p.csv row 4"), std::string::npos) << e;
   EXPECT_NE(e.find("18,18"), std::string::npos) << e;
   e = read(head + "bone-7,TPOX,8,9\nbone-7,TPOX,8,9\n");  // even the same genotype twice

@@ -244,8 +244,8 @@ TEST_F(ValidationTest, RemainsAndSampleRules) {
                                         {"longitude", "36.3"},
                                         {"governorate", "Damascus"}});
   const Record person =
-      add(Kind::kPerson, {{"given_name_lat", "Samer"}, {"family_name_lat", "al-Tajribi"},
-                          {"role", "victim"}});
+      add(Kind::kPerson,
+          {{"given_name_lat", "Samer"}, {"family_name_lat", "al-Tajribi"}, {"role", "victim"}});
   const std::string s = site.id(), p = person.id();
   expect_refused(Kind::kRemains, {{"site", s.c_str()}, {"recovered_on", "2025-03-02"}}, "label",
                  "is required");
@@ -282,11 +282,15 @@ TEST_F(ValidationTest, RemainsAndSampleRules) {
                   {"relation", "mother"}},
                  "relation", "is for reference samples");
   expect_refused(Kind::kSample,
-                 {{"kind", "reference"}, {"sample_number", "F-1"}, {"missing_person", p.c_str()},
+                 {{"kind", "reference"},
+                  {"sample_number", "F-1"},
+                  {"missing_person", p.c_str()},
                   {"consent", "identification_only"}},
                  "relation", "how the donor is related");
   expect_refused(Kind::kSample,
-                 {{"kind", "reference"}, {"sample_number", "F-1"}, {"missing_person", p.c_str()},
+                 {{"kind", "reference"},
+                  {"sample_number", "F-1"},
+                  {"missing_person", p.c_str()},
                   {"relation", "mother"}},
                  "consent", "consent");
   expect_refused(Kind::kSample,

@@ -189,10 +189,12 @@ TEST_F(Server, DonorDetailsAreForLiaisonsAndEachReadIsInTheLedger) {
     EXPECT_EQ(client().Post(sample + "/reveal", bearer(role), "", "application/json")->status, 403)
         << app::role_name(role);
   }
-  EXPECT_EQ(client().Get(sample + "?reveal=1", bearer(Role::kInvestigator))->body.find("SYNTHETIC donor"),
-            std::string::npos);
+  EXPECT_EQ(
+      client().Get(sample + "?reveal=1", bearer(Role::kInvestigator))->body.find("SYNTHETIC donor"),
+      std::string::npos);
   EXPECT_EQ(ledger_size(), before);
-  const auto revealed = client().Post(sample + "/reveal", bearer(Role::kLiaison), "", "application/json");
+  const auto revealed =
+      client().Post(sample + "/reveal", bearer(Role::kLiaison), "", "application/json");
   ASSERT_EQ(revealed->status, 200) << revealed->body;
   EXPECT_NE(revealed->body.find("SYNTHETIC donor (demo)"), std::string::npos);
   ASSERT_EQ(ledger_size(), before + 1);
@@ -202,10 +204,11 @@ TEST_F(Server, DonorDetailsAreForLiaisonsAndEachReadIsInTheLedger) {
   EXPECT_EQ(entry["record"], "sample-000002");
   EXPECT_NE(entry.dump().find("user-liaison"), std::string::npos);
   // A witness's identity stays out of a liaison's reach.
-  EXPECT_EQ(client().Post("/api/witnesses/W-0001/reveal", bearer(Role::kLiaison), "",
-                          "application/json")
-                ->status,
-            403);
+  EXPECT_EQ(
+      client()
+          .Post("/api/witnesses/W-0001/reveal", bearer(Role::kLiaison), "", "application/json")
+          ->status,
+      403);
 }
 
 TEST_F(Server, BadBodiesGetAClearErrorAndWriteNothing) {

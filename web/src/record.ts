@@ -1,6 +1,5 @@
 // Any other record (source, unit, event, testimony, claim, link, evidence, remains, sample): its
-// fields, links
-// and history.
+// fields, links and history.
 import { get } from './api';
 import { clear, h } from './dom';
 import { t } from './i18n';

@@ -20,5 +20,7 @@ std::vector<std::pair<std::string, std::string>> compare_with_ledger(
 // The canonical JSON object of string fields whose SHA-256 a row's ledger entry holds; callers
 // list the keys in byte order.
 std::string record_hash_text(std::initializer_list<std::pair<const char*, std::string>> fields);
+// The same for fields only some rows have: a map keeps the keys in byte order.
+std::string record_hash_text(const std::map<std::string, std::string>& fields);
 
 }  // namespace athar::matching_internal

@@ -1,0 +1,42 @@
+// The identification workflow in the registry (docs/identification.md): a missing person's
+// pedigree built from the registry's records — the person, the reference samples their
+// relatives gave (each with the donor's relation and, once typed, the STR profile) and the
+// untyped relatives that join them — and an identification made from a confirmed kinship
+// decision: the remains record names the person, both become `identified`.
+//
+//   auto families = matching::person_families(registry, table);   // every missing person typed
+//   auto f = matching::family_of_person(registry, table, "person-000012");
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kinship/pedigree.h"
+#include "registry/registry.h"
+
+namespace athar::matching {
+
+// The pedigree of the missing person `person_id`: id the person's record id, the missing member
+// named by it, each typed donor by their sample id (sample-000031), untyped connecting relatives
+// by what they are ("father", "paternal grandmother", "mother of sample-000031"). Donors of
+// samples not yet typed (no stored profile) are left out and said in `notes`; so is a second
+// sample for one place (a second "father"). nullopt when no donor is typed. How each relation
+// enters the pedigree is in docs/identification.md.
+struct PersonFamily {
+  kinship::Family family;
+  std::vector<std::string> notes;
+};
+std::optional<PersonFamily> family_of_person(registry::Registry& registry,
+                                             const kinship::FrequencyTable& table,
+                                             const std::string& person_id);
+// Every missing person's pedigree (status missing, detained or dead) that has a typed donor.
+std::vector<kinship::Family> person_families(registry::Registry& registry,
+                                             const kinship::FrequencyTable& table);
+
+// The remains record a stored remains profile belongs to: the remains of the sample whose
+// `profile` names it; nullopt when no sample names it.
+std::optional<registry::Record> remains_of_profile(registry::Registry& registry,
+                                                   const std::string& profile);
+
+}  // namespace athar::matching
