@@ -1648,6 +1648,72 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       std::cout << "added " << n << " families\n";
     };
   });
+  struct Decide {
+    athar::matching::KinshipDecision decision;
+    athar::app::DecisionSettings settings;
+  };
+  auto decide_o = std::make_shared<Decide>();
+  auto* decide = noun->add_subcommand(
+      "decide",
+      "Confirm or reject a candidate: remains against a family's (or a missing person's) "
+      "missing member; the LR is recomputed exactly, a confirmation below the threshold waits "
+      "for a second reviewer, a final one of a person's remains identifies them");
+  decide->add_option("remains", decide_o->decision.remains, "remains profile (sample name)")
+      ->required();
+  decide->add_option("family", decide_o->decision.family, "family id, or a person id")->required();
+  decide->add_option("decision", decide_o->decision.decision, "confirmed or rejected")
+      ->required()
+      ->check(CLI::IsMember({"confirmed", "rejected"}));
+  decide->add_option("--reason", decide_o->decision.reason, "why (kept with the decision)")
+      ->required();
+  decide->add_option("--member", decide_o->decision.member,
+                     "the missing member (default: the person, for a person's id)");
+  decide->add_option("--shown", decide_o->decision.log10_lr, "the log10 LR you were shown");
+  decide->add_option("--threshold", decide_o->settings.threshold, "reporting threshold (an LR)")
+      ->capture_default_str();
+  decide
+      ->add_option("--mutation", decide_o->settings.mutation,
+                   "none, equal, proportional or stepwise")
+      ->capture_default_str();
+  decide->add_option("--theta", decide_o->settings.theta, "Fst (Balding-Nichols)")
+      ->capture_default_str();
+  decide->callback([&g, &action, decide_o] {
+    action = [&g, decide_o] {
+      AppSession s(g);
+      athar::matching::KinshipDecision d = decide_o->decision;
+      if (d.member.empty()) d.member = d.family;
+      const auto decided = athar::app::decide_kinship(s.session, d, decide_o->settings);
+      const athar::app::KinshipDecisions one{{decided}};
+      if (g.json) return print_json(one.to_json()[0]);
+      std::cout << decided.remains << " as " << decided.family << " " << decided.member << ": "
+                << decided.decision << " (log10 LR " << decided.exact_log10_lr << ", threshold "
+                << decided.threshold << ")";
+      if (decided.state == "awaiting_second_review")
+        std::cout << "; below the threshold: awaiting a second reviewer";
+      if (!decided.first_reviewer.empty())
+        std::cout << "; second review of " << decided.first_reviewer << "'s confirmation";
+      if (!decided.identified.empty())
+        std::cout << "; identified: " << decided.identified << " is " << decided.family;
+      std::cout << "\n";
+    };
+  });
+  auto* decisions = noun->add_subcommand("decisions", "Decisions made on kinship candidates");
+  decisions->callback([&g, &action] {
+    action = [&g] {
+      AppSession s(g);
+      const auto listed = athar::app::read_kinship_decisions(s.session);
+      if (g.json) return print_json(listed.to_json());
+      for (const auto& d : listed.decisions) {
+        std::cout << d.remains << "  " << d.family << " " << d.member << "  " << d.decision;
+        if (!d.state.empty()) std::cout << " (" << d.state << ")";
+        std::cout << "  log10 LR " << (d.exact_log10_lr.empty() ? d.log10_lr : d.exact_log10_lr)
+                  << "  by " << d.decided_by
+                  << (d.first_reviewer.empty() ? "" : " after " + d.first_reviewer)
+                  << (d.identified.empty() ? "" : "  identified " + d.identified) << "\n";
+      }
+    };
+  });
+
   auto* profiles = noun->add_subcommand("profiles", "STR profiles kept in the registry");
   profiles->require_subcommand(1);
   auto* profiles_add = profiles->add_subcommand(

@@ -657,6 +657,90 @@ TEST_F(CliTest, JointAssignmentReachesBelowTheThreshold) {
   EXPECT_GT(true_assigned, true_candidates) << r.output;
 }
 
+// The identification flow from the command line: remains and samples as records, a missing
+// person's pedigree from their relatives' samples, screening, a decision that identifies.
+TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  ASSERT_EQ(athar("init").exit_code, 0);
+  // Two families, each with a parent typed; R-1 is F-2's missing child, R-2 is F-1's.
+  Result r = athar(
+      "simulate families --families 2 --remains 2 --identified-share 1 --references parent "
+      "--max-references 1 --out " +
+      dir_.file("fam") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(athar("kinship profiles add " + dir_.file("fam/references.csv") + " --kind reference" +
+                  frequencies)
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship profiles add " + dir_.file("fam/remains.csv") + " --kind remains" +
+                  frequencies)
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("site add --name-lat 'Demo grave' --latitude 33.5 --longitude 36.3 "
+                  "--governorate Damascus")
+                .exit_code,
+            0);
+  for (const char* family : {"F-1", "F-2"}) {
+    r = athar(std::string("person add --role victim --given-name-lat Synthetic "
+                          "--family-name-lat 'al-Tajribi ") +
+              family + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  // F-1's reference is the mother, F-2's the father (the simulated families say so).
+  r = athar(
+      "sample add --kind reference --sample-number L-1 --missing-person person-000001 "
+      "--relation mother --consent identification_only --profile F-1-mother "
+      "--donor-name 'SYNTHETIC donor'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = athar(
+      "sample add --kind reference --sample-number L-2 --missing-person person-000002 "
+      "--relation father --consent identification_only --profile F-2-father");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* remains : {"R-1", "R-2"}) {
+    r = athar(std::string("remains add --site site-0001 --recovered-on 2025-03-02 --label "
+                          "'Trench A / ") +
+              remains + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  r = athar("sample add --kind remains --sample-number B-1 --remains remains-000001 --profile R-1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The registry's screen finds each remains in its missing person's pedigree.
+  r = athar("--json kinship screen --threshold 1000" + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto screened = athar::core::Json::parse(r.output);
+  bool found = false;
+  for (const auto& c : screened["candidates"])
+    found |= c["remains"] == "R-1" && c["family"] == "person-000002";
+  EXPECT_TRUE(found) << r.output;
+  // A confirmation below the threshold waits for a second reviewer: nothing is identified yet.
+  r = athar(
+      "kinship decide R-1 person-000002 confirmed --threshold 1e300 --reason 'parent LR; "
+      "anthropology agrees'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("awaiting a second reviewer"), std::string::npos) << r.output;
+  r = athar(
+      "kinship decide R-1 person-000002 confirmed --threshold 1e300 --reason 'the same again'");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  // At the reporting threshold it is final, and the remains are identified.
+  r = athar("kinship decide R-1 person-000002 confirmed --reason 'parent LR above threshold'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("identified: remains-000001 is person-000002"), std::string::npos)
+      << r.output;
+  r = athar("remains show remains-000001");
+  EXPECT_NE(r.output.find("identified"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("person-000002"), std::string::npos) << r.output;
+  r = athar("person show person-000002");
+  EXPECT_NE(r.output.find("identified"), std::string::npos) << r.output;
+  r = athar("kinship decisions");
+  EXPECT_NE(r.output.find("identified remains-000001"), std::string::npos) << r.output;
+  // The same remains cannot be confirmed as the other person.
+  EXPECT_EQ(athar("kinship decide R-1 person-000001 confirmed --threshold 1 --reason x").exit_code,
+            3);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   const std::string frequencies =
       std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
