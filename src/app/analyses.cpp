@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "ledger/hash.h"
+#include "matching/identification.h"
 #include "matching/kinship_store.h"
 #include "matching/person_search.h"
 
@@ -335,6 +336,8 @@ Families read_families(Session& session, const kinship::FrequencyTable& table) {
   Families out;
   registry::Registry::Transaction tx(reg);
   out.families = matching::stored_families(reg, table);
+  // And the missing persons whose relatives gave typed reference samples.
+  for (auto& f : matching::person_families(reg, table)) out.families.push_back(std::move(f));
   std::string read = "families";
   for (const kinship::Family& f : out.families) read += "\n" + f.id;
   reg.append_ledger_entry("kinship.read", "reads:dna", ledger::sha256(read));

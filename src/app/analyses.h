@@ -108,7 +108,8 @@ struct Families {
   std::vector<kinship::Family> families;
   core::OrderedJson to_json() const;  // id, members: name, sex, father, mother, sample, missing
 };
-// The stored families; they carry their references' profiles, so this is a logged genetic read.
+// The stored families and the missing persons' pedigrees built from their relatives' samples;
+// they carry their references' profiles, so this is a logged genetic read.
 Families read_families(Session& session, const kinship::FrequencyTable& table);
 
 // An analyst confirms or rejects a screening candidate, with a reason; a ledger entry each.

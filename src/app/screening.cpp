@@ -96,7 +96,8 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
     throw core::InputError("kinship screen", "assign floor", core::shortest_number(o.assign_floor),
                            "a likelihood ratio, 1 or more");
   if (session) session->require(Permission::kRunAnalyses, "screen remains");
-  ScreenResult r{std::move(table), {}, {}, {}, {}, 0, {}, {}, {}, {}, 0, o.mutation, {}, o.theta};
+  ScreenResult r{std::move(table), {}, {},      {}, {}, 0, {}, {}, {}, {}, 0,
+                 o.mutation,       {}, o.theta, {}};
   r.threshold = o.threshold;
   registry::Registry* reg = session ? &session->registry() : nullptr;
   r.references = from_files ? kinship::read_profiles(o.references, r.table)
@@ -106,10 +107,31 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
   std::vector<kinship::Profile> everyone = r.references;
   everyone.insert(everyone.end(), r.remains.begin(), r.remains.end());
   r.unseen_alleles = r.table.add_unseen(everyone);
+  if (!o.for_partner.empty() && from_files)
+    throw core::InputError("kinship screen", "for", o.for_partner,
+                           "files record no donor's consent: a partner's screening uses the "
+                           "registry's samples");
   r.families = from_files ? kinship::read_families(o.families, r.references, r.table)
                           : matching::stored_families(*reg, r.table);
+  if (!o.for_partner.empty()) {
+    for (const auto& f : r.families)
+      r.outside_consent.push_back("family " + f.id + " (imported: no consent recorded)");
+    r.families.clear();
+  }
   if (!from_files) {  // and the missing persons whose relatives gave typed reference samples
-    for (auto& f : matching::person_families(*reg, r.table)) r.families.push_back(std::move(f));
+    for (auto& f : matching::person_families(*reg, r.table, o.for_partner, &r.outside_consent))
+      r.families.push_back(std::move(f));
+  }
+  if (!r.outside_consent.empty() && !o.consenting_only) {
+    std::string list;
+    for (size_t i = 0; i < r.outside_consent.size() && i < 20; ++i)
+      list += (i ? ", " : "") + r.outside_consent[i];
+    if (r.outside_consent.size() > 20)
+      list += " and " + std::to_string(r.outside_consent.size() - 20) + " more";
+    throw core::InputError("kinship screen", "for", o.for_partner,
+                           "outside the consent of " + list +
+                               ": their donors agreed to identification only, or to sharing "
+                               "with others; screen with consenting-only to leave them out");
   }
   const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
   if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone) {
@@ -193,6 +215,7 @@ core::OrderedJson ScreenResult::to_json() const {
                            {"theta", theta},
                            {"mutation", mutation_model},
                            {"unseen_alleles", unseen_alleles},
+                           {"outside_consent", outside_consent},
                            {"candidates", list}};
   if (!mutation_rates.empty()) {
     core::OrderedJson rates = core::OrderedJson::array();

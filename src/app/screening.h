@@ -31,6 +31,11 @@ struct ScreenOptions {
   // The joint assignment weighs every pair with an LR above this, below the reporting
   // threshold too: only pairs with LR ≤ 1 cannot raise the assignment's total (DVI practice).
   double assign_floor = 1;
+  // A screening for a partner institution: only donors whose consent is sharing with it take
+  // part; refused, naming the others, unless `consenting_only` leaves them out. Families
+  // imported from files record no consent and are outside any partner's scope.
+  std::string for_partner = {};
+  bool consenting_only = false;
 };
 
 // The mutation rate a marker was computed with, and where it came from.
@@ -55,6 +60,7 @@ struct ScreenResult {
   std::string mutation_model;                      // "none", "stepwise", …
   std::vector<MarkerMutationRate> mutation_rates;  // per marker of the table, with a model
   double theta = 0;
+  std::vector<std::string> outside_consent;  // left out of a partner's screening
 
   core::OrderedJson to_json() const;
   void write_csv(std::ostream& out) const;  // every candidate

@@ -1458,6 +1458,11 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       ->add_option("--assign-floor", sc->assign_floor,
                    "the assignment weighs every pair above this LR, below --threshold too")
       ->capture_default_str();
+  screen->add_option("--for", sc->for_partner,
+                     "screen for this partner institution: only donors who consented to sharing "
+                     "with it");
+  screen->add_flag("--consenting-only", sc->consenting_only,
+                   "with --for: leave out the donors whose consent does not cover it");
   screen->add_option("--frequencies", o->frequencies, "allele frequency table");
   screen->callback([&g, &action, sc, load_table] {
     action = [&g, sc, load_table] {
@@ -1483,6 +1488,10 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                 << " comparisons, " << r.candidates.size()
                 << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n"
                 << athar::app::describe_mutation(res.mutation_model, res.mutation_rates) << "\n";
+      if (!res.outside_consent.empty())
+        std::cout << "left out, outside the donors' consent for " << sc->for_partner << ": "
+                  << res.outside_consent.size() << " (first: " << res.outside_consent.front()
+                  << ")\n";
       if (sc->assign) {
         std::cout << "joint assignment (" << *res.direct_matches
                   << " direct matches join fragments into bodies):\n";

@@ -1,8 +1,10 @@
 #include "matching/identification.h"
 
+#include <cctype>
 #include <map>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "matching/kinship_store.h"
 
 namespace athar::matching {
@@ -170,13 +172,20 @@ bool searched_for(const Record& person) {
 }
 
 std::optional<PersonFamily> build(registry::Registry& registry,
-                                  const kinship::FrequencyTable& table, const Record& person) {
+                                  const kinship::FrequencyTable& table, const Record& person,
+                                  const std::string& partner = {},
+                                  std::vector<std::string>* outside_consent = nullptr) {
   const std::string id = person.id();
   const std::string sex = person.get("sex") == "unknown" ? "" : person.get("sex");
   PersonFamily out;
   PedigreeBuilder builder(id, sex);
   for (const Record& sample : records_where(registry, Kind::kSample, "missing_person", id)) {
     if (sample.get("kind") != "reference") continue;
+    if (!partner.empty() && !consent_covers(sample, partner)) {
+      if (outside_consent)
+        outside_consent->push_back(sample.id() + " (" + sample.get("consent") + ")");
+      continue;
+    }
     const std::string& profile_name = sample.get("profile");
     if (profile_name.empty()) {
       out.notes.push_back(sample.id() + ": not typed yet");
@@ -206,8 +215,32 @@ std::optional<PersonFamily> family_of_person(registry::Registry& registry,
   return build(registry, table, registry.get(person_id));
 }
 
+bool consent_covers(const registry::Record& sample, const std::string& partner) {
+  if (sample.get("consent") != "sharing") return false;
+  const auto key = [](std::string_view text) {
+    std::string out;
+    for (char c : core::trim(text)) {
+      if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    return out;
+  };
+  const std::string wanted = key(partner);
+  std::string named;
+  for (char c : sample.get("consent_partners") + ";") {
+    if (c == ',' || c == ';' || c == '\n') {
+      if (!wanted.empty() && key(named) == wanted) return true;
+      named.clear();
+    } else {
+      named.push_back(c);
+    }
+  }
+  return false;
+}
+
 std::vector<kinship::Family> person_families(registry::Registry& registry,
-                                             const kinship::FrequencyTable& table) {
+                                             const kinship::FrequencyTable& table,
+                                             const std::string& partner,
+                                             std::vector<std::string>* outside_consent) {
   // The persons some reference sample names, in order, each once.
   std::map<int64_t, bool> persons;
   ListQuery q;
@@ -221,7 +254,8 @@ std::vector<kinship::Family> person_families(registry::Registry& registry,
   for (const auto& [num, unused] : persons) {
     const Record person = registry.get(registry::format_record_id(Kind::kPerson, num));
     if (!searched_for(person)) continue;
-    if (auto f = build(registry, table, person)) out.push_back(std::move(f->family));
+    if (auto f = build(registry, table, person, partner, outside_consent))
+      out.push_back(std::move(f->family));
   }
   return out;
 }

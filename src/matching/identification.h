@@ -31,8 +31,16 @@ std::optional<PersonFamily> family_of_person(registry::Registry& registry,
                                              const kinship::FrequencyTable& table,
                                              const std::string& person_id);
 // Every missing person's pedigree (status missing, detained or dead) that has a typed donor.
+// With `partner` (a screening for a partner institution), only the donors whose consent is
+// `sharing` with that institution named in `consent_partners` take part; the others are listed
+// in `outside_consent` ("sample-000031 (identification_only)").
 std::vector<kinship::Family> person_families(registry::Registry& registry,
-                                             const kinship::FrequencyTable& table);
+                                             const kinship::FrequencyTable& table,
+                                             const std::string& partner = {},
+                                             std::vector<std::string>* outside_consent = nullptr);
+// Whether a reference sample's consent covers sharing with `partner` (named among its
+// consent_partners, separated by commas, semicolons or line breaks; case and spaces aside).
+bool consent_covers(const registry::Record& sample, const std::string& partner);
 
 // The remains record a stored remains profile belongs to: the remains of the sample whose
 // `profile` names it; nullopt when no sample names it.

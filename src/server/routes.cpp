@@ -1135,7 +1135,9 @@ std::vector<Route> build_routes() {
                       {"prior", "number"},
                       {"theta", "number"},
                       {"mutation", "string"},
-                      {"assign", "boolean"}}),
+                      {"assign", "boolean"},
+                      {"for", "string"},
+                      {"consenting_only", "boolean"}}),
        ref("Job"),
        202,
        [](Call& call) {
@@ -1160,6 +1162,13 @@ std::vector<Route> build_routes() {
            if (!body["assign"].is_boolean())
              throw core::InputError("screening", "assign", body["assign"].dump(), "true or false");
            o.assign = body["assign"].get<bool>();
+         }
+         if (body.contains("for")) o.for_partner = string_member(body, "screening", "for", true);
+         if (body.contains("consenting_only")) {
+           if (!body["consenting_only"].is_boolean())
+             throw core::InputError("screening", "consenting_only", body["consenting_only"].dump(),
+                                    "true or false");
+           o.consenting_only = body["consenting_only"].get<bool>();
          }
          return start_job(
              call, "screening", "screening", [o](app::Session& session, app::JobControl& job) {

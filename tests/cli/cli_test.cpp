@@ -705,6 +705,21 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   }
   r = athar("sample add --kind remains --sample-number B-1 --remains remains-000001 --profile R-1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // A screening for a partner is outside these donors' consent (identification only): refused,
+  // naming them; with --consenting-only they are left out; a donor who agreed takes part.
+  r = athar("kinship screen --for 'Partner Lab'" + frequencies);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("sample-000001 (identification_only)"), std::string::npos) << r.output;
+  ASSERT_EQ(athar("sample update sample-000002 --consent sharing --consent-partners "
+                  "'Other Institute; partner lab'")
+                .exit_code,
+            0);
+  r = athar("--json kinship screen --for 'Partner Lab' --consenting-only --threshold 1000" +
+            frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto partner = athar::core::Json::parse(r.output);
+  EXPECT_EQ(partner["missing_persons"], 1) << r.output;  // person-000002's father consented
+  EXPECT_EQ(partner["outside_consent"].size(), 1u) << r.output;
   // The registry's screen finds each remains in its missing person's pedigree.
   r = athar("--json kinship screen --threshold 1000" + frequencies);
   ASSERT_EQ(r.exit_code, 0) << r.output;

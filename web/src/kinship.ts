@@ -89,6 +89,10 @@ interface Decision {
   reason: string;
   decided_by: string;
   decided_at: string;
+  exact_log10_lr?: string;
+  state?: 'final' | 'awaiting_second_review';
+  first_reviewer?: string;
+  identified?: string;
 }
 
 function decisionList(decisions: Decision[]): HTMLElement {
@@ -112,6 +116,10 @@ function decisionList(decisions: Decision[]): HTMLElement {
           h('bdi', {}, date(d.decided_at)),
           ') — ',
           h('bdi', {}, d.reason),
+          // Below the reporting threshold a second account confirms; a final one may identify.
+          d.state === 'awaiting_second_review' ? h('span', { class: 'awaiting' }, ` · ${t('awaiting_second_review')}`) : null,
+          d.first_reviewer ? h('span', {}, ` · ${t('second_review_of')} `, h('bdi', {}, d.first_reviewer)) : null,
+          d.identified ? h('span', { class: 'identified' }, ` · ${t('identified_remains')} `, h('bdi', {}, d.identified)) : null,
         ),
       ),
     ),
