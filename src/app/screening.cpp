@@ -456,4 +456,86 @@ void KinshipLrResult::write_text(std::ostream& out) const {
     out << "allele not in the frequency table, given the minimum frequency: " << u << "\n";
 }
 
+IdentificationPlan plan_identification(Session& session, const std::string& person_id,
+                                       double threshold, size_t simulations) {
+  session.require(Permission::kReadRecords, "plan an identification");
+  registry::Registry& reg = session.registry();
+  const kinship::FrequencyTable table = kinship::FrequencyTable::read(default_frequency_table());
+  const std::string where = "kinship plan " + person_id;
+  const auto family = matching::family_of_person(reg, table, person_id);
+  if (!family)
+    throw core::InputError(where, "person", person_id,
+                           "no relative of this person has given a typed reference sample");
+  IdentificationPlan plan;
+  plan.person = person_id;
+  plan.threshold = threshold;
+  plan.notes = family->notes;
+  kinship::FrequencyTable widened = table;
+  std::vector<kinship::Profile> typed;
+  for (const auto& m : family->family.members)
+    if (m.typed()) typed.push_back(m.profile);
+  widened.add_unseen(typed);
+  const size_t missing = family->family.missing()[0];
+  plan.now = kinship::family_power(widened, family->family, missing, threshold, 2000, 1);
+  plan.expected_now =
+      kinship::expected_power(widened, family->family, missing, threshold, simulations, 2);
+  for (const char* relation :
+       {"father", "mother", "full_sibling", "child", "paternal_grandfather", "paternal_grandmother",
+        "maternal_grandfather", "maternal_grandmother", "paternal_uncle", "maternal_uncle",
+        "paternal_half_sibling", "maternal_half_sibling"}) {
+    const auto more = matching::family_with_another_donor(reg, widened, person_id, relation);
+    if (!more) continue;  // that place is filled already
+    plan.with_one_more.push_back(
+        {relation, kinship::expected_power(widened, more->family, more->family.missing()[0],
+                                           threshold, simulations, 2)});
+  }
+  std::stable_sort(plan.with_one_more.begin(), plan.with_one_more.end(),
+                   [](const auto& a, const auto& b) {
+                     if (a.expected.power_at_threshold != b.expected.power_at_threshold)
+                       return a.expected.power_at_threshold > b.expected.power_at_threshold;
+                     return a.expected.median_log10_lr > b.expected.median_log10_lr;
+                   });
+  return plan;
+}
+
+namespace {
+core::OrderedJson power_json(const kinship::FamilyPower& p) {
+  return {{"power_at_threshold", p.power_at_threshold},
+          {"exclusion_power", p.exclusion_power},
+          {"median_log10_lr", p.median_log10_lr},
+          {"markers", p.markers},
+          {"simulations", p.simulations}};
+}
+}  // namespace
+
+core::OrderedJson IdentificationPlan::to_json() const {
+  core::OrderedJson more = core::OrderedJson::array();
+  for (const auto& c : with_one_more)
+    more.push_back({{"relation", c.relation}, {"expected", power_json(c.expected)}});
+  return {{"person", person},       {"threshold", threshold},
+          {"now", power_json(now)}, {"expected_now", power_json(expected_now)},
+          {"with_one_more", more},  {"notes", notes}};
+}
+
+void IdentificationPlan::write_text(std::ostream& out) const {
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "%s as typed now: a true match reaches LR %g in %.1f%% of cases (median log10 "
+                "LR %.1f); an unrelated person is excluded with probability %.6f\n",
+                person.c_str(), threshold, 100 * now.power_at_threshold, now.median_log10_lr,
+                now.exclusion_power);
+  out << line;
+  std::snprintf(line, sizeof line,
+                "expected for these relatives before typing: %.1f%%, exclusion %.6f\n",
+                100 * expected_now.power_at_threshold, expected_now.exclusion_power);
+  out << line << "with one more relative's sample (expected):\n";
+  for (const auto& c : with_one_more) {
+    std::snprintf(line, sizeof line, "  %-24s %5.1f%%  exclusion %.6f  median log10 LR %.1f\n",
+                  c.relation.c_str(), 100 * c.expected.power_at_threshold,
+                  c.expected.exclusion_power, c.expected.median_log10_lr);
+    out << line;
+  }
+  for (const auto& n : notes) out << "note: " << n << "\n";
+}
+
 }  // namespace athar::app

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "kinship/assignment.h"
 #include "kinship/pedigree.h"
+#include "kinship/planning.h"
 #include "kinship/screening.h"
 
 namespace athar::app {
@@ -110,5 +111,26 @@ struct KinshipLrResult {
 // registry's (then `session` reads the genotypes: a ledger entry names the family and sample).
 KinshipLrResult kinship_lr(Session* session, kinship::FrequencyTable table,
                            const ScreenOptions& options, const KinshipLrRequest& request);
+
+// `kinship plan`: for a missing person whose relatives gave typed samples, how well they can find
+// them now, and what one more relative's sample would bring (kinship/planning.h): a liaison's
+// answer to "whom should we ask next". Figures only, no genotype: any role that reads records.
+struct IdentificationPlan {
+  std::string person;
+  double threshold = 10000;
+  kinship::FamilyPower now;           // the references as typed
+  kinship::FamilyPower expected_now;  // the same relatives, expected before typing
+  struct Candidate {
+    std::string relation;
+    kinship::FamilyPower expected;
+  };
+  std::vector<Candidate> with_one_more;  // best first
+  std::vector<std::string> notes;
+
+  core::OrderedJson to_json() const;
+  void write_text(std::ostream& out) const;
+};
+IdentificationPlan plan_identification(Session& session, const std::string& person_id,
+                                       double threshold = 10000, size_t simulations = 300);
 
 }  // namespace athar::app

@@ -1723,6 +1723,31 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     };
   });
 
+  struct Plan {
+    std::string person;
+    double threshold = 10000;
+    size_t simulations = 300;
+  };
+  auto plan_o = std::make_shared<Plan>();
+  auto* plan = noun->add_subcommand(
+      "plan",
+      "For a missing person: how well the relatives' samples can find them, and what one more "
+      "relative's sample would bring");
+  plan->add_option("person", plan_o->person, "the missing person's id")->required();
+  plan->add_option("--threshold", plan_o->threshold, "reporting threshold (an LR)")
+      ->capture_default_str();
+  plan->add_option("--simulations", plan_o->simulations, "simulations per configuration")
+      ->capture_default_str();
+  plan->callback([&g, &action, plan_o] {
+    action = [&g, plan_o] {
+      AppSession s(g);
+      const auto result = athar::app::plan_identification(s.session, plan_o->person,
+                                                          plan_o->threshold, plan_o->simulations);
+      if (g.json) return print_json(result.to_json());
+      result.write_text(std::cout);
+    };
+  });
+
   auto* profiles = noun->add_subcommand("profiles", "STR profiles kept in the registry");
   profiles->require_subcommand(1);
   auto* profiles_add = profiles->add_subcommand(

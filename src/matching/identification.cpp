@@ -136,6 +136,7 @@ class PedigreeBuilder {
   }
 
   kinship::Family take() { return std::move(family_); }
+  const std::vector<kinship::Member>& members() const { return family_.members; }
   bool typed() const {
     for (const auto& m : family_.members)
       if (m.typed()) return true;
@@ -174,7 +175,8 @@ bool searched_for(const Record& person) {
 std::optional<PersonFamily> build(registry::Registry& registry,
                                   const kinship::FrequencyTable& table, const Record& person,
                                   const std::string& partner = {},
-                                  std::vector<std::string>* outside_consent = nullptr) {
+                                  std::vector<std::string>* outside_consent = nullptr,
+                                  const std::string& another_relation = {}) {
   const std::string id = person.id();
   const std::string sex = person.get("sex") == "unknown" ? "" : person.get("sex");
   PersonFamily out;
@@ -200,6 +202,18 @@ std::optional<PersonFamily> build(registry::Registry& registry,
     builder.place(sample, *profile, out.notes);
   }
   if (!builder.typed()) return std::nullopt;
+  if (!another_relation.empty()) {
+    // A hypothetical donor typed like the first typed member.
+    kinship::Profile profile;
+    for (const auto& m : builder.members())
+      if (m.typed() && profile.markers.empty()) profile = m.profile;
+    profile.sample = "candidate";
+    Record donor(kind_spec(Kind::kSample));
+    donor.set("kind", "reference");
+    donor.set("relation", another_relation);
+    std::vector<std::string> refused;
+    if (!builder.place(donor, profile, refused)) return std::nullopt;
+  }
   out.family = builder.take();
   kinship::check_family(out.family);
   return out;
@@ -235,6 +249,15 @@ bool consent_covers(const registry::Record& sample, const std::string& partner) 
     }
   }
   return false;
+}
+
+std::optional<PersonFamily> family_with_another_donor(registry::Registry& registry,
+                                                      const kinship::FrequencyTable& table,
+                                                      const std::string& person_id,
+                                                      const std::string& relation) {
+  const auto parsed = registry::parse_record_id(person_id);
+  if (!parsed || parsed->kind != Kind::kPerson) return std::nullopt;
+  return build(registry, table, registry.get(person_id), {}, nullptr, relation);
 }
 
 std::vector<kinship::Family> person_families(registry::Registry& registry,

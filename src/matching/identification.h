@@ -30,6 +30,14 @@ struct PersonFamily {
 std::optional<PersonFamily> family_of_person(registry::Registry& registry,
                                              const kinship::FrequencyTable& table,
                                              const std::string& person_id);
+// The same pedigree with one more donor of `relation`, typed at the markers the family's donors
+// are typed at (genotypes are placeholders: for expected figures, kinship/planning.h); nullopt
+// when the place is taken already (a second father) or the person has no typed donor.
+std::optional<PersonFamily> family_with_another_donor(registry::Registry& registry,
+                                                      const kinship::FrequencyTable& table,
+                                                      const std::string& person_id,
+                                                      const std::string& relation);
+
 // Every missing person's pedigree (status missing, detained or dead) that has a typed donor.
 // With `partner` (a screening for a partner institution), only the donors whose consent is
 // `sharing` with that institution named in `consent_partners` take part; the others are listed

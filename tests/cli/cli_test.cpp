@@ -705,6 +705,19 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   }
   r = athar("sample add --kind remains --sample-number B-1 --remains remains-000001 --profile R-1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Planning: with the mother typed, the father's sample would help most; the mother's place is
+  // taken. Figures only, so a liaison may ask.
+  r = athar("--json kinship plan person-000001 --simulations 60");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto plan = athar::core::Json::parse(r.output);
+  EXPECT_GT(plan["now"]["exclusion_power"].get<double>(), 0.99) << r.output;
+  ASSERT_FALSE(plan["with_one_more"].empty()) << r.output;
+  EXPECT_EQ(plan["with_one_more"][0]["relation"], "father") << r.output;
+  for (const auto& c : plan["with_one_more"]) EXPECT_NE(c["relation"], "mother");
+  EXPECT_GT(plan["with_one_more"][0]["expected"]["median_log10_lr"].get<double>(),
+            plan["expected_now"]["median_log10_lr"].get<double>() + 2);
+  r = athar("kinship plan person-000001 --simulations 30");
+  EXPECT_NE(r.output.find("with one more relative's sample"), std::string::npos) << r.output;
   // A screening for a partner is outside these donors' consent (identification only): refused,
   // naming them; with --consenting-only they are left out; a donor who agreed takes part.
   r = athar("kinship screen --for 'Partner Lab'" + frequencies);
