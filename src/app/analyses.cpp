@@ -379,15 +379,7 @@ core::OrderedJson KinshipDecisions::to_json() const {
                    {"reason", d.reason},
                    {"decided_by", d.decided_by},
                    {"decided_at", d.decided_at}});
-    // The workflow's fields, for decisions made with it.
-    for (const auto& [name, value] : {std::pair{"exact_log10_lr", &d.exact_log10_lr},
-                                      {"model", &d.model},
-                                      {"threshold", &d.threshold},
-                                      {"state", &d.state},
-                                      {"first_reviewer", &d.first_reviewer},
-                                      {"identified", &d.identified}}) {
-      if (!value->empty()) out.back()[name] = *value;
-    }
+    for (const auto& [name, value] : d.workflow_fields()) out.back()[name] = *value;
   }
   return out;
 }

@@ -251,14 +251,7 @@ std::string decision_hash_text(const KinshipDecision& d) {
       {"family", d.family},         {"log10_lr", d.log10_lr},     {"member", d.member},
       {"reason", d.reason},         {"remains", d.remains}};
   // The workflow's fields, when set (decisions made before them hash as they did).
-  for (const auto& [name, value] : {std::pair{"exact_log10_lr", &d.exact_log10_lr},
-                                    {"model", &d.model},
-                                    {"threshold", &d.threshold},
-                                    {"state", &d.state},
-                                    {"first_reviewer", &d.first_reviewer},
-                                    {"identified", &d.identified}}) {
-    if (!value->empty()) fields[name] = *value;
-  }
+  for (const auto& [name, value] : d.workflow_fields()) fields[name] = *value;
   return matching_internal::record_hash_text(fields);
 }
 
@@ -297,6 +290,19 @@ void identify(registry::Registry& registry, const registry::Record& remains,
   }
 }
 }  // namespace
+
+std::vector<std::pair<const char*, const std::string*>> KinshipDecision::workflow_fields() const {
+  std::vector<std::pair<const char*, const std::string*>> out;
+  for (const auto& field : {std::pair{"exact_log10_lr", &exact_log10_lr},
+                            {"model", &model},
+                            {"threshold", &threshold},
+                            {"state", &state},
+                            {"first_reviewer", &first_reviewer},
+                            {"identified", &identified}}) {
+    if (!field.second->empty()) out.push_back(field);
+  }
+  return out;
+}
 
 KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
                                KinshipDecision d, const DecisionModel& model) {
