@@ -2,6 +2,11 @@
 //   kinship_screen FREQUENCIES time FAMILIES REMAINS [THREADS [MUTATION [RATES]]]
 //     time: tabulating the families, then screening every remains against every family; with a
 //     mutation model (equal, proportional, stepwise) and optionally a per-marker rates file
+//   kinship_screen FREQUENCIES grave FAMILIES REMAINS
+//     five simulated graves per kind of reference (one parent, sibling or grandparent a family):
+//     a tenth of the remains also as a second, more degraded fragment; screening, direct matches
+//     joining fragments into bodies, and the joint assignment as the identification workflow
+//     uses them: identifications at LR >= 10,000 and below it (a second reviewer), true and false
 //   kinship_screen FREQUENCIES validate FAMILIES REMAINS [DROPOUT]
 //     per kind of reference: log10 LR of true and false pairs, false candidates at LR >= 10,000,
 //     and the share of true pairs found at that threshold
@@ -10,8 +15,10 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <string>
 
+#include "kinship/assignment.h"
 #include "kinship/screening.h"
 #include "kinship/simulate.h"
 
@@ -26,6 +33,65 @@ double quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
 }
+// One simulated grave per kind of reference, through screening, fragments and assignment.
+int grave(const FrequencyTable& shipped, size_t families, size_t remains) {
+  std::printf("%-12s %7s %9s %10s %11s %12s %13s %10s\n", "references", "bodies", "in grave",
+              "true >=1e4", "false >=1e4", "true below", "false below", "fragments");
+  for (const std::string kind : {"parent", "sibling", "grandparent"}) {
+    size_t bodies = 0, in_grave = 0, true_above = 0, false_above = 0, true_below = 0,
+           false_below = 0, joined = 0, fragments = 0;
+    for (uint64_t seed = 1; seed <= 5; ++seed) {  // five graves per kind
+      FrequencyTable table = shipped;
+      FamilySimulationConfig c;
+      c.families = families;
+      c.remains = remains;
+      c.identified_share = 0.6;
+      c.reference_kinds = {kind};
+      c.max_references = 1;
+      c.dropout = 0.1;
+      c.lost_markers = 0.1;
+      c.seed = seed;
+      FamilySimulation s = simulate_families(table, c);
+      // A tenth of the remains also found as a second fragment, more degraded.
+      std::mt19937_64 rng(seed + 100);
+      const size_t whole = s.remains.size();
+      for (size_t r = 0; r < whole; r += 10) {
+        Profile fragment = s.remains[r];
+        fragment.sample += "-fragment";
+        for (Genotype& g : fragment.markers)
+          if (rng() % 10 < 3) g = {};
+        s.remains.push_back(fragment);
+        s.truth.push_back(s.truth[r]);
+      }
+      table.add_unseen(s.remains);
+      const ScreeningIndex index(table, s.families, 0);
+      ScreeningOptions o;
+      o.threshold = 1;  // the assignment weighs every pair with LR > 1
+      const ScreeningResult screened = screen(index, s.remains, o);
+      const auto matches = direct_matches(table, s.remains, s.remains, true, 0.01, 1e6);
+      const auto body_of = fragment_bodies(matches, s.remains.size());
+      for (size_t r = whole; r < s.remains.size(); ++r)
+        joined += body_of[r] == body_of[(r - whole) * 10] ? 1 : 0;
+      fragments += s.remains.size() - whole;
+      std::map<uint32_t, int> truth_of_body;
+      for (size_t r = 0; r < s.remains.size(); ++r) truth_of_body[body_of[r]] = s.truth[r];
+      bodies += truth_of_body.size();
+      for (const auto& [body, truth] : truth_of_body) in_grave += truth >= 0 ? 1 : 0;
+      for (const Assignment& a : assign(screened.candidates, body_of)) {
+        const bool right = truth_of_body[a.body] == static_cast<int>(a.family);
+        if (a.log10_lr >= 4) {
+          (right ? true_above : false_above) += 1;
+        } else {
+          (right ? true_below : false_below) += 1;
+        }
+      }
+    }
+    std::printf("%-12s %7zu %9zu %10zu %11zu %12zu %13zu %7zu/%zu\n", kind.c_str(), bodies,
+                in_grave, true_above, false_above, true_below, false_below, joined, fragments);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,6 +101,7 @@ int main(int argc, char** argv) {
   }
   FrequencyTable table = FrequencyTable::read(argv[1]);
   const std::string mode = argv[2];
+  if (mode == "grave") return grave(table, std::stoul(argv[3]), std::stoul(argv[4]));
   FamilySimulationConfig c;
   c.families = std::stoul(argv[3]);
   c.remains = std::stoul(argv[4]);
