@@ -96,8 +96,9 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
     throw core::InputError("kinship screen", "assign floor", core::shortest_number(o.assign_floor),
                            "a likelihood ratio, 1 or more");
   if (session) session->require(Permission::kRunAnalyses, "screen remains");
+  const std::string frequencies_sha256 = matching::frequency_table_sha256(table);
   ScreenResult r{std::move(table), {}, {},      {}, {}, 0, {}, {}, {}, {}, 0,
-                 o.mutation,       {}, o.theta, {}};
+                 o.mutation,       {}, o.theta, {}, {}};
   r.threshold = o.threshold;
   registry::Registry* reg = session ? &session->registry() : nullptr;
   r.references = from_files ? kinship::read_profiles(o.references, r.table)
@@ -172,6 +173,35 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
     const double reporting = o.threshold > 0 ? std::log10(o.threshold) : -INFINITY;
     std::erase_if(found, [&](const auto& c) { return !(c.log10_lr >= reporting); });
   }
+  if (reg) {
+    // Kept, so that the result can be reproduced: the settings, the table by hash, every
+    // candidate at the threshold, a ledger entry.
+    core::OrderedJson rates = core::OrderedJson::array();
+    for (const auto& m : r.mutation_rates)
+      rates.push_back({m.marker, m.fathers, m.mothers, m.source});
+    const core::OrderedJson settings = {
+        {"threshold", o.threshold}, {"prior", r.screening.prior},
+        {"mutation", o.mutation},   {"mutation_rates", rates},
+        {"range", o.range},         {"theta", o.theta},
+        {"assign", o.assign},       {"assign_floor", o.assign_floor},
+        {"for", o.for_partner},     {"consenting_only", o.consenting_only}};
+    core::OrderedJson candidates = core::OrderedJson::array();
+    for (const auto& c : found) {
+      candidates.push_back(
+          {r.remains[c.remains].sample, r.families[c.family].id,
+           r.families[c.family].members[c.member].name,
+           c.log10_lr == -INFINITY ? core::OrderedJson("excluded") : core::OrderedJson(c.log10_lr),
+           c.posterior});
+    }
+    matching::KeptScreeningRun run;
+    run.settings = settings.dump();
+    run.frequencies_sha256 = frequencies_sha256;
+    run.athar_version = ATHAR_VERSION;
+    run.remains = static_cast<int64_t>(r.remains.size());
+    run.missing_persons = static_cast<int64_t>(r.missing_persons);
+    run.candidates = candidates.dump();
+    r.kept_run = matching::keep_screening_run(*reg, std::move(run)).id();
+  }
   return r;
 }
 
@@ -216,6 +246,7 @@ core::OrderedJson ScreenResult::to_json() const {
                            {"mutation", mutation_model},
                            {"unseen_alleles", unseen_alleles},
                            {"outside_consent", outside_consent},
+                           {"run", kept_run},
                            {"candidates", list}};
   if (!mutation_rates.empty()) {
     core::OrderedJson rates = core::OrderedJson::array();

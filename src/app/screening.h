@@ -62,6 +62,7 @@ struct ScreenResult {
   std::vector<MarkerMutationRate> mutation_rates;  // per marker of the table, with a model
   double theta = 0;
   std::vector<std::string> outside_consent;  // left out of a partner's screening
+  std::string kept_run;  // a screening of the registry's profiles: the run kept (kinship-run-N)
 
   core::OrderedJson to_json() const;
   void write_csv(std::ostream& out) const;  // every candidate

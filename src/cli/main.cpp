@@ -1488,6 +1488,7 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                 << " comparisons, " << r.candidates.size()
                 << " candidates at LR >= " << sc->threshold << " (prior " << r.prior << ")\n"
                 << athar::app::describe_mutation(res.mutation_model, res.mutation_rates) << "\n";
+      if (!res.kept_run.empty()) std::cout << "kept as " << res.kept_run << "\n";
       if (!res.outside_consent.empty())
         std::cout << "left out, outside the donors' consent for " << sc->for_partner << ": "
                   << res.outside_consent.size() << " (first: " << res.outside_consent.front()

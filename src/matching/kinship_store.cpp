@@ -412,6 +412,69 @@ std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry) {
   return out;
 }
 
+namespace {
+std::string run_hash_text(const KeptScreeningRun& r) {
+  return matching_internal::record_hash_text(
+      {{"athar_version", r.athar_version},
+       {"candidates", r.candidates},
+       {"frequencies_sha256", r.frequencies_sha256},
+       {"missing_persons", std::to_string(r.missing_persons)},
+       {"remains", std::to_string(r.remains)},
+       {"settings", r.settings},
+       {"started_at", r.started_at},
+       {"started_by", r.started_by}});
+}
+}  // namespace
+
+KeptScreeningRun keep_screening_run(registry::Registry& registry, KeptScreeningRun run) {
+  run.started_at = core::utc_timestamp_now();
+  run.started_by = registry.actor();
+  registry::Registry::Transaction tx(registry);
+  auto put = registry.database().prepare(
+      "INSERT INTO kinship_runs(started_at, started_by, settings, frequencies_sha256, "
+      "athar_version, remains, missing_persons, candidates) VALUES(?,?,?,?,?,?,?,?)");
+  put->bind(1, run.started_at);
+  put->bind(2, run.started_by);
+  put->bind(3, run.settings);
+  put->bind(4, run.frequencies_sha256);
+  put->bind(5, run.athar_version);
+  put->bind(6, run.remains);
+  put->bind(7, run.missing_persons);
+  put->bind(8, run.candidates);
+  put->run();
+  run.num = registry.database().last_insert_id();
+  registry.append_ledger_entry("kinship.run", "kinship-run:" + std::to_string(run.num),
+                               ledger::sha256(run_hash_text(run)));
+  tx.commit();
+  return run;
+}
+
+std::vector<KeptScreeningRun> kept_screening_runs(registry::Registry& registry) {
+  auto rows = registry.database().prepare(
+      "SELECT num, started_at, started_by, settings, frequencies_sha256, athar_version, remains, "
+      "missing_persons, candidates FROM kinship_runs ORDER BY num");
+  std::vector<KeptScreeningRun> out;
+  while (rows->step()) {
+    out.push_back({rows->int64(0), rows->string(1), rows->string(2), rows->string(3),
+                   rows->string(4), rows->string(5), rows->int64(6), rows->int64(7),
+                   rows->string(8)});
+  }
+  return out;
+}
+
+std::string frequency_table_sha256(const kinship::FrequencyTable& table) {
+  std::string text;
+  for (size_t m = 0; m < table.size(); ++m) {
+    const kinship::Marker& marker = table.marker(m);
+    text += marker.name + "\n";
+    for (size_t a = 0; a < marker.alleles.size(); ++a)
+      text += kinship::allele_text(marker.alleles[a]) + "\t" +
+              core::shortest_number(marker.frequency[a]) + "\n";
+    text += "\n";
+  }
+  return ledger::to_hex(ledger::sha256(text));
+}
+
 std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registry& registry) {
   std::map<std::string, std::string> hashes;
   auto profiles = registry.database().prepare(
@@ -428,6 +491,9 @@ std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registr
   }
   for (const KinshipDecision& d : kinship_decisions(registry))
     hashes[decision_subject(d)] = ledger::to_hex(ledger::sha256(decision_hash_text(d)));
+  for (const KeptScreeningRun& r : kept_screening_runs(registry))
+    hashes["kinship-run:" + std::to_string(r.num)] =
+        ledger::to_hex(ledger::sha256(run_hash_text(r)));
   return matching_internal::compare_with_ledger(
       registry, hashes, "no ledger entry records it (written behind Athar's back)");
 }

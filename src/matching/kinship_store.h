@@ -76,6 +76,22 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
                                KinshipDecision decision, const DecisionModel& model = {});
 std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry);
 
+// A screening run over the registry's profiles, kept (kinship_runs) with a ledger entry
+// ("kinship.run", subject kinship-run:N) whose hash covers the row: settings and candidates as
+// canonical JSON text, the frequency table's SHA-256 (hex), Athar's version.
+struct KeptScreeningRun {
+  int64_t num = 0;
+  std::string started_at = {}, started_by = {}, settings = {}, frequencies_sha256 = {},
+              athar_version = {};
+  int64_t remains = 0, missing_persons = 0;
+  std::string candidates = {};
+  std::string id() const { return "kinship-run-" + std::to_string(num); }
+};
+KeptScreeningRun keep_screening_run(registry::Registry& registry, KeptScreeningRun run);
+std::vector<KeptScreeningRun> kept_screening_runs(registry::Registry& registry);
+// SHA-256 (hex) of a frequency table's content: markers, alleles and frequencies, exactly.
+std::string frequency_table_sha256(const kinship::FrequencyTable& table);
+
 // Profiles and families whose row no longer matches its last ledger entry, or has none:
 // (subject, what) pairs for `athar verify`.
 std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registry& registry);

@@ -799,7 +799,11 @@ TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
                              " --references " + dir_.file("fam/references.csv") + " --remains " +
                              dir_.file("fam/remains.csv") + frequencies);
   ASSERT_EQ(stored.exit_code, 0) << stored.output;
-  EXPECT_EQ(stored.output, files.output);  // the registry's data screen as the files do
+  // The registry's data screen as the files do, and the run is kept.
+  const std::string kept = "kept as kinship-run-1\n";
+  const size_t at = stored.output.find(kept);
+  ASSERT_NE(at, std::string::npos) << stored.output;
+  EXPECT_EQ(std::string(stored.output).erase(at, kept.size()), files.output);
   // One comparison from the registry gives what the files give.
   std::ifstream truth(dir_.file("fam/truth.csv"));
   std::string line;
@@ -815,6 +819,12 @@ TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   ASSERT_EQ(lr_stored.exit_code, 0) << lr_stored.output;
   EXPECT_EQ(lr_stored.output, lr_files.output);
   EXPECT_EQ(athar("verify").exit_code, 0);
+  // A kept run's candidates changed behind Athar's back are found.
+  athar::testing::run_command("sqlite3 " + dir_.file("data/athar.db") +
+                              " \"UPDATE kinship_runs SET candidates = '[]'\"");
+  const Result tampered = athar("verify");
+  EXPECT_NE(tampered.exit_code, 0) << tampered.output;
+  EXPECT_NE(tampered.output.find("kinship-run:1"), std::string::npos) << tampered.output;
 }
 
 TEST_F(CliTest, EstimateFromKosovoHistories) {
