@@ -1679,6 +1679,8 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
   decide->add_option("--member", decide_o->decision.member,
                      "the missing member (default: the person, for a person's id)");
   decide->add_option("--shown", decide_o->decision.log10_lr, "the log10 LR you were shown");
+  decide->add_option("--run", decide_o->decision.run,
+                     "the kept screening run the candidate came from (kinship-run-N)");
   decide->add_option("--threshold", decide_o->settings.threshold, "reporting threshold (an LR)")
       ->capture_default_str();
   decide
@@ -1746,6 +1748,37 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                                                           plan_o->threshold, plan_o->simulations);
       if (g.json) return print_json(result.to_json());
       result.write_text(std::cout);
+    };
+  });
+
+  auto* runs = noun->add_subcommand("runs", "Screening runs kept: settings and candidates");
+  runs->callback([&g, &action] {
+    action = [&g] {
+      AppSession s(g);
+      s.session.require(athar::app::Permission::kRunAnalyses, "list screening runs");
+      const auto kept = athar::matching::kept_screening_runs(s.session.registry());
+      if (g.json) {
+        OrderedJson list = OrderedJson::array();
+        for (const auto& r : kept) {
+          list.push_back({{"run", r.id()},
+                          {"started_at", r.started_at},
+                          {"started_by", r.started_by},
+                          {"settings", athar::core::Json::parse(r.settings)},
+                          {"frequencies_sha256", r.frequencies_sha256},
+                          {"athar_version", r.athar_version},
+                          {"remains", r.remains},
+                          {"missing_persons", r.missing_persons},
+                          {"candidates", athar::core::Json::parse(r.candidates)}});
+        }
+        return print_json(list);
+      }
+      for (const auto& r : kept) {
+        std::cout << r.id() << "  " << r.started_at << " by " << r.started_by << ": " << r.remains
+                  << " remains against " << r.missing_persons << " missing persons, "
+                  << athar::core::Json::parse(r.candidates).size() << " candidates; " << r.settings
+                  << "; frequencies " << r.frequencies_sha256.substr(0, 12) << "…, Athar "
+                  << r.athar_version << "\n";
+      }
     };
   });
 

@@ -258,15 +258,16 @@ std::string decision_hash_text(const KinshipDecision& d) {
 constexpr const char* kDecisionColumns =
     "remains, family, member, decision, log10_lr, reason, decided_by, decided_at, "
     "COALESCE(exact_log10_lr, ''), COALESCE(model, ''), COALESCE(threshold, ''), "
-    "COALESCE(state, ''), COALESCE(first_reviewer, ''), COALESCE(identified, '')";
+    "COALESCE(state, ''), COALESCE(first_reviewer, ''), COALESCE(identified, ''), "
+    "COALESCE(run, '')";
 
 KinshipDecision decision_of_row(store::Statement& row) {
   KinshipDecision d;
-  std::string* fields[] = {&d.remains,        &d.family,    &d.member,     &d.decision,
-                           &d.log10_lr,       &d.reason,    &d.decided_by, &d.decided_at,
-                           &d.exact_log10_lr, &d.model,     &d.threshold,  &d.state,
-                           &d.first_reviewer, &d.identified};
-  for (int i = 0; i < 14; ++i) *fields[i] = row.string(i);
+  std::string* fields[] = {&d.remains,        &d.family,     &d.member,     &d.decision,
+                           &d.log10_lr,       &d.reason,     &d.decided_by, &d.decided_at,
+                           &d.exact_log10_lr, &d.model,      &d.threshold,  &d.state,
+                           &d.first_reviewer, &d.identified, &d.run};
+  for (int i = 0; i < 15; ++i) *fields[i] = row.string(i);
   return d;
 }
 
@@ -298,7 +299,8 @@ std::vector<std::pair<const char*, const std::string*>> KinshipDecision::workflo
                             {"threshold", &threshold},
                             {"state", &state},
                             {"first_reviewer", &first_reviewer},
-                            {"identified", &identified}}) {
+                            {"identified", &identified},
+                            {"run", &run}}) {
     if (!field.second->empty()) out.push_back(field);
   }
   return out;
@@ -314,6 +316,29 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   if (!(model.threshold >= 1))
     throw core::InputError(where, "threshold", core::shortest_number(model.threshold),
                            "a likelihood ratio, 1 or more");
+  if (!d.run.empty()) {
+    // The candidate must be one the run listed.
+    const std::string prefix = "kinship-run-";
+    int64_t num = 0;
+    if (d.run.rfind(prefix, 0) == 0) {
+      try {
+        num = std::stoll(d.run.substr(prefix.size()));
+      } catch (const std::exception&) {
+        num = 0;
+      }
+    }
+    auto kept = registry.database().prepare("SELECT candidates FROM kinship_runs WHERE num = ?");
+    kept->bind(1, num);
+    if (!kept->step())
+      throw core::InputError(where, "run", d.run, "no kept screening run has this id");
+    bool listed = false;
+    for (const auto& c : core::Json::parse(kept->string(0)))
+      listed |= c[0] == d.remains && c[1] == d.family && c[2] == d.member;
+    if (!listed)
+      throw core::InputError(where, "run", d.run,
+                             "did not list " + d.remains + " against " + d.family + " " + d.member +
+                                 " as a candidate");
+  }
   auto remains = stored_profile(registry, table, d.remains, "remains");
   if (!remains)
     throw core::InputError(where, "remains", d.remains, "no stored remains profile has this name");
@@ -389,12 +414,12 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   auto put = registry.database().prepare(
       "INSERT OR REPLACE INTO kinship_decisions(remains, family, member, decision, log10_lr, "
       "reason, decided_by, decided_at, exact_log10_lr, model, threshold, state, first_reviewer, "
-      "identified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  const std::string* values[] = {&d.remains,        &d.family,    &d.member,     &d.decision,
-                                 &d.log10_lr,       &d.reason,    &d.decided_by, &d.decided_at,
-                                 &d.exact_log10_lr, &d.model,     &d.threshold,  &d.state,
-                                 &d.first_reviewer, &d.identified};
-  for (int i = 0; i < 14; ++i) put->bind(i + 1, *values[i]);
+      "identified, run) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::string* values[] = {&d.remains,        &d.family,     &d.member,     &d.decision,
+                                 &d.log10_lr,       &d.reason,     &d.decided_by, &d.decided_at,
+                                 &d.exact_log10_lr, &d.model,      &d.threshold,  &d.state,
+                                 &d.first_reviewer, &d.identified, &d.run};
+  for (int i = 0; i < 15; ++i) put->bind(i + 1, *values[i]);
   put->run();
   registry.append_ledger_entry("kinship.decision", decision_subject(d),
                                ledger::sha256(decision_hash_text(d)));

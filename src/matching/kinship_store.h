@@ -52,6 +52,9 @@ struct KinshipDecision {
   // confirmation, and the remains record an identification named.
   std::string exact_log10_lr = {}, model = {}, threshold = {}, state = {}, first_reviewer = {},
               identified = {};
+  // The kept screening run it was made from (kinship-run-N), when given: the candidate must be
+  // among that run's.
+  std::string run = {};
   // Those of the workflow's fields that are set, by name (decisions made before the workflow
   // have none).
   std::vector<std::pair<const char*, const std::string*>> workflow_fields() const;

@@ -1342,7 +1342,8 @@ std::vector<Route> build_routes() {
                       {"reason", "string"},
                       {"mutation", "string"},
                       {"theta", "number"},
-                      {"threshold", "number"}}),
+                      {"threshold", "number"},
+                      {"run", "string"}}),
        {{"type", "object"}},
        201,
        [](Call& call) {
@@ -1354,6 +1355,7 @@ std::vector<Route> build_routes() {
          d.decision = string_member(body, "kinship decision", "decision", true);
          d.log10_lr = string_member(body, "kinship decision", "log10_lr", false);
          d.reason = string_member(body, "kinship decision", "reason", false);
+         d.run = string_member(body, "kinship decision", "run", false);
          app::DecisionSettings settings;
          if (body.contains("mutation"))
            settings.mutation = string_member(body, "kinship decision", "mutation", true);

@@ -741,10 +741,21 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   for (const auto& c : screened["candidates"])
     found |= c["remains"] == "R-1" && c["family"] == "person-000002";
   EXPECT_TRUE(found) << r.output;
+  // The run is kept; a decision may name it, and must then be on one of its candidates.
+  const std::string run = screened["run"];
+  EXPECT_EQ(run, "kinship-run-2");  // the partner's screening was the first kept
+  r = athar("kinship runs");
+  EXPECT_NE(r.output.find("kinship-run-2  "), std::string::npos) << r.output;
+  EXPECT_EQ(athar("kinship decide R-2 person-000002 rejected --reason x --run " + run).exit_code,
+            3);
+  EXPECT_EQ(
+      athar("kinship decide R-1 person-000002 rejected --reason x --run kinship-run-9").exit_code,
+      3);
   // A confirmation below the threshold waits for a second reviewer: nothing is identified yet.
   r = athar(
       "kinship decide R-1 person-000002 confirmed --threshold 1e300 --reason 'parent LR; "
-      "anthropology agrees'");
+      "anthropology agrees' --run " +
+      run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("awaiting a second reviewer"), std::string::npos) << r.output;
   r = athar(

@@ -140,6 +140,7 @@ function decideCell(candidate: any, onDecided: (d: Decision) => void): HTMLEleme
         decision,
         log10_lr: String(candidate.log10_lr),
         reason: reason.value,
+        ...(candidate.run ? { run: candidate.run } : {}),
       });
       onDecided(d);
       clear(out, `✔ ${t(decision)}`);
@@ -185,7 +186,8 @@ export async function kinshipPage(main: HTMLElement): Promise<void> {
       clear(run, h('p', { id: 'screening-done' }, t('screening_done', { remains: num(result.remains), missing: num(result.missing_persons), candidates: num(result.candidates.length), prior: num(result.prior, 3) })));
       for (const box of candidatesOf.values()) clear(box, h('p', { class: 'muted' }, t('no_candidates')));
       const byFamily = new Map<string, any[]>();
-      for (const c of result.candidates) (byFamily.get(c.family) ?? byFamily.set(c.family, []).get(c.family)!).push(c);
+      // Each decision names the kept run its candidate came from.
+      for (const c of result.candidates) (byFamily.get(c.family) ?? byFamily.set(c.family, []).get(c.family)!).push({ ...c, run: result.run });
       for (const [family, list] of byFamily) {
         const box = candidatesOf.get(family);
         if (!box) continue;

@@ -14,3 +14,5 @@ CREATE TABLE kinship_runs (
   missing_persons INTEGER NOT NULL,
   candidates TEXT NOT NULL
 );
+-- The kept run a decision was made from, when it names one.
+ALTER TABLE kinship_decisions ADD COLUMN run TEXT;
