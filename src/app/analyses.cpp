@@ -357,9 +357,6 @@ matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDeci
   model.mutation = mutation_model(options, table);
   model.theta = settings.theta;
   model.threshold = settings.threshold;
-  if (settings.theta > 0 && model.mutation.kind != kinship::MutationModel::Kind::kNone)
-    throw core::InputError("kinship decision", "theta", core::shortest_number(settings.theta),
-                           "θ and a mutation model are not combined yet");
   model.description = "mutation " + settings.mutation + ", theta " +
                       core::shortest_number(settings.theta) +
                       (model.mutation.kind == kinship::MutationModel::Kind::kNone

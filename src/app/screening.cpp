@@ -363,14 +363,8 @@ KinshipLrResult kinship_lr(Session* session, kinship::FrequencyTable table, cons
   for (const auto& m : r.family.members)
     if (m.typed()) everyone.push_back(m.profile);
   r.unseen_alleles = r.table.add_unseen(everyone);
-  const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
-  if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone)
-    throw core::InputError(where, "theta", core::shortest_number(o.theta),
-                           "θ and a mutation model are not combined yet");
-  r.lr =
-      o.theta > 0
-          ? kinship::missing_person_lr_theta(r.table, r.family, r.member, r.remains, o.theta)
-          : kinship::MissingPersonLikelihood(r.table, r.family, r.member, mutation).lr(r.remains);
+  r.lr = kinship::missing_person_lr(r.table, r.family, r.member, r.remains,
+                                    mutation_model(o, r.table, &r.mutation_rates), o.theta);
   if (r.prior > 0) r.posterior = kinship::posterior_probability(r.lr.log10_lr, r.prior);
   return r;
 }

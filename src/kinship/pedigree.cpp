@@ -851,4 +851,14 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
   return result;
 }
 
+PairwiseResult missing_person_lr(const FrequencyTable& table, const Family& family, size_t missing,
+                                 const Profile& remains, const MutationModel& mutation,
+                                 double theta) {
+  if (theta > 0 && mutation.kind != MutationModel::Kind::kNone)
+    throw core::InputError("kinship", "theta", core::shortest_number(theta),
+                           "θ and a mutation model are not combined yet");
+  return theta > 0 ? missing_person_lr_theta(table, family, missing, remains, theta)
+                   : MissingPersonLikelihood(table, family, missing, mutation).lr(remains);
+}
+
 }  // namespace athar::kinship

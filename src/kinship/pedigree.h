@@ -123,4 +123,11 @@ class MissingPersonLikelihood {
 PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
                                        size_t missing, const Profile& remains, double theta);
 
+// One remains sample against one missing member, exactly (double precision): with θ by
+// missing_person_lr_theta, otherwise by the tabulation under `mutation`. InputError naming θ when
+// both are asked for (not combined yet).
+PairwiseResult missing_person_lr(const FrequencyTable& table, const Family& family, size_t missing,
+                                 const Profile& remains, const MutationModel& mutation,
+                                 double theta);
+
 }  // namespace athar::kinship

@@ -363,12 +363,8 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   for (const auto& m : family->members)
     if (m.typed()) everyone.push_back(m.profile);
   widened.add_unseen(everyone);
-  const kinship::PairwiseResult lr =
-      model.theta > 0 ? kinship::missing_person_lr_theta(
-                            widened, *family, static_cast<size_t>(member), *remains, model.theta)
-                      : kinship::MissingPersonLikelihood(
-                            widened, *family, static_cast<size_t>(member), model.mutation)
-                            .lr(*remains);
+  const kinship::PairwiseResult lr = kinship::missing_person_lr(
+      widened, *family, static_cast<size_t>(member), *remains, model.mutation, model.theta);
   d.exact_log10_lr = lr.log10_lr == -INFINITY ? "excluded" : core::shortest_number(lr.log10_lr);
   d.model = model.description;
   d.threshold = core::shortest_number(model.threshold);
