@@ -22,6 +22,7 @@
 #include "app/analyses.h"
 #include "app/evidence.h"
 #include "app/exports.h"
+#include "app/identification_report.h"
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
 #include "app/records.h"
@@ -1748,6 +1749,43 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                                                           plan_o->threshold, plan_o->simulations);
       if (g.json) return print_json(result.to_json());
       result.write_text(std::cout);
+    };
+  });
+
+  struct Report {
+    athar::app::ReportRequest request;
+    std::string lang = "en", out;
+  };
+  auto report_o = std::make_shared<Report>();
+  auto* report = noun->add_subcommand(
+      "report",
+      "The identification report of a confirmed identification, in Arabic or English, as PDF "
+      "(--out) or as text; issuing it is a ledger entry");
+  report->add_option("person", report_o->request.person,
+                     "the identified person's id (or give --remains and --family)");
+  report->add_option("--remains", report_o->request.remains, "remains profile (sample name)");
+  report->add_option("--family", report_o->request.family, "family id, or a person id");
+  report->add_option("--member", report_o->request.member, "the missing member");
+  report->add_option("--prior", report_o->request.prior,
+                     "prior probability (default: the kept run's, else 1/(missing persons + 1))");
+  report->add_option("--lang", report_o->lang, "en or ar")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"en", "ar"}));
+  report->add_option("--out", report_o->out, "write the PDF here");
+  report->callback([&g, &action, report_o] {
+    action = [&g, report_o] {
+      AppSession s(g);
+      const auto result = athar::app::identification_report(s.session, report_o->request);
+      if (!report_o->out.empty()) {
+        const std::string pdf = result.pdf(report_o->lang);
+        std::ofstream file(report_o->out, std::ios::binary);
+        file << pdf;
+        file.close();
+        if (!file) throw athar::core::Unavailable("cannot write the report to " + report_o->out);
+      }
+      if (g.json) return print_json(result.to_json());
+      result.write_text(std::cout);
+      if (!report_o->out.empty()) std::cout << "written to " << report_o->out << "\n";
     };
   });
 

@@ -283,6 +283,15 @@ std::vector<kinship::Family> person_families(registry::Registry& registry,
   return out;
 }
 
+std::optional<registry::Record> sample_of_profile(registry::Registry& registry,
+                                                  const std::string& profile,
+                                                  const std::string& kind) {
+  for (Record& sample : records_where(registry, Kind::kSample, "profile", profile)) {
+    if (sample.get("kind") == kind && !sample.retracted()) return std::move(sample);
+  }
+  return std::nullopt;
+}
+
 std::optional<registry::Record> remains_of_profile(registry::Registry& registry,
                                                    const std::string& profile) {
   for (const Record& sample : records_where(registry, Kind::kSample, "profile", profile)) {

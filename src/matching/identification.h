@@ -54,5 +54,10 @@ bool consent_covers(const registry::Record& sample, const std::string& partner);
 // `profile` names it; nullopt when no sample names it.
 std::optional<registry::Record> remains_of_profile(registry::Registry& registry,
                                                    const std::string& profile);
+// The sample record of `kind` ("remains", "reference") whose `profile` names a stored profile;
+// nullopt when none does.
+std::optional<registry::Record> sample_of_profile(registry::Registry& registry,
+                                                  const std::string& profile,
+                                                  const std::string& kind);
 
 }  // namespace athar::matching

@@ -241,10 +241,11 @@ std::optional<kinship::Family> stored_family(registry::Registry& registry,
   return parse_family(id, pedigree, references);
 }
 
-namespace {
 std::string decision_subject(const KinshipDecision& d) {
   return "kinship-decision:" + d.remains + "|" + d.family + "|" + d.member;
 }
+
+namespace {
 std::string decision_hash_text(const KinshipDecision& d) {
   std::map<std::string, std::string> fields{
       {"decided_at", d.decided_at}, {"decided_by", d.decided_by}, {"decision", d.decision},

@@ -78,6 +78,8 @@ struct DecisionModel {
 KinshipDecision decide_kinship(registry::Registry& registry, const kinship::FrequencyTable& table,
                                KinshipDecision decision, const DecisionModel& model = {});
 std::vector<KinshipDecision> kinship_decisions(registry::Registry& registry);
+// The ledger subject of a decision's entries: kinship-decision:REMAINS|FAMILY|MEMBER.
+std::string decision_subject(const KinshipDecision& d);
 
 // A screening run over the registry's profiles, kept (kinship_runs) with a ledger entry
 // ("kinship.run", subject kinship-run:N) whose hash covers the row: settings and candidates as

@@ -2,7 +2,6 @@
 
 #include <cairo-svg.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <functional>
 
 #include "core/error.h"
+#include "plot/fonts.h"
 
 namespace athar::plot {
 
@@ -140,6 +140,7 @@ void check(cairo_status_t status, const std::string& path) {
 
 // Draws the chart on an SVG surface and on an image surface written as PNG.
 void write_both(const std::string& base, const std::function<void(cairo_t*)>& draw) {
+  const FontUse fonts;
   const auto render = [&](cairo_surface_t* surface, const std::string& path) {
     check(cairo_surface_status(surface), path);
     cairo_t* cr = cairo_create(surface);
@@ -163,11 +164,6 @@ void write_both(const std::string& base, const std::function<void(cairo_t*)>& dr
   render(image, png);
   const cairo_status_t png_status = cairo_surface_write_to_png(image, png.c_str());
   cairo_surface_destroy(image);
-  // Pango, cairo and fontconfig keep font caches for the life of the process; a chart or three per
-  // run does not need them, and releasing them keeps the leak checker's report clean.
-  pango_cairo_font_map_set_default(nullptr);
-  cairo_debug_reset_static_data();
-  FcFini();
   check(png_status, png);
 }
 

@@ -12,6 +12,7 @@
 #include "app/estimates.h"
 #include "app/evidence.h"
 #include "app/exports.h"
+#include "app/identification_report.h"
 #include "app/integrity.h"
 #include "app/jobs.h"
 #include "app/ledger_reads.h"
@@ -1369,6 +1370,44 @@ std::vector<Route> build_routes() {
          const auto decided = app::decide_kinship(call.session, std::move(d), settings);
          app::KinshipDecisions one{{decided}};
          return json_reply(one.to_json()[0], 201);
+       }});
+  add({"GET",
+       "/api/kinship/report",
+       Permission::kReadRecords,
+       "The identification report of a final confirmation (a person's, or one remains sample's "
+       "against a family), in Arabic or English, as PDF or JSON; issuing it is a ledger entry "
+       "naming you. No genotypes, no donors' names",
+       "kinship",
+       {query_param("person", "the identified person (or remains and family)"),
+        query_param("remains", "remains profile (sample name)"),
+        query_param("family", "family id, or a person id"),
+        query_param("member", "the missing member"), query_param("lang", "en (default) or ar"),
+        query_param("format", "pdf (default) or json")},
+       nullptr,
+       {{"type", "string"}, {"format", "binary"}},
+       200,
+       [](Call& call) {
+         app::ReportRequest request;
+         request.person = call.query_param("person").value_or("");
+         request.remains = call.query_param("remains").value_or("");
+         request.family = call.query_param("family").value_or("");
+         request.member = call.query_param("member").value_or("");
+         const std::string lang = call.query_param("lang").value_or("en");
+         const std::string format = call.query_param("format").value_or("pdf");
+         if (lang != "en" && lang != "ar")
+           throw core::InputError("identification report", "lang", lang, "en or ar");
+         if (format != "pdf" && format != "json")
+           throw core::InputError("identification report", "format", format, "pdf or json");
+         const auto report = app::identification_report(call.session, request);
+         if (format == "json") return json_reply(report.to_json());
+         Reply r;
+         r.bytes = report.pdf(lang);
+         r.content_type = "application/pdf";
+         std::string name = "identification-report-" + report.person + "-" + lang + ".pdf";
+         for (char& c : name)  // a family id from a file may hold anything
+           if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+         return r;
        }});
   add({"GET",
        "/api/jobs/{id}",

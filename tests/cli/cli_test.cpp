@@ -695,7 +695,8 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = athar(
       "sample add --kind reference --sample-number L-2 --missing-person person-000002 "
-      "--relation father --consent identification_only --profile F-2-father");
+      "--relation father --consent identification_only --profile F-2-father "
+      "--donor-name 'SYNTHETIC father donor' --donor-contact 'synthetic-contact-0002'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* remains : {"R-1", "R-2"}) {
     r = athar(std::string("remains add --site site-0001 --recovered-on 2025-03-02 --label "
@@ -776,8 +777,81 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   // The same remains cannot be confirmed as the other person.
   EXPECT_EQ(athar("kinship decide R-1 person-000001 confirmed --threshold 1 --reason x").exit_code,
             3);
+
+  // The identification report, in English and in Arabic: what the family is told, and what a
+  // court's expert needs to reproduce it; no genotype and no donor's name or contact.
+  r = athar("kinship report person-000002 --out " + dir_.file("report-en.pdf"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream pdf_file(dir_.file("report-en.pdf"), std::ios::binary);
+  const std::string pdf((std::istreambuf_iterator<char>(pdf_file)), {});
+  EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  const std::string english =
+      athar::testing::run_command("pdftotext '" + dir_.file("report-en.pdf") + "' -").output;
+  for (const char* expected :
+       {"Identification report", "identified as person-000002", "remains-000001", "Trench A / R-1",
+        "sample-000002", "father", "L-2", "Posterior probability", "parent LR above threshold",
+        "Decision's ledger entry", "Page 1 of"}) {
+    EXPECT_NE(english.find(expected), std::string::npos) << expected << "\n" << english;
+  }
+  for (const char* secret : {"SYNTHETIC father donor", "synthetic-contact-0002"})
+    EXPECT_EQ(english.find(secret), std::string::npos) << secret;
+  // The PDF shows the LR the decision recorded, exactly recomputed; JSON gives every figure.
+  r = athar("--json kinship report person-000002");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto report = athar::core::OrderedJson::parse(r.output);
+  EXPECT_EQ(report["remains_record"], "remains-000001");
+  EXPECT_EQ(report["references"][0]["relation"], "father");
+  EXPECT_EQ(report["prior_basis"], "missing_persons");
+  EXPECT_EQ(report["missing_persons"], 2) << r.output;  // person-000001, and the one identified
+  r = athar("--json kinship decisions");
+  const auto decided = athar::core::Json::parse(r.output);
+  for (const auto& d : decided) {
+    if (d["remains"] != "R-1" || d["decision"] != "confirmed") continue;
+    EXPECT_EQ(athar::core::shortest_number(report["log10_lr"].get<double>()),
+              d["exact_log10_lr"].get<std::string>());
+  }
+  // Its content hashes to what its ledger entry says.
+  const std::string hash = report["content_sha256"],
+                    entry = std::to_string(report["report_entry"].get<int>());
+  report.erase("content_sha256");
+  report.erase("report_entry");
+  const std::string content = dir_.write("content.json", report.dump());
+  r = athar::testing::run_command("sha256sum '" + content + "'");
+  EXPECT_EQ(r.output.substr(0, 64), hash) << r.output;
+  r = athar("ledger entry " + entry);
+  EXPECT_NE(r.output.find("\"op\":\"kinship.report\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(hash), std::string::npos) << r.output;
+  // Arabic: shaped and laid out right to left (the text read back in logical order).
+  r = athar("kinship report person-000002 --lang ar --out " + dir_.file("report-ar.pdf"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string arabic =
+      athar::testing::run_command("pdftotext '" + dir_.file("report-ar.pdf") + "' -").output;
+  std::erase(arabic, ' ');
+  for (const char* expected :
+       {"تقريرتحديدالهوية", "صلةالقرابة", "person-000002", "4.89", "remains-000001"})
+    EXPECT_NE(arabic.find(expected), std::string::npos) << expected << "\n" << arabic;
+  // No report without a final confirmation: a person not identified, a rejected candidate.
+  EXPECT_EQ(athar("kinship report person-000001").exit_code, 3);
+  EXPECT_EQ(athar("kinship decide R-2 person-000002 rejected --reason 'excluded'").exit_code, 0);
+  r = athar("kinship report --remains R-2 --family person-000002");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("rejection"), std::string::npos) << r.output;
   r = athar("verify");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  // The father's reference changed behind Athar's back: the report is refused (its LR would no
+  // longer be the decision's), and verify names the profile.
+  const std::string db = dir_.file("data/athar.db");
+  ASSERT_EQ(std::system(("sqlite3 '" + db +
+                         "' \"UPDATE kinship_profiles SET genotypes = 'D1S1656=9,9' || "
+                         "substr(genotypes, instr(genotypes, ';')) WHERE sample = 'F-2-father'\"")
+                            .c_str()),
+            0);
+  r = athar("kinship report person-000002");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("differs from the decision's"), std::string::npos) << r.output;
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("F-2-father"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, KinshipDataKeptInTheRegistry) {

@@ -45,6 +45,19 @@ class RouteMatrix : public ServedAthar {
                                      "FM-decide,mother,female,-,-,matrix-mother,no\n"
                                      "FM-decide,father,male,-,-,-,no\n"
                                      "FM-decide,child,female,father,mother,-,yes\n"));
+    // A final confirmation, for the identification report.
+    app::add_genetic_profiles(
+        admin, table,
+        scratch_.write("remains-2.csv",
+                       "sample,marker,allele1,allele2\nmatrix-bone-2,D1S1656,12,13\n"),
+        "remains");
+    matching::KinshipDecision confirmed;
+    confirmed.remains = "matrix-bone-2";
+    confirmed.family = "FM-decide";
+    confirmed.member = "child";
+    confirmed.decision = "confirmed";
+    confirmed.reason = "route matrix";
+    app::decide_kinship(admin, confirmed, {"none", 0, 1});
     admin_job_ = instance_->jobs().start({"user-admin", Role::kAdmin}, "test",
                                          [](app::JobControl&) { return core::OrderedJson(); });
   }
@@ -147,6 +160,8 @@ class RouteMatrix : public ServedAthar {
       s.body = R"({"bootstrap":20})";
     } else if (key == "POST /api/jobs/linkage") {
       s.body = R"({"threshold":0.5})";
+    } else if (key == "GET /api/kinship/report") {
+      s.query = "remains=matrix-bone-2&family=FM-decide&lang=ar";
     } else if (key == "GET /api/kinship/profiles") {
       s.query = "kind=reference";
     } else if (key == "POST /api/kinship/profiles") {

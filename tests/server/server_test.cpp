@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "app/analyses.h"
 #include "app/integrity.h"
 #include "app/records.h"
 #include "ledger/checkpoint.h"
@@ -209,6 +210,72 @@ TEST_F(Server, DonorDetailsAreForLiaisonsAndEachReadIsInTheLedger) {
           .Post("/api/witnesses/W-0001/reveal", bearer(Role::kLiaison), "", "application/json")
           ->status,
       403);
+}
+
+// A liaison downloads the identification report of an identified person, in Arabic, as PDF;
+// several at once render one after another; each issue is a ledger entry naming the reader.
+TEST_F(Server, LiaisonDownloadsTheIdentificationReport) {
+  app::Session admin = admin_session();
+  const kinship::FrequencyTable table =
+      kinship::FrequencyTable::read(app::default_frequency_table());
+  app::add_genetic_profiles(admin, table,
+                            scratch_.write("reference.csv",
+                                           "sample,marker,allele1,allele2\n"
+                                           "SYN-MOTHER,D1S1656,12,13\nSYN-MOTHER,TPOX,8,11\n"
+                                           "SYN-MOTHER,D2S441,10,14\n"),
+                            "reference");
+  app::add_genetic_profiles(admin, table,
+                            scratch_.write("bone.csv",
+                                           "sample,marker,allele1,allele2\n"
+                                           "SYN-BONE,D1S1656,12,15\nSYN-BONE,TPOX,8,8\n"
+                                           "SYN-BONE,D2S441,10,11\n"),
+                            "remains");
+  app::update_record(admin, "sample-000001", {{"profile", "SYN-BONE"}}, {});
+  app::update_record(admin, "sample-000002", {{"profile", "SYN-MOTHER"}}, {});
+  const std::string person = admin.registry().get("sample-000002").get("missing_person");
+  const std::string target = "/api/kinship/report?person=" + person + "&lang=ar";
+  // Before a decision there is nothing to report.
+  EXPECT_EQ(client().Get(target, bearer(Role::kLiaison))->status, 400);
+  matching::KinshipDecision d;
+  d.remains = "SYN-BONE";
+  d.family = person;
+  d.member = person;
+  d.decision = "confirmed";
+  d.reason = "synthetic test";
+  const auto decided = app::decide_kinship(admin, d, {"none", 0, 1});
+  ASSERT_EQ(decided.identified, "remains-000001");
+
+  const uint64_t before = ledger_size();
+  std::vector<std::thread> readers;
+  std::vector<std::optional<httplib::Response>> results(3);
+  for (size_t i = 0; i < results.size(); ++i) {
+    readers.emplace_back([&, i] {
+      if (auto res = client().Get(target, bearer(Role::kLiaison))) results[i] = *res;
+    });
+  }
+  for (auto& t : readers) t.join();
+  for (const auto& res : results) {
+    ASSERT_TRUE(res.has_value());
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/pdf");
+    EXPECT_EQ(res->body.rfind("%PDF-", 0), 0u);
+    EXPECT_NE(res->get_header_value("Content-Disposition").find(person + "-ar.pdf"),
+              std::string::npos);
+    EXPECT_EQ(res->body.find("SYNTHETIC donor"), std::string::npos);
+  }
+  ASSERT_EQ(ledger_size(), before + results.size());
+  const core::Json entry = core::Json::parse(admin.registry().ledger().entry(before));
+  EXPECT_EQ(entry["op"], "kinship.report");
+  EXPECT_NE(entry.dump().find("user-liaison"), std::string::npos);
+  // JSON for a program; a viewer reads aggregates only.
+  const auto json = client().Get(target + "&format=json", bearer(Role::kAnalyst));
+  ASSERT_EQ(json->status, 200) << json->body;
+  EXPECT_EQ(core::Json::parse(json->body)["remains_record"], "remains-000001");
+  EXPECT_EQ(client().Get(target, bearer(Role::kViewer))->status, 403);
+  EXPECT_EQ(client()
+                .Get("/api/kinship/report?person=" + person + "&lang=fr", bearer(Role::kLiaison))
+                ->status,
+            400);
 }
 
 TEST_F(Server, BadBodiesGetAClearErrorAndWriteNothing) {

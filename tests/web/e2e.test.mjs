@@ -621,6 +621,15 @@ describe('web UI', () => {
     assert.match(await page.textContent(`.family-decisions[data-family="${family}"]`), /confirmed/);
     const ledger = await page.evaluate(async () => (await fetch('/api/ledger?limit=3')).json());
     assert.ok(ledger.entries.some((e) => e.entry.op === 'kinship.decision' && e.entry.actor === 'analyst'), JSON.stringify(ledger.entries.map((e) => e.entry.op)));
+    // A final confirmation offers its identification report, in Arabic and English, as PDF.
+    const reportLink = page.locator(`.family-decisions[data-family="${family}"] li[data-remains="${remains}"] a.report-link[data-lang=ar]`);
+    assert.equal(await reportLink.count(), 1);
+    const report = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, type: response.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, await reportLink.getAttribute('href'));
+    assert.deepEqual(report, { status: 200, type: 'application/pdf', head: '%PDF-' });
     await shot(page, 'kinship-en');
     await accessible(page, 'kinship');
     await page.click('#language');

@@ -8,6 +8,7 @@ import { svg } from './chart';
 import { clear, h } from './dom';
 import { date, num, t } from './i18n';
 import { followJob } from './jobs';
+import { reportLinks } from './persons';
 import { mayRunAnalyses } from './state';
 import { problem, section, table } from './ui';
 
@@ -120,6 +121,7 @@ function decisionList(decisions: Decision[]): HTMLElement {
           d.state === 'awaiting_second_review' ? h('span', { class: 'awaiting' }, ` · ${t('awaiting_second_review')}`) : null,
           d.first_reviewer ? h('span', {}, ` · ${t('second_review_of')} `, h('bdi', {}, d.first_reviewer)) : null,
           d.identified ? h('span', { class: 'identified' }, ` · ${t('identified_remains')} `, h('bdi', {}, d.identified)) : null,
+          d.decision === 'confirmed' && d.state === 'final' ? reportLinks({ remains: d.remains, family: d.family, member: d.member }) : null,
         ),
       ),
     ),

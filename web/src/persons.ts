@@ -90,7 +90,11 @@ export async function personPage(main: HTMLElement, id: string): Promise<void> {
     h('div', { class: 'columns' }, section(t('name_parts'), nameTable), section(t('fields'), table([t('field'), ''], fields.map(([k, v]) => [k, k === 'status' ? term('status', String(v)) : String(v)])))),
     h('div', { class: 'columns' }, section(t('listed_by'), linkList(listedBy)), section(t('events'), linkList(events))),
     section(t('links'), linkList(rest)),
-    section(t('dna_status'), h('p', { class: 'muted' }, p.dna_status ?? (p.status === 'identified' ? term('status', 'identified') : t('none')))),
+    section(
+      t('dna_status'),
+      h('p', { class: 'muted' }, p.dna_status ?? (p.status === 'identified' ? term('status', 'identified') : t('none'))),
+      p.status === 'identified' ? reportLinks({ person: p.id }) : null,
+    ),
     changesSection(p.changes ?? []),
   );
 }
@@ -105,4 +109,14 @@ export function changesSection(changes: any[]): HTMLElement {
         )
       : h('p', { class: 'muted' }, t('none')),
   );
+}
+
+// The identification report of an identified person (or of one confirmed candidate), as PDF in
+// either language: for the family liaison to hand to the family. Each download is a ledger entry.
+export function reportLinks(which: Record<string, string>): HTMLElement {
+  const link = (lang: 'ar' | 'en', label: string) => {
+    const query = new URLSearchParams({ ...which, lang }).toString();
+    return h('a', { href: `/api/kinship/report?${query}`, download: '', class: 'report-link', 'data-lang': lang }, `⬇ ${label}`);
+  };
+  return h('p', { class: 'report-links' }, `${t('identification_report')}: `, link('ar', 'العربية'), ' · ', link('en', 'English'));
 }
