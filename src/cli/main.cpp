@@ -25,6 +25,7 @@
 #include "app/identification_report.h"
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
+#include "app/lineage.h"
 #include "app/records.h"
 #include "app/screening.h"
 #include "cli/cli_support.h"
@@ -1835,6 +1836,71 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       AppSession s(g);
       const size_t n = athar::app::add_genetic_profiles(s.session, table, sc->remains, sc->with);
       std::cout << "added " << n << " " << sc->with << " profiles\n";
+    };
+  });
+  struct Haplotypes {
+    std::string file, kind, lineage;
+  };
+  auto haplotypes_o = std::make_shared<Haplotypes>();
+  auto* haplotypes =
+      noun->add_subcommand("haplotypes", "Y-STR and mtDNA haplotypes kept in the registry");
+  haplotypes->require_subcommand(1);
+  auto* haplotypes_add = haplotypes->add_subcommand(
+      "add", "Add the haplotypes of a file (CSV: sample, haplotype) as references or remains");
+  haplotypes_add->add_option("file", haplotypes_o->file, "haplotype file")->required();
+  haplotypes_add->add_option("--lineage", haplotypes_o->lineage, "y (Y-STR) or mt (mtDNA)")
+      ->required()
+      ->check(CLI::IsMember({"y", "mt"}));
+  haplotypes_add->add_option("--kind", haplotypes_o->kind, "reference or remains")
+      ->required()
+      ->check(CLI::IsMember({"reference", "remains"}));
+  haplotypes_add->callback([&g, &action, haplotypes_o] {
+    action = [&g, haplotypes_o] {
+      AppSession s(g);
+      const auto lineage =
+          haplotypes_o->lineage == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+      const size_t n =
+          athar::app::add_haplotypes(s.session, lineage, haplotypes_o->file, haplotypes_o->kind);
+      std::cout << "added " << n << " " << haplotypes_o->kind << " " << haplotypes_o->lineage
+                << " haplotypes\n";
+    };
+  });
+  struct Lineage {
+    athar::app::LineageRequest request;
+    std::string lineage;
+  };
+  auto lineage_o = std::make_shared<Lineage>();
+  auto* lineage = noun->add_subcommand(
+      "lineage",
+      "A remains sample's Y-STR or mtDNA haplotype against a missing person's relatives on that "
+      "line: counting-method frequency with its upper bound, the LR, and with the autosomal LR");
+  lineage->add_option("person", lineage_o->request.person, "the missing person's id")->required();
+  lineage->add_option("remains", lineage_o->request.remains, "remains sample name")->required();
+  lineage->add_option("--lineage", lineage_o->lineage, "y (Y-STR) or mt (mtDNA)")
+      ->required()
+      ->check(CLI::IsMember({"y", "mt"}));
+  lineage
+      ->add_option("--database", lineage_o->request.database,
+                   "the population's haplotypes (CSV: haplotype, count)")
+      ->required();
+  lineage->add_option("--theta", lineage_o->request.options.theta, "θ for haplotypes")
+      ->capture_default_str();
+  lineage
+      ->add_option("--confidence", lineage_o->request.options.confidence,
+                   "of the frequency's upper bound")
+      ->capture_default_str();
+  lineage
+      ->add_option("--y-mutation-rate", lineage_o->request.options.y_mutation_rate,
+                   "per Y-STR locus and meiosis")
+      ->capture_default_str();
+  lineage->callback([&g, &action, lineage_o] {
+    action = [&g, lineage_o] {
+      AppSession s(g);
+      lineage_o->request.lineage =
+          lineage_o->lineage == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+      const auto result = athar::app::kinship_lineage(s.session, lineage_o->request);
+      if (g.json) return print_json(result.to_json());
+      result.write_text(std::cout);
     };
   });
   auto* show = family->add_subcommand("show", "Check a families file and draw each pedigree");

@@ -283,6 +283,30 @@ std::vector<kinship::Family> person_families(registry::Registry& registry,
   return out;
 }
 
+int lineage_meioses(kinship::Lineage lineage, const std::string& relation,
+                    const std::string& missing_sex, const std::string& donor_sex) {
+  if (lineage == kinship::Lineage::kPaternal) {
+    if (missing_sex != "male") return 0;
+    static const std::map<std::string, int> kMen{
+        {"father", 1}, {"paternal_grandfather", 2}, {"paternal_uncle", 3}};
+    if (const auto it = kMen.find(relation); it != kMen.end()) return it->second;
+    // Relations of either sex: the donor's own sex decides.
+    static const std::map<std::string, int> kEither{
+        {"child", 1}, {"full_sibling", 2}, {"paternal_half_sibling", 2}, {"paternal_cousin", 4}};
+    const auto it = kEither.find(relation);
+    return it != kEither.end() && donor_sex == "male" ? it->second : 0;
+  }
+  static const std::map<std::string, int> kMaternal{{"mother", 1},
+                                                    {"full_sibling", 2},
+                                                    {"maternal_half_sibling", 2},
+                                                    {"maternal_grandmother", 2},
+                                                    {"maternal_uncle", 3},
+                                                    {"maternal_aunt", 3},
+                                                    {"maternal_cousin", 4}};
+  if (const auto it = kMaternal.find(relation); it != kMaternal.end()) return it->second;
+  return relation == "child" && missing_sex == "female" ? 1 : 0;  // a mother's line goes on
+}
+
 std::optional<registry::Record> sample_of_profile(registry::Registry& registry,
                                                   const std::string& profile,
                                                   const std::string& kind) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kinship/lineage.h"
 #include "kinship/pedigree.h"
 #include "registry/registry.h"
 
@@ -54,6 +55,15 @@ bool consent_covers(const registry::Record& sample, const std::string& partner);
 // `profile` names it; nullopt when no sample names it.
 std::optional<registry::Record> remains_of_profile(registry::Registry& registry,
                                                    const std::string& profile);
+// The meioses between a missing person of `missing_sex` and a reference donor of `relation` and
+// `donor_sex` along `lineage`; 0 when the donor does not carry the missing person's line (a
+// daughter's or a maternal uncle's Y, a paternal aunt's mtDNA), the missing person has none (a
+// woman's Y) or a sex it depends on is unknown. A paternal cousin is taken as the son of the
+// father's brother and a maternal cousin as the child of the mother's sister: the cousins the
+// line passes through (docs/identification.md).
+int lineage_meioses(kinship::Lineage lineage, const std::string& relation,
+                    const std::string& missing_sex, const std::string& donor_sex);
+
 // The sample record of `kind` ("remains", "reference") whose `profile` names a stored profile;
 // nullopt when none does.
 std::optional<registry::Record> sample_of_profile(registry::Registry& registry,

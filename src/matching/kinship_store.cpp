@@ -1,5 +1,6 @@
 #include "matching/kinship_store.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "core/canonical_json.h"
+#include "core/csv.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -115,6 +117,84 @@ std::vector<kinship::Profile> stored_profiles(registry::Registry& registry,
         parse_profile(table, rows->string(0), rows->string(1), rows->real(2), rows->string(3)));
   }
   return out;
+}
+
+namespace {
+std::string haplotype_hash_text(const std::string& sample, const std::string& lineage,
+                                const std::string& kind, const std::string& haplotype) {
+  return record_hash_text(
+      {{"haplotype", haplotype}, {"kind", kind}, {"lineage", lineage}, {"sample", sample}});
+}
+}  // namespace
+
+size_t add_haplotypes(registry::Registry& registry, kinship::Lineage lineage,
+                      const std::string& path, const std::string& kind) {
+  if (kind != "reference" && kind != "remains")
+    throw core::InputError("haplotypes", "kind", kind, "reference or remains");
+  const std::string name(kinship::lineage_name(lineage));
+  core::CsvReader reader(path);
+  std::vector<std::string_view> row;
+  if (!reader.next(row)) throw core::InputError(path, "sample", "", "an empty file");
+  int sample_column = -1, haplotype_column = -1;
+  for (size_t i = 0; i < row.size(); ++i) {
+    const std::string column = core::ascii_lower(core::trim(row[i]));
+    if (column == "sample") sample_column = static_cast<int>(i);
+    if (column == "haplotype") haplotype_column = static_cast<int>(i);
+  }
+  if (sample_column < 0 || haplotype_column < 0)
+    throw core::InputError(path, "sample", "", "columns named sample and haplotype");
+  reader.set_header(row);
+  store::Database& db = registry.database();
+  registry::Registry::Transaction tx(registry);
+  const std::string at = core::utc_timestamp_now();
+  auto insert = db.prepare(
+      "INSERT INTO kinship_haplotypes(sample, lineage, kind, haplotype, added_at, added_by) "
+      "VALUES(?,?,?,?,?,?)");
+  size_t added = 0;
+  while (reader.next(row)) {
+    const size_t needed = static_cast<size_t>(std::max(sample_column, haplotype_column));
+    if (row.size() <= needed)
+      throw core::InputError(reader.location(), "haplotype", "", "a sample and its haplotype");
+    const std::string sample(core::trim(row[static_cast<size_t>(sample_column)]));
+    if (sample.empty()) throw core::InputError(reader.location(), "sample", "", "a sample name");
+    const std::string text = kinship::haplotype_text(
+        lineage, kinship::parse_haplotype(lineage, row[static_cast<size_t>(haplotype_column)],
+                                          reader.location()));
+    auto existing = db.prepare("SELECT 1 FROM kinship_haplotypes WHERE sample = ? AND lineage = ?");
+    existing->bind(1, sample);
+    existing->bind(2, name);
+    if (existing->step())
+      throw core::InputError(reader.location(), "sample", sample,
+                             "already has a stored " + name + " haplotype");
+    insert->reset();
+    insert->bind(1, sample);
+    insert->bind(2, name);
+    insert->bind(3, kind);
+    insert->bind(4, text);
+    insert->bind(5, at);
+    insert->bind(6, registry.actor());
+    insert->step();
+    registry.append_ledger_entry("kinship.haplotype", "dna-" + name + ":" + sample,
+                                 ledger::sha256(haplotype_hash_text(sample, name, kind, text)));
+    ++added;
+  }
+  tx.commit();
+  return added;
+}
+
+std::optional<kinship::Haplotype> stored_haplotype(registry::Registry& registry,
+                                                   kinship::Lineage lineage,
+                                                   const std::string& sample,
+                                                   const std::string& kind) {
+  auto q = registry.database().prepare(
+      "SELECT kind, haplotype FROM kinship_haplotypes WHERE sample = ? AND lineage = ?");
+  q->bind(1, sample);
+  q->bind(2, std::string(kinship::lineage_name(lineage)));
+  if (!q->step() || (!kind.empty() && q->string(0) != kind)) return std::nullopt;
+  kinship::Haplotype h =
+      kinship::parse_haplotype(lineage, q->string(1), "stored haplotype " + sample);
+  h.sample = sample;
+  return h;
 }
 
 size_t add_families(registry::Registry& registry, const kinship::FrequencyTable& table,
@@ -513,11 +593,30 @@ std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registr
   }
   for (const KinshipDecision& d : kinship_decisions(registry))
     hashes[decision_subject(d)] = ledger::to_hex(ledger::sha256(decision_hash_text(d)));
+  auto haplotypes = registry.database().prepare(
+      "SELECT sample, lineage, kind, haplotype FROM kinship_haplotypes");
+  while (haplotypes->step()) {
+    hashes["dna-" + haplotypes->string(1) + ":" + haplotypes->string(0)] = ledger::to_hex(
+        ledger::sha256(haplotype_hash_text(haplotypes->string(0), haplotypes->string(1),
+                                           haplotypes->string(2), haplotypes->string(3))));
+  }
   for (const KeptScreeningRun& r : kept_screening_runs(registry))
     hashes["kinship-run:" + std::to_string(r.num)] =
         ledger::to_hex(ledger::sha256(run_hash_text(r)));
-  return matching_internal::compare_with_ledger(
+  auto findings = matching_internal::compare_with_ledger(
       registry, hashes, "no ledger entry records it (written behind Athar's back)");
+  // A row the ledger says was stored and the store no longer holds: deleted behind Athar's back
+  // (Athar never deletes profiles, haplotypes, families, decisions or runs).
+  auto logged = registry.database().prepare(
+      "SELECT DISTINCT subject FROM ledger_entries WHERE subject LIKE 'dna:%' OR subject LIKE "
+      "'dna-y:%' OR subject LIKE 'dna-mt:%' OR subject LIKE 'family:%' OR subject LIKE "
+      "'kinship-decision:%' OR subject LIKE 'kinship-run:%'");
+  while (logged->step()) {
+    const std::string subject = logged->string(0);
+    if (!hashes.contains(subject))
+      findings.emplace_back(subject, "deleted: its ledger entry records it, the store lacks it");
+  }
+  return findings;
 }
 
 }  // namespace athar::matching

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kinship/lineage.h"
 #include "kinship/pedigree.h"
 #include "registry/registry.h"
 
@@ -37,6 +38,19 @@ std::optional<kinship::Family> stored_family(registry::Registry& registry,
 std::optional<kinship::Profile> stored_profile(registry::Registry& registry,
                                                const kinship::FrequencyTable& table,
                                                const std::string& sample, const std::string& kind);
+
+// Lineage haplotypes (Y-STR or mtDNA) of a file — CSV with `sample` and `haplotype` columns —
+// stored as `kind` ("reference" or "remains") under the sample names the STR profiles use; all
+// or nothing, a "kinship.haplotype" ledger entry each. The number added. InputError naming the
+// row for a bad haplotype or a sample already holding one of this lineage.
+size_t add_haplotypes(registry::Registry& registry, kinship::Lineage lineage,
+                      const std::string& path, const std::string& kind);
+// One stored haplotype; nullopt when the sample has none of this lineage (or is not of `kind`,
+// when given).
+std::optional<kinship::Haplotype> stored_haplotype(registry::Registry& registry,
+                                                   kinship::Lineage lineage,
+                                                   const std::string& sample,
+                                                   const std::string& kind = {});
 
 // An analyst's decision on a screening candidate: remains `remains` is, or is not, the missing
 // member `member` of family `family` (a stored family, or a missing person's record id whose

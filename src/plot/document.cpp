@@ -6,6 +6,8 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <mutex>
 #include <numeric>
 
 #include "core/error.h"
@@ -14,17 +16,27 @@
 
 namespace athar::plot {
 
-FontUse::FontUse()
-    : lock_([]() -> std::mutex& {
-        static std::mutex drawing;
-        return drawing;
-      }()) {}
-
-FontUse::~FontUse() {
+namespace {
+std::mutex& drawing() {
+  static std::mutex one_at_a_time;
+  return one_at_a_time;
+}
+// At exit, when nothing draws any more: releasing them earlier races with Pango's own font
+// loading (cairo asserts that no font is alive when its caches are reset).
+void release_font_caches() {
+  const std::lock_guard<std::mutex> lock(drawing());
   pango_cairo_font_map_set_default(nullptr);
   cairo_debug_reset_static_data();
   FcFini();
 }
+}  // namespace
+
+FontUse::FontUse() : lock_(drawing()) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { std::atexit(release_font_caches); });
+}
+
+FontUse::~FontUse() = default;
 
 bool has_right_to_left_letter(std::string_view text) {
   for (char32_t c : core::to_utf32(text)) {

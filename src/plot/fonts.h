@@ -1,7 +1,6 @@
-// Pango, cairo and fontconfig keep font caches for the life of the process. A chart or a report
-// is drawn rarely, so each drawing holds this for its duration: one drawing at a time (the server
-// renders reports from several threads), and the caches released when it ends, which keeps the
-// leak checker's report clean.
+// Pango, cairo and fontconfig keep font caches for the life of the process. Each drawing holds
+// this for its duration: one drawing at a time (the server renders reports from several
+// threads); the caches are released at exit, which keeps the leak checker's report clean.
 #pragma once
 
 #include <mutex>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -852,6 +853,124 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   r = athar("verify");
   EXPECT_EQ(r.exit_code, 7) << r.output;
   EXPECT_NE(r.output.find("F-2-father"), std::string::npos) << r.output;
+}
+
+// Lineage markers when only a paternal uncle and the mother's side survive: the Y line speaks
+// through the uncle, the maternal line through the closest relative on it; the autosomal LR is
+// combined; relatives off a line are named and left out; haplotype rows are in verify's reach.
+TEST_F(CliTest, LineageMarkersThroughAnUncleAndTheMothersSide) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  Result r = athar(
+      "person add --role victim --sex male --given-name-lat Synthetic "
+      "--family-name-lat al-Lineage");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* donor : {"--relation paternal_uncle --donor-sex male --profile U-1",
+                            "--relation maternal_uncle --donor-sex male --profile MU-1",
+                            "--relation maternal_cousin --donor-sex female --profile C-1"}) {
+    r = athar(std::string("sample add --kind reference --sample-number L --missing-person "
+                          "person-000001 --consent identification_only ") +
+              donor);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const std::string uncle_y = "DYS19=14;DYS389I=13;DYS390=24;DYS391=10;DYS393=13";
+  const std::string mother_line = "73G 263G 315.1C 16519C";
+  r = athar("kinship haplotypes add " +
+            dir_.write("y-ref.csv", "sample,haplotype\nU-1," + uncle_y +
+                                        "\nMU-1,DYS19=15;DYS389I=12;DYS390=23\n") +
+            " --lineage y --kind reference");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(athar("kinship haplotypes add " +
+                  dir_.write("mt-ref.csv", "sample,haplotype\nMU-1," + mother_line + "\nC-1," +
+                                               mother_line + "\n") +
+                  " --lineage mt --kind reference")
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship haplotypes add " +
+                  dir_.write("y-bone.csv", "sample,haplotype\nR-1," + uncle_y + "\n") +
+                  " --lineage y --kind remains")
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship haplotypes add " +
+                  dir_.write("mt-bone.csv", "sample,haplotype\nR-1," + mother_line + "\n") +
+                  " --lineage mt --kind remains")
+                .exit_code,
+            0);
+  // A second haplotype for one sample, or a bad one, is refused naming the row; nothing written.
+  r = athar("kinship haplotypes add " +
+            dir_.write("again.csv", "sample,haplotype\nR-9,DYS19=14\nR-1,DYS19=14\n") +
+            " --lineage y --kind remains");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("row 3"), std::string::npos) << r.output;
+  r = athar("kinship haplotypes add " + dir_.write("bad.csv", "sample,haplotype\nR-9,16519\n") +
+            " --lineage mt --kind remains");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  // Two hundred men, none with the uncle's haplotype; a hundred women, three with the mother's.
+  const std::string y_db = dir_.write(
+      "y-db.csv", "haplotype,count\nDYS19=15;DYS389I=13;DYS390=24;DYS391=10;DYS393=13,200\n");
+  const std::string mt_db =
+      dir_.write("mt-db.csv", "haplotype,count\n\"" + mother_line + "\",3\n73G 263G 315.1C,97\n");
+  r = athar("--json kinship lineage person-000001 R-1 --lineage y --database " + y_db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto y = athar::core::Json::parse(r.output);
+  ASSERT_EQ(y["relatives"].size(), 1u) << r.output;
+  EXPECT_EQ(y["relatives"][0]["relation"], "paternal_uncle");
+  EXPECT_EQ(y["relatives"][0]["meioses"], 3);
+  // (1 − 0.0025)^(3·5) / (1 − 0.05^(1/200)).
+  EXPECT_NEAR(y["log10_lr"].get<double>(),
+              15 * std::log10(1 - 0.0025) - std::log10(1 - std::pow(0.05, 1.0 / 200)), 1e-12);
+  EXPECT_NE(y["notes"].dump().find("maternal_uncle"), std::string::npos) << r.output;
+  EXPECT_FALSE(y.contains("combined_log10_lr"));  // no STR profiles yet
+  // The maternal line: the maternal uncle (3 meioses) speaks for it, the cousin agrees.
+  r = athar("--json kinship lineage person-000001 R-1 --lineage mt --theta 0.01 --database " +
+            mt_db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto mt = athar::core::Json::parse(r.output);
+  ASSERT_EQ(mt["relatives"].size(), 2u) << r.output;
+  for (const auto& rel : mt["relatives"])
+    EXPECT_EQ(rel["counted"].get<bool>(), rel["relation"] == "maternal_uncle") << r.output;
+  EXPECT_NEAR(mt["log10_lr"].get<double>(), 1.0708177740258735, 1e-12);
+  // With STR profiles of the remains and the uncle, the two LRs multiply.
+  const std::string frequencies =
+      std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";
+  ASSERT_EQ(athar("kinship profiles add " +
+                  dir_.write("str-ref.csv",
+                             "sample,marker,allele1,allele2\nU-1,D1S1656,12,13\nU-1,TPOX,8,11\n") +
+                  " --kind reference" + frequencies)
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship profiles add " +
+                  dir_.write("str-bone.csv",
+                             "sample,marker,allele1,allele2\nR-1,D1S1656,12,15\nR-1,TPOX,8,8\n") +
+                  " --kind remains" + frequencies)
+                .exit_code,
+            0);
+  r = athar("--json kinship lr person-000001 R-1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const double autosomal = athar::core::Json::parse(r.output)["log10_lr"].get<double>();
+  r = athar("--json kinship lineage person-000001 R-1 --lineage y --database " + y_db);
+  y = athar::core::Json::parse(r.output);
+  EXPECT_DOUBLE_EQ(y["autosomal_log10_lr"].get<double>(), autosomal);
+  EXPECT_DOUBLE_EQ(y["combined_log10_lr"].get<double>(), autosomal + y["log10_lr"].get<double>());
+  r = athar("kinship lineage person-000001 R-1 --lineage y --database " + y_db);
+  EXPECT_NE(r.output.find("* sample-000001 paternal_uncle, 3 meioses: match over 5 loci"),
+            std::string::npos)
+      << r.output;
+  // A woman carries no Y: nobody speaks for her paternal line.
+  ASSERT_EQ(athar("person update person-000001 --sex female").exit_code, 0);
+  r = athar("kinship lineage person-000001 R-1 --lineage y --database " + y_db);
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  ASSERT_EQ(athar("verify").exit_code, 0);
+  // A haplotype edited, another deleted, behind Athar's back: verify names both.
+  const std::string db = dir_.file("data/athar.db");
+  ASSERT_EQ(std::system(("sqlite3 '" + db +
+                         "' \"UPDATE kinship_haplotypes SET haplotype = 'DYS19=15' WHERE sample = "
+                         "'U-1'; DELETE FROM kinship_haplotypes WHERE sample = 'C-1'\"")
+                            .c_str()),
+            0);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("dna-y:U-1: altered"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("dna-mt:C-1: altered (deleted"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
