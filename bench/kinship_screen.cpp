@@ -7,10 +7,15 @@
 //     a tenth of the remains also as a second, more degraded fragment; screening, direct matches
 //     joining fragments into bodies, and the joint assignment as the identification workflow
 //     uses them: identifications at LR >= 10,000 and below it (a second reviewer), true and false
+//   kinship_screen FREQUENCIES lineage FAMILIES REMAINS
+//     lineage only: five simulated graves per database size and relative on the paternal line
+//     (a clan-structured population of Y-STR haplotypes), true and false pairs at LR >= 10,000
+//     and >= 100
 //   kinship_screen FREQUENCIES validate FAMILIES REMAINS [DROPOUT]
 //     per kind of reference: log10 LR of true and false pairs, false candidates at LR >= 10,000,
 //     and the share of true pairs found at that threshold
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,6 +24,7 @@
 #include <string>
 
 #include "kinship/assignment.h"
+#include "kinship/lineage.h"
 #include "kinship/screening.h"
 #include "kinship/simulate.h"
 
@@ -92,6 +98,83 @@ int grave(const FrequencyTable& shipped, size_t families, size_t remains) {
   return 0;
 }
 
+// Lineage only: a Y-STR haplotype of the remains against one relative on the paternal line.
+// Men's haplotypes are drawn from clans (a founder haplotype, each locus a repeat up or down with
+// probability 0.15), so that unrelated men of one clan may share a haplotype; a family's line is
+// one man's haplotype passed down with mutations (rate 0.0025 per locus and meiosis, one repeat).
+int lineage(size_t families, size_t remains) {
+  constexpr size_t kLoci = 17, kClans = 200;
+  constexpr double kMutation = 0.0025;
+  std::printf("%-9s %-16s %9s %11s %11s %10s %11s\n", "database", "relative", "in grave",
+              "true >=1e4", "false >=1e4", "true >=100", "false >=100");
+  for (const size_t database_size : {size_t{1000}, size_t{10000}, size_t{100000}}) {
+    for (const auto& [relative, meioses] : std::vector<std::pair<std::string, int>>{
+             {"father", 1}, {"paternal uncle", 3}, {"paternal cousin", 4}}) {
+      size_t in_grave = 0, true_4 = 0, false_4 = 0, true_2 = 0, false_2 = 0;
+      for (uint64_t seed = 1; seed <= 5; ++seed) {
+        std::mt19937_64 rng(seed * 7919 + database_size);
+        std::uniform_real_distribution<double> unit(0, 1);
+        std::vector<std::array<int, kLoci>> founders(kClans);
+        for (auto& f : founders)
+          for (int& a : f) a = 10 + static_cast<int>(rng() % 8);
+        const auto man = [&] {
+          std::array<int, kLoci> h = founders[rng() % kClans];
+          for (int& a : h) {
+            const double u = unit(rng);
+            a += u < 0.075 ? -1 : u < 0.15 ? 1 : 0;
+          }
+          return h;
+        };
+        const auto descend = [&](std::array<int, kLoci> h, int steps) {
+          for (int i = 0; i < steps; ++i)
+            for (int& a : h)
+              if (unit(rng) < kMutation) a += rng() % 2 ? 1 : -1;
+          return h;
+        };
+        const auto haplotype = [&](const std::array<int, kLoci>& h, const std::string& sample) {
+          Haplotype out;
+          out.sample = sample;
+          for (size_t l = 0; l < kLoci; ++l)
+            out.alleles.emplace_back("DYS" + std::to_string(100 + l), std::to_string(h[l]));
+          return out;
+        };
+        std::vector<std::pair<Haplotype, size_t>> entries;
+        for (size_t i = 0; i < database_size; ++i) entries.emplace_back(haplotype(man(), "db"), 1);
+        const HaplotypeDatabase database(Lineage::kPaternal, std::move(entries));
+        // Each family's line: the missing man and his relative `meioses` away share an ancestor.
+        std::vector<Haplotype> references;
+        std::vector<std::array<int, kLoci>> missing;
+        for (size_t f = 0; f < families; ++f) {
+          const auto line = man();
+          const int up = meioses / 2, down = meioses - up;  // to the common ancestor and back
+          missing.push_back(descend(line, up));
+          references.push_back(haplotype(descend(line, down), "F-" + std::to_string(f)));
+        }
+        std::vector<std::pair<Haplotype, int>> bodies;  // 60 % of the remains are missing men
+        for (size_t r = 0; r < remains; ++r) {
+          const bool found = r < remains * 6 / 10 && r < families;
+          bodies.emplace_back(haplotype(found ? missing[r] : man(), "R-" + std::to_string(r)),
+                              found ? static_cast<int>(r) : -1);
+          in_grave += found ? 1 : 0;
+        }
+        LineageOptions options;
+        for (const auto& [body, truth] : bodies) {
+          for (size_t f = 0; f < families; ++f) {
+            const double lr =
+                compare_lineage(database, body, references[f], meioses, options).log10_lr;
+            const bool right = truth == static_cast<int>(f);
+            if (lr >= 4) (right ? true_4 : false_4) += 1;
+            if (lr >= 2) (right ? true_2 : false_2) += 1;
+          }
+        }
+      }
+      std::printf("%-9zu %-16s %9zu %11zu %11zu %10zu %11zu\n", database_size, relative.c_str(),
+                  in_grave, true_4, false_4, true_2, false_2);
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +185,7 @@ int main(int argc, char** argv) {
   FrequencyTable table = FrequencyTable::read(argv[1]);
   const std::string mode = argv[2];
   if (mode == "grave") return grave(table, std::stoul(argv[3]), std::stoul(argv[4]));
+  if (mode == "lineage") return lineage(std::stoul(argv[3]), std::stoul(argv[4]));
   FamilySimulationConfig c;
   c.families = std::stoul(argv[3]);
   c.remains = std::stoul(argv[4]);

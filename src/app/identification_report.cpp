@@ -1,5 +1,6 @@
 #include "app/identification_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -23,7 +24,9 @@ namespace {
 constexpr const char* kWhere = "identification report";
 
 // The decision that identified: a final confirmation, by person or by candidate.
-matching::KinshipDecision find_decision(registry::Registry& reg, const ReportRequest& request) {
+// `also`: the other remains records identified as the same person.
+matching::KinshipDecision find_decision(registry::Registry& reg, const ReportRequest& request,
+                                        std::vector<std::string>* also) {
   const bool by_person = !request.person.empty();
   if (by_person == !request.remains.empty())
     throw core::InputError(kWhere, "person", request.person,
@@ -43,9 +46,24 @@ matching::KinshipDecision find_decision(registry::Registry& reg, const ReportReq
     throw core::InputError(kWhere, field, value,
                            by_person ? "no confirmed identification of this person"
                                      : "no decision on this remains sample and family");
-  if (found.size() > 1)
+  if (by_person) {
+    // Fragments of one body may each be identified: the report rests on the strongest, and
+    // names the others.
+    std::erase_if(found,
+                  [](const auto& d) { return d.decision != "confirmed" || d.state != "final"; });
+    if (found.empty())
+      throw core::InputError(kWhere, field, value, "no final confirmed identification");
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return std::stod(a.exact_log10_lr) > std::stod(b.exact_log10_lr);
+    });
+    if (also) {
+      for (size_t i = 1; i < found.size(); ++i)
+        also->push_back(found[i].identified + " (" + found[i].remains + ")");
+    }
+  } else if (found.size() > 1) {
     throw core::InputError(kWhere, "member", request.member,
                            "several missing members have decisions: name one");
+  }
   matching::KinshipDecision d = std::move(found[0]);
   if (d.decision != "confirmed")
     throw core::InputError(kWhere, field, value, "the decision is a rejection: nothing to report");
@@ -157,6 +175,8 @@ const Words& words(const std::string& language) {
        {"remains_sample", "Sample"},
        {"profile", "DNA profile"},
        {"references", "Family references"},
+       {"also_identified",
+        "Other remains identified as the same person (fragments of one body): {list}."},
        {"relative", "Relative's sample"},
        {"relation", "Relation"},
        {"sample_number", "Laboratory number"},
@@ -231,6 +251,7 @@ const Words& words(const std::string& language) {
        {"remains_sample", "العينة"},
        {"profile", "الملف الجيني"},
        {"references", "العينات المرجعية من الأقارب"},
+       {"also_identified", "رفات أخرى حُدِّدت بأنها للشخص نفسه (أجزاء من جثة واحدة): {list}."},
        {"relative", "عينة القريب"},
        {"relation", "صلة القرابة"},
        {"sample_number", "رقم المختبر"},
@@ -343,6 +364,7 @@ core::OrderedJson IdentificationReport::content() const {
           {"family", family},
           {"member", member},
           {"missing_members", missing_members},
+          {"also_identified", also_identified},
           {"references", refs},
           {"log10_lr", log10_lr},
           {"prior", prior},
@@ -383,6 +405,7 @@ void IdentificationReport::write_text(std::ostream& out) const {
       << ", recovered " << recovered_on << "; sample " << remains_sample << " ("
       << remains_sample_number << "), profile " << remains_profile << "\n"
       << "  family " << family << ", member " << member << "\n";
+  for (const auto& a : also_identified) out << "  also identified as this person: " << a << "\n";
   for (const auto& r : references)
     out << "  reference " << r.name << " (" << r.relation << ", " << r.markers << " markers)\n";
   out << "  LR " << lr_text(log10_lr) << " (log10 " << core::shortest_number(log10_lr)
@@ -453,6 +476,12 @@ std::string IdentificationReport::pdf(const std::string& language) const {
                                       : remains_sample + " (" + remains_sample_number +
                                             (remains_lab.empty() ? "" : ", " + remains_lab) + ")"},
             {w["profile"], remains_profile}});
+
+  if (!also_identified.empty()) {
+    std::string list;
+    for (const auto& a : also_identified) list += (list.empty() ? "" : ", ") + a;
+    d.paragraph(fill(w["also_identified"], {{"list", list}}));
+  }
 
   d.heading(w["references"]);
   std::vector<std::vector<std::string>> rows;
@@ -530,11 +559,13 @@ std::string IdentificationReport::pdf(const std::string& language) const {
 IdentificationReport identification_report(Session& session, const ReportRequest& request) {
   session.require(Permission::kReadRecords, "read an identification report");
   registry::Registry& reg = session.registry();
-  const matching::KinshipDecision d = find_decision(reg, request);
+  std::vector<std::string> also;
+  const matching::KinshipDecision d = find_decision(reg, request, &also);
   const DecisionSettings settings = settings_of(d);
   kinship::FrequencyTable table = kinship::FrequencyTable::read(default_frequency_table());
 
   IdentificationReport r;
+  r.also_identified = std::move(also);
   r.issued_by = session.actor().name;
   r.issued_at = core::utc_timestamp_now();
   r.family = d.family;

@@ -33,6 +33,9 @@ struct IdentificationReport {
   std::string remains_record, remains_label, remains_site, recovered_on;
   std::string remains_profile, remains_sample, remains_sample_number, remains_lab;
   std::string family, member;
+  // Other remains records identified as the same person (fragments of one body), with their
+  // samples: the report rests on the decision with the highest LR.
+  std::vector<std::string> also_identified;
   size_t missing_members = 1;  // in the family: the LR is the member's alone
   struct Reference {
     std::string name, relation, sample_number, lab;  // name: the pedigree's (a sample id)

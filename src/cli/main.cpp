@@ -28,6 +28,7 @@
 #include "app/lineage.h"
 #include "app/records.h"
 #include "app/screening.h"
+#include "app/simulated_case.h"
 #include "cli/cli_support.h"
 #include "cli/progress_bar.h"
 #include "core/csv.h"
@@ -1992,15 +1993,28 @@ void add_simulate_commands(CLI::App& app, std::function<void()>& action) {
                    "share of markers that did not type in remains")
       ->capture_default_str();
   families->add_option("--seed", families_config->seed, "random seed")->capture_default_str();
+  families
+      ->add_option("--fragments", families_config->fragment_share,
+                   "share of remains also found as a second, degraded fragment")
+      ->capture_default_str();
+  auto records = std::make_shared<bool>(false);
+  families->add_flag("--records", *records,
+                     "also write records.json: the grave, persons, remains and samples as "
+                     "registry records to import");
   families->add_option("--frequencies", *frequencies,
                        "allele frequency table (default: the shipped West Asia table, found "
                        "beside the binary)");
   families->add_option("--out", *out, "folder to write")->required();
-  families->callback([&action, families_config, frequencies, out] {
-    action = [families_config, frequencies, out] {
+  families->callback([&action, families_config, frequencies, out, records] {
+    action = [families_config, frequencies, out, records] {
       const auto table = load_frequencies(*frequencies);
       const auto sim = athar::kinship::simulate_families(table, *families_config);
       athar::kinship::write_family_simulation(sim, table, *out);
+      if (*records) {
+        std::ofstream file(*out + "/records.json");
+        file << athar::app::simulated_case_records(sim).dump(1) << "\n";
+        if (!file) throw athar::core::Unavailable("cannot write " + *out + "/records.json");
+      }
       std::cout << "wrote " << sim.families.size() << " synthetic families ("
                 << sim.references.size() << " references) and " << sim.remains.size()
                 << " remains to " << *out << "\n";

@@ -154,7 +154,21 @@ std::string haplotype_text(Lineage lineage, const Haplotype& h) {
 
 HaplotypeDatabase::HaplotypeDatabase(Lineage lineage,
                                      std::vector<std::pair<Haplotype, size_t>> entries)
-    : lineage_(lineage), entries_(std::move(entries)) {}
+    : lineage_(lineage), entries_(std::move(entries)) {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const auto& [h, n] = entries_[i];
+    size_ += n;
+    persons_by_text_[haplotype_text(lineage_, h)] += n;
+    if (lineage_ != Lineage::kPaternal) continue;
+    std::vector<std::string> loci;
+    for (const auto& a : h.alleles) loci.push_back(a.first);
+    if (i == 0) {
+      shared_loci_ = std::move(loci);
+    } else if (loci != shared_loci_) {
+      uniform_ = false;
+    }
+  }
+}
 
 HaplotypeDatabase HaplotypeDatabase::read(const std::string& path, Lineage lineage) {
   core::CsvReader reader(path);
@@ -190,13 +204,19 @@ HaplotypeDatabase HaplotypeDatabase::read(const std::string& path, Lineage linea
   return HaplotypeDatabase(lineage, std::move(entries));
 }
 
-size_t HaplotypeDatabase::size() const {
-  size_t n = 0;
-  for (const auto& e : entries_) n += e.second;
-  return n;
-}
+size_t HaplotypeDatabase::size() const { return size_; }
 
 std::pair<size_t, size_t> HaplotypeDatabase::matches(const Haplotype& query) const {
+  bool whole = lineage_ == Lineage::kMaternal;
+  if (!whole && uniform_ && query.alleles.size() == shared_loci_.size()) {
+    whole = true;
+    for (size_t i = 0; i < shared_loci_.size() && whole; ++i)
+      whole = query.alleles[i].first == shared_loci_[i];
+  }
+  if (whole) {
+    const auto it = persons_by_text_.find(haplotype_text(lineage_, query));
+    return {size_, it == persons_by_text_.end() ? 0 : it->second};
+  }
   size_t typed = 0, equal = 0;
   for (const auto& [h, n] : entries_) {
     if (lineage_ == Lineage::kMaternal) {

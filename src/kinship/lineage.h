@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace athar::kinship {
@@ -52,6 +53,12 @@ class HaplotypeDatabase {
  private:
   Lineage lineage_;
   std::vector<std::pair<Haplotype, size_t>> entries_;
+  // Persons by canonical haplotype, for queries typed at exactly the loci every entry is typed
+  // at (always, for mtDNA): a look-up instead of a pass over the database.
+  std::unordered_map<std::string, size_t> persons_by_text_;
+  std::vector<std::string> shared_loci_;  // Y: the loci of every entry, when all have the same
+  bool uniform_ = true;
+  size_t size_ = 0;
 };
 
 struct HaplotypeFrequency {

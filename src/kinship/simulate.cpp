@@ -1,6 +1,7 @@
 #include "kinship/simulate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -147,6 +148,19 @@ FamilySimulation simulate_families(const FrequencyTable& table,
       }
     }
     out.remains.push_back(std::move(p));
+  }
+  if (config.fragment_share > 0) {
+    const size_t whole = out.remains.size();
+    const size_t every =
+        std::max<size_t>(1, static_cast<size_t>(std::lround(1 / config.fragment_share)));
+    for (size_t r = 0; r < whole; r += every) {
+      Profile fragment = out.remains[r];
+      fragment.sample += "-fragment";
+      for (size_t m : d.markers)
+        if (unit(rng) < 0.3) fragment.markers[m] = {};
+      out.remains.push_back(std::move(fragment));
+      out.truth.push_back(out.truth[r]);
+    }
   }
   return out;
 }

@@ -30,6 +30,9 @@ struct FamilySimulationConfig {
   size_t max_references = 3;  // 1 to this many references per family
   double dropout = 0;         // the remains' dropout probability (0: intact profiles)
   double lost_markers = 0;    // share of markers that did not type in remains
+  // Share of the remains also found as a second, more degraded fragment of the same body
+  // ("R-7-fragment": a third of its markers lost besides), as commingled graves give them.
+  double fragment_share = 0;
   uint64_t seed = 1;
 };
 
