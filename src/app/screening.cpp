@@ -563,4 +563,88 @@ void IdentificationPlan::write_text(std::ostream& out) const {
   for (const auto& n : notes) out << "note: " << n << "\n";
 }
 
+FragmentJoining join_fragments(Session& session, double threshold) {
+  session.require(Permission::kRunAnalyses, "join fragments into bodies");
+  if (!(threshold >= 1))
+    throw core::InputError("kinship fragments", "threshold", core::shortest_number(threshold),
+                           "a likelihood ratio, 1 or more");
+  registry::Registry& reg = session.registry();
+  kinship::FrequencyTable table = kinship::FrequencyTable::read(default_frequency_table());
+  std::vector<kinship::Profile> profiles = matching::stored_profiles(reg, table, "remains");
+  table.add_unseen(profiles);
+  FragmentJoining out;
+  out.profiles = profiles.size();
+  const auto matches = kinship::direct_matches(table, profiles, profiles, true, 0.01, threshold);
+  out.matches = matches.size();
+  const auto body_of = kinship::fragment_bodies(matches, profiles.size());
+  std::map<uint32_t, std::vector<size_t>> members;
+  for (size_t i = 0; i < profiles.size(); ++i) members[body_of[i]].push_back(i);
+  std::map<uint32_t, double> weakest;
+  for (const auto& m : matches) {
+    const uint32_t b = body_of[m.a];
+    weakest[b] = weakest.contains(b) ? std::min(weakest[b], m.log10_lr) : m.log10_lr;
+  }
+  registry::Registry::Transaction tx(reg);
+  for (const auto& [b, group] : members) {
+    if (group.size() < 2) continue;
+    FragmentBody body;
+    body.weakest_log10_lr = weakest[b];
+    // The most complete profile's remains record is the body the others name.
+    std::vector<std::pair<size_t, registry::Record>> records;
+    for (size_t i : group) {
+      body.profiles.push_back(profiles[i].sample);
+      const auto sample = matching::sample_of_profile(reg, profiles[i].sample, "remains");
+      if (!sample || sample->get("remains").empty()) {
+        out.unlinked.push_back(profiles[i].sample);
+        continue;
+      }
+      records.emplace_back(profiles[i].typed_markers(), reg.get(sample->get("remains")));
+    }
+    if (records.size() < 2) continue;
+    std::stable_sort(records.begin(), records.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    body.body = records[0].second.id();
+    for (size_t k = 1; k < records.size(); ++k) {
+      const registry::Record& fragment = records[k].second;
+      body.fragments.push_back(fragment.id());
+      const std::string& named = fragment.get("body");
+      if (named == body.body || fragment.id() == body.body) continue;
+      if (!named.empty()) {
+        out.conflicts.push_back(fragment.id() + " names " + named + ", not " + body.body);
+        continue;
+      }
+      reg.update(fragment.id(), {{"body", body.body}, {"commingled", "yes"}}, {},
+                 "fragment " + fragment.id() + " of " + body.body);
+      ++out.records_updated;
+    }
+    out.bodies.push_back(std::move(body));
+  }
+  tx.commit();
+  return out;
+}
+
+core::OrderedJson FragmentJoining::to_json() const {
+  core::OrderedJson list = core::OrderedJson::array();
+  for (const auto& b : bodies)
+    list.push_back({{"body", b.body},
+                    {"fragments", b.fragments},
+                    {"profiles", b.profiles},
+                    {"weakest_log10_lr", b.weakest_log10_lr}});
+  return {{"profiles", profiles},   {"matches", matches},
+          {"bodies", list},         {"records_updated", records_updated},
+          {"conflicts", conflicts}, {"unlinked", unlinked}};
+}
+
+void FragmentJoining::write_text(std::ostream& out) const {
+  out << profiles << " remains profiles, " << matches << " direct matches, " << bodies.size()
+      << " bodies of several fragments; " << records_updated << " remains records updated\n";
+  for (const auto& b : bodies) {
+    out << "  " << b.body << ":";
+    for (const auto& f : b.fragments) out << " " << f;
+    out << " (weakest log10 LR " << core::shortest_number(b.weakest_log10_lr) << ")\n";
+  }
+  for (const auto& c : conflicts) out << "  left as it is: " << c << "\n";
+  for (const auto& u : unlinked) out << "  no remains record for profile " << u << "\n";
+}
+
 }  // namespace athar::app

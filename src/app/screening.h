@@ -113,6 +113,28 @@ struct KinshipLrResult {
 KinshipLrResult kinship_lr(Session* session, kinship::FrequencyTable table,
                            const ScreenOptions& options, const KinshipLrRequest& request);
 
+// `kinship fragments`: remains profiles that match one another directly (LR ≥ `threshold`, at
+// least 8 markers compared, θ 0.01) are fragments of one body; their remains records say so: each
+// names the most complete one as its `body` and is marked commingled (a record update, in the
+// ledger). A record that already names another body is left as it is and listed. Roles that run
+// analyses (as decisions, which identify remains records, do).
+struct FragmentBody {
+  std::string body;                    // the remains record the others name
+  std::vector<std::string> fragments;  // remains records joined to it now or before
+  std::vector<std::string> profiles;   // their samples' profiles
+  double weakest_log10_lr = 0;         // the weakest direct match that joined them
+};
+struct FragmentJoining {
+  size_t profiles = 0, matches = 0;
+  std::vector<FragmentBody> bodies;
+  size_t records_updated = 0;
+  std::vector<std::string> conflicts;  // "remains-000012 names remains-000003, not …"
+  std::vector<std::string> unlinked;   // profiles that no remains sample names
+  core::OrderedJson to_json() const;
+  void write_text(std::ostream& out) const;
+};
+FragmentJoining join_fragments(Session& session, double threshold = 1e6);
+
 // `kinship plan`: for a missing person whose relatives gave typed samples, how well they can find
 // them now, and what one more relative's sample would bring (kinship/planning.h): a liaison's
 // answer to "whom should we ask next". Figures only, no genotype: any role that reads records.

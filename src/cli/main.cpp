@@ -1754,6 +1754,22 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
     };
   });
 
+  auto fragments_threshold = std::make_shared<double>(1e6);
+  auto* fragments = noun->add_subcommand(
+      "fragments",
+      "Join remains profiles that match one another directly into bodies: each fragment's "
+      "remains record names the most complete one as its body");
+  fragments->add_option("--threshold", *fragments_threshold, "direct-match LR")
+      ->capture_default_str();
+  fragments->callback([&g, &action, fragments_threshold] {
+    action = [&g, fragments_threshold] {
+      AppSession s(g);
+      const auto joined = athar::app::join_fragments(s.session, *fragments_threshold);
+      if (g.json) return print_json(joined.to_json());
+      joined.write_text(std::cout);
+    };
+  });
+
   struct Report {
     athar::app::ReportRequest request;
     std::string lang = "en", out;

@@ -72,6 +72,21 @@ TEST(IdentificationFlow, SimulatedGraveFromRecordsToReports) {
     }
   }
 
+  // Fragments that match one another directly become one body: each second fragment's remains
+  // record names its body; a second run changes nothing.
+  const app::FragmentJoining joined = app::join_fragments(analyst);
+  EXPECT_EQ(joined.bodies.size(), 20u);
+  EXPECT_EQ(joined.records_updated, 20u);
+  EXPECT_TRUE(joined.conflicts.empty());
+  for (const auto& body : joined.bodies) {
+    ASSERT_EQ(body.fragments.size(), 1u);
+    const registry::Record fragment = admin.registry().get(body.fragments[0]);
+    EXPECT_EQ(fragment.get("body"), body.body);
+    EXPECT_EQ(fragment.get("commingled"), "yes");
+    EXPECT_EQ(truth.at(body.profiles[0]), truth.at(body.profiles[1]));
+  }
+  EXPECT_EQ(app::join_fragments(analyst).records_updated, 0u);
+
   // Screening what the registry holds: a kept run.
   app::ScreenOptions options;
   options.threshold = 10000;
