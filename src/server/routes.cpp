@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -1370,6 +1371,34 @@ std::vector<Route> build_routes() {
          const auto decided = app::decide_kinship(call.session, std::move(d), settings);
          app::KinshipDecisions one{{decided}};
          return json_reply(one.to_json()[0], 201);
+       }});
+  add({"GET",
+       "/api/persons/{id}/identification-plan",
+       Permission::kReadRecords,
+       "For a missing person whose relatives gave typed samples: the chance a true match reaches "
+       "the threshold and the exclusion power now, and what one more relative's sample would "
+       "bring, best first (figures only, no genotype)",
+       "kinship",
+       {path_param("id", "person id"),
+        query_param("threshold", "reporting threshold, an LR (default 10000)"),
+        query_param("simulations", "simulations per configuration (default 200, at most 2000)",
+                    "integer")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         double threshold = 10000;
+         if (const auto text = call.query_param("threshold")) {
+           char* end = nullptr;
+           threshold = std::strtod(text->c_str(), &end);
+           if (text->empty() || *end != '\0' || !(threshold >= 1 && std::isfinite(threshold)))
+             throw core::InputError("query", "threshold", *text, "a likelihood ratio, 1 or more");
+         }
+         const size_t simulations = count_param(call, "simulations", 2000).value_or(200);
+         if (simulations == 0) throw core::InputError("query", "simulations", "0", "at least 1");
+         return json_reply(
+             app::plan_identification(call.session, call.path_param("id"), threshold, simulations)
+                 .to_json());
        }});
   add({"GET",
        "/api/kinship/report",

@@ -45,6 +45,8 @@ class RouteMatrix : public ServedAthar {
                                      "FM-decide,mother,female,-,-,matrix-mother,no\n"
                                      "FM-decide,father,male,-,-,-,no\n"
                                      "FM-decide,child,female,father,mother,-,yes\n"));
+    // The demo's missing person p1 with their mother's sample typed: a plan can be made.
+    app::update_record(admin, "sample-000002", {{"profile", "matrix-mother"}}, {});
     // A final confirmation, for the identification report.
     app::add_genetic_profiles(
         admin, table,
@@ -160,6 +162,8 @@ class RouteMatrix : public ServedAthar {
       s.body = R"({"bootstrap":20})";
     } else if (key == "POST /api/jobs/linkage") {
       s.body = R"({"threshold":0.5})";
+    } else if (key == "GET /api/persons/{id}/identification-plan") {
+      s.query = "simulations=20";
     } else if (key == "GET /api/kinship/report") {
       s.query = "remains=matrix-bone-2&family=FM-decide&lang=ar";
     } else if (key == "GET /api/kinship/profiles") {

@@ -203,6 +203,9 @@ before(async () => {
   run(['kinship', 'profiles', 'add', join(families, 'remains.csv'), '--kind', 'remains']);
   run(['kinship', 'family', 'add', join(families, 'families.csv')]);
   truth = readFileSync(join(families, 'truth.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  // The first missing person's parent gave a typed sample: the person page can plan the next one.
+  const parent = readFileSync(join(families, 'references.csv'), 'utf8').split('\n')[1].split(',')[0];
+  run(['sample', 'add', '--kind', 'reference', '--sample-number', 'E2E-1', '--missing-person', 'person-000001', '--relation', parent.endsWith('father') ? 'father' : 'mother', '--consent', 'identification_only', '--profile', parent]);
   server = spawn(athar, ['--data', data, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((resolvePort, reject) => {
     let text = '';
@@ -598,11 +601,25 @@ describe('web UI', () => {
     await page.context().close();
   });
 
+  test("a missing person's page works out whose sample to ask for next", async () => {
+    const page = await signedInPage('field');
+    await page.goto(`${base}/#/persons/person-000001`);
+    await ready(page, '#/persons/person-000001');
+    await page.click('#plan-button');
+    await page.waitForSelector('section:has(#plan-button) table tbody tr', { timeout: 60000 });
+    const text = await page.textContent('section:has(#plan-button)');
+    assert.match(text, /reaches the reporting threshold in [\d.]+%/);
+    assert.ok((await page.locator('section:has(#plan-button) table tbody tr').count()) >= 3, text);
+    await accessible(page, 'person page with its plan');
+    await page.context().close();
+  });
+
   test('kinship: pedigrees drawn, remains screened, each true family finds its remains', async () => {
     const page = await signedInPage('analyst');
     await page.click('nav a[href="#/kinship"]');
     await ready(page, '#/kinship');
-    assert.equal(await page.locator('article.family svg.pedigree').count(), 6);
+    // Six stored families and the pedigree of person-000001, built from the sample their parent gave.
+    assert.equal(await page.locator('article.family svg.pedigree').count(), 7);
     await page.fill('#screening-threshold', '1000');
     await page.click('#screening-form button[type=submit]');
     await page.waitForSelector('#screening-done', { timeout: 60000 });

@@ -212,6 +212,29 @@ const en = {
   'role.analyst': 'analyst',
   'role.liaison': 'family liaison',
   'role.viewer': 'viewer',
+  'relation.father': 'father',
+  'relation.mother': 'mother',
+  'relation.child': 'child',
+  'relation.full_sibling': 'full brother or sister',
+  'relation.paternal_half_sibling': 'half-sibling (same father)',
+  'relation.maternal_half_sibling': 'half-sibling (same mother)',
+  'relation.paternal_grandfather': 'father\'s father',
+  'relation.paternal_grandmother': 'father\'s mother',
+  'relation.maternal_grandfather': 'mother\'s father',
+  'relation.maternal_grandmother': 'mother\'s mother',
+  'relation.paternal_uncle': 'father\'s brother',
+  'relation.paternal_aunt': 'father\'s sister',
+  'relation.maternal_uncle': 'mother\'s brother',
+  'relation.maternal_aunt': 'mother\'s sister',
+  'relation.paternal_cousin': 'cousin on the father\'s side',
+  'relation.maternal_cousin': 'cousin on the mother\'s side',
+  'relation.spouse': 'spouse',
+  identification_plan: 'Whose sample to ask for next',
+  plan_button: 'Work it out',
+  plan_now: 'With the samples typed now, a true match reaches the reporting threshold in {power} of cases; an unrelated person is excluded with probability {exclusion}.',
+  plan_relative: 'One more sample from',
+  plan_power: 'True match reaches the threshold',
+  plan_exclusion: 'Unrelated person excluded',
 };
 
 type Key = keyof typeof en;
@@ -424,6 +447,29 @@ const ar: Record<Key, string> = {
   'role.analyst': 'محلل',
   'role.liaison': 'مسؤول التواصل مع العائلات',
   'role.viewer': 'مطّلع',
+  'relation.father': 'الأب',
+  'relation.mother': 'الأم',
+  'relation.child': 'ابن أو ابنة',
+  'relation.full_sibling': 'أخ أو أخت شقيقة',
+  'relation.paternal_half_sibling': 'أخ أو أخت من الأب',
+  'relation.maternal_half_sibling': 'أخ أو أخت من الأم',
+  'relation.paternal_grandfather': 'الجد لأب',
+  'relation.paternal_grandmother': 'الجدة لأب',
+  'relation.maternal_grandfather': 'الجد لأم',
+  'relation.maternal_grandmother': 'الجدة لأم',
+  'relation.paternal_uncle': 'العم',
+  'relation.paternal_aunt': 'العمة',
+  'relation.maternal_uncle': 'الخال',
+  'relation.maternal_aunt': 'الخالة',
+  'relation.paternal_cousin': 'ابن أو ابنة العم أو العمة',
+  'relation.maternal_cousin': 'ابن أو ابنة الخال أو الخالة',
+  'relation.spouse': 'الزوج أو الزوجة',
+  identification_plan: 'من نطلب منه عينة بعد ذلك',
+  plan_button: 'احسب',
+  plan_now: 'بالعينات المحللة حتى الآن، تبلغ المطابقة الصحيحة عتبة الإبلاغ في {power} من الحالات، ويُستبعد الشخص غير القريب باحتمال {exclusion}.',
+  plan_relative: 'عينة إضافية من',
+  plan_power: 'بلوغ المطابقة الصحيحة العتبة',
+  plan_exclusion: 'استبعاد شخص غير قريب',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ar };
@@ -464,7 +510,7 @@ export function t(key: Key, values: Record<string, string | number> = {}): strin
 
 // A word from the data dictionary (a status, a kind) in the current language; unknown words as
 // they are.
-export function term(prefix: 'status' | 'kind' | 'role', word: string): string {
+export function term(prefix: 'status' | 'kind' | 'role' | 'relation', word: string): string {
   const key = `${prefix}.${word}` as Key;
   return key in en ? t(key) : word;
 }

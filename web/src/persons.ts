@@ -90,6 +90,7 @@ export async function personPage(main: HTMLElement, id: string): Promise<void> {
     h('div', { class: 'columns' }, section(t('name_parts'), nameTable), section(t('fields'), table([t('field'), ''], fields.map(([k, v]) => [k, k === 'status' ? term('status', String(v)) : String(v)])))),
     h('div', { class: 'columns' }, section(t('listed_by'), linkList(listedBy)), section(t('events'), linkList(events))),
     section(t('links'), linkList(rest)),
+    ['missing', 'detained', 'dead'].includes(p.status) ? planSection(p.id) : null,
     section(
       t('dna_status'),
       h('p', { class: 'muted' }, p.dna_status ?? (p.status === 'identified' ? term('status', 'identified') : t('none'))),
@@ -119,4 +120,32 @@ export function reportLinks(which: Record<string, string>): HTMLElement {
     return h('a', { href: `/api/kinship/report?${query}`, download: '', class: 'report-link', 'data-lang': lang }, `⬇ ${label}`);
   };
   return h('p', { class: 'report-links' }, `${t('identification_report')}: `, link('ar', 'العربية'), ' · ', link('en', 'English'));
+}
+
+// For a family liaison: which relative's sample would help most, worked out on request (it
+// simulates, so it is not computed on every visit). Figures only, no genotype.
+function planSection(id: string): HTMLElement {
+  const out = h('div', { 'aria-live': 'polite' });
+  const percent = (x: number) => `${num(100 * x, 1)}%`;
+  const button = h('button', { type: 'button', id: 'plan-button' }, t('plan_button')) as HTMLButtonElement;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    clear(out, loading());
+    try {
+      const plan = await get(`/api/persons/${encodeURIComponent(id)}/identification-plan`);
+      clear(
+        out,
+        h('p', {}, t('plan_now', { power: percent(plan.now.power_at_threshold), exclusion: num(plan.now.exclusion_power, 6) })),
+        table(
+          [t('plan_relative'), t('plan_power'), t('plan_exclusion')],
+          plan.with_one_more.map((c: any) => [term('relation', c.relation), percent(c.expected.power_at_threshold), num(c.expected.exclusion_power, 6)]),
+        ),
+      );
+    } catch (error) {
+      clear(out, problem(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return section(t('identification_plan'), button, out);
 }
