@@ -659,6 +659,11 @@ IdentificationReport identification_report(Session& session, const ReportRequest
   }
   if (!d.identified.empty()) {
     const registry::Record remains_record = reg.get(d.identified);
+    // Withdrawn since (corrected back to unidentified, or to another person): no report.
+    if (remains_record.get("status") != "identified" || remains_record.get("person") != d.family)
+      throw core::InputError(kWhere, "remains", remains_record.id(),
+                             "no longer identified as " + d.family +
+                                 ": the identification was withdrawn or corrected");
     r.remains_record = remains_record.id();
     r.remains_label = remains_record.get("label");
     r.remains_site = labelled_id(reg, remains_record.get("site"));

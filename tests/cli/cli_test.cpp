@@ -831,6 +831,14 @@ TEST_F(CliTest, RemainsIdentifiedFromTheRegistry) {
   for (const char* expected :
        {"تقريرتحديدالهوية", "صلةالقرابة", "person-000002", "4.89", "remains-000001"})
     EXPECT_NE(arabic.find(expected), std::string::npos) << expected << "\n" << arabic;
+  // An identification withdrawn (the remains corrected back to unidentified) has no report.
+  ASSERT_EQ(athar("remains correct remains-000001 --status unidentified --person '' --reason "
+                  "'sample mix-up at the laboratory'")
+                .exit_code,
+            0);
+  r = athar("kinship report person-000002");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("withdrawn"), std::string::npos) << r.output;
   // No report without a final confirmation: a person not identified, a rejected candidate.
   EXPECT_EQ(athar("kinship report person-000001").exit_code, 3);
   EXPECT_EQ(athar("kinship decide R-2 person-000002 rejected --reason 'excluded'").exit_code, 0);
