@@ -777,9 +777,82 @@ double sum_assignments(const std::vector<Constraint>& constraints, size_t slots,
 
 }  // namespace
 
-PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
-                                       size_t missing, const Profile& remains, double theta) {
-  check_family(family);
+namespace {
+
+// The part of a pedigree that bears on the typed members and the missing one: those and their
+// ancestors; then, repeatedly, an untyped founder couple whose only child is kept is dropped and
+// the child becomes a founder. Both are exact with θ as without: what they drop are allele draws
+// nobody observes, and the sampling formula marginalises over unobserved draws.
+Family relevant_part(const Family& family, size_t missing, size_t* new_missing) {
+  const size_t n = family.members.size();
+  std::vector<bool> keep(n, false);
+  std::vector<size_t> stack;
+  for (size_t i = 0; i < n; ++i)
+    if (family.members[i].typed() || i == missing) stack.push_back(i);
+  while (!stack.empty()) {
+    const size_t i = stack.back();
+    stack.pop_back();
+    if (keep[i]) continue;
+    keep[i] = true;
+    const Member& m = family.members[i];
+    if (m.father >= 0) {
+      stack.push_back(static_cast<size_t>(m.father));
+      stack.push_back(static_cast<size_t>(m.mother));
+    }
+  }
+  std::vector<int> father(n), mother(n);
+  for (size_t i = 0; i < n; ++i) {
+    father[i] = family.members[i].father;
+    mother[i] = family.members[i].mother;
+  }
+  const auto is_founder = [&](size_t i) { return father[i] < 0; };
+  const auto droppable = [&](size_t i) {
+    return keep[i] && is_founder(i) && !family.members[i].typed() && i != missing;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t c = 0; c < n; ++c) {
+      if (!keep[c] || is_founder(c)) continue;
+      const auto f = static_cast<size_t>(father[c]), m = static_cast<size_t>(mother[c]);
+      if (!droppable(f) || !droppable(m)) continue;
+      size_t children_f = 0, children_m = 0;
+      for (size_t k = 0; k < n; ++k) {
+        if (!keep[k] || is_founder(k)) continue;
+        children_f += static_cast<size_t>(father[k]) == f || static_cast<size_t>(mother[k]) == f;
+        children_m += static_cast<size_t>(father[k]) == m || static_cast<size_t>(mother[k]) == m;
+      }
+      if (children_f != 1 || children_m != 1) continue;
+      keep[f] = keep[m] = false;
+      father[c] = mother[c] = -1;
+      changed = true;
+    }
+  }
+  Family out;
+  out.id = family.id;
+  std::vector<int> index(n, -1);
+  std::vector<size_t> from;  // the original index of each kept member
+  for (size_t i = 0; i < n; ++i) {
+    if (!keep[i]) continue;
+    index[i] = static_cast<int>(out.members.size());
+    from.push_back(i);
+    out.members.push_back(family.members[i]);
+  }
+  for (size_t k = 0; k < out.members.size(); ++k) {
+    const size_t i = from[k];
+    out.members[k].father = father[i] < 0 ? -1 : index[static_cast<size_t>(father[i])];
+    out.members[k].mother = mother[i] < 0 ? -1 : index[static_cast<size_t>(mother[i])];
+  }
+  *new_missing = static_cast<size_t>(index[missing]);
+  return out;
+}
+
+}  // namespace
+
+PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& whole,
+                                       size_t whole_missing, const Profile& remains, double theta) {
+  check_family(whole);
+  size_t missing = 0;
+  const Family family = relevant_part(whole, whole_missing, &missing);
   if (!(theta >= 0 && theta < 0.5))
     throw core::InputError("kinship", "theta", std::to_string(theta), "a number in [0, 0.5)");
   const size_t n = family.members.size();
@@ -807,7 +880,8 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
   }
   if (non_founders.size() > 10) {
     throw core::InputError("family " + family.id, "theta", std::to_string(theta),
-                           "θ in a pedigree is computed for at most 10 non-founders");
+                           "θ in a pedigree is computed for at most 10 non-founders that bear on "
+                           "the typed members and the missing one");
   }
   PairwiseResult result;
   const size_t patterns = size_t{1} << (2 * non_founders.size());

@@ -119,6 +119,36 @@ TEST_F(PedigreeVsPairwise, ParentChild) {
   same_as_pairwise_with_theta(f, reference_, Relationship::kParentChild);
 }
 
+// θ in a large pedigree: members that bear on nobody typed (eleven untyped brothers, the
+// father's untyped parents) are left out exactly, so the θ LR is still the pairwise one.
+TEST_F(PedigreeVsPairwise, ThetaInALargePedigreeLeavesOutWhatBearsOnNobody) {
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> rows{
+      {"grandfather", "male", "", ""},
+      {"grandmother", "female", "", ""},
+      {"father", "male", "grandfather", "grandmother"},
+      {"mother", "female", "", ""},
+      {"brother", "male", "father", "mother"},
+      {"missing", "male", "father", "mother"}};
+  for (int i = 0; i < 11; ++i)
+    rows.emplace_back("untyped-" + std::to_string(i), "male", "father", "mother");
+  same_as_pairwise_with_theta(family(rows, "brother", reference_, "missing"), reference_,
+                              Relationship::kFullSiblings);
+  same_as_pairwise_with_theta(family(rows, "mother", reference_, "missing"), reference_,
+                              Relationship::kParentChild);
+  // Eleven typed brothers all bear on the missing one: still refused, saying why.
+  Family typed = family(rows, "brother", reference_, "missing");
+  for (Member& m : typed.members)
+    if (m.name.rfind("untyped-", 0) == 0) m.profile = reference_;
+  const FrequencyTable t = FrequencyTable::read(kWestAsia);
+  try {
+    missing_person_lr_theta(t, typed, typed.missing()[0], reference_, 0.01);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 10 non-founders that bear on"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(PedigreeVsPairwise, FullSiblings) {
   const Family f = family({{"father", "male", "", ""},
                            {"mother", "female", "", ""},
