@@ -1,7 +1,11 @@
 #include "app/analyses.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
+#include "app/lineage.h"
 #include "app/screening.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -362,6 +366,46 @@ matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDeci
                       (model.mutation.kind == kinship::MutationModel::Kind::kNone
                            ? ""
                            : ", per-marker rates AABB 2003 where listed");
+  if (!settings.lineage.empty()) {
+    if (settings.lineage != "y" && settings.lineage != "mt")
+      throw core::InputError("kinship decision", "lineage", settings.lineage, "y or mt");
+    const auto person = registry::parse_record_id(decision.family);
+    if (!person || person->kind != registry::Kind::kPerson)
+      throw core::InputError("kinship decision", "lineage", settings.lineage,
+                             "lineage markers are weighed for a missing person's family only");
+    LineageRequest request;
+    request.person = decision.family;
+    request.remains = decision.remains;
+    request.lineage =
+        settings.lineage == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+    request.database = settings.lineage_database;
+    request.options.theta = settings.theta;
+    const LineageResult lineage = kinship_lineage(session, request);
+    for (const auto& rel : lineage.relatives) {
+      if (!rel.counted) continue;
+      const auto& c = rel.comparison;
+      std::ifstream file(settings.lineage_database, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+      model.lineage_log10_lr = c.log10_lr;
+      model.lineage =
+          core::OrderedJson{{"line", settings.lineage},
+                            {"log10_lr", c.log10_lr == -INFINITY ? core::OrderedJson("excluded")
+                                                                 : core::OrderedJson(c.log10_lr)},
+                            {"conclusion", c.conclusion},
+                            {"relative", rel.sample},
+                            {"relation", rel.relation},
+                            {"meioses", rel.meioses},
+                            {"compared", c.compared},
+                            {"seen", c.frequency.seen},
+                            {"database_size", c.frequency.database_size},
+                            {"upper_bound", c.frequency.upper},
+                            {"confidence", c.frequency.confidence},
+                            {"theta", settings.theta},
+                            {"database_sha256", ledger::to_hex(ledger::sha256(bytes))}}
+              .dump();
+    }
+    model.description += ", lineage " + settings.lineage;
+  }
   return matching::decide_kinship(session.registry(), table, std::move(decision), model);
 }
 

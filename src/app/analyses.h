@@ -119,6 +119,10 @@ Families read_families(Session& session, const kinship::FrequencyTable& table);
 struct DecisionSettings {
   std::string mutation = "none";
   double theta = 0, threshold = 10000;
+  // Lineage markers weighed too ("y" or "mt", for a missing person's family): the remains'
+  // haplotype against the closest relative on that line (app/lineage.h), with this database;
+  // the threshold then applies to the product of the two LRs.
+  std::string lineage = {}, lineage_database = {};
 };
 matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDecision decision,
                                          const DecisionSettings& settings = {});

@@ -164,6 +164,21 @@ const Words& words(const std::string& language) {
        {"several_missing",
         "Family {family} has {count} missing members; this likelihood ratio is for {member} "
         "alone."},
+       {"lineage_note",
+        "This likelihood ratio is the product of the autosomal STR markers' ({autosomal}) and "
+        "the {line}'s ({lineage}), which are inherited independently."},
+       {"line_y", "paternal line (Y-STR)"},
+       {"line_mt", "maternal line (mtDNA)"},
+       {"lineage_heading", "Lineage markers"},
+       {"lineage_relative", "Relative on the line"},
+       {"lineage_conclusion", "Comparison"},
+       {"lineage_frequency", "Haplotype seen in the database"},
+       {"lineage_frequency_text",
+        "{seen} of {size}; upper bound {upper} at {confidence} confidence"},
+       {"lineage_database", "Haplotype database (SHA-256)"},
+       {"autosomal_lr", "Autosomal STR LR"},
+       {"lineage_lr", "Lineage LR"},
+       {"meioses", "{relation}, {meioses} meioses"},
        {"the_person", "The missing person"},
        {"person", "Person"},
        {"status", "Status"},
@@ -240,6 +255,20 @@ const Words& words(const std::string& language) {
         "{reviewers}، استناداً إلى مجمل الأدلة."},
        {"several_missing",
         "للعائلة {family} {count} أفراد مفقودون، ونسبة الأرجحية هذه تخص {member} وحده."},
+       {"lineage_note",
+        "نسبة الأرجحية هذه حاصل ضرب نسبة الواسمات الجسمية STR ({autosomal}) ونسبة {line} "
+        "({lineage})، وهما تُورَّثان باستقلال."},
+       {"line_y", "خط الأب (Y-STR)"},
+       {"line_mt", "خط الأم (mtDNA)"},
+       {"lineage_heading", "واسمات النسب"},
+       {"lineage_relative", "القريب على الخط نفسه"},
+       {"lineage_conclusion", "المقارنة"},
+       {"lineage_frequency", "ظهور النمط الفرداني في قاعدة البيانات"},
+       {"lineage_frequency_text", "{seen} من {size}؛ الحد الأعلى {upper} بثقة {confidence}"},
+       {"lineage_database", "قاعدة بيانات الأنماط الفردانية (SHA-256)"},
+       {"autosomal_lr", "نسبة الأرجحية للواسمات الجسمية"},
+       {"lineage_lr", "نسبة الأرجحية لواسمات النسب"},
+       {"meioses", "{relation}، {meioses} انقسامات اختزالية"},
        {"the_person", "الشخص المفقود"},
        {"person", "الشخص"},
        {"status", "الحالة"},
@@ -367,6 +396,10 @@ core::OrderedJson IdentificationReport::content() const {
           {"also_identified", also_identified},
           {"references", refs},
           {"log10_lr", log10_lr},
+          {"lineage", lineage.empty() ? core::OrderedJson() : core::OrderedJson::parse(lineage)},
+          {"lineage_log10_lr",
+           lineage.empty() ? core::OrderedJson() : core::OrderedJson(lineage_log10_lr)},
+          {"combined_log10_lr", combined_log10_lr},
           {"prior", prior},
           {"prior_basis", prior_basis},
           {"missing_persons", missing_persons},
@@ -408,9 +441,13 @@ void IdentificationReport::write_text(std::ostream& out) const {
   for (const auto& a : also_identified) out << "  also identified as this person: " << a << "\n";
   for (const auto& r : references)
     out << "  reference " << r.name << " (" << r.relation << ", " << r.markers << " markers)\n";
-  out << "  LR " << lr_text(log10_lr) << " (log10 " << core::shortest_number(log10_lr)
-      << "); prior " << core::shortest_number(prior) << " (" << prior_basis << "), posterior "
-      << probability_text(posterior) << "; threshold " << core::shortest_number(threshold) << "\n"
+  if (!lineage.empty())
+    out << "  lineage: " << lineage << "; autosomal log10 LR " << core::shortest_number(log10_lr)
+        << "\n";
+  out << "  LR " << lr_text(combined_log10_lr) << " (log10 "
+      << core::shortest_number(combined_log10_lr) << "); prior " << core::shortest_number(prior)
+      << " (" << prior_basis << "), posterior " << probability_text(posterior) << "; threshold "
+      << core::shortest_number(threshold) << "\n"
       << "  mutation " << mutation << ", theta " << core::shortest_number(theta) << "\n"
       << "  confirmed by " << decided_by
       << (first_reviewer.empty() ? "" : " after " + first_reviewer) << " at " << decided_at << ": "
@@ -449,12 +486,21 @@ std::string IdentificationReport::pdf(const std::string& language) const {
   d.heading(w["conclusion"]);
   d.paragraph(fill(w["concluded"], {{"remains", remains_record},
                                     {"person", person_text},
-                                    {"lr", lr_text(log10_lr)},
+                                    {"lr", lr_text(combined_log10_lr)},
                                     {"member", member},
                                     {"family", family},
                                     {"prior", prior_text},
                                     {"posterior", probability_text(posterior)}}));
-  const bool at_threshold = log10_lr >= std::log10(threshold);
+  const bool at_threshold = combined_log10_lr >= std::log10(threshold);
+  core::Json lineage_json;
+  std::string line_text;
+  if (!lineage.empty()) {
+    lineage_json = core::Json::parse(lineage);
+    line_text = w[lineage_json.value("line", "") == "y" ? "line_y" : "line_mt"];
+    d.paragraph(fill(w["lineage_note"], {{"autosomal", lr_text(log10_lr)},
+                                         {"line", line_text},
+                                         {"lineage", lr_text(lineage_log10_lr)}}));
+  }
   d.paragraph(fill(w[at_threshold ? "at_threshold" : "below_threshold"],
                    {{"threshold", lr_text(std::log10(threshold))}, {"reviewers", reviewers}}));
   if (missing_members > 1)
@@ -500,13 +546,41 @@ std::string IdentificationReport::pdf(const std::string& language) const {
           : fill(w["prior_missing"],
                  {{"formula", prior_text + " = 1/(" + std::to_string(missing_persons) + " + 1)"},
                   {"count", std::to_string(missing_persons)}});
-  d.fields({{w["lr"], lr_text(log10_lr)},
-            {w["log10_lr"], fixed(log10_lr, 4)},
-            {w["prior"], prior_line},
+  std::vector<std::pair<std::string, std::string>> evaluation{
+      {w["lr"], lr_text(combined_log10_lr)}, {w["log10_lr"], fixed(combined_log10_lr, 4)}};
+  if (!lineage.empty()) {
+    evaluation.emplace_back(w["autosomal_lr"], lr_text(log10_lr));
+    evaluation.emplace_back(w["lineage_lr"], lr_text(lineage_log10_lr));
+  }
+  d.fields(std::move(evaluation));
+  d.fields({{w["prior"], prior_line},
             {w["posterior"], probability_text(posterior)},
             {w["threshold"], lr_text(std::log10(threshold))},
             {w["mutation"], mutation + (mutation_rates.empty() ? "" : "; " + mutation_rates)},
             {w["theta"], core::shortest_number(theta)}});
+
+  if (!lineage.empty()) {
+    d.heading(w["lineage_heading"]);
+    const auto text = [&](const char* key) {
+      const auto& v = lineage_json.at(key);
+      return v.is_string() ? v.get<std::string>() : core::shortest_number(v.get<double>());
+    };
+    d.fields({{w["lineage_relative"],
+               lineage_json.value("relative", "") + " (" +
+                   fill(w["meioses"],
+                        {{"relation", relation_text(lineage_json.value("relation", ""), language)},
+                         {"meioses", text("meioses")}}) +
+                   ")"},
+              {w["lineage_conclusion"], line_text + ": " + text("conclusion")},
+              {w["lineage_frequency"],
+               fill(w["lineage_frequency_text"], {{"seen", text("seen")},
+                                                  {"size", text("database_size")},
+                                                  {"upper", text("upper_bound")},
+                                                  {"confidence", text("confidence")}})},
+              {w["lineage_lr"], lr_text(lineage_log10_lr)},
+              {w["theta"], text("theta")},
+              {w["lineage_database"], text("database_sha256")}});
+  }
 
   d.heading(w["markers"]);
   rows.clear();
@@ -608,6 +682,14 @@ IdentificationReport identification_report(Session& session, const ReportRequest
                                ": the references or the frequency table changed since; decide "
                                "again");
   r.log10_lr = lr.log10_lr;
+  r.combined_log10_lr = r.log10_lr;
+  if (!d.lineage.empty()) {
+    r.lineage = d.lineage;
+    const core::Json lineage = core::Json::parse(d.lineage);
+    r.lineage_log10_lr =
+        lineage.at("log10_lr").is_number() ? lineage.at("log10_lr").get<double>() : -INFINITY;
+    r.combined_log10_lr = r.log10_lr + r.lineage_log10_lr;
+  }
   r.mutation = settings.mutation;
   if (!rates.empty()) r.mutation_rates = describe_mutation(settings.mutation, rates);
   for (const auto& m : lr.per_marker)
@@ -648,7 +730,7 @@ IdentificationReport identification_report(Session& session, const ReportRequest
     r.prior = 1.0 / (static_cast<double>(r.missing_persons) + 1);
     r.prior_basis = "missing_persons";
   }
-  r.posterior = kinship::posterior_probability(r.log10_lr, r.prior);
+  r.posterior = kinship::posterior_probability(r.combined_log10_lr, r.prior);
 
   // The records around it.
   r.person = d.family;

@@ -55,6 +55,10 @@ struct IdentificationReport {
     double log10_lr = 0;
   };
   std::vector<Marker> markers;
+  // Lineage markers the decision weighed too (its canonical JSON; "" for none): the conclusion
+  // then rests on the product of the two LRs, `combined_log10_lr`.
+  std::string lineage = {};
+  double lineage_log10_lr = 0, combined_log10_lr = 0;
   std::string frequencies_sha256, athar_version, run_athar_version;
   // The review.
   std::string decided_by, decided_at, first_reviewer, reason;

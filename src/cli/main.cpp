@@ -1692,6 +1692,12 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       ->capture_default_str();
   decide->add_option("--theta", decide_o->settings.theta, "Fst (Balding-Nichols)")
       ->capture_default_str();
+  decide
+      ->add_option("--lineage", decide_o->settings.lineage,
+                   "weigh lineage markers too: y (Y-STR) or mt (mtDNA), a missing person's family")
+      ->check(CLI::IsMember({"y", "mt"}));
+  decide->add_option("--lineage-database", decide_o->settings.lineage_database,
+                     "the population's haplotypes (with --lineage)");
   decide->callback([&g, &action, decide_o] {
     action = [&g, decide_o] {
       AppSession s(g);

@@ -340,15 +340,15 @@ constexpr const char* kDecisionColumns =
     "remains, family, member, decision, log10_lr, reason, decided_by, decided_at, "
     "COALESCE(exact_log10_lr, ''), COALESCE(model, ''), COALESCE(threshold, ''), "
     "COALESCE(state, ''), COALESCE(first_reviewer, ''), COALESCE(identified, ''), "
-    "COALESCE(run, '')";
+    "COALESCE(run, ''), COALESCE(lineage, '')";
 
 KinshipDecision decision_of_row(store::Statement& row) {
   KinshipDecision d;
   std::string* fields[] = {&d.remains,        &d.family,     &d.member,     &d.decision,
                            &d.log10_lr,       &d.reason,     &d.decided_by, &d.decided_at,
                            &d.exact_log10_lr, &d.model,      &d.threshold,  &d.state,
-                           &d.first_reviewer, &d.identified, &d.run};
-  for (int i = 0; i < 15; ++i) *fields[i] = row.string(i);
+                           &d.first_reviewer, &d.identified, &d.run,        &d.lineage};
+  for (int i = 0; i < 16; ++i) *fields[i] = row.string(i);
   return d;
 }
 
@@ -381,7 +381,8 @@ std::vector<std::pair<const char*, const std::string*>> KinshipDecision::workflo
                             {"state", &state},
                             {"first_reviewer", &first_reviewer},
                             {"identified", &identified},
-                            {"run", &run}}) {
+                            {"run", &run},
+                            {"lineage", &lineage}}) {
     if (!field.second->empty()) out.push_back(field);
   }
   return out;
@@ -453,7 +454,10 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   d.decided_at = core::utc_timestamp_now();
   d.first_reviewer.clear();
   d.identified.clear();
-  const bool below = !(lr.log10_lr >= std::log10(model.threshold));
+  // With lineage markers weighed too, the threshold applies to the product of the two LRs.
+  d.lineage = model.lineage;
+  const double weighed = model.lineage.empty() ? lr.log10_lr : lr.log10_lr + model.lineage_log10_lr;
+  const bool below = !(weighed >= std::log10(model.threshold));
   d.state = "final";
   if (d.decision == "confirmed" && below) {
     // ICMP's rule: a match below the reporting threshold is confirmed by two reviewers.
@@ -491,12 +495,12 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   auto put = registry.database().prepare(
       "INSERT OR REPLACE INTO kinship_decisions(remains, family, member, decision, log10_lr, "
       "reason, decided_by, decided_at, exact_log10_lr, model, threshold, state, first_reviewer, "
-      "identified, run) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "identified, run, lineage) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const std::string* values[] = {&d.remains,        &d.family,     &d.member,     &d.decision,
                                  &d.log10_lr,       &d.reason,     &d.decided_by, &d.decided_at,
                                  &d.exact_log10_lr, &d.model,      &d.threshold,  &d.state,
-                                 &d.first_reviewer, &d.identified, &d.run};
-  for (int i = 0; i < 15; ++i) put->bind(i + 1, *values[i]);
+                                 &d.first_reviewer, &d.identified, &d.run,        &d.lineage};
+  for (int i = 0; i < 16; ++i) put->bind(i + 1, *values[i]);
   put->run();
   registry.append_ledger_entry("kinship.decision", decision_subject(d),
                                ledger::sha256(decision_hash_text(d)));

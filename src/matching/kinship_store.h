@@ -69,6 +69,9 @@ struct KinshipDecision {
   // The kept screening run it was made from (kinship-run-N), when given: the candidate must be
   // among that run's.
   std::string run = {};
+  // The lineage comparison it weighed too, as canonical JSON ("" for none): line, log10 LR, the
+  // relative, the database's SHA-256 and size.
+  std::string lineage = {};
   // Those of the workflow's fields that are set, by name (decisions made before the workflow
   // have none).
   std::vector<std::pair<const char*, const std::string*>> workflow_fields() const;
@@ -79,6 +82,9 @@ struct DecisionModel {
   double theta = 0;
   double threshold = 10000;  // reporting threshold; below it a confirmation needs two reviewers
   std::string description = "mutation none, theta 0";
+  // Lineage markers weighed too: their log10 LR and what it came from (KinshipDecision::lineage).
+  double lineage_log10_lr = 0;
+  std::string lineage = {};
 };
 // Records it with a ledger entry ("kinship.decision"), replacing an earlier decision on the same
 // candidate, after recomputing the LR exactly. A confirmation at or above the threshold, or the

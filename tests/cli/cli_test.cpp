@@ -963,6 +963,48 @@ TEST_F(CliTest, LineageMarkersThroughAnUncleAndTheMothersSide) {
   EXPECT_NE(r.output.find("* sample-000001 paternal_uncle, 3 meioses: match over 5 loci"),
             std::string::npos)
       << r.output;
+  // A decision may weigh the Y line too: at a threshold between the autosomal LR and the
+  // product, a confirmation on the autosomes alone awaits a second reviewer; weighing the
+  // uncle's Y haplotype it is final, and the report says what it rests on.
+  const double y_log10 = y["log10_lr"].get<double>();
+  ASSERT_GT(y_log10, 1);
+  ASSERT_EQ(athar("site add --name-lat 'Demo grave' --latitude 33.5 --longitude 36.3 "
+                  "--governorate Damascus")
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("remains add --site site-0001 --recovered-on 2025-03-02 --label 'Trench B / 4'")
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("sample add --kind remains --sample-number B-4 --remains remains-000001 "
+                  "--profile R-1")
+                .exit_code,
+            0);
+  const std::string threshold = athar::core::shortest_number(std::pow(10, autosomal + y_log10 / 2));
+  r = athar("kinship decide R-1 person-000001 confirmed --threshold " + threshold +
+            " --reason 'the uncle: STR alone'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("awaiting a second reviewer"), std::string::npos) << r.output;
+  r = athar("kinship decide R-1 person-000001 confirmed --threshold " + threshold +
+            " --lineage y --lineage-database " + y_db + " --reason 'the uncle: STR and Y-STR'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("awaiting"), std::string::npos) << r.output;
+  EXPECT_NE(athar("person show person-000001").output.find("identified"), std::string::npos);
+  r = athar("--json kinship report person-000001");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto report = athar::core::Json::parse(r.output);
+  EXPECT_EQ(report["lineage"]["line"], "y") << r.output;
+  EXPECT_EQ(report["lineage"]["relative"], "sample-000001") << r.output;
+  EXPECT_NEAR(report["combined_log10_lr"].get<double>(), autosomal + y_log10, 1e-9);
+  EXPECT_NEAR(report["log10_lr"].get<double>(), autosomal, 1e-9);
+  r = athar("kinship report person-000001 --out " + dir_.file("lineage.pdf"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string text =
+      athar::testing::run_command("pdftotext '" + dir_.file("lineage.pdf") + "' -").output;
+  EXPECT_NE(text.find("Lineage markers"), std::string::npos) << text;
+  EXPECT_NE(text.find("paternal line (Y-STR)"), std::string::npos) << text;
+  EXPECT_EQ(athar("kinship report person-000001 --lang ar --out " + dir_.file("lineage-ar.pdf"))
+                .exit_code,
+            0);
   // A woman carries no Y: nobody speaks for her paternal line.
   ASSERT_EQ(athar("person update person-000001 --sex female").exit_code, 0);
   r = athar("kinship lineage person-000001 R-1 --lineage y --database " + y_db);
