@@ -21,8 +21,8 @@ std::mutex& drawing() {
   static std::mutex one_at_a_time;
   return one_at_a_time;
 }
-// At exit, when nothing draws any more: releasing them earlier races with Pango's own font
-// loading (cairo asserts that no font is alive when its caches are reset).
+// At exit, when nothing draws any more: resetting cairo's caches earlier races with Pango's own
+// font loading (cairo asserts that no font is alive when they are reset).
 void release_font_caches() {
   const std::lock_guard<std::mutex> lock(drawing());
   pango_cairo_font_map_set_default(nullptr);
@@ -36,7 +36,9 @@ FontUse::FontUse() : lock_(drawing()) {
   std::call_once(registered, [] { std::atexit(release_font_caches); });
 }
 
-FontUse::~FontUse() = default;
+// The font map is per thread: a server thread lets go of its own after each drawing, so that
+// none is alive at exit.
+FontUse::~FontUse() { pango_cairo_font_map_set_default(nullptr); }
 
 bool has_right_to_left_letter(std::string_view text) {
   for (char32_t c : core::to_utf32(text)) {
