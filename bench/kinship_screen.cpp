@@ -11,6 +11,9 @@
 //     lineage only: five simulated graves per database size and relative on the paternal line
 //     (a clan-structured population of Y-STR haplotypes), true and false pairs at LR >= 10,000
 //     and >= 100
+//   kinship_screen FREQUENCIES theta-mutation FAMILIES RATES
+//     θ 0.02 with the stepwise model (per-marker RATES) on each family's true remains: time per
+//     exact LR by the families' references, and how far θ moves log10 LR from mutation alone
 //   kinship_screen FREQUENCIES validate FAMILIES REMAINS [DROPOUT]
 //     per kind of reference: log10 LR of true and false pairs, false candidates at LR >= 10,000,
 //     and the share of true pairs found at that threshold
@@ -25,6 +28,7 @@
 
 #include "kinship/assignment.h"
 #include "kinship/lineage.h"
+#include "kinship/pedigree.h"
 #include "kinship/screening.h"
 #include "kinship/simulate.h"
 
@@ -177,6 +181,47 @@ int lineage(size_t families, size_t remains) {
 
 }  // namespace
 
+// θ with mutation on each family's true remains: time and the shift θ makes, by references.
+int theta_mutation(FrequencyTable table, size_t families, const std::string& rates) {
+  FamilySimulationConfig c;
+  c.families = families;
+  c.remains = families;
+  c.identified_share = 1;
+  c.max_references = 3;
+  c.seed = 7;
+  const FamilySimulation s = simulate_families(table, c);
+  table.add_unseen(s.remains);
+  MutationModel stepwise;
+  stepwise.kind = MutationModel::Kind::kStepwise;
+  stepwise.marker_rates = read_mutation_rates(rates);
+  struct Row {
+    std::vector<double> ms, shift;
+  };
+  std::map<std::string, Row> rows;
+  for (size_t r = 0; r < s.remains.size(); ++r) {
+    if (s.truth[r] < 0) continue;
+    const Family& f = s.families[static_cast<size_t>(s.truth[r])];
+    const size_t missing = f.missing()[0];
+    const auto t = std::chrono::steady_clock::now();
+    const double with_theta =
+        missing_person_lr_theta(table, f, missing, s.remains[r], 0.02, stepwise).log10_lr;
+    const double ms = 1000 * seconds_since(t);
+    const double without =
+        MissingPersonLikelihood(table, f, missing, stepwise).lr(s.remains[r]).log10_lr;
+    Row& row = rows[s.reference_kind[static_cast<size_t>(s.truth[r])]];
+    row.ms.push_back(ms);
+    row.shift.push_back(with_theta - without);
+  }
+  std::printf("%-36s %6s %9s %9s %12s %12s\n", "references", "cases", "ms median", "ms max",
+              "shift median", "shift min");
+  for (const auto& [kind, row] : rows) {
+    std::printf("%-36s %6zu %9.1f %9.1f %12.3f %12.3f\n", kind.c_str(), row.ms.size(),
+                quantile(row.ms, 0.5), quantile(row.ms, 1), quantile(row.shift, 0.5),
+                quantile(row.shift, 0));
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 5) {
     std::fprintf(stderr, "usage: kinship_screen FREQUENCIES time|validate FAMILIES REMAINS [X]\n");
@@ -186,6 +231,7 @@ int main(int argc, char** argv) {
   const std::string mode = argv[2];
   if (mode == "grave") return grave(table, std::stoul(argv[3]), std::stoul(argv[4]));
   if (mode == "lineage") return lineage(std::stoul(argv[3]), std::stoul(argv[4]));
+  if (mode == "theta-mutation") return theta_mutation(table, std::stoul(argv[3]), argv[4]);
   FamilySimulationConfig c;
   c.families = std::stoul(argv[3]);
   c.remains = std::stoul(argv[4]);

@@ -384,8 +384,6 @@ matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDeci
     for (const auto& rel : lineage.relatives) {
       if (!rel.counted) continue;
       const auto& c = rel.comparison;
-      std::ifstream file(settings.lineage_database, std::ios::binary);
-      const std::string bytes((std::istreambuf_iterator<char>(file)), {});
       model.lineage_log10_lr = c.log10_lr;
       model.lineage =
           core::OrderedJson{{"line", settings.lineage},
@@ -401,7 +399,8 @@ matching::KinshipDecision decide_kinship(Session& session, matching::KinshipDeci
                             {"upper_bound", c.frequency.upper},
                             {"confidence", c.frequency.confidence},
                             {"theta", settings.theta},
-                            {"database_sha256", ledger::to_hex(ledger::sha256(bytes))}}
+                            {"database", lineage.database_name},
+                            {"database_sha256", lineage.database_sha256}}
               .dump();
     }
     model.description += ", lineage " + settings.lineage;

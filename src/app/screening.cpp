@@ -135,10 +135,6 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
                                "with others; screen with consenting-only to leave them out");
   }
   const kinship::MutationModel mutation = mutation_model(o, r.table, &r.mutation_rates);
-  if (o.theta > 0 && mutation.kind != kinship::MutationModel::Kind::kNone) {
-    throw core::InputError("kinship screen", "theta", core::shortest_number(o.theta),
-                           "θ and a mutation model are not combined yet");
-  }
   const kinship::ScreeningIndex index(r.table, r.families, 0, mutation, progress.part(0.05, 0.5));
   r.missing_persons = index.targets().size();
   // With the joint assignment, pairs below the reporting threshold are screened too.
@@ -154,7 +150,7 @@ ScreenResult screen_remains(Session* session, kinship::FrequencyTable table, con
     // θ exactly, on the candidates found without it (θ only lowers a match's LR).
     for (auto& c : found) {
       c.log10_lr = kinship::missing_person_lr_theta(r.table, r.families[c.family], c.member,
-                                                    r.remains[c.remains], o.theta)
+                                                    r.remains[c.remains], o.theta, mutation)
                        .log10_lr;
       c.posterior = kinship::posterior_probability(c.log10_lr, r.screening.prior);
     }

@@ -1696,8 +1696,9 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       ->add_option("--lineage", decide_o->settings.lineage,
                    "weigh lineage markers too: y (Y-STR) or mt (mtDNA), a missing person's family")
       ->check(CLI::IsMember({"y", "mt"}));
-  decide->add_option("--lineage-database", decide_o->settings.lineage_database,
-                     "the population's haplotypes (with --lineage)");
+  decide->add_option(
+      "--lineage-database", decide_o->settings.lineage_database,
+      "the population's haplotypes (with --lineage; default: the stored database of the line)");
   decide->callback([&g, &action, decide_o] {
     action = [&g, decide_o] {
       AppSession s(g);
@@ -1888,24 +1889,53 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
                 << " haplotypes\n";
     };
   });
+  auto* haplotypes_database = haplotypes->add_subcommand(
+      "database",
+      "Keep a population's haplotype database (CSV: haplotype, count) for a line, replacing the "
+      "one before; comparisons, screenings and decisions weigh it when no file is given");
+  haplotypes_database->add_option("file", haplotypes_o->file, "database file")->required();
+  haplotypes_database->add_option("--lineage", haplotypes_o->lineage, "y (Y-STR) or mt (mtDNA)")
+      ->required()
+      ->check(CLI::IsMember({"y", "mt"}));
+  haplotypes_database->callback([&g, &action, haplotypes_o] {
+    action = [&g, haplotypes_o] {
+      AppSession s(g);
+      const auto lineage =
+          haplotypes_o->lineage == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+      const auto stored =
+          athar::app::store_lineage_database(s.session, lineage, haplotypes_o->file);
+      if (g.json)
+        return print_json(athar::core::OrderedJson{{"lineage", stored.lineage},
+                                                   {"name", stored.name},
+                                                   {"sha256", stored.sha256},
+                                                   {"persons", stored.persons}});
+      std::cout << "stored the " << stored.lineage << " database " << stored.name << ": "
+                << stored.persons << " persons, SHA-256 " << stored.sha256 << "\n";
+    };
+  });
   struct Lineage {
     athar::app::LineageRequest request;
     std::string lineage;
+    double threshold = 10;
   };
   auto lineage_o = std::make_shared<Lineage>();
   auto* lineage = noun->add_subcommand(
       "lineage",
       "A remains sample's Y-STR or mtDNA haplotype against a missing person's relatives on that "
-      "line: counting-method frequency with its upper bound, the LR, and with the autosomal LR");
-  lineage->add_option("person", lineage_o->request.person, "the missing person's id")->required();
-  lineage->add_option("remains", lineage_o->request.remains, "remains sample name")->required();
+      "line: counting-method frequency with its upper bound, the LR, and with the autosomal LR; "
+      "without PERSON and REMAINS, every remains sample against every missing person (screening)");
+  lineage->add_option("person", lineage_o->request.person, "the missing person's id");
+  lineage->add_option("remains", lineage_o->request.remains, "remains sample name");
+  lineage
+      ->add_option("--threshold", lineage_o->threshold,
+                   "screening: list the pairs whose lineage LR is at least this")
+      ->capture_default_str();
   lineage->add_option("--lineage", lineage_o->lineage, "y (Y-STR) or mt (mtDNA)")
       ->required()
       ->check(CLI::IsMember({"y", "mt"}));
-  lineage
-      ->add_option("--database", lineage_o->request.database,
-                   "the population's haplotypes (CSV: haplotype, count)")
-      ->required();
+  lineage->add_option("--database", lineage_o->request.database,
+                      "the population's haplotypes (CSV: haplotype, count); default: the stored "
+                      "database of the line");
   lineage->add_option("--theta", lineage_o->request.options.theta, "θ for haplotypes")
       ->capture_default_str();
   lineage
@@ -1921,6 +1951,20 @@ void add_kinship_commands(CLI::App& app, Globals& g, std::function<void()>& acti
       AppSession s(g);
       lineage_o->request.lineage =
           lineage_o->lineage == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+      if (lineage_o->request.person.empty() != lineage_o->request.remains.empty())
+        throw athar::core::InputError("kinship lineage",
+                                      lineage_o->request.person.empty() ? "person" : "remains", "",
+                                      "both PERSON and REMAINS, or neither (a screening)");
+      if (lineage_o->request.person.empty()) {
+        athar::app::LineageScreenRequest every;
+        every.lineage = lineage_o->request.lineage;
+        every.database = lineage_o->request.database;
+        every.options = lineage_o->request.options;
+        every.threshold = lineage_o->threshold;
+        const auto result = athar::app::screen_lineage(s.session, every);
+        if (g.json) return print_json(result.to_json());
+        return result.write_text(std::cout);
+      }
       const auto result = athar::app::kinship_lineage(s.session, lineage_o->request);
       if (g.json) return print_json(result.to_json());
       result.write_text(std::cout);

@@ -206,6 +206,36 @@ HaplotypeDatabase HaplotypeDatabase::read(const std::string& path, Lineage linea
 
 size_t HaplotypeDatabase::size() const { return size_; }
 
+std::string HaplotypeDatabase::canonical_text() const {
+  std::map<std::string, size_t> counts;
+  for (const auto& [h, n] : entries_) counts[haplotype_text(lineage_, h)] += n;
+  std::string out;
+  for (const auto& [text, n] : counts) out += std::to_string(n) + "\t" + text + "\n";
+  return out;
+}
+
+HaplotypeDatabase HaplotypeDatabase::from_canonical_text(Lineage lineage, std::string_view text,
+                                                         std::string_view where) {
+  std::vector<std::pair<Haplotype, size_t>> entries;
+  size_t line = 0;
+  while (!text.empty()) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view row = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    ++line;
+    const size_t tab = row.find('\t');
+    const std::string at = std::string(where) + " line " + std::to_string(line);
+    const std::string count(row.substr(0, tab == std::string_view::npos ? 0 : tab));
+    if (tab == std::string_view::npos || !is_number(count) ||
+        count.find('.') != std::string::npos || std::stoull(count) == 0)
+      throw core::InputError(at, "count", count, "a whole number of persons, at least 1");
+    entries.emplace_back(parse_haplotype(lineage, row.substr(tab + 1), at), std::stoull(count));
+  }
+  if (entries.empty())
+    throw core::InputError(std::string(where), "haplotype", "", "no haplotype in the database");
+  return HaplotypeDatabase(lineage, std::move(entries));
+}
+
 std::pair<size_t, size_t> HaplotypeDatabase::matches(const Haplotype& query) const {
   bool whole = lineage_ == Lineage::kMaternal;
   if (!whole && uniform_ && query.alleles.size() == shared_loci_.size()) {

@@ -42,6 +42,11 @@ std::string haplotype_text(Lineage lineage, const Haplotype& haplotype);
 class HaplotypeDatabase {
  public:
   static HaplotypeDatabase read(const std::string& path, Lineage lineage);
+  // The database as canonical text, one "count<TAB>haplotype" line per distinct haplotype in
+  // text order: what the registry stores and pins by SHA-256, whatever file it came from.
+  std::string canonical_text() const;
+  static HaplotypeDatabase from_canonical_text(Lineage lineage, std::string_view text,
+                                               std::string_view where);
   HaplotypeDatabase(Lineage lineage, std::vector<std::pair<Haplotype, size_t>> entries);
 
   Lineage lineage() const { return lineage_; }

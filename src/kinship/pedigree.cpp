@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -783,7 +784,8 @@ namespace {
 // ancestors; then, repeatedly, an untyped founder couple whose only child is kept is dropped and
 // the child becomes a founder. Both are exact with θ as without: what they drop are allele draws
 // nobody observes, and the sampling formula marginalises over unobserved draws.
-Family relevant_part(const Family& family, size_t missing, size_t* new_missing) {
+Family relevant_part(const Family& family, size_t missing, size_t* new_missing,
+                     bool fold_founder_couples) {
   const size_t n = family.members.size();
   std::vector<bool> keep(n, false);
   std::vector<size_t> stack;
@@ -809,7 +811,9 @@ Family relevant_part(const Family& family, size_t missing, size_t* new_missing) 
   const auto droppable = [&](size_t i) {
     return keep[i] && is_founder(i) && !family.members[i].typed() && i != missing;
   };
-  for (bool changed = true; changed;) {
+  // Not under mutation: the child would lose the mutation between its parents' draws and its own
+  // alleles.
+  for (bool changed = fold_founder_couples; changed;) {
     changed = false;
     for (size_t c = 0; c < n; ++c) {
       if (!keep[c] || is_founder(c)) continue;
@@ -848,41 +852,58 @@ Family relevant_part(const Family& family, size_t missing, size_t* new_missing) 
 
 }  // namespace
 
-PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& whole,
-                                       size_t whole_missing, const Profile& remains, double theta) {
-  check_family(whole);
-  size_t missing = 0;
-  const Family family = relevant_part(whole, whole_missing, &missing);
-  if (!(theta >= 0 && theta < 0.5))
-    throw core::InputError("kinship", "theta", std::to_string(theta), "a number in [0, 0.5)");
-  const size_t n = family.members.size();
-  // Founders own two allele slots each; a non-founder's alleles are copies of its parents'.
-  std::vector<size_t> founder_slot(n, SIZE_MAX), non_founders;
+namespace {
+
+// Founders own two allele slots each; a non-founder's alleles are copies of its parents'.
+struct PedigreeLayout {
+  std::vector<size_t> founder_slot;  // SIZE_MAX for a non-founder
+  std::vector<size_t> non_founders;  // parents first
   size_t slots = 0;
+};
+
+PedigreeLayout layout_of(const Family& family, double theta) {
+  const size_t n = family.members.size();
+  PedigreeLayout l;
+  l.founder_slot.assign(n, SIZE_MAX);
   for (size_t i = 0; i < n; ++i) {
     if (family.members[i].father < 0) {
-      founder_slot[i] = slots;
-      slots += 2;
+      l.founder_slot[i] = l.slots;
+      l.slots += 2;
     }
   }
-  // Non-founders in an order where parents come first.
   std::vector<bool> placed(n, false);
   for (size_t i = 0; i < n; ++i) placed[i] = family.members[i].father < 0;
-  while (non_founders.size() + slots / 2 < n) {
+  while (l.non_founders.size() + l.slots / 2 < n) {
     for (size_t i = 0; i < n; ++i) {
       const Member& m = family.members[i];
       if (placed[i] || !placed[static_cast<size_t>(m.father)] ||
           !placed[static_cast<size_t>(m.mother)])
         continue;
       placed[i] = true;
-      non_founders.push_back(i);
+      l.non_founders.push_back(i);
     }
   }
-  if (non_founders.size() > 10) {
-    throw core::InputError("family " + family.id, "theta", std::to_string(theta),
+  if (l.non_founders.size() > 10) {
+    throw core::InputError("family " + family.id, "theta", core::shortest_number(theta),
                            "θ in a pedigree is computed for at most 10 non-founders that bear on "
                            "the typed members and the missing one");
   }
+  return l;
+}
+
+void check_theta_range(double theta) {
+  if (!(theta >= 0 && theta < 0.5))
+    throw core::InputError("kinship", "theta", core::shortest_number(theta),
+                           "a number in [0, 0.5)");
+}
+
+PairwiseResult lr_theta_without_mutation(const FrequencyTable& table, const Family& family,
+                                         size_t missing, const Profile& remains, double theta) {
+  const size_t n = family.members.size();
+  const PedigreeLayout layout = layout_of(family, theta);
+  const std::vector<size_t>& founder_slot = layout.founder_slot;
+  const std::vector<size_t>& non_founders = layout.non_founders;
+  const size_t slots = layout.slots;
   PairwiseResult result;
   const size_t patterns = size_t{1} << (2 * non_founders.size());
   std::vector<std::array<size_t, 2>> source(n);
@@ -925,13 +946,249 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
   return result;
 }
 
+// Σ over the values of some allele draws of P_θ(values) · Π_s L_s(value_s), P_θ the sampling
+// formula. P_θ depends on the values only through how many draws hold each allele, so the sum
+// runs allele by allele over which subset of the draws holds it: O(alleles · 3^draws), where the
+// values one by one would be O(alleles^draws).
+class DrawSum {
+ public:
+  // likelihood[s][a]: L_s of allele a; frequency[a].
+  double operator()(const std::vector<std::vector<double>>& likelihood,
+                    const std::vector<double>& frequency, double theta) {
+    const size_t draws = likelihood.size(), full = size_t{1} << draws;
+    sum_.assign(full, 0.0);
+    sum_[0] = 1;
+    next_.resize(full);
+    held_.resize(full);
+    rising_.resize(draws + 1);
+    for (size_t a = 0; a < frequency.size(); ++a) {
+      bool possible = false;
+      for (size_t s = 0; s < draws; ++s) possible = possible || likelihood[s][a] > 0;
+      if (!possible) continue;  // no draw can hold it: the subsets holding it are empty
+      // rising_[k]: the sampling formula's numerators for k draws of allele a.
+      rising_[0] = 1;
+      for (size_t k = 1; k <= draws; ++k)
+        rising_[k] =
+            rising_[k - 1] * ((static_cast<double>(k) - 1) * theta + (1 - theta) * frequency[a]);
+      held_[0] = 1;
+      for (size_t t = 1; t < full; ++t) {
+        const size_t low = t & (~t + 1);
+        held_[t] = held_[t ^ low] * likelihood[static_cast<size_t>(std::countr_zero(t))][a];
+      }
+      for (size_t t = 1; t < full; ++t) held_[t] *= rising_[static_cast<size_t>(std::popcount(t))];
+      for (size_t u = 0; u < full; ++u) {
+        double total = sum_[u];
+        for (size_t t = u; t > 0; t = (t - 1) & u) total += sum_[u ^ t] * held_[t];
+        next_[u] = total;
+      }
+      sum_.swap(next_);
+    }
+    double denominator = 1;
+    for (size_t k = 0; k < draws; ++k) denominator *= 1 + (static_cast<double>(k) - 1) * theta;
+    return sum_[full - 1] / denominator;
+  }
+
+ private:
+  std::vector<double> sum_, next_, held_, rising_;
+};
+
+// θ and a mutation model together. For one inheritance pattern (which parental copy each child
+// received) and one phase of every typed heterozygote, each observed allele copy descends from one
+// founder slot through transmissions that may mutate, so the likelihood is a product over the
+// slots of L_s(the slot's value), each peeled down its own tree; the slots' values are then summed
+// jointly under the sampling formula (DrawSum). The remains under "unrelated" are two more draws.
+PairwiseResult lr_theta_with_mutation(const FrequencyTable& table, const Family& family,
+                                      size_t missing, const Profile& remains,
+                                      const MutationModel& model, double theta) {
+  const size_t n = family.members.size();
+  const PedigreeLayout layout = layout_of(family, theta);
+  const size_t patterns = size_t{1} << (2 * layout.non_founders.size());
+  PairwiseResult result;
+  DrawSum draw_sum;
+  for (size_t m = 0; m < table.size(); ++m) {
+    bool informative = false;
+    for (const Member& member : family.members)
+      informative = informative || (member.typed() && member.profile.markers[m].typed());
+    if (!informative || !remains.markers[m].typed()) continue;
+    const Marker& marker = table.marker(m);
+    const size_t alleles = marker.alleles.size();
+    const auto index_of = [&](Allele x) -> size_t {
+      const auto it = std::lower_bound(marker.alleles.begin(), marker.alleles.end(), x);
+      return it != marker.alleles.end() && *it == x
+                 ? static_cast<size_t>(it - marker.alleles.begin())
+                 : SIZE_MAX;
+    };
+    const std::vector<double> male =
+        mutation_matrix(marker, model.kind, model.rates_of(marker.name).first, model.range);
+    const std::vector<double> female =
+        mutation_matrix(marker, model.kind, model.rates_of(marker.name).second, model.range);
+    // Observed copies: member i's paternal copy 2i, maternal 2i + 1, as allele indexes.
+    struct Observed {
+      size_t member, a, b;
+      bool founder;
+    };
+    std::vector<Observed> references;
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      if (!member.typed() || !member.profile.markers[m].typed()) continue;
+      const Genotype& g = member.profile.markers[m];
+      const size_t a = index_of(g.a), b = index_of(g.b);
+      if (a == SIZE_MAX || b == SIZE_MAX)
+        throw std::logic_error("a reference allele missing from the table");
+      references.push_back({i, a, b, layout.founder_slot[i] != SIZE_MAX});
+    }
+    // The work: patterns × phases of the typed non-founders × alleles × 3^(draws), a founder
+    // holding at most as many observed draws as it has children (two if typed).
+    size_t draws = 2, phased = 1;
+    for (size_t i = 0; i < n; ++i) {
+      const Member& member = family.members[i];
+      const bool typed = member.typed() && member.profile.markers[m].typed();
+      if (layout.founder_slot[i] == SIZE_MAX) {
+        phased += typed ? 1 : 0;
+        continue;
+      }
+      size_t children = 0;
+      for (const Member& c : family.members)
+        children += static_cast<size_t>(c.father) == i || static_cast<size_t>(c.mother) == i;
+      draws += typed || i == missing ? 2 : std::min<size_t>(2, children);
+    }
+    const double work = static_cast<double>(patterns) * std::pow(2.0, static_cast<double>(phased)) *
+                        static_cast<double>(alleles) *
+                        std::pow(3.0, static_cast<double>(std::min<size_t>(draws, 40)));
+    if (draws > 20 || work > 4e9) {
+      throw core::InputError("family " + family.id, "theta", core::shortest_number(theta),
+                             "θ with a mutation model is computed for smaller pedigrees (this one "
+                             "would take about " +
+                                 core::shortest_number(std::round(work / 1e9)) +
+                                 "·10⁹ steps at marker " + marker.name + ")");
+    }
+    // The frequencies of the draws' possible values: the table's alleles, then any allele of the
+    // remains the table lacks (only an unrelated person's draw can hold it).
+    std::vector<double> frequency = marker.frequency;
+    std::vector<Observed> observed;
+    std::vector<size_t> parent_copy(2 * n, SIZE_MAX);
+    std::vector<const std::vector<double>*> matrix(2 * n, nullptr);
+    std::vector<std::vector<double>> below(2 * n, std::vector<double>(alleles));
+    std::vector<char> seen_below(2 * n);
+    std::vector<std::vector<double>> likelihood;
+    // P(the observed copies | the pattern) summed over the phases of `observed`, with `extra`
+    // draws of fixed values (allele indexes into `frequency`).
+    const auto over_phases = [&](const std::vector<size_t>& extra) {
+      double total = 0;
+      const size_t phases = size_t{1} << observed.size();
+      // A founder's other phase is its copies' patterns flipped, which the sum over the patterns
+      // already holds: one phase, counted twice.
+      double founder_phases = 1;
+      for (const Observed& o : observed) founder_phases *= o.founder && o.a != o.b ? 2 : 1;
+      for (size_t phase = 0; phase < phases; ++phase) {
+        bool repeated = false;
+        for (size_t k = 0; k < observed.size(); ++k) {
+          repeated = repeated ||
+                     ((observed[k].a == observed[k].b || observed[k].founder) && (phase >> k & 1));
+        }
+        if (repeated) continue;  // a homozygote has one phase
+        for (size_t c = 0; c < 2 * n; ++c) {
+          std::fill(below[c].begin(), below[c].end(), 1.0);
+          seen_below[c] = 0;
+        }
+        for (size_t k = 0; k < observed.size(); ++k) {
+          const bool flip = phase >> k & 1;
+          const size_t values[2] = {flip ? observed[k].b : observed[k].a,
+                                    flip ? observed[k].a : observed[k].b};
+          for (size_t side = 0; side < 2; ++side) {
+            const size_t copy = 2 * observed[k].member + side;
+            for (size_t x = 0; x < alleles; ++x) below[copy][x] = x == values[side] ? 1.0 : 0.0;
+            seen_below[copy] = 1;
+          }
+        }
+        // Children before parents: each copy passes P(what is seen below it | its parent copy's
+        // value) up to the copy it came from.
+        for (size_t k = layout.non_founders.size(); k-- > 0;) {
+          for (size_t side = 0; side < 2; ++side) {
+            const size_t copy = 2 * layout.non_founders[k] + side;
+            if (!seen_below[copy]) continue;
+            const std::vector<double>& mutate = *matrix[copy];
+            std::vector<double>& up = below[parent_copy[copy]];
+            for (size_t x = 0; x < alleles; ++x) {
+              double p = 0;
+              for (size_t y = 0; y < alleles; ++y) p += mutate[x * alleles + y] * below[copy][y];
+              up[x] *= p;
+            }
+            seen_below[parent_copy[copy]] = 1;
+          }
+        }
+        likelihood.clear();
+        for (size_t i = 0; i < n; ++i) {
+          if (layout.founder_slot[i] == SIZE_MAX) continue;
+          for (size_t copy : {2 * i, 2 * i + 1}) {
+            if (!seen_below[copy]) continue;  // L ≡ 1: an unobserved draw sums out
+            likelihood.push_back(below[copy]);
+            likelihood.back().resize(frequency.size(), 0.0);
+          }
+        }
+        for (size_t value : extra) {
+          likelihood.emplace_back(frequency.size(), 0.0);
+          likelihood.back()[value] = 1;
+        }
+        total += draw_sum(likelihood, frequency, theta);
+      }
+      return total * founder_phases;
+    };
+    double related = 0, unrelated = 0;
+    const auto possible =
+        kinship_internal::possible_genotypes(table, m, remains.markers[m], remains.dropout);
+    for (size_t v = 0; v < patterns; ++v) {
+      for (size_t k = 0; k < layout.non_founders.size(); ++k) {
+        const size_t i = layout.non_founders[k];
+        const Member& c = family.members[i];
+        parent_copy[2 * i] = 2 * static_cast<size_t>(c.father) + (v >> (2 * k) & 1);
+        parent_copy[2 * i + 1] = 2 * static_cast<size_t>(c.mother) + (v >> (2 * k + 1) & 1);
+        matrix[2 * i] = &male;
+        matrix[2 * i + 1] = &female;
+      }
+      for (const auto& g : possible) {
+        frequency.resize(alleles);
+        size_t a = index_of(g.a), b = index_of(g.b);
+        const bool known = a != SIZE_MAX && b != SIZE_MAX;
+        if (a == SIZE_MAX) {
+          a = frequency.size();
+          frequency.push_back(g.pa);
+        }
+        if (b == SIZE_MAX) {
+          b = g.b == g.a ? a : frequency.size();
+          if (b == frequency.size()) frequency.push_back(g.pb);
+        }
+        observed = references;
+        const double orders = g.a == g.b ? 1 : 2;
+        unrelated += g.weight * orders * over_phases({a, b});
+        if (!known) continue;  // the missing member's alleles are the table's
+        observed.push_back({missing, a, b, layout.founder_slot[missing] != SIZE_MAX});
+        related += g.weight * over_phases({});
+      }
+    }
+    result.add_marker(m, unrelated > 0 ? related / unrelated : 0);
+  }
+  return result;
+}
+
+}  // namespace
+
+PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& whole,
+                                       size_t whole_missing, const Profile& remains, double theta,
+                                       const MutationModel& mutation) {
+  check_family(whole);
+  check_theta_range(theta);
+  const bool mutates = mutation.kind != MutationModel::Kind::kNone;
+  size_t missing = 0;
+  const Family family = relevant_part(whole, whole_missing, &missing, !mutates);
+  return mutates ? lr_theta_with_mutation(table, family, missing, remains, mutation, theta)
+                 : lr_theta_without_mutation(table, family, missing, remains, theta);
+}
+
 PairwiseResult missing_person_lr(const FrequencyTable& table, const Family& family, size_t missing,
                                  const Profile& remains, const MutationModel& mutation,
                                  double theta) {
-  if (theta > 0 && mutation.kind != MutationModel::Kind::kNone)
-    throw core::InputError("kinship", "theta", core::shortest_number(theta),
-                           "θ and a mutation model are not combined yet");
-  return theta > 0 ? missing_person_lr_theta(table, family, missing, remains, theta)
+  return theta > 0 ? missing_person_lr_theta(table, family, missing, remains, theta, mutation)
                    : MissingPersonLikelihood(table, family, missing, mutation).lr(remains);
 }
 

@@ -118,14 +118,16 @@ class MissingPersonLikelihood {
 // the Balding–Nichols θ: every founder allele that reaches a typed member or the missing one, and
 // the remains' own alleles under "unrelated", is a draw from one subdivided population, so the
 // sampling formula is applied to all of them jointly. Exact, by enumerating the inheritance
-// patterns (which parental allele each child received) — hence at most 10 non-founders. No
-// mutation. With θ = 0 it equals MissingPersonLikelihood.
+// patterns (which parental allele each child received) — hence at most 10 non-founders. Under
+// a mutation model every transmission may mutate (founders' draws included, as
+// MissingPersonLikelihood does); the founders' draws are then summed jointly, allele by allele
+// over which draws hold it. With θ = 0 it equals MissingPersonLikelihood.
 PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
-                                       size_t missing, const Profile& remains, double theta);
+                                       size_t missing, const Profile& remains, double theta,
+                                       const MutationModel& mutation = {});
 
 // One remains sample against one missing member, exactly (double precision): with θ by
-// missing_person_lr_theta, otherwise by the tabulation under `mutation`. InputError naming θ when
-// both are asked for (not combined yet).
+// missing_person_lr_theta (under `mutation` too), otherwise by the tabulation under `mutation`.
 PairwiseResult missing_person_lr(const FrequencyTable& table, const Family& family, size_t missing,
                                  const Profile& remains, const MutationModel& mutation,
                                  double theta);

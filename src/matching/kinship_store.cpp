@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -125,6 +126,10 @@ std::string haplotype_hash_text(const std::string& sample, const std::string& li
   return record_hash_text(
       {{"haplotype", haplotype}, {"kind", kind}, {"lineage", lineage}, {"sample", sample}});
 }
+std::string lineage_database_hash_text(const std::string& lineage, const std::string& name,
+                                       const std::string& content) {
+  return record_hash_text({{"content", content}, {"lineage", lineage}, {"name", name}});
+}
 }  // namespace
 
 size_t add_haplotypes(registry::Registry& registry, kinship::Lineage lineage,
@@ -195,6 +200,66 @@ std::optional<kinship::Haplotype> stored_haplotype(registry::Registry& registry,
       kinship::parse_haplotype(lineage, q->string(1), "stored haplotype " + sample);
   h.sample = sample;
   return h;
+}
+
+std::vector<kinship::Haplotype> stored_haplotypes(registry::Registry& registry,
+                                                  kinship::Lineage lineage,
+                                                  const std::string& kind) {
+  auto q = registry.database().prepare(
+      "SELECT sample, haplotype FROM kinship_haplotypes WHERE lineage = ? AND kind = ? "
+      "ORDER BY sample");
+  q->bind(1, std::string(kinship::lineage_name(lineage)));
+  q->bind(2, kind);
+  std::vector<kinship::Haplotype> out;
+  while (q->step()) {
+    kinship::Haplotype h =
+        kinship::parse_haplotype(lineage, q->string(1), "stored haplotype " + q->string(0));
+    h.sample = q->string(0);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+StoredLineageDatabase store_lineage_database(registry::Registry& registry, kinship::Lineage lineage,
+                                             const std::string& path) {
+  kinship::HaplotypeDatabase database = kinship::HaplotypeDatabase::read(path, lineage);
+  const std::string line(kinship::lineage_name(lineage));
+  const std::string name = std::filesystem::path(path).filename().string();
+  const std::string content = database.canonical_text();
+  store::Database& db = registry.database();
+  registry::Registry::Transaction tx(registry);
+  auto drop = db.prepare("DELETE FROM kinship_lineage_databases WHERE lineage = ?");
+  drop->bind(1, line);
+  drop->step();
+  auto insert = db.prepare(
+      "INSERT INTO kinship_lineage_databases(lineage, name, content, persons, added_at, "
+      "added_by) VALUES(?,?,?,?,?,?)");
+  const std::string at = core::utc_timestamp_now();
+  insert->bind(1, line);
+  insert->bind(2, name);
+  insert->bind(3, content);
+  insert->bind(4, static_cast<int64_t>(database.size()));
+  insert->bind(5, at);
+  insert->bind(6, registry.actor());
+  insert->step();
+  registry.append_ledger_entry("kinship.lineage-database", "lineage-database:" + line,
+                               ledger::sha256(lineage_database_hash_text(line, name, content)));
+  tx.commit();
+  return {name, ledger::to_hex(ledger::sha256(content)), at, registry.actor(), std::move(database)};
+}
+
+std::optional<StoredLineageDatabase> stored_lineage_database(registry::Registry& registry,
+                                                             kinship::Lineage lineage) {
+  const std::string line(kinship::lineage_name(lineage));
+  auto q = registry.database().prepare(
+      "SELECT name, content, added_at, added_by FROM kinship_lineage_databases WHERE lineage = ?");
+  q->bind(1, line);
+  if (!q->step()) return std::nullopt;
+  const std::string content = q->string(1);
+  return StoredLineageDatabase{q->string(0), ledger::to_hex(ledger::sha256(content)), q->string(2),
+                               q->string(3),
+                               kinship::HaplotypeDatabase::from_canonical_text(
+                                   lineage, content, "stored " + line + " database")};
 }
 
 size_t add_families(registry::Registry& registry, const kinship::FrequencyTable& table,
@@ -604,17 +669,25 @@ std::vector<std::pair<std::string, std::string>> check_kinship(registry::Registr
         ledger::sha256(haplotype_hash_text(haplotypes->string(0), haplotypes->string(1),
                                            haplotypes->string(2), haplotypes->string(3))));
   }
+  auto databases =
+      registry.database().prepare("SELECT lineage, name, content FROM kinship_lineage_databases");
+  while (databases->step()) {
+    hashes["lineage-database:" + databases->string(0)] =
+        ledger::to_hex(ledger::sha256(lineage_database_hash_text(
+            databases->string(0), databases->string(1), databases->string(2))));
+  }
   for (const KeptScreeningRun& r : kept_screening_runs(registry))
     hashes["kinship-run:" + std::to_string(r.num)] =
         ledger::to_hex(ledger::sha256(run_hash_text(r)));
   auto findings = matching_internal::compare_with_ledger(
       registry, hashes, "no ledger entry records it (written behind Athar's back)");
   // A row the ledger says was stored and the store no longer holds: deleted behind Athar's back
-  // (Athar never deletes profiles, haplotypes, families, decisions or runs).
+  // (Athar never deletes profiles, haplotypes, families, decisions, runs or lineage databases).
   auto logged = registry.database().prepare(
       "SELECT DISTINCT subject FROM ledger_entries WHERE subject LIKE 'dna:%' OR subject LIKE "
       "'dna-y:%' OR subject LIKE 'dna-mt:%' OR subject LIKE 'family:%' OR subject LIKE "
-      "'kinship-decision:%' OR subject LIKE 'kinship-run:%'");
+      "'kinship-decision:%' OR subject LIKE 'kinship-run:%' OR subject LIKE "
+      "'lineage-database:%'");
   while (logged->step()) {
     const std::string subject = logged->string(0);
     if (!hashes.contains(subject))

@@ -51,6 +51,24 @@ std::optional<kinship::Haplotype> stored_haplotype(registry::Registry& registry,
                                                    kinship::Lineage lineage,
                                                    const std::string& sample,
                                                    const std::string& kind = {});
+// Every stored haplotype of this lineage and kind, by sample name.
+std::vector<kinship::Haplotype> stored_haplotypes(registry::Registry& registry,
+                                                  kinship::Lineage lineage,
+                                                  const std::string& kind);
+
+// The population's haplotype database of a line, kept in the store (replacing the one before; a
+// "kinship.lineage-database" ledger entry pins its canonical text by SHA-256), so that the
+// command line, the API and decisions all weigh the same counts.
+struct StoredLineageDatabase {
+  std::string name;    // the file's name when it was stored
+  std::string sha256;  // of its canonical text
+  std::string added_at, added_by;
+  kinship::HaplotypeDatabase database;
+};
+StoredLineageDatabase store_lineage_database(registry::Registry& registry, kinship::Lineage lineage,
+                                             const std::string& path);
+std::optional<StoredLineageDatabase> stored_lineage_database(registry::Registry& registry,
+                                                             kinship::Lineage lineage);
 
 // An analyst's decision on a screening candidate: remains `remains` is, or is not, the missing
 // member `member` of family `family` (a stored family, or a missing person's record id whose

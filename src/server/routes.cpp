@@ -17,6 +17,7 @@
 #include "app/integrity.h"
 #include "app/jobs.h"
 #include "app/ledger_reads.h"
+#include "app/lineage.h"
 #include "app/records.h"
 #include "app/screening.h"
 #include "core/encoding.h"
@@ -1399,6 +1400,48 @@ std::vector<Route> build_routes() {
          return json_reply(
              app::plan_identification(call.session, call.path_param("id"), threshold, simulations)
                  .to_json());
+       }});
+  add({"GET",
+       "/api/kinship/lineage",
+       Permission::kReadGeneticProfiles,
+       "Lineage markers (Y-STR or mtDNA) against the stored population database of the line: one "
+       "remains sample against one missing person's relatives on the line, or without person and "
+       "remains every remains sample against every missing person (pairs at or above threshold), "
+       "each with the autosomal LR and the product; a ledger entry",
+       "kinship",
+       {query_param("lineage", "y or mt"), query_param("person", "the missing person"),
+        query_param("remains", "remains sample name"),
+        query_param("threshold", "screening: the lineage LR a pair needs (default 10)")},
+       nullptr,
+       {{"type", "object"}},
+       200,
+       [](Call& call) {
+         const std::string line = call.query_param("lineage").value_or("");
+         if (line != "y" && line != "mt")
+           throw core::InputError("kinship lineage", "lineage", line, "y or mt");
+         const auto lineage =
+             line == "y" ? kinship::Lineage::kPaternal : kinship::Lineage::kMaternal;
+         const std::string person = call.query_param("person").value_or("");
+         const std::string remains = call.query_param("remains").value_or("");
+         if (person.empty() != remains.empty())
+           throw core::InputError("kinship lineage", person.empty() ? "person" : "remains", "",
+                                  "both person and remains, or neither (a screening)");
+         if (person.empty()) {
+           app::LineageScreenRequest request;
+           request.lineage = lineage;
+           if (const auto text = call.query_param("threshold")) {
+             char* end = nullptr;
+             request.threshold = std::strtod(text->c_str(), &end);
+             if (text->empty() || *end != '\0')
+               throw core::InputError("query", "threshold", *text, "a likelihood ratio, 1 or more");
+           }
+           return json_reply(app::screen_lineage(call.session, request).to_json());
+         }
+         app::LineageRequest request;
+         request.person = person;
+         request.remains = remains;
+         request.lineage = lineage;
+         return json_reply(app::kinship_lineage(call.session, request).to_json());
        }});
   add({"GET",
        "/api/kinship/report",

@@ -1023,6 +1023,100 @@ TEST_F(CliTest, LineageMarkersThroughAnUncleAndTheMothersSide) {
   EXPECT_NE(r.output.find("dna-mt:C-1: altered (deleted"), std::string::npos) << r.output;
 }
 
+// Lineage screening with the line's database kept in the store: every remains haplotype against
+// every missing person with a donor on the line; the stored database is the file's canonical
+// text, pinned in the ledger, and an edit behind Athar's back is found by verify.
+TEST_F(CliTest, LineageScreeningWithTheStoredDatabase) {
+  ASSERT_EQ(athar("init").exit_code, 0);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(athar("person add --role victim --sex male --given-name-lat Synthetic" +
+                    std::to_string(i) + " --family-name-lat al-Screen")
+                  .exit_code,
+              0);
+  }
+  for (const char* donor :
+       {"--missing-person person-000001 --relation paternal_uncle --donor-sex male --profile U-1",
+        "--missing-person person-000002 --relation father --donor-sex male --profile F-2",
+        "--missing-person person-000003 --relation mother --donor-sex female --profile M-3"}) {
+    const Result r = athar(std::string("sample add --kind reference --sample-number L "
+                                       "--consent identification_only ") +
+                           donor);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const std::string uncle = "DYS19=14;DYS389I=13;DYS390=24;DYS391=10;DYS393=13";
+  const std::string father = "DYS19=16;DYS389I=12;DYS390=22;DYS391=11;DYS393=12";
+  const std::string other = "DYS19=13;DYS389I=14;DYS390=25;DYS391=9;DYS393=14";
+  ASSERT_EQ(athar("kinship haplotypes add " +
+                  dir_.write("y-ref.csv", "sample,haplotype\nU-1," + uncle + "\nF-2," + father +
+                                              "\nM-3," + other + "\n") +
+                  " --lineage y --kind reference")
+                .exit_code,
+            0);
+  ASSERT_EQ(athar("kinship haplotypes add " +
+                  dir_.write("y-bone.csv", "sample,haplotype\nR-1," + uncle + "\nR-2," + father +
+                                               "\nR-3," + other + "\n") +
+                  " --lineage y --kind remains")
+                .exit_code,
+            0);
+  // No database yet: the screening says how to store one.
+  Result r = athar("kinship lineage --lineage y");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("kinship haplotypes database"), std::string::npos) << r.output;
+  r = athar("kinship lineage person-000001 --lineage y");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  // Two hundred men, in two rows of one haplotype, none carrying the families' haplotypes.
+  const std::string y_db = dir_.write("y-db.csv",
+                                      "haplotype,count\nDYS19=15;DYS389I=13;DYS390=24;DYS391=10;"
+                                      "DYS393=13,150\n\"DYS19=15;DYS389I=13;DYS390=24;DYS391=10;"
+                                      "DYS393=13\",50\n");
+  r = athar("kinship haplotypes database " + y_db + " --lineage y");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("200 persons"), std::string::npos) << r.output;
+  r = athar("--json kinship lineage --lineage y");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto screened = athar::core::Json::parse(r.output);
+  EXPECT_EQ(screened["remains"], 3);
+  EXPECT_EQ(screened["persons"], 2);  // the third's donor is his mother: off the Y line
+  EXPECT_EQ(screened["database_size"], 200);
+  ASSERT_EQ(screened["candidates"].size(), 2u) << r.output;
+  EXPECT_EQ(screened["candidates"][0]["remains"], "R-1");
+  EXPECT_EQ(screened["candidates"][0]["person"], "person-000001");
+  EXPECT_EQ(screened["candidates"][0]["relation"], "paternal_uncle");
+  EXPECT_EQ(screened["candidates"][1]["remains"], "R-2");
+  EXPECT_EQ(screened["candidates"][1]["person"], "person-000002");
+  EXPECT_NEAR(screened["candidates"][0]["log10_lr"].get<double>(),
+              15 * std::log10(1 - 0.0025) - std::log10(1 - std::pow(0.05, 1.0 / 200)), 1e-12);
+  // One pair with the stored database gives the screening's figure, and the same database
+  // given as a file is the same canonical text.
+  r = athar("--json kinship lineage person-000001 R-1 --lineage y");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto one = athar::core::Json::parse(r.output);
+  EXPECT_EQ(one["log10_lr"], screened["candidates"][0]["log10_lr"]);
+  EXPECT_EQ(one["database_sha256"], screened["database_sha256"]);
+  r = athar("--json kinship lineage person-000001 R-1 --lineage y --database " + y_db);
+  EXPECT_EQ(athar::core::Json::parse(r.output)["database_sha256"], screened["database_sha256"]);
+  // A higher threshold leaves them out; a threshold below 1 is refused.
+  r = athar("--json kinship lineage --lineage y --threshold 1e6");
+  EXPECT_EQ(athar::core::Json::parse(r.output)["candidates"].size(), 0u) << r.output;
+  EXPECT_EQ(athar("kinship lineage --lineage y --threshold 0.5").exit_code, 3);
+  // A newer database replaces the older; verify holds; an edit behind Athar's back does not.
+  ASSERT_EQ(athar("kinship haplotypes database " +
+                  dir_.write("y-db-2.csv", "haplotype,count\n" + other + ",400\n") + " --lineage y")
+                .exit_code,
+            0);
+  r = athar("--json kinship lineage --lineage y");
+  EXPECT_EQ(athar::core::Json::parse(r.output)["database_size"], 400) << r.output;
+  ASSERT_EQ(athar("verify").exit_code, 0);
+  ASSERT_EQ(std::system(("sqlite3 '" + dir_.file("data/athar.db") +
+                         "' \"UPDATE kinship_lineage_databases SET content = '1 DYS19=13' WHERE "
+                         "lineage = 'y'\"")
+                            .c_str()),
+            0);
+  r = athar("verify");
+  EXPECT_EQ(r.exit_code, 7) << r.output;
+  EXPECT_NE(r.output.find("lineage-database:y: altered"), std::string::npos) << r.output;
+}
+
 TEST_F(CliTest, KinshipDataKeptInTheRegistry) {
   const std::string frequencies =
       std::string(" --frequencies ") + ATHAR_SOURCE_DIR + "/data/str-frequencies/west-asia.txt";

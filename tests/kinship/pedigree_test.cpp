@@ -377,5 +377,131 @@ TEST(Mutation, RateZeroIsTheModelWithoutMutation) {
   }
 }
 
+// θ together with a mutation model, against a brute force written out on a three-allele marker:
+// every founder allele value enumerated and sampled jointly (Balding–Nichols, draw by draw),
+// every child's allele a parent's copy passed through that parent's matrix. The family: a typed
+// father, an untyped mother, a typed brother and the missing son; under "unrelated" the remains'
+// two alleles are two more draws.
+TEST(ThetaWithMutation, AgreesWithTheBruteForce) {
+  const FrequencyTable t({{"M1", {100, 110, 120}, {0.5, 0.3, 0.2}}});
+  Family f{"F-4", {}};
+  f.members = {{"father", "male", -1, -1, false, {"f", {{100, 110}}, "", 0}},
+               {"mother", "female", -1, -1, false, {}},
+               {"brother", "male", 0, 1, false, {"b", {{110, 120}}, "", 0}},
+               {"son", "male", 0, 1, true, {}}};
+  MutationModel model;
+  model.kind = MutationModel::Kind::kStepwise;
+  model.male_rate = 0.02;
+  model.female_rate = 0.01;
+  const double theta = 0.05;
+  const auto male = mutation_matrix(t.marker(0), model.kind, model.male_rate, model.range);
+  const auto female = mutation_matrix(t.marker(0), model.kind, model.female_rate, model.range);
+  const std::vector<double> p = t.marker(0).frequency;
+  const auto sampled = [&](const std::vector<size_t>& draws) {
+    double q = 1;
+    for (size_t k = 0; k < draws.size(); ++k) {
+      double same = 0;
+      for (size_t j = 0; j < k; ++j) same += draws[j] == draws[k] ? 1 : 0;
+      q *= (same * theta + (1 - theta) * p[draws[k]]) / (1 + (static_cast<double>(k) - 1) * theta);
+    }
+    return q;
+  };
+  // P(a child of parents (f1, f2) × (m1, m2) shows {x, y}).
+  const auto child = [&](size_t f1, size_t f2, size_t m1, size_t m2, size_t x, size_t y) {
+    const auto from_father = [&](size_t c) { return 0.5 * (male[f1 * 3 + c] + male[f2 * 3 + c]); };
+    const auto from_mother = [&](size_t c) {
+      return 0.5 * (female[m1 * 3 + c] + female[m2 * 3 + c]);
+    };
+    return x == y ? from_father(x) * from_mother(x)
+                  : from_father(x) * from_mother(y) + from_father(y) * from_mother(x);
+  };
+  for (size_t x = 0; x < 3; ++x) {
+    for (size_t y = x; y < 3; ++y) {
+      double related = 0, unrelated = 0;
+      for (size_t f1 = 0; f1 < 3; ++f1)
+        for (size_t f2 = 0; f2 < 3; ++f2)
+          for (size_t m1 = 0; m1 < 3; ++m1)
+            for (size_t m2 = 0; m2 < 3; ++m2) {
+              const bool father_seen = (f1 == 0 && f2 == 1) || (f1 == 1 && f2 == 0);
+              if (!father_seen) continue;
+              const double family = sampled({f1, f2, m1, m2}) * child(f1, f2, m1, m2, 1, 2);
+              related += family * child(f1, f2, m1, m2, x, y);
+              const double orders = x == y ? 1 : 2;
+              unrelated += orders * sampled({f1, f2, m1, m2, x, y}) * child(f1, f2, m1, m2, 1, 2);
+            }
+      const Profile remains{"bone", {{t.marker(0).alleles[x], t.marker(0).alleles[y]}}, "", 0};
+      const double lr = missing_person_lr_theta(t, f, 3, remains, theta, model).lr;
+      EXPECT_NEAR(lr, related / unrelated, 1e-12 * related / unrelated) << x << y;
+      EXPECT_EQ(lr, missing_person_lr(t, f, 3, remains, model, theta).lr);
+    }
+  }
+}
+
+// θ = 0 under mutation is the mutation engine; rate 0 under θ is θ without mutation — on the
+// West Asia table, degraded remains included, for the kinds of reference families give.
+TEST_F(PedigreeVsPairwise, ThetaWithMutationMeetsBothEnginesAtTheirLimits) {
+  const std::vector<std::pair<std::string, Family>> families{
+      {"father", family({{"father", "male", "", ""},
+                         {"mother", "female", "", ""},
+                         {"son", "male", "father", "mother"}},
+                        "father", reference_, "son")},
+      {"brother", family({{"father", "male", "", ""},
+                          {"mother", "female", "", ""},
+                          {"brother", "male", "father", "mother"},
+                          {"missing", "male", "father", "mother"}},
+                         "brother", reference_, "missing")},
+      {"grandmother", family({{"grandfather", "male", "", ""},
+                              {"grandmother", "female", "", ""},
+                              {"father", "male", "grandfather", "grandmother"},
+                              {"mother", "female", "", ""},
+                              {"missing", "male", "father", "mother"}},
+                             "grandmother", reference_, "missing")},
+      {"son of the missing", family({{"missing", "male", "", ""},
+                                     {"wife", "female", "", ""},
+                                     {"son", "male", "missing", "wife"}},
+                                    "son", reference_, "missing")}};
+  MutationModel stepwise;
+  stepwise.kind = MutationModel::Kind::kStepwise;
+  stepwise.male_rate = 0.004;
+  stepwise.female_rate = 0.001;
+  MutationModel rate_zero;
+  rate_zero.kind = MutationModel::Kind::kEqual;
+  rate_zero.male_rate = rate_zero.female_rate = 0;
+  std::mt19937_64 rng(17);
+  for (const auto& [name, f] : families) {
+    const size_t missing = f.missing()[0];
+    const MissingPersonLikelihood engine(table_, f, missing, stepwise);
+    for (int trial = 0; trial < 2; ++trial) {
+      Profile remains = random_profile(table_, "bone", rng, &reference_);
+      for (size_t m = 5; m < table_.size(); ++m) remains.markers[m] = {};  // quick under ASan
+      for (Allele a : table_.marker(0).alleles) {  // an exclusion only mutation explains
+        if (a != reference_.markers[0].a && a != reference_.markers[0].b)
+          remains.markers[0] = {a, a};
+      }
+      if (trial == 1) {
+        remains.dropout = 0.1;
+        remains.markers[1].b = remains.markers[1].a;
+      }
+      const auto x = engine.lr(remains);
+      const auto y = missing_person_lr_theta(table_, f, missing, remains, 0, stepwise);
+      ASSERT_EQ(x.per_marker.size(), y.per_marker.size()) << name;
+      for (size_t i = 0; i < x.per_marker.size(); ++i)
+        EXPECT_NEAR(x.per_marker[i].lr, y.per_marker[i].lr,
+                    1e-9 * std::max(1.0, x.per_marker[i].lr))
+            << name << " marker " << i;
+      const auto z = missing_person_lr_theta(table_, f, missing, remains, 0.03, rate_zero);
+      const auto w = missing_person_lr_theta(table_, f, missing, remains, 0.03);
+      ASSERT_EQ(z.per_marker.size(), w.per_marker.size()) << name;
+      for (size_t i = 0; i < z.per_marker.size(); ++i)
+        EXPECT_NEAR(z.per_marker[i].lr, w.per_marker[i].lr,
+                    1e-9 * std::max(1.0, w.per_marker[i].lr))
+            << name << " marker " << i;
+      // Both at once: θ lowers a true match's LR, mutation keeps an excluded marker possible.
+      const auto both = missing_person_lr_theta(table_, f, missing, remains, 0.03, stepwise);
+      EXPECT_TRUE(std::isfinite(both.log10_lr)) << name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace athar::kinship

@@ -296,7 +296,7 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
       "DROP TABLE accounts; DROP TABLE account_credentials; DROP TABLE login_failures; "
       "DROP TABLE record_versions; DROP TABLE imported_files; DROP TABLE kinship_decisions; "
       "DROP TABLE samples; DROP TABLE remains; DROP TABLE kinship_runs; "
-      "DROP TABLE kinship_haplotypes;");
+      "DROP TABLE kinship_haplotypes; DROP TABLE kinship_lineage_databases;");
   for (const KindSpec& kind : kind_specs()) {
     if (kind.kind == Kind::kRemains || kind.kind == Kind::kSample) continue;  // from schema 11
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN ledger_head");
@@ -304,7 +304,7 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN original");
   }
   auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
-  EXPECT_EQ(Registry::prepare_schema(*reopened), 15);
+  EXPECT_EQ(Registry::prepare_schema(*reopened), 16);
   Registry upgraded(*reopened, "tester");
   const ledger::VerifierKey key =
       ledger::parse_verifier_key(ledger::verifier_key_text(ledger::generate_signing_key("x")));

@@ -6,6 +6,7 @@
 #include "app/analyses.h"
 #include "app/evidence.h"
 #include "app/jobs.h"
+#include "app/lineage.h"
 #include "app/records.h"
 #include "server/api.h"
 #include "server_fixture.h"
@@ -46,7 +47,8 @@ class RouteMatrix : public ServedAthar {
                                      "FM-decide,father,male,-,-,-,no\n"
                                      "FM-decide,child,female,father,mother,-,yes\n"));
     // The demo's missing person p1 with their mother's sample typed: a plan can be made.
-    app::update_record(admin, "sample-000002", {{"profile", "matrix-mother"}}, {});
+    mothers_child_ = app::update_record(admin, "sample-000002", {{"profile", "matrix-mother"}}, {})
+                         .get("missing_person");
     // A final confirmation, for the identification report.
     app::add_genetic_profiles(
         admin, table,
@@ -60,9 +62,21 @@ class RouteMatrix : public ServedAthar {
     confirmed.decision = "confirmed";
     confirmed.reason = "route matrix";
     app::decide_kinship(admin, confirmed, {"none", 0, 1});
+    // Maternal-line haplotypes and the line's database, for lineage comparisons.
+    app::add_haplotypes(
+        admin, kinship::Lineage::kMaternal,
+        scratch_.write("mt-ref.csv", "sample,haplotype\nmatrix-mother,263G 315.1C\n"), "reference");
+    app::add_haplotypes(
+        admin, kinship::Lineage::kMaternal,
+        scratch_.write("mt-bone.csv", "sample,haplotype\nmatrix-bone-2,263G 315.1C\n"), "remains");
+    app::store_lineage_database(
+        admin, kinship::Lineage::kMaternal,
+        scratch_.write("mt-db.csv", "haplotype,count\n263G 315.1C,2\n263G,98\n"));
     admin_job_ = instance_->jobs().start({"user-admin", Role::kAdmin}, "test",
                                          [](app::JobControl&) { return core::OrderedJson(); });
   }
+
+  std::string mothers_child_;  // the missing person whose mother's sample is typed
 
   std::string first_id(const registry::KindSpec& kind) {
     app::Session admin = admin_session();
@@ -164,6 +178,9 @@ class RouteMatrix : public ServedAthar {
       s.body = R"({"threshold":0.5})";
     } else if (key == "GET /api/persons/{id}/identification-plan") {
       s.query = "simulations=20";
+    } else if (key == "GET /api/kinship/lineage") {
+      s.query = calls_ % 2 ? "lineage=mt"
+                           : "lineage=mt&person=" + mothers_child_ + "&remains=matrix-bone-2";
     } else if (key == "GET /api/kinship/report") {
       s.query = "remains=matrix-bone-2&family=FM-decide&lang=ar";
     } else if (key == "GET /api/kinship/profiles") {
