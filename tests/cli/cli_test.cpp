@@ -538,6 +538,19 @@ TEST_F(CliTest, SimulatedFamiliesScreenedAgainstRemains) {
             frequencies);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("10 candidates at LR >= 10000"), std::string::npos) << r.output;
+  // θ with the stepwise model (refused before they were combined): each candidate's LR is the
+  // one `kinship lr` gives with the same settings.
+  r = athar("--json kinship screen --theta 0.02 --mutation stepwise" + files + " --remains " +
+            dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto both = athar::core::Json::parse(r.output);
+  ASSERT_EQ(both["candidates"].size(), 10u) << r.output;
+  const auto& first = both["candidates"][0];
+  r = athar("--json kinship lr " + first["family"].get<std::string>() + " " +
+            first["remains"].get<std::string>() + " --theta 0.02 --mutation stepwise" + files +
+            " --remains " + dir_.file("fam/remains.csv") + frequencies);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(athar::core::Json::parse(r.output)["log10_lr"], first["log10_lr"]) << r.output;
   r = athar("kinship match --remains " + dir_.file("fam/remains.csv") + " --with " +
             dir_.file("fam/remains.csv") + frequencies);
   ASSERT_EQ(r.exit_code, 0) << r.output;
