@@ -1171,7 +1171,183 @@ PairwiseResult lr_theta_with_mutation(const FrequencyTable& table, const Family&
   return result;
 }
 
+// θ (with or without mutation) in a pedigree of one generation: every non-founder a child of two
+// founders. The founders' allele values are enumerated, drawn jointly under the sampling formula,
+// and given them the children are independent: P(child's genotype | its parents' four alleles).
+// O(alleles^(untyped founders' draws) · members), whatever the number of children — for the
+// large sibships the inheritance patterns cannot take.
+PairwiseResult lr_theta_by_founder_values(const FrequencyTable& table, const Family& family,
+                                          size_t missing, const Profile& remains,
+                                          const MutationModel& model, double theta) {
+  const size_t n = family.members.size();
+  std::vector<size_t> founders, children;
+  for (size_t i = 0; i < n; ++i) (family.members[i].father < 0 ? founders : children).push_back(i);
+  std::vector<size_t> slot_of(n, SIZE_MAX);
+  for (size_t k = 0; k < founders.size(); ++k) slot_of[founders[k]] = 2 * k;
+  PairwiseResult result;
+  for (size_t m = 0; m < table.size(); ++m) {
+    bool informative = false;
+    for (const Member& member : family.members)
+      informative = informative || (member.typed() && member.profile.markers[m].typed());
+    if (!informative || !remains.markers[m].typed()) continue;
+    const Marker& marker = table.marker(m);
+    const size_t alleles = marker.alleles.size();
+    const auto index_of = [&](Allele x) -> size_t {
+      const auto it = std::lower_bound(marker.alleles.begin(), marker.alleles.end(), x);
+      return it != marker.alleles.end() && *it == x
+                 ? static_cast<size_t>(it - marker.alleles.begin())
+                 : SIZE_MAX;
+    };
+    const bool mutates = model.kind != MutationModel::Kind::kNone;
+    const std::vector<double> male =
+        mutates
+            ? mutation_matrix(marker, model.kind, model.rates_of(marker.name).first, model.range)
+            : std::vector<double>{};
+    const std::vector<double> female =
+        mutates
+            ? mutation_matrix(marker, model.kind, model.rates_of(marker.name).second, model.range)
+            : std::vector<double>{};
+    const auto pass = [&](const std::vector<double>& matrix, size_t from, size_t to) {
+      return mutates ? matrix[from * alleles + to] : from == to ? 1.0 : 0.0;
+    };
+    // Each slot's possible values: a typed founder's own two alleles, any allele otherwise.
+    std::vector<std::vector<size_t>> domain(2 * founders.size());
+    double work = static_cast<double>(n);
+    for (size_t k = 0; k < founders.size(); ++k) {
+      const Member& f = family.members[founders[k]];
+      std::vector<size_t> values;
+      if (f.typed() && f.profile.markers[m].typed()) {
+        const size_t a = index_of(f.profile.markers[m].a), b = index_of(f.profile.markers[m].b);
+        if (a == SIZE_MAX || b == SIZE_MAX)
+          throw std::logic_error("a reference allele missing from the table");
+        values = a == b ? std::vector<size_t>{a} : std::vector<size_t>{a, b};
+      } else {
+        for (size_t x = 0; x < alleles; ++x) values.push_back(x);
+      }
+      domain[2 * k] = domain[2 * k + 1] = values;
+      work *= static_cast<double>(values.size() * values.size());
+    }
+    if (work > 4e9) {
+      throw core::InputError("family " + family.id, "theta", core::shortest_number(theta),
+                             "θ in a pedigree is computed for at most 10 non-founders that bear on "
+                             "the typed members and the missing one, or for children of founders "
+                             "with at most two untyped founders");
+    }
+    // P(a child of founders with slot values `x` shows {a, b}) (allele indexes; SIZE_MAX: an
+    // allele the table lacks, which no child of the family can carry).
+    const auto child = [&](const std::vector<size_t>& x, const Member& c, size_t a, size_t b) {
+      const size_t fs = slot_of[static_cast<size_t>(c.father)];
+      const size_t ms = slot_of[static_cast<size_t>(c.mother)];
+      const auto from_father = [&](size_t y) {
+        return 0.5 * (pass(male, x[fs], y) + pass(male, x[fs + 1], y));
+      };
+      const auto from_mother = [&](size_t y) {
+        return 0.5 * (pass(female, x[ms], y) + pass(female, x[ms + 1], y));
+      };
+      if (a == SIZE_MAX || b == SIZE_MAX) return 0.0;
+      return a == b ? from_father(a) * from_mother(a)
+                    : from_father(a) * from_mother(b) + from_father(b) * from_mother(a);
+    };
+    const auto possible =
+        kinship_internal::possible_genotypes(table, m, remains.markers[m], remains.dropout);
+    std::vector<double> related(possible.size(), 0.0), unrelated(possible.size(), 0.0);
+    std::vector<size_t> x(domain.size());
+    std::vector<size_t> count(alleles, 0);
+    // Depth-first over the slots, the sampling formula draw after draw.
+    const std::function<void(size_t, double)> draw = [&](size_t slot, double p) {
+      if (slot == domain.size()) {
+        double references = 1;
+        for (size_t i = 0; i < n && references > 0; ++i) {
+          const Member& member = family.members[i];
+          if (!member.typed() || !member.profile.markers[m].typed()) continue;
+          if (slot_of[i] != SIZE_MAX) {  // a typed founder: its slots hold its alleles
+            const size_t a = index_of(member.profile.markers[m].a),
+                         b = index_of(member.profile.markers[m].b);
+            const size_t u = x[slot_of[i]], v = x[slot_of[i] + 1];
+            references *= (u == a && v == b) || (u == b && v == a) ? 1.0 : 0.0;
+          } else {
+            references *= child(x, member, index_of(member.profile.markers[m].a),
+                                index_of(member.profile.markers[m].b));
+          }
+        }
+        if (references <= 0) return;
+        const double drawn = static_cast<double>(domain.size());
+        for (size_t g = 0; g < possible.size(); ++g) {
+          const size_t a = index_of(possible[g].a), b = index_of(possible[g].b);
+          const Member& lost = family.members[missing];
+          if (slot_of[missing] != SIZE_MAX) {
+            const size_t u = x[slot_of[missing]], v = x[slot_of[missing] + 1];
+            related[g] += p * references * ((u == a && v == b) || (u == b && v == a) ? 1.0 : 0.0);
+          } else {
+            related[g] += p * references * child(x, lost, a, b);
+          }
+          // Unrelated: the remains' two alleles are two more draws.
+          const double same_a = a == SIZE_MAX ? 0 : static_cast<double>(count[a]);
+          const double first =
+              (same_a * theta + (1 - theta) * possible[g].pa) / (1 + (drawn - 1) * theta);
+          const double same_b = (b == SIZE_MAX ? 0 : static_cast<double>(count[b])) +
+                                (possible[g].a == possible[g].b ? 1 : 0);
+          const double second =
+              (same_b * theta + (1 - theta) * possible[g].pb) / (1 + drawn * theta);
+          const double orders = possible[g].a == possible[g].b ? 1 : 2;
+          unrelated[g] += p * references * orders * first * second;
+        }
+        return;
+      }
+      const double drawn = static_cast<double>(slot);
+      for (size_t value : domain[slot]) {
+        const double q =
+            (static_cast<double>(count[value]) * theta + (1 - theta) * marker.frequency[value]) /
+            (1 + (drawn - 1) * theta);
+        x[slot] = value;
+        ++count[value];
+        draw(slot + 1, p * q);
+        --count[value];
+      }
+    };
+    draw(0, 1.0);
+    double numerator = 0, denominator = 0;
+    for (size_t g = 0; g < possible.size(); ++g) {
+      numerator += possible[g].weight * related[g];
+      denominator += possible[g].weight * unrelated[g];
+    }
+    result.add_marker(m, denominator > 0 ? numerator / denominator : 0);
+  }
+  return result;
+}
+
+bool one_generation(const Family& family) {
+  for (const Member& m : family.members) {
+    if (m.father < 0) continue;
+    if (family.members[static_cast<size_t>(m.father)].father >= 0 ||
+        family.members[static_cast<size_t>(m.mother)].father >= 0)
+      return false;
+  }
+  return true;
+}
+
+size_t non_founders(const Family& family) {
+  size_t count = 0;
+  for (const Member& m : family.members) count += m.father >= 0 ? 1 : 0;
+  return count;
+}
+
 }  // namespace
+
+PairwiseResult missing_person_lr_theta_by_founder_values(const FrequencyTable& table,
+                                                         const Family& whole, size_t whole_missing,
+                                                         const Profile& remains, double theta,
+                                                         const MutationModel& mutation) {
+  check_family(whole);
+  check_theta_range(theta);
+  size_t missing = 0;
+  const Family family =
+      relevant_part(whole, whole_missing, &missing, mutation.kind == MutationModel::Kind::kNone);
+  if (!one_generation(family))
+    throw core::InputError("family " + family.id, "theta", core::shortest_number(theta),
+                           "the founders' values are enumerated for children of founders only");
+  return lr_theta_by_founder_values(table, family, missing, remains, mutation, theta);
+}
 
 PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& whole,
                                        size_t whole_missing, const Profile& remains, double theta,
@@ -1181,6 +1357,9 @@ PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family
   const bool mutates = mutation.kind != MutationModel::Kind::kNone;
   size_t missing = 0;
   const Family family = relevant_part(whole, whole_missing, &missing, !mutates);
+  // A large sibship has too many inheritance patterns; its founders' values are few.
+  if (non_founders(family) > 10 && one_generation(family))
+    return lr_theta_by_founder_values(table, family, missing, remains, mutation, theta);
   return mutates ? lr_theta_with_mutation(table, family, missing, remains, mutation, theta)
                  : lr_theta_without_mutation(table, family, missing, remains, theta);
 }

@@ -125,6 +125,14 @@ class MissingPersonLikelihood {
 PairwiseResult missing_person_lr_theta(const FrequencyTable& table, const Family& family,
                                        size_t missing, const Profile& remains, double theta,
                                        const MutationModel& mutation = {});
+// The same for a pedigree of one generation (every non-founder a child of two founders, after the
+// cut to what bears on the typed members), by enumerating the founders' allele values instead of
+// the inheritance patterns: any number of children, at most two untyped founders.
+// missing_person_lr_theta uses it for such pedigrees with more than 10 children.
+PairwiseResult missing_person_lr_theta_by_founder_values(const FrequencyTable& table,
+                                                         const Family& family, size_t missing,
+                                                         const Profile& remains, double theta,
+                                                         const MutationModel& mutation = {});
 
 // One remains sample against one missing member, exactly (double precision): with θ by
 // missing_person_lr_theta (under `mutation` too), otherwise by the tabulation under `mutation`.

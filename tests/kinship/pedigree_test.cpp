@@ -135,17 +135,95 @@ TEST_F(PedigreeVsPairwise, ThetaInALargePedigreeLeavesOutWhatBearsOnNobody) {
                               Relationship::kFullSiblings);
   same_as_pairwise_with_theta(family(rows, "mother", reference_, "missing"), reference_,
                               Relationship::kParentChild);
-  // Eleven typed brothers all bear on the missing one: still refused, saying why.
+  // Eleven typed brothers all bear on the missing one: too many inheritance patterns, so the
+  // parents' allele values are enumerated instead; at θ = 0 that is the engine's LR.
   Family typed = family(rows, "brother", reference_, "missing");
+  std::mt19937_64 rng(23);
+  const Profile father = random_profile(table_, "f", rng),
+                mother = random_profile(table_, "m", rng);
+  const auto child_of_them = [&](const std::string& name) {  // Mendel's draw from the parents
+    Profile p{name, std::vector<Genotype>(table_.size()), "", 0};
+    for (size_t m = 0; m < table_.size(); ++m) {
+      const Allele a = rng() % 2 ? father.markers[m].a : father.markers[m].b;
+      const Allele b = rng() % 2 ? mother.markers[m].a : mother.markers[m].b;
+      p.markers[m] = {std::min(a, b), std::max(a, b)};
+    }
+    return p;
+  };
   for (Member& m : typed.members)
-    if (m.name.rfind("untyped-", 0) == 0) m.profile = reference_;
-  const FrequencyTable t = FrequencyTable::read(kWestAsia);
-  try {
-    missing_person_lr_theta(t, typed, typed.missing()[0], reference_, 0.01);
-    FAIL();
-  } catch (const core::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("at most 10 non-founders that bear on"), std::string::npos)
-        << e.what();
+    if (m.name == "brother" || m.name.rfind("untyped-", 0) == 0) m.profile = child_of_them(m.name);
+  Profile remains = child_of_them("bone");
+  size_t kept = 0;  // two markers with few alleles: the parents' values are enumerated
+  for (size_t m = 0; m < table_.size(); ++m) {
+    if (kept < 2 && table_.marker(m).alleles.size() <= 10) {
+      ++kept;
+    } else {
+      remains.markers[m] = {};
+    }
+  }
+  ASSERT_EQ(kept, 2u);
+  const size_t missing = typed.missing()[0];
+  const PairwiseResult engine = MissingPersonLikelihood(table_, typed, missing).lr(remains);
+  const PairwiseResult at_zero = missing_person_lr_theta(table_, typed, missing, remains, 0);
+  ASSERT_EQ(engine.per_marker.size(), at_zero.per_marker.size());
+  for (size_t i = 0; i < engine.per_marker.size(); ++i)
+    EXPECT_NEAR(at_zero.per_marker[i].lr, engine.per_marker[i].lr,
+                1e-9 * std::max(1.0, engine.per_marker[i].lr));
+  EXPECT_TRUE(
+      std::isfinite(missing_person_lr_theta(table_, typed, missing, remains, 0.02).log10_lr));
+  // A half-brother by an untyped second wife: three untyped founders, still enumerated on
+  // markers with few alleles.
+  Family wider = typed;
+  wider.members.push_back({"second-wife", "female", -1, -1, false, {}});
+  wider.members.push_back(
+      {"half", "male", 2, static_cast<int>(wider.members.size()) - 1, false, {}});
+  wider.members.back().profile = child_of_them("half");
+  wider.members.back().profile.markers.assign(table_.size(), {});  // untyped: nothing changes
+  EXPECT_NEAR(missing_person_lr_theta(table_, wider, missing, remains, 0).log10_lr,
+              at_zero.log10_lr, 1e-9);
+}
+
+// Enumerating the founders' values and enumerating inheritance patterns agree, with θ, with
+// and without mutation, on the families of one generation both can take.
+TEST_F(PedigreeVsPairwise, FounderValuesAgreeWithInheritancePatterns) {
+  MutationModel stepwise;
+  stepwise.kind = MutationModel::Kind::kStepwise;
+  stepwise.male_rate = 0.004;
+  stepwise.female_rate = 0.001;
+  std::mt19937_64 rng(29);
+  const Profile sister = random_profile(table_, "sister", rng, &reference_);
+  Family brothers = family({{"father", "male", "", ""},
+                            {"mother", "female", "", ""},
+                            {"brother", "male", "father", "mother"},
+                            {"sister", "female", "father", "mother"},
+                            {"missing", "male", "father", "mother"}},
+                           "brother", reference_, "missing");
+  brothers.members[3].profile = sister;
+  const std::vector<Family> families{family({{"father", "male", "", ""},
+                                             {"mother", "female", "", ""},
+                                             {"son", "male", "father", "mother"}},
+                                            "father", reference_, "son"),
+                                     brothers,
+                                     family({{"missing", "male", "", ""},
+                                             {"wife", "female", "", ""},
+                                             {"son", "male", "missing", "wife"}},
+                                            "son", reference_, "missing")};
+  for (const Family& f : families) {
+    const size_t missing = f.missing()[0];
+    Profile remains = random_profile(table_, "bone", rng, &reference_);
+    for (size_t m = 4; m < table_.size(); ++m) remains.markers[m] = {};
+    remains.dropout = 0.1;
+    remains.markers[1].b = remains.markers[1].a;
+    for (const MutationModel& model : {MutationModel{}, stepwise}) {
+      const auto patterns = missing_person_lr_theta(table_, f, missing, remains, 0.03, model);
+      const auto values =
+          missing_person_lr_theta_by_founder_values(table_, f, missing, remains, 0.03, model);
+      ASSERT_EQ(patterns.per_marker.size(), values.per_marker.size());
+      for (size_t i = 0; i < values.per_marker.size(); ++i)
+        EXPECT_NEAR(values.per_marker[i].lr, patterns.per_marker[i].lr,
+                    1e-9 * std::max(1.0, patterns.per_marker[i].lr))
+            << f.members[missing].name << " marker " << i;
+    }
   }
 }
 
