@@ -19,6 +19,7 @@
 #include "matching/identification.h"
 #include "matching/internal/ledger_check.h"
 #include "store/database.h"
+#include "store/dialect.h"
 
 namespace athar::matching {
 
@@ -110,7 +111,8 @@ std::vector<kinship::Profile> stored_profiles(registry::Registry& registry,
                                               const std::string& kind) {
   auto rows = registry.database().prepare(
       "SELECT sample, COALESCE(sex, ''), dropout, genotypes FROM kinship_profiles "
-      "WHERE kind = ? ORDER BY rowid");
+      "WHERE kind = ? ORDER BY " +
+      std::string(store::insertion_order(registry.database())));
   rows->bind(1, kind);
   std::vector<kinship::Profile> out;
   while (rows->step()) {
@@ -350,8 +352,8 @@ std::vector<kinship::Family> stored_families(registry::Registry& registry,
                                              const kinship::FrequencyTable& table) {
   std::map<std::string, kinship::Profile> references;
   for (auto& p : stored_profiles(registry, table, "reference")) references[p.sample] = p;
-  auto rows =
-      registry.database().prepare("SELECT id, pedigree FROM kinship_families ORDER BY rowid");
+  auto rows = registry.database().prepare("SELECT id, pedigree FROM kinship_families ORDER BY " +
+                                          std::string(store::insertion_order(registry.database())));
   std::vector<kinship::Family> out;
   while (rows->step()) out.push_back(parse_family(rows->string(0), rows->string(1), references));
   return out;
@@ -558,9 +560,15 @@ KinshipDecision decide_kinship(registry::Registry& registry, const kinship::Freq
   }
   registry::Registry::Transaction tx(registry);
   auto put = registry.database().prepare(
-      "INSERT OR REPLACE INTO kinship_decisions(remains, family, member, decision, log10_lr, "
+      "INSERT INTO kinship_decisions(remains, family, member, decision, log10_lr, "
       "reason, decided_by, decided_at, exact_log10_lr, model, threshold, state, first_reviewer, "
-      "identified, run, lineage) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "identified, run, lineage) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(remains, family, member) DO UPDATE SET decision = excluded.decision, "
+      "log10_lr = excluded.log10_lr, reason = excluded.reason, decided_by = excluded.decided_by, "
+      "decided_at = excluded.decided_at, exact_log10_lr = excluded.exact_log10_lr, "
+      "model = excluded.model, threshold = excluded.threshold, state = excluded.state, "
+      "first_reviewer = excluded.first_reviewer, identified = excluded.identified, "
+      "run = excluded.run, lineage = excluded.lineage");
   const std::string* values[] = {&d.remains,        &d.family,     &d.member,     &d.decision,
                                  &d.log10_lr,       &d.reason,     &d.decided_by, &d.decided_at,
                                  &d.exact_log10_lr, &d.model,      &d.threshold,  &d.state,

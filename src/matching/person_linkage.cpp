@@ -19,6 +19,7 @@
 #include "matching/internal/ledger_check.h"
 #include "registry/import.h"
 #include "store/database.h"
+#include "store/dialect.h"
 
 namespace athar::matching {
 
@@ -334,10 +335,10 @@ RunReport run_person_linkage(registry::Registry& registry, const RunOptions& opt
   // Persons with the source that first listed them (their list).
   std::string sql = "SELECT p.num";
   for (const char* column : kPersonColumns) sql += std::string(", p.") + column;
-  sql +=
-      ", (SELECT l.to_record FROM links l WHERE l.from_record = 'person-' || printf('%06d', "
-      "p.num) AND l.type = 'listed_by' AND l.retraction IS NULL ORDER BY l.num LIMIT 1) FROM "
-      "persons p WHERE p.retraction IS NULL";
+  sql += ", (SELECT l.to_record FROM links l WHERE l.from_record = 'person-' || " +
+         store::zero_padded(db, "p.num", 6) +
+         " AND l.type = 'listed_by' AND l.retraction IS NULL ORDER BY l.num LIMIT 1) FROM "
+         "persons p WHERE p.retraction IS NULL";
   if (!options.role.empty()) sql += " AND p.role = ?";
   sql += " ORDER BY p.num";
   options.progress(0, "reading persons");

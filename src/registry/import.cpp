@@ -112,8 +112,10 @@ void remember_import(Registry& registry, const std::string& path, const ImportRe
   const std::string name = std::filesystem::path(path).filename().string();
   const std::string at = core::utc_timestamp_now();
   auto put = registry.database().prepare(
-      "INSERT OR REPLACE INTO imported_files(sha256, name, imported_at, imported_by, records) "
-      "VALUES(?,?,?,?,?)");
+      "INSERT INTO imported_files(sha256, name, imported_at, imported_by, records) "
+      "VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO UPDATE SET name = excluded.name, "
+      "imported_at = excluded.imported_at, imported_by = excluded.imported_by, "
+      "records = excluded.records");
   put->bind(1, report.file_sha256);
   put->bind(2, name);
   put->bind(3, at);

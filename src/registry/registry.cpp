@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "ledger/state.h"
 #include "registry/versions.h"
+#include "store/dialect.h"
 #include "store/migrations.h"
 
 namespace athar::registry {
@@ -392,13 +393,16 @@ void Registry::save_high_water() {
   if (!high_water_dirty_) return;
   store::Statement& put = db_.cached(
       "INSERT INTO record_high_water(kind, num) VALUES(?, ?) "
-      "ON CONFLICT(kind) DO UPDATE SET num = MAX(num, excluded.num)");
+      "ON CONFLICT(kind) DO UPDATE SET num = CASE WHEN excluded.num > record_high_water.num THEN "
+      "excluded.num ELSE record_high_water.num END");
   for (const KindSpec& kind : kind_specs()) {
     const int64_t highest = high_water_[static_cast<size_t>(kind.kind)];
     if (highest <= 0) continue;
     put.bind(1, kind.plural);
     put.bind(2, highest);
     put.run();
+    // Imports choose their ids (next_num): PostgreSQL's sequence must then move past them.
+    if (db_.dialect() == store::Dialect::kPostgresql) store::raise_key(db_, kind.plural, highest);
   }
   high_water_dirty_ = false;
 }
@@ -525,11 +529,7 @@ Record Registry::add(Record record, const StatusReport& report, std::string_view
 }
 
 int64_t Registry::next_num(const KindSpec& kind) const {
-  auto stmt =
-      db_.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) + 1");
-  stmt->bind(1, kind.plural);
-  stmt->step();
-  return stmt->int64(0);
+  return store::highest_key(db_, kind.plural) + 1;
 }
 
 void Registry::prepare_add(PreparedAdd& prepared, int64_t num) const {
@@ -1089,8 +1089,8 @@ std::vector<Record> Registry::list(const KindSpec& kind, const ListQuery& query)
   sql += " ORDER BY num";
   if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
   if (query.offset)
-    sql +=
-        (query.limit ? "" : " LIMIT -1") + std::string(" OFFSET ") + std::to_string(query.offset);
+    sql += std::string(query.limit ? "" : store::no_limit(db_)) + " OFFSET " +
+           std::to_string(query.offset);
   auto stmt = db_.prepare(sql);
   int index = 1;
   for (const auto& [f, value] : filters) bind_value(*stmt, index++, *f, value);

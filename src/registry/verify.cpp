@@ -13,6 +13,7 @@
 #include "core/parallel.h"
 #include "ledger/merkle.h"
 #include "ledger/state.h"
+#include "store/dialect.h"
 
 namespace athar::registry {
 
@@ -399,12 +400,11 @@ void check_checkpoints(store::Database& db, const ledger::MemoryTree& tree,
                      "log truncated", report);
   }
   // AUTOINCREMENT remembers the highest number ever given: checkpoints deleted from the end.
-  auto highest = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ledger_checkpoints'");
-  if (highest->step() && highest->int64(0) >= expected_num) {
-    report.findings.push_back(
-        {"checkpoints " + std::to_string(expected_num) +
-             (highest->int64(0) > expected_num ? "-" + std::to_string(highest->int64(0)) : ""),
-         "missing", "deleted from the data folder"});
+  const int64_t highest = store::highest_key(db, "ledger_checkpoints");
+  if (highest >= expected_num) {
+    report.findings.push_back({"checkpoints " + std::to_string(expected_num) +
+                                   (highest > expected_num ? "-" + std::to_string(highest) : ""),
+                               "missing", "deleted from the data folder"});
   }
   if (report.checkpoints == 0 && tree.size() > 0) {
     report.warnings.push_back(

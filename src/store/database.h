@@ -1,4 +1,4 @@
-// The storage interface every Athar backend implements (SQLite now, PostgreSQL later).
+// The storage interface every Athar backend implements (SQLite, embedded by default; PostgreSQL).
 //
 // A small surface in the manner of LevelDB's DB: a connection that prepares statements and runs
 // transactions; statements bind by 1-based position (`?` placeholders) and read typed columns.
@@ -71,6 +71,10 @@ class Statement {
   }
 };
 
+// The SQL a backend speaks beyond what both share (store/dialect.h): schema scripts are written
+// for SQLite and translated; the few statements that differ ask.
+enum class Dialect { kSqlite, kPostgresql };
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -96,6 +100,7 @@ class Database {
   virtual int64_t last_insert_id() const = 0;
 
   virtual std::string backend_name() const = 0;
+  virtual Dialect dialect() const = 0;
   virtual std::string location() const = 0;
 };
 
@@ -109,8 +114,13 @@ enum class OpenMode {
 inline constexpr int kBusyTimeoutMs = 30000;
 std::unique_ptr<Database> open_sqlite(const std::string& path, OpenMode mode);
 
+// PostgreSQL by a libpq connection URL (postgresql://user@host:port/database?…). The database
+// must exist (an administrator creates it); kExisting also wants Athar's schema in it (NotFound
+// otherwise). Writers serialise on one advisory lock taken by begin(), as SQLite's one writer.
+std::unique_ptr<Database> open_postgresql(const std::string& url, OpenMode mode);
+
 // A database by URL, the one way shells open one: `sqlite:PATH` (a file; `sqlite::memory:` for
-// one in memory). InputError naming the URL for another scheme (PostgreSQL is not built yet).
+// one in memory), `postgresql://…` or `postgres://…`. InputError naming the URL for another.
 std::unique_ptr<Database> open(const std::string& url, OpenMode mode);
 // The URL of the SQLite database at `path`.
 inline std::string sqlite_url(const std::string& path) { return "sqlite:" + path; }

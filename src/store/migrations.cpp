@@ -4,6 +4,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "store/dialect.h"
 
 namespace athar::store {
 
@@ -38,7 +39,12 @@ int migrate(Database& db, std::span<const Migration> migrations) {
       current = m.version;
       continue;
     }
-    db.execute_script(m.sql);
+    if (db.dialect() == Dialect::kPostgresql) {
+      db.execute_script(m.postgresql.empty() ? postgresql_schema(m.sql)
+                                             : std::string(m.postgresql));
+    } else {
+      db.execute_script(m.sql);
+    }
     auto record = db.prepare("INSERT INTO schema_version(version, name, applied_at) VALUES(?,?,?)");
     record->bind(1, m.version);
     record->bind(2, m.name);

@@ -17,7 +17,8 @@ namespace athar::store {
 struct Migration {
   int version;
   std::string_view name;
-  std::string_view sql;
+  std::string_view sql;              // SQLite's; PostgreSQL gets it translated (store/dialect.h)
+  std::string_view postgresql = {};  // or, when its data statements need more, its own script
 };
 
 // The registry schema, from src/store/migrations/NNNN_name.sql (embedded at build time).

@@ -1,10 +1,12 @@
-// A registry on a fresh SQLite database in a scratch folder.
+// A registry on a fresh database: SQLite in a scratch folder, or with ATHAR_TEST_BACKEND=postgresql
+// a fresh database on the test PostgreSQL cluster (tests/postgresql_support.h).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "postgresql_support.h"
 #include "registry/registry.h"
 #include "store/database.h"
 #include "test_support.h"
@@ -14,7 +16,8 @@ namespace athar::registry {
 class RegistryTest : public ::testing::Test {
  protected:
   RegistryTest()
-      : db_(store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kCreate)),
+      : url_(testing::fresh_test_database_url(dir_)),
+        db_(store::open(url_, store::OpenMode::kCreate)),
         registry_((Registry::prepare_schema(*db_), *db_), "tester") {
     FieldCipher::create(dir_.path() / "keys");
     registry_.set_field_cipher(FieldCipher::load(dir_.path() / "keys"));
@@ -46,7 +49,18 @@ class RegistryTest : public ::testing::Test {
   }
   int64_t count(Kind kind) { return registry_.count(kind_spec(kind)); }
 
+  // Runs SQL through the store's own shell, as someone with access to it would (the second
+  // form: where the dialects differ, each backend's).
+  void shell(const std::string& sql) {
+    const std::string command = testing::database_shell_command(url_, sql);
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  void shell(const std::string& sqlite, const std::string& postgresql) {
+    shell(db_->dialect() == store::Dialect::kPostgresql ? postgresql : sqlite);
+  }
+
   testing::ScratchDir dir_;
+  std::string url_;
   std::unique_ptr<store::Database> db_;
   Registry registry_;
 };

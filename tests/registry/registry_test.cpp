@@ -277,6 +277,9 @@ TEST_F(RegistryTest, RolledBackWritesLeaveTheLedgerAsItWas) {
 // entry, other subjects' heads are found, the issued ids are remembered, and verify passes
 // before and after the next update.
 TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
+  if (db_->dialect() == store::Dialect::kPostgresql)
+    GTEST_SKIP() << "an upgrade of a SQLite database from schema 6: PostgreSQL databases begin "
+                    "at the schema that supports them";
   ledger::set_origin(*db_, "athar/test");
   const Record src = source();
   const Record s = site();
@@ -304,7 +307,7 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN original");
   }
   auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
-  EXPECT_EQ(Registry::prepare_schema(*reopened), 16);
+  EXPECT_EQ(Registry::prepare_schema(*reopened), 17);
   Registry upgraded(*reopened, "tester");
   const ledger::VerifierKey key =
       ledger::parse_verifier_key(ledger::verifier_key_text(ledger::generate_signing_key("x")));

@@ -28,11 +28,6 @@ class TamperTest : public RegistryTest {
   VerifyReport verify() {
     return verify_registry(registry_, ledger::parse_verifier_key(ledger::verifier_key_text(key_)));
   }
-  // Runs SQL through the sqlite3 shell, as someone with access to the file would.
-  void shell(const std::string& sql) {
-    const std::string command = "sqlite3 '" + dir_.file("athar.db") + "' \"" + sql + "\"";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  }
   // True when the report has a finding about `subject` of the `change` kind.
   static bool has(const VerifyReport& r, const std::string& subject, const std::string& change) {
     for (const Finding& f : r.findings) {
@@ -96,7 +91,9 @@ TEST_F(TamperTest, LedgerEntryEdited) {
 TEST_F(TamperTest, LogTruncated) {
   shell(
       "DELETE FROM ledger_entries WHERE idx >= 40; DELETE FROM ledger_nodes WHERE (idx + 1) << "
-      "level > 40");
+      "level > 40",
+      "DELETE FROM ledger_entries WHERE idx >= 40; DELETE FROM ledger_nodes WHERE ((idx + 1) << "
+      "CAST(level AS INTEGER)) > 40");
   const auto r = verify();
   EXPECT_TRUE(has(r, "checkpoint 1", "log truncated")) << describe(r);
   // Records written after the cut are no longer in the log.
@@ -104,14 +101,19 @@ TEST_F(TamperTest, LogTruncated) {
 }
 
 TEST_F(TamperTest, StoredSubtreeHashAltered) {
-  shell("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 4 AND idx = 1");
+  shell("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE level = 4 AND idx = 1",
+        "UPDATE ledger_nodes SET hash = decode(repeat('00', 32), 'hex') WHERE level = 4 AND idx = "
+        "1");
   const auto r = verify();
   EXPECT_TRUE(has(r, "ledger node 4/1", "altered")) << describe(r);
 }
 
 TEST_F(TamperTest, CheckpointForged) {
-  shell("UPDATE ledger_checkpoints SET note = replace(note, char(10) || '" +
-        std::to_string(checkpoint_size_) + "' || char(10), char(10) || '40' || char(10))");
+  const std::string size = std::to_string(checkpoint_size_);
+  shell("UPDATE ledger_checkpoints SET note = replace(note, char(10) || '" + size +
+            "' || char(10), char(10) || '40' || char(10))",
+        "UPDATE ledger_checkpoints SET note = replace(note, chr(10) || '" + size +
+            "' || chr(10), chr(10) || '40' || chr(10))");
   const auto r = verify();
   EXPECT_TRUE(has(r, "checkpoint 1", "bad signature")) << describe(r);
 }
@@ -140,17 +142,23 @@ TEST_F(TamperTest, UpdateRefusesAStatusHistoryEditedBehindItsBack) {
 TEST_F(TamperTest, DeletedIdIsNeverReused) {
   const int64_t newest = count(Kind::kPerson);
   const std::string id = format_record_id(Kind::kPerson, newest);
-  shell("DELETE FROM links WHERE from_record = '" + id + "' OR to_record = '" + id +
-        "'; DELETE FROM persons WHERE num = " + std::to_string(newest) +
-        "; UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'persons'");
+  const std::string drop = "DELETE FROM links WHERE from_record = '" + id + "' OR to_record = '" +
+                           id + "'; DELETE FROM persons WHERE num = " + std::to_string(newest);
+  shell(drop + "; UPDATE sqlite_sequence SET seq = seq - 1 WHERE name = 'persons'",
+        drop + "; SELECT setval(pg_get_serial_sequence('persons', 'num'), " +
+            std::to_string(newest - 1) + ")");
   const uint64_t entries = registry_.ledger().size();
   EXPECT_THROW(add(Kind::kPerson, {{"given_name_lat", "Sami"}, {"role", "victim"}}),
                core::Corruption);
   EXPECT_EQ(registry_.ledger().size(), entries);
   EXPECT_TRUE(has(verify(), id, "missing"));
   // With the registry's record of issued ids wound back too, the add goes through; verify names
-  // the reuse from the log.
-  shell("UPDATE record_high_water SET num = num - 1 WHERE kind = 'persons'");
+  // the reuse from the log. (PostgreSQL's sequence moved on with the refused add, which rolled
+  // back: it is wound back again.)
+  shell("UPDATE record_high_water SET num = num - 1 WHERE kind = 'persons'",
+        "UPDATE record_high_water SET num = num - 1 WHERE kind = 'persons'; SELECT "
+        "setval(pg_get_serial_sequence('persons', 'num'), " +
+            std::to_string(newest - 1) + ")");
   add(Kind::kPerson, {{"given_name_lat", "Sami"}, {"role", "victim"}});
   const auto r = verify();
   EXPECT_TRUE(has(r, id, "duplicate")) << describe(r);

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "store/database.h"
+#include "store/dialect.h"
 
 namespace athar::store {
 
@@ -171,6 +172,7 @@ class SqliteDatabase final : public Database {
 
   int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(db_); }
   std::string backend_name() const override { return "sqlite"; }
+  Dialect dialect() const override { return Dialect::kSqlite; }
   std::string location() const override { return path_; }
 
  private:
@@ -189,9 +191,11 @@ std::unique_ptr<Database> open(const std::string& url, OpenMode mode) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.compare(0, kSqlite.size(), kSqlite) == 0 && url.size() > kSqlite.size())
     return open_sqlite(url.substr(kSqlite.size()), mode);
-  throw core::InputError(
-      "database", "url", url,
-      "not a database URL Athar opens (sqlite:PATH; PostgreSQL is not built yet)");
+  for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (url.compare(0, scheme.size(), scheme) == 0) return open_postgresql(url, mode);
+  }
+  throw core::InputError("database", "url", without_password(url),
+                         "not a database URL Athar opens (sqlite:PATH or postgresql://…)");
 }
 
 }  // namespace athar::store
