@@ -32,6 +32,8 @@ function(athar_test)
   target_compile_definitions(${target} PRIVATE
     ATHAR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     ATHAR_BINARY="$<TARGET_FILE:athar>")
+  # Labelled by suite, so that a run can pick suites (scripts/test runs some on PostgreSQL too).
   gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60
-                       PROPERTIES ENVIRONMENT "ATHAR_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp")
+                       PROPERTIES ENVIRONMENT "ATHAR_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp"
+                                  LABELS ${ARG_NAME})
 endfunction()

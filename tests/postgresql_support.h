@@ -60,6 +60,16 @@ inline std::string fresh_test_database_url(const ScratchDir& dir) {
                                  : store::sqlite_url(dir.file("athar.db"));
 }
 
+// For app::Instance::create: "" (SQLite in the data folder) or a fresh PostgreSQL database.
+inline std::string fresh_instance_database() {
+  return testing_on_postgresql() ? fresh_postgresql_database() : std::string();
+}
+
+// What `athar init` is given for the backend under test: nothing, or --db with a fresh database.
+inline std::string athar_init_options() {
+  return testing_on_postgresql() ? " --db '" + fresh_postgresql_database() + "'" : std::string();
+}
+
 // The adversary's shell on the store: sqlite3 on the file, psql on a PostgreSQL database. The
 // command line that runs `sql`.
 inline std::string database_shell_command(const std::string& url, const std::string& sql) {

@@ -217,7 +217,7 @@ int64_t throttle_wait(store::Database& db, const std::string& key, int64_t now, 
 void record_failure(store::Database& db, const std::string& key, int64_t now) {
   auto q = db.prepare(
       "INSERT INTO login_failures(key, failures, last_failure) VALUES(?, 1, ?) "
-      "ON CONFLICT(key) DO UPDATE SET failures = failures + 1, last_failure = "
+      "ON CONFLICT(key) DO UPDATE SET failures = login_failures.failures + 1, last_failure = "
       "excluded.last_failure");
   q->bind(1, key);
   q->bind(2, now);

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <fstream>
 
 #include "app/accounts.h"
 #include "app/jobs.h"
@@ -10,6 +11,8 @@
 #include "core/error.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log.h"
+#include "store/dialect.h"
+#include "store/migrations.h"
 
 namespace athar::app {
 
@@ -26,14 +29,36 @@ namespace {
 fs::path keys_or_default(const fs::path& data_dir, fs::path keys_dir) {
   return keys_dir.empty() ? data_dir / "keys" : std::move(keys_dir);
 }
+
+// DATA/database-url: the PostgreSQL database a data folder uses (its first line).
+fs::path url_file(const fs::path& data_dir) { return data_dir / "database-url"; }
+
+std::string database_url_of(const fs::path& data_dir) {
+  std::ifstream in(url_file(data_dir));
+  std::string url;
+  if (in && std::getline(in, url) && !url.empty()) return url;
+  return store::sqlite_url((data_dir / "athar.db").string());
+}
 }  // namespace
 
-InitResult Instance::create(const fs::path& data_dir, fs::path keys_dir) {
+InitResult Instance::create(const fs::path& data_dir, fs::path keys_dir,
+                            const std::string& database_url) {
   if (sodium_init() < 0) throw core::Unavailable("libsodium cannot be initialised");
   keys_dir = keys_or_default(data_dir, std::move(keys_dir));
   const fs::path database = data_dir / "athar.db";
+  const bool sqlite = database_url.empty();
+  if (!sqlite && store::without_password(database_url) != database_url)
+    throw core::InputError("athar init", "db", store::without_password(database_url),
+                           "a URL without a password (give it in ~/.pgpass or PGPASSWORD)");
+  if (fs::exists(database) || fs::exists(url_file(data_dir)))
+    throw core::Conflict(data_dir.string() + " holds an Athar database already");
+  std::unique_ptr<store::Database> db;
+  if (!sqlite) {  // first, so that a wrong URL leaves nothing behind
+    db = store::open(database_url, store::OpenMode::kCreate);
+    if (store::schema_version(*db) > 0)
+      throw core::Conflict(store::without_password(database_url) + " holds an Athar database");
+  }
   fs::create_directories(data_dir);
-  if (fs::exists(database)) throw core::Conflict(database.string() + " already exists");
   // The key pair first: a database is never left without the key that signs its log.
   std::array<uint8_t, 8> random{};
   randombytes_buf(random.data(), random.size());
@@ -45,23 +70,31 @@ InitResult Instance::create(const fs::path& data_dir, fs::path keys_dir) {
   // Only the owner may enter the data folder or read its keys and database.
   fs::permissions(data_dir, fs::perms::owner_all);
   fs::permissions(keys_dir, fs::perms::owner_all);
-  auto db = store::open(store::sqlite_url(database.string()), store::OpenMode::kCreate);
-  fs::permissions(database, fs::perms::owner_read | fs::perms::owner_write);
+  if (sqlite) {
+    db = store::open(store::sqlite_url(database.string()), store::OpenMode::kCreate);
+    fs::permissions(database, fs::perms::owner_read | fs::perms::owner_write);
+  }
   result.schema_version = registry::Registry::prepare_schema(*db);
   ledger::set_origin(*db, result.origin);
-  result.database = database.string();
+  if (!sqlite) {
+    std::ofstream(url_file(data_dir)) << database_url << "\n";
+    fs::permissions(url_file(data_dir), fs::perms::owner_read | fs::perms::owner_write);
+  }
+  result.database = sqlite ? database.string() : database_url;
   result.verifier_key = ledger::verifier_key_text(key);
   return result;
 }
 
 Instance::Instance(fs::path data_dir, fs::path keys_dir)
-    : data_dir_(std::move(data_dir)), keys_dir_(keys_or_default(data_dir_, std::move(keys_dir))) {
+    : data_dir_(std::move(data_dir)),
+      keys_dir_(keys_or_default(data_dir_, std::move(keys_dir))),
+      database_url_(database_url_of(data_dir_)) {
   // Passwords, tokens and keys below all draw on libsodium's generator.
   if (sodium_init() < 0) throw core::Unavailable("libsodium cannot be initialised");
   jobs_ = std::make_unique<Jobs>();
   person_index_ = std::make_unique<matching::PersonIndex>();
   credential_cache_ = std::make_unique<CredentialCache>();
-  auto db = store::open(store::sqlite_url(database_path().string()), store::OpenMode::kExisting);
+  auto db = store::open(database_url_, store::OpenMode::kExisting);
   registry::Registry::prepare_schema(*db);
   if (registry::FieldCipher::exists(keys_dir_)) {
     field_cipher_ = registry::FieldCipher::load(keys_dir_);
@@ -87,8 +120,7 @@ Instance::Lease Instance::acquire(const std::string& actor) {
   }
   if (!connection) {
     connection = std::make_unique<Connection>();
-    connection->db =
-        store::open(store::sqlite_url(database_path().string()), store::OpenMode::kExisting);
+    connection->db = store::open(database_url_, store::OpenMode::kExisting);
     connection->registry = std::make_unique<registry::Registry>(*connection->db, actor);
     if (field_cipher_) connection->registry->set_field_cipher(*field_cipher_);
   } else {

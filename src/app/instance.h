@@ -49,13 +49,18 @@ class Instance {
   Instance& operator=(const Instance&) = delete;
 
   // `athar init`: the folder, the ledger's signing key, the field key, an empty database, all
-  // owner-only. Conflict when a database is there.
+  // owner-only. Conflict when a database is there. `database_url` "": SQLite, DATA/athar.db;
+  // postgresql://…: that (existing, empty) database, named in DATA/database-url. A password
+  // belongs in ~/.pgpass or PGPASSWORD, never in the data folder: a URL with one is refused.
   static InitResult create(const std::filesystem::path& data_dir,
-                           std::filesystem::path keys_dir = {});
+                           std::filesystem::path keys_dir = {},
+                           const std::string& database_url = {});
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::filesystem::path& keys_dir() const { return keys_dir_; }
   std::filesystem::path database_path() const { return data_dir_ / "athar.db"; }
+  // The store the data folder uses: DATA/database-url's, else sqlite:DATA/athar.db.
+  const std::string& database_url() const { return database_url_; }
   std::filesystem::path objects_path() const { return data_dir_ / "objects"; }
   const registry::FieldCipher* field_cipher() const {
     return field_cipher_ ? &*field_cipher_ : nullptr;
@@ -92,6 +97,7 @@ class Instance {
  private:
   void release(std::unique_ptr<Connection> connection);
   std::filesystem::path data_dir_, keys_dir_;
+  std::string database_url_;  // after data_dir_: read from it
   std::optional<registry::FieldCipher> field_cipher_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;

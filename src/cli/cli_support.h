@@ -44,11 +44,14 @@ inline std::string default_actor() {
 // The data folder's instance; when it holds no registry, the message says how to name one.
 inline std::filesystem::path existing_data_dir(const Globals& g) {
   std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(g.data_dir) / "athar.db", ec)) {
+  const std::filesystem::path data(g.data_dir);
+  if (!std::filesystem::exists(data / "athar.db", ec) &&
+      !std::filesystem::exists(data / "database-url", ec)) {
     throw core::NotFound("no Athar registry in " + g.data_dir +
                          (g.data_dir == "athar-data" ? " (the default data folder, here)" : "") +
-                         ": give the folder that holds athar.db with --data FOLDER (or "
-                         "ATHAR_DATA=FOLDER), or create one with `athar init --data FOLDER`");
+                         ": give the folder that holds athar.db (or database-url) with --data "
+                         "FOLDER (or ATHAR_DATA=FOLDER), or create one with `athar init --data "
+                         "FOLDER`");
   }
   return g.data_dir;
 }

@@ -26,6 +26,7 @@
 #include "app/integrity.h"
 #include "app/ledger_reads.h"
 #include "app/lineage.h"
+#include "app/migrate.h"
 #include "app/records.h"
 #include "app/screening.h"
 #include "app/simulated_case.h"
@@ -2311,7 +2312,8 @@ int run(int argc, char** argv) {
   app.footer(kExitCodes);
   app.require_subcommand(1);
   app.fallthrough();  // global options (--data, --actor, --json) may follow the subcommand
-  app.add_option("--data", g.data_dir, "data folder (holds athar.db)")
+  app.add_option("--data", g.data_dir,
+                 "data folder (holds athar.db, or database-url for PostgreSQL)")
       ->envname("ATHAR_DATA")
       ->capture_default_str();
   app.add_option("--actor", g.actor, "who is writing, recorded with every change")
@@ -2322,17 +2324,38 @@ int run(int argc, char** argv) {
 
   std::function<void()> action;
 
-  app.add_subcommand("init", "Create the data folder and an empty registry database")
-      ->callback([&] {
-        action = [&] {
-          const auto created = athar::app::Instance::create(g.data_dir, keys_path(g));
-          if (g.json) return print_json(created.to_json());
-          std::cout << "created " << created.database << " (schema " << created.schema_version
-                    << ")\n"
-                    << "ledger origin " << created.origin << "; signing key in "
-                    << keys_path(g).string() << "\nverifier key: " << created.verifier_key << "\n";
-        };
-      });
+  auto init_url = std::make_shared<std::string>();
+  auto* init = app.add_subcommand("init", "Create the data folder and an empty registry database");
+  init->add_option("--db", *init_url,
+                   "a PostgreSQL database to use instead of SQLite (postgresql://user@host/db; "
+                   "it must exist and be empty; the password in ~/.pgpass or PGPASSWORD)");
+  init->callback([&, init_url] {
+    action = [&, init_url] {
+      const auto created = athar::app::Instance::create(g.data_dir, keys_path(g), *init_url);
+      if (g.json) return print_json(created.to_json());
+      std::cout << "created " << created.database << " (schema " << created.schema_version << ")\n"
+                << "ledger origin " << created.origin << "; signing key in "
+                << keys_path(g).string() << "\nverifier key: " << created.verifier_key << "\n";
+    };
+  });
+
+  auto migrate_to = std::make_shared<std::string>();
+  auto* migrate = app.add_subcommand(
+      "migrate",
+      "Move the data folder's SQLite database to PostgreSQL, row for row (stop the server first)");
+  migrate
+      ->add_option("--to", *migrate_to,
+                   "an existing, empty PostgreSQL database (postgresql://user@host/db)")
+      ->required();
+  migrate->callback([&, migrate_to] {
+    action = [&, migrate_to] {
+      const auto moved = athar::app::migrate_to_postgresql(g.data_dir, *migrate_to);
+      if (g.json) return print_json(moved.to_json());
+      std::cout << "moved " << moved.rows << " rows in " << moved.tables.size() << " tables from "
+                << moved.from << " to " << moved.to << "; the SQLite file is " << moved.moved_aside
+                << "\nrun `athar verify`: the roots are the same\n";
+    };
+  });
 
   app.add_subcommand("summary",
                      "Counts, statuses, and each site's claims beside what is documented")

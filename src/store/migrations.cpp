@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include <optional>
 #include <string>
 
 #include "core/date.h"
@@ -31,9 +32,13 @@ int migrate(Database& db, std::span<const Migration> migrations) {
                             ", newer than this build of Athar knows (" + std::to_string(newest) +
                             "); use a newer Athar");
   }
+  // Inside a caller's transaction (athar migrate) the migrations join it; otherwise each has its
+  // own.
+  const bool joined = db.in_transaction();
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
-    Transaction tx(db);
+    std::optional<Transaction> tx;
+    if (!joined) tx.emplace(db);
     // Another process may have applied it while this one waited for the writer lock.
     if (schema_version(db) >= m.version) {
       current = m.version;
@@ -50,7 +55,7 @@ int migrate(Database& db, std::span<const Migration> migrations) {
     record->bind(2, m.name);
     record->bind(3, core::utc_timestamp_now());
     record->run();
-    tx.commit();
+    if (tx) tx->commit();
     current = m.version;
   }
   return current;

@@ -3,7 +3,8 @@
 // running meanwhile reads one consistent snapshot and never raises a false alarm.
 //
 // ATHAR_CONCURRENCY_SECONDS (default 6) and ATHAR_CONCURRENCY_WRITERS (default 4) size the run;
-// bench/concurrent_writes.sh runs it longer on the release build for bench/RESULTS.md.
+// bench/concurrent_writes.sh runs it longer on the release build for bench/RESULTS.md. With
+// ATHAR_TEST_BACKEND=postgresql the data folder's database is PostgreSQL.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "postgresql_support.h"
 #include "test_support.h"
 
 namespace {
@@ -37,7 +39,7 @@ TEST(Concurrency, WritersAndVerifiersAtOnce) {
   athar::testing::ScratchDir dir;
   const std::string athar =
       std::string(ATHAR_BINARY) + " --data '" + dir.file("data") + "' --actor writer ";
-  ASSERT_EQ(run(athar + "init").exit_code, 0);
+  ASSERT_EQ(run(athar + "init" + athar::testing::athar_init_options()).exit_code, 0);
   ASSERT_EQ(run(athar + "source add --name List --kind organisation").exit_code, 0);
 
   const int seconds = from_env("ATHAR_CONCURRENCY_SECONDS", 6);
@@ -112,7 +114,7 @@ TEST(Concurrency, TheSameFileImportedTwiceAtOnceGoesInOnce) {
   athar::testing::ScratchDir dir;
   const std::string athar =
       std::string(ATHAR_BINARY) + " --data '" + dir.file("data") + "' --actor writer ";
-  ASSERT_EQ(run(athar + "init").exit_code, 0);
+  ASSERT_EQ(run(athar + "init" + athar::testing::athar_init_options()).exit_code, 0);
   ASSERT_EQ(run(athar + "source add --name List --kind organisation").exit_code, 0);
   std::string csv = "given_name_lat,family_name_lat\n";
   for (int i = 0; i < 2000; ++i) csv += "Row" + std::to_string(i) + ",al-Same\n";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "postgresql_support.h"
 #include "store/migrations.h"
 #include "test_support.h"
 
@@ -17,7 +18,8 @@ std::vector<Bytes> as_bytes(const std::vector<Hash>& proof) {
 
 class LedgerTest : public ::testing::Test {
  protected:
-  LedgerTest() : db_(store::open_sqlite(dir_.file("a.db"), store::OpenMode::kCreate)) {
+  LedgerTest()
+      : db_(store::open(testing::fresh_test_database_url(dir_), store::OpenMode::kCreate)) {
     store::migrate(*db_, store::registry_migrations());
   }
   void append(Ledger& ledger, int count) {

@@ -14,6 +14,7 @@
 #include "matching/person_search.h"
 #include "names/normalise.h"
 #include "names/similarity.h"
+#include "postgresql_support.h"
 #include "registry/import.h"
 #include "store/database.h"
 #include "test_support.h"
@@ -211,7 +212,7 @@ TEST(PersonLinkage, FamiliesInSimulatedListsStayApart) {
 // Persons found by any spelling of their name in either script, the closest first.
 TEST(PersonSearch, FindsAnySpellingInEitherScriptBestFirst) {
   testing::ScratchDir dir;
-  auto db = store::open_sqlite(dir.file("athar.db"), store::OpenMode::kCreate);
+  auto db = store::open(testing::fresh_test_database_url(dir), store::OpenMode::kCreate);
   registry::Registry::prepare_schema(*db);
   registry::Registry registry(*db, "analyst-test");
   {
@@ -260,7 +261,7 @@ TEST(PersonSearch, FindsAnySpellingInEitherScriptBestFirst) {
 class RegistryLinkage : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kCreate);
+    db_ = store::open(testing::fresh_test_database_url(dir_), store::OpenMode::kCreate);
     registry::Registry::prepare_schema(*db_);
     registry_ = std::make_unique<registry::Registry>(*db_, "analyst-test");
     linkage::SimulationConfig sc;

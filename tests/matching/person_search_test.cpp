@@ -7,6 +7,7 @@
 #include <random>
 
 #include "linkage/simulate.h"
+#include "postgresql_support.h"
 #include "registry/registry.h"
 #include "store/database.h"
 #include "test_support.h"
@@ -39,7 +40,7 @@ void expect_same(const std::vector<PersonHit>& scan, const std::vector<PersonHit
 
 TEST(PersonIndex, AnswersAsTheScanDoesBeforeAndAfterChanges) {
   testing::ScratchDir dir;
-  auto db = store::open(store::sqlite_url(dir.file("athar.db")), store::OpenMode::kCreate);
+  auto db = store::open(testing::fresh_test_database_url(dir), store::OpenMode::kCreate);
   registry::Registry::prepare_schema(*db);
   registry::Registry reg(*db, "tester");
   linkage::SimulationConfig config;

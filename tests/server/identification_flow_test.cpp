@@ -16,6 +16,7 @@
 #include "app/simulated_case.h"
 #include "core/csv.h"
 #include "kinship/simulate.h"
+#include "postgresql_support.h"
 #include "test_support.h"
 
 namespace athar {
@@ -24,7 +25,7 @@ namespace {
 TEST(IdentificationFlow, SimulatedGraveFromRecordsToReports) {
   athar::testing::ScratchDir dir;
   const std::string data = dir.file("data");
-  app::Instance::create(data);
+  app::Instance::create(data, {}, testing::fresh_instance_database());
   app::Instance instance(data);
   app::Session admin(instance, {"admin", app::Role::kAdmin});
   app::Session analyst(instance, {"analyst", app::Role::kAnalyst});

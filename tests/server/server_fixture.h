@@ -13,6 +13,7 @@
 #include "app/accounts.h"
 #include "app/evidence.h"
 #include "app/instance.h"
+#include "postgresql_support.h"
 #include "registry/import.h"
 #include "server/http_server.h"
 #include "test_support.h"
@@ -26,7 +27,7 @@ class ServedAthar : public ::testing::Test {
 
   void SetUp() override {
     data_ = scratch_.path() / "data";
-    app::Instance::create(data_);
+    app::Instance::create(data_, {}, fresh_instance_database());
     instance_ = std::make_unique<app::Instance>(data_);
     app::Session setup(*instance_, {"setup", app::Role::kAdmin});
     registry::import_json(setup.registry(), ATHAR_SOURCE_DIR "/data/demo/scenario.json");

@@ -2,7 +2,6 @@
 // forged writes, guessed passwords, a role raised in the database by hand, protected reads,
 // and bodies that are not what they claim to be.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -34,12 +33,9 @@ class Server : public ServedAthar {
     const std::string set = res->get_header_value("Set-Cookie");
     return set.substr(0, set.find(';'));
   }
+  // Someone with the database's own client, behind Athar's back.
   void sql(const std::string& statement) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((data_ / "athar.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
+    store::open(instance_->database_url(), store::OpenMode::kExisting)->execute_script(statement);
   }
   // Polls a job until it ends; its last state.
   core::Json finished(const std::string& id, Role role) {

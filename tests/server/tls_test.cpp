@@ -7,6 +7,7 @@
 
 #include "app/accounts.h"
 #include "app/instance.h"
+#include "postgresql_support.h"
 #include "server/http_server.h"
 #include "test_support.h"
 
@@ -19,7 +20,7 @@ TEST(Tls, ServesHttpsAndMarksTheCookieSecure) {
       run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
                   dir.file("key.pem") + " -out " + dir.file("cert.pem"));
   ASSERT_EQ(made.exit_code, 0) << made.output;
-  app::Instance::create(dir.path() / "data");
+  app::Instance::create(dir.path() / "data", {}, testing::fresh_instance_database());
   app::Instance instance(dir.path() / "data");
   std::string password;
   {

@@ -119,7 +119,7 @@ TEST_F(WebUiWithTiles, TheConfiguredTileServerIsAllowedAndNamed) {
 
 TEST(WebUiOptions, ATileUrlThatIsNotATemplateIsRefused) {
   ScratchDir scratch;
-  app::Instance::create(scratch.path() / "data");
+  app::Instance::create(scratch.path() / "data", {}, testing::fresh_instance_database());
   app::Instance instance(scratch.path() / "data");
   for (const char* url : {"tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/map.png",
                           "https://x/{z}/{x}/{y}.png; script-src *", "javascript:{z}{x}{y}"}) {
@@ -152,7 +152,7 @@ TEST_F(ServedAthar, WithoutAWebUiAPageSaysHowToBuildOne) {
 
 TEST(WebUiOptions, AFolderWithoutIndexIsRefusedAtStart) {
   ScratchDir scratch;
-  app::Instance::create(scratch.path() / "data");
+  app::Instance::create(scratch.path() / "data", {}, testing::fresh_instance_database());
   app::Instance instance(scratch.path() / "data");
   server::ServerOptions options;
   options.port = 0;

@@ -216,14 +216,19 @@ class PostgresqlDatabase final : public Database {
     // Notices (e.g. "there is no transaction in progress") are not errors for Athar.
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
-    execute_script("SET client_encoding = 'UTF8'; SET client_min_messages = warning");
-    if (mode == OpenMode::kExisting) {
-      auto exists = prepare("SELECT to_regclass('schema_version') IS NOT NULL");
-      exists->step();
-      if (exists->int64(0) == 0) {
-        throw core::NotFound("no Athar database at " + location() +
-                             " (run `athar init` with it first)");
+    try {  // a constructor that throws runs no destructor: the connection is closed here
+      execute_script("SET client_encoding = 'UTF8'; SET client_min_messages = warning");
+      if (mode == OpenMode::kExisting) {
+        auto exists = prepare("SELECT to_regclass('schema_version') IS NOT NULL");
+        exists->step();
+        if (exists->int64(0) == 0) {
+          throw core::NotFound("no Athar database at " + location() +
+                               " (run `athar init` with it first)");
+        }
       }
+    } catch (...) {
+      PQfinish(conn_);
+      throw;
     }
   }
   ~PostgresqlDatabase() override {
