@@ -21,6 +21,11 @@ std::string line_name(kinship::Lineage lineage) {
   return lineage == kinship::Lineage::kPaternal ? "paternal line (Y-STR)" : "maternal line (mtDNA)";
 }
 
+std::string lr(double log10_lr) {
+  return log10_lr == -INFINITY ? std::string("excluded")
+                               : "log10 LR " + core::shortest_number(log10_lr);
+}
+
 core::OrderedJson log10_json(double v) {
   return v == -INFINITY ? core::OrderedJson("excluded") : core::OrderedJson(v);
 }
@@ -306,9 +311,6 @@ core::OrderedJson LineageScreening::to_json() const {
 }
 
 void LineageScreening::write_text(std::ostream& out) const {
-  const auto lr = [](double v) {
-    return v == -INFINITY ? std::string("excluded") : "log10 LR " + core::shortest_number(v);
-  };
   out << remains << " remains with a " << kinship::lineage_name(lineage) << " haplotype against "
       << persons << " missing persons with a relative on the " << line_name(lineage)
       << " (database " << database_name << ", " << database_size << " persons, SHA-256 "
@@ -358,9 +360,6 @@ core::OrderedJson LineageResult::to_json() const {
 }
 
 void LineageResult::write_text(std::ostream& out) const {
-  const auto lr = [](double v) {
-    return v == -INFINITY ? std::string("excluded") : "log10 LR " + core::shortest_number(v);
-  };
   out << remains << " against " << person << "'s " << line_name(lineage) << " (database of "
       << database_size << "): " << lr(log10_lr) << "\n";
   for (const auto& rel : relatives) {

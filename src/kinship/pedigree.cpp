@@ -854,6 +854,20 @@ Family relevant_part(const Family& family, size_t missing, size_t* new_missing,
 
 namespace {
 
+// Some member typed at marker `m`.
+bool typed_at(const Family& family, size_t m) {
+  for (const Member& member : family.members)
+    if (member.typed() && member.profile.markers[m].typed()) return true;
+  return false;
+}
+
+// The allele's index in the marker's (ascending) alleles; SIZE_MAX when the table lacks it.
+size_t allele_index(const Marker& marker, Allele x) {
+  const auto it = std::lower_bound(marker.alleles.begin(), marker.alleles.end(), x);
+  return it != marker.alleles.end() && *it == x ? static_cast<size_t>(it - marker.alleles.begin())
+                                                : SIZE_MAX;
+}
+
 // Founders own two allele slots each; a non-founder's alleles are copies of its parents'.
 struct PedigreeLayout {
   std::vector<size_t> founder_slot;  // SIZE_MAX for a non-founder
@@ -908,10 +922,7 @@ PairwiseResult lr_theta_without_mutation(const FrequencyTable& table, const Fami
   const size_t patterns = size_t{1} << (2 * non_founders.size());
   std::vector<std::array<size_t, 2>> source(n);
   for (size_t m = 0; m < table.size(); ++m) {
-    bool informative = false;
-    for (const Member& member : family.members)
-      informative = informative || (member.typed() && member.profile.markers[m].typed());
-    if (!informative || !remains.markers[m].typed()) continue;
+    if (!typed_at(family, m) || !remains.markers[m].typed()) continue;
     const auto possible =
         kinship_internal::possible_genotypes(table, m, remains.markers[m], remains.dropout);
     double related = 0, unrelated = 0;
@@ -1006,18 +1017,10 @@ PairwiseResult lr_theta_with_mutation(const FrequencyTable& table, const Family&
   PairwiseResult result;
   DrawSum draw_sum;
   for (size_t m = 0; m < table.size(); ++m) {
-    bool informative = false;
-    for (const Member& member : family.members)
-      informative = informative || (member.typed() && member.profile.markers[m].typed());
-    if (!informative || !remains.markers[m].typed()) continue;
+    if (!typed_at(family, m) || !remains.markers[m].typed()) continue;
     const Marker& marker = table.marker(m);
     const size_t alleles = marker.alleles.size();
-    const auto index_of = [&](Allele x) -> size_t {
-      const auto it = std::lower_bound(marker.alleles.begin(), marker.alleles.end(), x);
-      return it != marker.alleles.end() && *it == x
-                 ? static_cast<size_t>(it - marker.alleles.begin())
-                 : SIZE_MAX;
-    };
+    const auto index_of = [&](Allele x) { return allele_index(marker, x); };
     const std::vector<double> male =
         mutation_matrix(marker, model.kind, model.rates_of(marker.name).first, model.range);
     const std::vector<double> female =
@@ -1186,18 +1189,10 @@ PairwiseResult lr_theta_by_founder_values(const FrequencyTable& table, const Fam
   for (size_t k = 0; k < founders.size(); ++k) slot_of[founders[k]] = 2 * k;
   PairwiseResult result;
   for (size_t m = 0; m < table.size(); ++m) {
-    bool informative = false;
-    for (const Member& member : family.members)
-      informative = informative || (member.typed() && member.profile.markers[m].typed());
-    if (!informative || !remains.markers[m].typed()) continue;
+    if (!typed_at(family, m) || !remains.markers[m].typed()) continue;
     const Marker& marker = table.marker(m);
     const size_t alleles = marker.alleles.size();
-    const auto index_of = [&](Allele x) -> size_t {
-      const auto it = std::lower_bound(marker.alleles.begin(), marker.alleles.end(), x);
-      return it != marker.alleles.end() && *it == x
-                 ? static_cast<size_t>(it - marker.alleles.begin())
-                 : SIZE_MAX;
-    };
+    const auto index_of = [&](Allele x) { return allele_index(marker, x); };
     const bool mutates = model.kind != MutationModel::Kind::kNone;
     const std::vector<double> male =
         mutates

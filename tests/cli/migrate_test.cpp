@@ -3,8 +3,10 @@
 // the id counters — and refuses what it must not do. Always on PostgreSQL: the run's cluster, or
 // one started for this test (tests/postgresql_support.h).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "core/json.h"
@@ -79,6 +81,55 @@ TEST(Migrate, SqliteInstallationMovesToPostgresqlWithTheSameRoots) {
                   "' migrate --to 'postgresql://athar:secret@localhost/x'");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_EQ(r.output.find("secret"), std::string::npos) << r.output;
+}
+
+// A backup as docs/deploy.md takes it (pg_dump of the database, a copy of the data folder's
+// objects and keys) restored into a fresh cluster: `athar verify` passes there, with the same log.
+TEST(Migrate, BackupRestoredIntoAFreshClusterVerifies) {
+  athar::testing::ScratchDir dir;
+  const std::string data = dir.file("data");
+  const std::string athar = std::string(ATHAR_BINARY) + " --data '" + data + "' ";
+  const std::string url = athar::testing::fresh_postgresql_database();
+  ASSERT_EQ(run_command(athar + "init --db '" + url + "'").exit_code, 0);
+  ASSERT_EQ(
+      run_command(athar + "import " + ATHAR_SOURCE_DIR + "/data/demo/scenario.json").exit_code, 0);
+  ASSERT_EQ(run_command(athar + "evidence add '" + dir.write("photo.txt", "synthetic photo") +
+                        "' --collected-by team --collected-at 2025-01-05")
+                .exit_code,
+            0);
+  auto r = run_command(athar + "checkpoint");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto before = athar::core::Json::parse(run_command(athar + "--json verify").output);
+  ASSERT_TRUE(before["ok"].get<bool>());
+
+  const auto bin = run_command("ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1");
+  ASSERT_EQ(bin.exit_code, 0);
+  const std::string tools = bin.output.substr(0, bin.output.find('\n'));
+  r = run_command(tools + "/pg_dump -Fc -f '" + dir.file("athar.dump") + "' '" + url + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(run_command("cp -a '" + data + "' '" + dir.file("restored") + "'").exit_code, 0);
+
+  // A fresh cluster, an empty database, the dump restored into it; the copy of the folder names it.
+  const std::string cluster = "/tmp/athar-restore-" + std::to_string(getpid());
+  const std::string script = std::string(ATHAR_SOURCE_DIR) + "/scripts/postgres-cluster";
+  r = run_command(script + " start " + cluster);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string fresh = r.output.substr(0, r.output.find('\n'));
+  const std::string restored_url = fresh.substr(0, fresh.find("/postgres?")) + "/athar" +
+                                   fresh.substr(fresh.find("/postgres?") + 9);
+  r = run_command("psql -q '" + fresh + "' -c 'CREATE DATABASE athar' && " + tools +
+                  "/pg_restore --no-owner -d '" + restored_url + "' '" + dir.file("athar.dump") +
+                  "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  { std::ofstream(dir.file("restored") + "/database-url") << restored_url << "\n"; }
+  const std::string restored =
+      std::string(ATHAR_BINARY) + " --data '" + dir.file("restored") + "' ";
+  r = run_command(restored + "--json verify");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto after = athar::core::Json::parse(r.output);
+  for (const char* figure : {"entries", "records", "checkpoints", "objects"})
+    EXPECT_EQ(after[figure], before[figure]) << figure;
+  run_command(script + " stop " + cluster);
 }
 
 }  // namespace
