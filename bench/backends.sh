@@ -4,6 +4,8 @@
 # /api/persons) and person searches/s at 1, 8 and 32 connections for SECONDS each; every
 # acknowledged write must be in the registry after, and `athar verify` must pass. PostgreSQL is a
 # throwaway cluster on this machine with its durability on (DURABLE=1), SQLite with full sync.
+# Last, 32 writers at once for MIXED_SECONDS (default 60): 16 adding persons, 16 storing files as
+# evidence; every acknowledged write must be stored, and verify must pass.
 #   bench/backends.sh [SECONDS] [BACKENDS...]     (default 20; sqlite postgresql)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +72,25 @@ for backend in ${backends[*]}; do
     rate=$(grep -oE 'Requests/sec: *[0-9.]+' "$out/search-$backend-$connections.txt" | grep -oE '[0-9.]+$')
     p99=$(grep -E '^ +99%' "$out/search-$backend-$connections.txt" | awk '{print $2}')
     echo "$backend searches, $connections connections: $rate/s, p99 $p99"
+  done
+  mixed=${MIXED_SECONDS:-60}
+  evidence() {
+    "$athar" --data "$data" --json summary | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"]["evidence"])'
+  }
+  persons_before=$(persons) evidence_before=$(evidence)
+  wrk -t2 -c16 -d"${mixed}s" -s bench/post_person.lua "http://127.0.0.1:$port" \
+    >"$out/mixed-persons-$backend.txt" &
+  persons_load=$!
+  wrk -t2 -c16 -d"${mixed}s" -s bench/post_evidence.lua "http://127.0.0.1:$port" \
+    >"$out/mixed-evidence-$backend.txt"
+  wait $persons_load
+  for kind in persons evidence; do
+    file=$out/mixed-$kind-$backend.txt
+    sent=$(grep -oE '^ *[0-9]+ requests in' "$file" | grep -oE '[0-9]+' | head -1)
+    failed=$(grep -oE 'Non-2xx or 3xx responses: [0-9]+' "$file" | grep -oE '[0-9]+$' || echo 0)
+    rate=$(grep -oE 'Requests/sec: *[0-9.]+' "$file" | grep -oE '[0-9.]+$')
+    if [[ $kind == persons ]]; then stored=$(($(persons) - persons_before)); else stored=$(($(evidence) - evidence_before)); fi
+    echo "$backend mixed, 16 writers of $kind among 32, ${mixed} s: $rate/s, acknowledged $((sent - failed)), refused $failed, stored $stored"
   done
   kill "$server" && wait "$server" 2>/dev/null || true
   server=
