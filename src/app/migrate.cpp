@@ -101,6 +101,9 @@ MigrationReport migrate_to_postgresql(const fs::path& data_dir, const std::strin
         for (const std::string& s : source_columns)
           if (s == c.name) copied.push_back(&c);
       }
+      if (copied.size() != source_columns.size())  // nothing of the source is left behind
+        throw core::Unavailable(where + ": a column of " + table +
+                                " has no place in PostgreSQL's schema");
       std::string list, marks;
       for (const Column* c : copied) {
         list += (list.empty() ? "" : ", ") + c->name;
