@@ -2340,15 +2340,33 @@ int run(int argc, char** argv) {
   });
 
   auto migrate_to = std::make_shared<std::string>();
+  auto migrate_from = std::make_shared<std::string>();
   auto* migrate = app.add_subcommand(
       "migrate",
       "Move the data folder's SQLite database to PostgreSQL, row for row (stop the server first)");
+  migrate->add_option("--from", *migrate_from,
+                      "the SQLite database that moves, sqlite:PATH (the data folder's athar.db, "
+                      "the only one whose vault and keys are at hand; the default)");
   migrate
       ->add_option("--to", *migrate_to,
                    "an existing, empty PostgreSQL database (postgresql://user@host/db)")
       ->required();
-  migrate->callback([&, migrate_to] {
-    action = [&, migrate_to] {
+  migrate->callback([&, migrate_to, migrate_from] {
+    action = [&, migrate_to, migrate_from] {
+      if (!migrate_from->empty()) {
+        // Only the data folder's own database moves with its vault and keys: a --from that
+        // names another file is refused rather than silently ignored.
+        const std::string& from = *migrate_from;
+        const std::filesystem::path own = std::filesystem::path(g.data_dir) / "athar.db";
+        std::error_code error;
+        if (from.rfind("sqlite:", 0) != 0 || !std::filesystem::exists(from.substr(7)) ||
+            !std::filesystem::equivalent(from.substr(7), own, error)) {
+          throw athar::core::InputError(
+              "migrate", "--from", from,
+              "expected sqlite:" + own.string() +
+                  ", the data folder's own database (give --data the folder that holds it)");
+        }
+      }
       const auto moved = athar::app::migrate_to_postgresql(g.data_dir, *migrate_to);
       if (g.json) return print_json(moved.to_json());
       std::cout << "moved " << moved.rows << " rows in " << moved.tables.size() << " tables from "

@@ -32,7 +32,12 @@ void Ledger::reload() {
 }
 
 uint64_t Ledger::append(std::string_view entry, std::string_view subject, Chain chain) {
-  return append_prepared(entry, leaf_hash(entry), subject, chain);
+  return append_leaf(entry, leaf_hash(entry), subject, chain, false);
+}
+
+uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
+                                 Chain chain) {
+  return append_leaf(entry, leaf, subject, chain, true);
 }
 
 std::optional<uint64_t> Ledger::head(std::string_view subject) const {
@@ -61,8 +66,8 @@ uint64_t Ledger::chains_from() const {
   return out;
 }
 
-uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
-                                 Chain chain) {
+uint64_t Ledger::append_leaf(std::string_view entry, const Hash& leaf, std::string_view subject,
+                             Chain chain, bool bulk) {
   const uint64_t index = range_.size();
   if (!subject.empty() && chain == Chain::kContinue) {
     store::Statement& put = db_.cached(
@@ -72,8 +77,9 @@ uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::
     put.bind(2, static_cast<int64_t>(index));
     put.run();
   }
-  store::Statement& insert =
-      db_.cached("INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)");
+  static constexpr std::string_view kInsertEntry =
+      "INSERT INTO ledger_entries(idx, entry, leaf_hash, subject) VALUES(?,?,?,?)";
+  store::Statement& insert = bulk ? db_.bulk_insert(kInsertEntry) : db_.cached(kInsertEntry);
   insert.bind(1, static_cast<int64_t>(index));
   insert.bind_borrowed(2, entry);
   insert.bind_blob(3, leaf);
@@ -83,7 +89,9 @@ uint64_t Ledger::append_prepared(std::string_view entry, const Hash& leaf, std::
   range_.append(leaf, completed_);
   for (const CompactRange::Node& node : completed_) {
     if (node.level < kLowestStoredLevel) continue;
-    store::Statement& put = db_.cached("INSERT INTO ledger_nodes(level, idx, hash) VALUES(?,?,?)");
+    static constexpr std::string_view kInsertNode =
+        "INSERT INTO ledger_nodes(level, idx, hash) VALUES(?,?,?)";
+    store::Statement& put = bulk ? db_.bulk_insert(kInsertNode) : db_.cached(kInsertNode);
     put.bind(1, static_cast<int64_t>(node.level));
     put.bind(2, static_cast<int64_t>(node.index));
     put.bind_blob(3, node.hash);

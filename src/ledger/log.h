@@ -41,7 +41,8 @@ class Ledger : public NodeSource {
   // Appends `entry` (its subject: the record or evidence id it concerns); returns its index.
   // The subject's head (its newest entry) moves to it in the same transaction.
   uint64_t append(std::string_view entry, std::string_view subject, Chain chain = Chain::kContinue);
-  // The same, with the entry's leaf hash computed by the caller (on another thread).
+  // The same, with the entry's leaf hash computed by the caller (on another thread), for bulk
+  // writers: the rows go through store::Database::bulk_insert (COPY on PostgreSQL).
   uint64_t append_prepared(std::string_view entry, const Hash& leaf, std::string_view subject,
                            Chain chain = Chain::kContinue);
   // The index of the newest entry about `subject`, if any (one look-up in ledger_heads; not for
@@ -70,6 +71,9 @@ class Ledger : public NodeSource {
   Hash perfect_subtree(unsigned level, uint64_t index) const override;
 
  private:
+  uint64_t append_leaf(std::string_view entry, const Hash& leaf, std::string_view subject,
+                       Chain chain, bool bulk);
+
   store::Database& db_;
   CompactRange range_;
   std::vector<CompactRange::Node> completed_;  // reused by append

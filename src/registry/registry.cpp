@@ -283,7 +283,7 @@ store::Statement& Registry::insert_statement(const KindSpec& kind) {
 
 store::Statement& Registry::numbered_insert_statement(const KindSpec& kind) {
   store::Statement*& stmt = numbered_insert_statements_[static_cast<size_t>(kind.kind)];
-  if (!stmt) stmt = &db_.cached(insert_sql(kind, true));
+  if (!stmt) stmt = &db_.bulk_insert(insert_sql(kind, true));
   return *stmt;
 }
 
@@ -402,14 +402,16 @@ void Registry::save_high_water() {
     put.bind(2, highest);
     put.run();
     // Imports choose their ids (next_num): PostgreSQL's sequence must then move past them.
-    if (db_.dialect() == store::Dialect::kPostgresql) store::raise_key(db_, kind.plural, highest);
+    if (ids_chosen_ & kind_bit(kind.kind)) store::raise_key(db_, kind.plural, highest);
   }
   high_water_dirty_ = false;
+  ids_chosen_ = 0;
 }
 
 void Registry::forget_high_water() {
   high_water_.fill(-1);
   high_water_dirty_ = false;
+  ids_chosen_ = 0;
 }
 
 store::Statement& Registry::head_statement(Kind kind, bool write) {
@@ -559,6 +561,7 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
   }
   const Record& record = prepared.record;
   claim_num(*record.spec, record.num);
+  ids_chosen_ |= kind_bit(record.spec->kind);
   store::Statement& insert = numbered_insert_statement(*record.spec);
   insert.bind(1, record.num);
   bind_record(insert, record, 2);
@@ -579,8 +582,14 @@ void Registry::write_prepared(const PreparedAdd& prepared) {
 }
 
 void Registry::keep_versions(uint64_t first_entry, size_t count, std::string_view packed) {
-  store::Statement& put =
-      db_.cached("INSERT INTO record_versions(first_entry, entries, packed) VALUES(?, ?, ?)");
+  store_versions(first_entry, count, packed, true);
+}
+
+void Registry::store_versions(uint64_t first_entry, size_t count, std::string_view packed,
+                              bool bulk) {
+  static constexpr std::string_view kInsert =
+      "INSERT INTO record_versions(first_entry, entries, packed) VALUES(?,?,?)";
+  store::Statement& put = bulk ? db_.bulk_insert(kInsert) : db_.cached(kInsert);
   put.bind(1, static_cast<int64_t>(first_entry));
   put.bind(2, static_cast<int64_t>(count));
   put.bind_blob(3, {reinterpret_cast<const uint8_t*>(packed.data()), packed.size()});
@@ -608,7 +617,7 @@ std::optional<std::string> Registry::kept_version(uint64_t index) const {
 
 void Registry::keep_version(uint64_t entry, std::string_view canonical) {
   const std::string_view forms[] = {canonical};
-  keep_versions(entry, 1, pack_versions(forms));
+  store_versions(entry, 1, pack_versions(forms), false);
 }
 
 uint64_t Registry::append_record_entry(std::string_view op, const Record& record,

@@ -173,8 +173,10 @@ class Registry {
   Record add(Record record, const StatusReport& report, std::string_view where);
   // Bulk writes on two threads (imports). prepare_add() does everything that needs no database
   // — validation, canonical form, hashes, the ledger entry — and may run on any thread;
-  // write_prepared(), on the registry's thread, checks the references and writes. Records must
-  // be written in the order of the numbers next_num() handed out, inside one transaction.
+  // write_prepared(), on the registry's thread, checks the references and writes through
+  // bulk inserts (store::Database::bulk_insert: on PostgreSQL a broken constraint is reported
+  // when the rows are sent, at the next statement). Records must be written in the order of the
+  // numbers next_num() handed out, inside one transaction.
   // Kinds whose first status starts a history (sites, claims) are not prepared this way.
   int64_t next_num(const KindSpec& kind) const;
   // write_prepared() keeps no version: the writer keeps each batch's, packed on the reading
@@ -288,6 +290,8 @@ class Registry {
                                const std::vector<StatusChange>& history,
                                const EntryExtras& extras = {{}, {}, {}});
   void keep_version(uint64_t entry, std::string_view canonical);
+  // `bulk`: through store::Database::bulk_insert, for imports' batches.
+  void store_versions(uint64_t first_entry, size_t count, std::string_view packed, bool bulk);
   // The kept form of entry `index`, unchecked; nullopt when none is kept.
   std::optional<std::string> kept_version(uint64_t index) const;
   void write_retraction(const Record& record);
@@ -340,6 +344,10 @@ class Registry {
     return a;
   }();
   bool high_water_dirty_ = false;
+  // Kinds whose ids this transaction chose itself (write_prepared): their sequences
+  // (PostgreSQL's identity columns) are moved past them at commit.
+  uint32_t ids_chosen_ = 0;
+  static uint32_t kind_bit(Kind kind) { return uint32_t{1} << static_cast<unsigned>(kind); }
   std::array<store::Statement*, kKindCount> head_statements_{}, set_head_statements_{};
   std::array<store::Statement*, kKindCount> insert_statements_{};
   std::array<store::Statement*, kKindCount> numbered_insert_statements_{};

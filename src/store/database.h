@@ -84,6 +84,12 @@ class Database {
   virtual Statement& cached(std::string_view sql) = 0;
   // Runs one or more statements that return no rows (schema scripts).
   virtual void execute_script(std::string_view sql) = 0;
+  // A statement for inserting many rows, `INSERT INTO table(column, …) VALUES(?, …)` with one
+  // placeholder a column: each run() adds a row, seen by every later statement on this
+  // connection. SQLite runs it at once (as cached()); PostgreSQL gathers the rows and sends them
+  // with COPY just before the connection's next statement or commit, so a constraint a row
+  // breaks is reported there (Conflict naming the table and line), not by run().
+  virtual Statement& bulk_insert(std::string_view insert_sql) { return cached(insert_sql); }
 
   // Thread and process rules: a Database is one connection, used by one thread at a time. Any
   // number of processes may open the same store. begin() takes the writer lock at once (SQLite:

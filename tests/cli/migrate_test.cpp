@@ -36,7 +36,8 @@ TEST(Migrate, SqliteInstallationMovesToPostgresqlWithTheSameRoots) {
   persons.erase("database");  // its location
 
   const std::string target = athar::testing::fresh_postgresql_database();
-  r = run_command(athar + "--json migrate --to '" + target + "'");
+  r = run_command(athar + "--json migrate --from 'sqlite:" + data + "/athar.db' --to '" + target +
+                  "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto moved = athar::core::Json::parse(r.output);
   EXPECT_EQ(moved["tables"]["ledger_entries"], before["entries"]);
@@ -67,7 +68,7 @@ TEST(Migrate, SqliteInstallationMovesToPostgresqlWithTheSameRoots) {
   EXPECT_EQ(r.output.substr(0, r.output.find('\n')), expected);
   EXPECT_EQ(run_command(athar + "verify").exit_code, 0);
 
-  // Not twice; not into a database that holds Athar.
+  // Not twice; not into a database that holds Athar; --from names the folder's own database.
   r = run_command(athar + "migrate --to '" + target + "'");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   const std::string other = dir.file("other");
@@ -76,6 +77,10 @@ TEST(Migrate, SqliteInstallationMovesToPostgresqlWithTheSameRoots) {
                   "'");
   EXPECT_EQ(r.exit_code, 5) << r.output;
   EXPECT_TRUE(std::filesystem::exists(other + "/athar.db"));  // left as it was
+  r = run_command(std::string(ATHAR_BINARY) + " --data '" + other + "' migrate --from 'sqlite:" +
+                  dir.file("elsewhere.db") + "' --to '" + target + "'");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("--from"), std::string::npos) << r.output;
   // A password in the URL is refused, and not repeated.
   r = run_command(std::string(ATHAR_BINARY) + " --data '" + other +
                   "' migrate --to 'postgresql://athar:secret@localhost/x'");

@@ -307,7 +307,7 @@ TEST_F(RegistryTest, DatabaseFromBeforeRecordChainsUpgrades) {
     db_->execute_script("ALTER TABLE " + std::string(kind.plural) + " DROP COLUMN original");
   }
   auto reopened = store::open_sqlite(dir_.file("athar.db"), store::OpenMode::kExisting);
-  EXPECT_EQ(Registry::prepare_schema(*reopened), 17);
+  EXPECT_EQ(Registry::prepare_schema(*reopened), 18);
   Registry upgraded(*reopened, "tester");
   const ledger::VerifierKey key =
       ledger::parse_verifier_key(ledger::verifier_key_text(ledger::generate_signing_key("x")));

@@ -163,6 +163,113 @@ TEST_P(Backend, WritersTakeTurns) {
   EXPECT_EQ(read->int64(0), 2);  // neither increment lost
 }
 
+// Bulk inserts (COPY on PostgreSQL): every value reads back as a plain insert would store it,
+// the rows are seen by the next statement, and a rollback drops rows not yet sent.
+TEST_P(Backend, BulkInsertedRowsReadBackAsBound) {
+  auto db = open_db();
+  db->execute_script(schema(
+      "CREATE TABLE t(num INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)", *db));
+  const std::vector<uint8_t> bytes{0, 1, '\t', '\n', '\\', 'N', 0xfe, 0xff};
+  // COPY's text delimiters and escapes, Arabic script, SQL quotes: all plain data here.
+  const std::string awkward = "tab\there\nnew line \\N back\\slash 'q' \"dq\" القطيفة\r";
+  {
+    Transaction tx(*db);
+    Statement& bulk = db->bulk_insert("INSERT INTO t(num, i, r, s, b, n) VALUES(?,?,?,?,?,?)");
+    for (int64_t row = 1; row <= 3; ++row) {
+      bulk.bind(1, row);
+      bulk.bind(2, row == 1 ? std::numeric_limits<int64_t>::min() : row * 1000);
+      bulk.bind(3, row == 2 ? -std::numeric_limits<double>::infinity() : 0.1 + 0.2);
+      bulk.bind(4, row == 3 ? std::string_view("3") : std::string_view(awkward));
+      bulk.bind_blob(5, bytes);
+      if (row == 2) bulk.bind(6, "present");  // NULL otherwise
+      bulk.run();
+    }
+    // Seen by the next statement in the same transaction.
+    auto count = db->prepare("SELECT COUNT(*) FROM t");
+    ASSERT_TRUE(count->step());
+    EXPECT_EQ(count->int64(0), 3);
+    tx.commit();
+  }
+  auto select = db->prepare("SELECT i, r, s, b, n FROM t ORDER BY num");
+  ASSERT_TRUE(select->step());
+  EXPECT_EQ(select->int64(0), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(select->real(1), 0.1 + 0.2);
+  EXPECT_EQ(select->text(2), awkward);
+  const auto blob = select->blob(3);
+  EXPECT_EQ(std::vector<uint8_t>(blob.begin(), blob.end()), bytes);
+  EXPECT_TRUE(select->is_null(4));
+  ASSERT_TRUE(select->step());
+  EXPECT_EQ(select->real(1), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(select->text(4), "present");
+  ASSERT_TRUE(select->step());
+  EXPECT_EQ(select->int64(0), 3000);
+  EXPECT_EQ(select->text(2), "3");
+  EXPECT_FALSE(select->step());
+  select->reset();
+
+  {
+    Transaction tx(*db);
+    Statement& bulk = db->bulk_insert("INSERT INTO t(num, i, r, s, b, n) VALUES(?,?,?,?,?,?)");
+    bulk.bind(1, int64_t{4});
+    bulk.run();  // the rest NULL
+  }              // rolled back before anything else ran: the row never arrives
+  auto count = db->prepare("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(count->step());
+  EXPECT_EQ(count->int64(0), 3);
+}
+
+// Enough rows that PostgreSQL sends them in the background while more are gathered; a row that
+// breaks a constraint fails the transaction, at the latest at commit, and nothing is kept.
+TEST_P(Backend, BulkInsertOfManyRowsIsWholeOrNothing) {
+  auto db = open_db();
+  db->execute_script(
+      schema("CREATE TABLE parent(num INTEGER PRIMARY KEY);"
+             "CREATE TABLE t(num INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(num), "
+             "s TEXT)",
+             *db));
+  db->execute_script("INSERT INTO parent VALUES(1)");
+  const std::string text(200, 'x');
+  constexpr int64_t kRows = 120000;  // about 25 MiB: more than one background COPY
+  const auto insert_all = [&](int64_t duplicate_at) {
+    Transaction tx(*db);
+    Statement& bulk = db->bulk_insert("INSERT INTO t(num, parent, s) VALUES(?, ?, ?)");
+    for (int64_t row = 1; row <= kRows; ++row) {
+      bulk.bind(1, row == duplicate_at ? row - 1 : row);
+      bulk.bind(2, int64_t{1});
+      bulk.bind_borrowed(3, text);
+      bulk.run();
+    }
+    tx.commit();
+  };
+  EXPECT_THROW(insert_all(kRows / 3), core::Conflict);
+  EXPECT_FALSE(db->in_transaction());
+  auto count = db->prepare("SELECT COUNT(*), COALESCE(MAX(num), 0) FROM t");
+  ASSERT_TRUE(count->step());
+  EXPECT_EQ(count->int64(0), 0);
+  count->reset();
+  insert_all(0);
+  ASSERT_TRUE(count->step());
+  EXPECT_EQ(count->int64(0), kRows);
+  EXPECT_EQ(count->int64(1), kRows);
+  count->reset();
+  // A reference to nothing is refused too.
+  {
+    Transaction tx(*db);
+    Statement& bulk = db->bulk_insert("INSERT INTO t(num, parent, s) VALUES(?, ?, ?)");
+    bulk.bind(1, kRows + 1);
+    bulk.bind(2, int64_t{2});
+    bulk.bind(3, "orphan");
+    EXPECT_THROW(
+        {
+          bulk.run();
+          tx.commit();
+        },
+        core::Conflict);
+  }
+  ASSERT_TRUE(count->step());
+  EXPECT_EQ(count->int64(0), kRows);
+}
+
 TEST_P(Backend, EveryRegistryMigrationApplies) {
   auto db = open_db();
   EXPECT_EQ(schema_version(*db), 0);
