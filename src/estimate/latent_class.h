@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "core/progress.h"
@@ -46,6 +48,11 @@ struct LatentClassResult {
   // `totals`: where all K are often occupied, the truncation may bind (docs/estimate.md).
   std::vector<int> occupied;
   double occupied_median = 0, all_occupied_share = 0;
+  // Per chain: the share of its kept draws with all K occupied, and its longest run of kept
+  // draws with one number (below K) of classes occupied, in iterations (draws × thinning).
+  // Chains that disagree, or a long run, say a chain is not exploring (docs/estimate.md).
+  std::vector<double> chain_all_occupied_share;
+  std::vector<uint64_t> chain_longest_stretch;
   double effective_sample_size = 0;  // summed over chains (Geyer's initial positive sequence)
   double split_r_hat = 0;            // each chain split in halves (Gelman et al. 2013)
   uint64_t iterations = 0;           // over all chains
@@ -53,6 +60,25 @@ struct LatentClassResult {
 };
 
 LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentClassOptions& options);
+
+// Warnings a statistician should read before the figures: chains that disagree in how often all
+// K classes are occupied (one may sit in another mode), a chain that kept one number of classes
+// occupied for a long stretch, all K occupied in most draws (the truncation may bind); each
+// says what to run instead. Empty when none applies.
+std::vector<std::string> mixing_warnings(const LatentClassResult& r, const LatentClassOptions& o);
+
+class RandomDraws;  // estimate/random_draws.h
+
+// One sweep of label-switching moves (Papaspiliopoulos & Roberts 2008; Hastie, Liverani &
+// Richardson 2015), which every iteration makes after drawing the capture probabilities: classes
+// k and k + 1 in turn trade labels — their people and capture probabilities — with the
+// Metropolis–Hastings probability under the stick-breaking prior with the weights integrated
+// out. Gibbs updates alone move a large class from a late label only slowly, and while it sits
+// there the sticks before it stay short and α high, with more classes occupied than the
+// posterior has (bench/RESULTS.md). in_class[k]: people in class k; lambda[j·K + k]: list j's
+// capture probability in class k; work: K entries. Exposed for the tests.
+void swap_adjacent_labels(std::span<uint64_t> in_class, std::span<double> lambda, size_t lists,
+                          double alpha, RandomDraws& draws, std::span<uint64_t> work);
 
 // Diagnostics of a chain of draws, exposed for the tests.
 double effective_sample_size(const std::vector<double>& draws);

@@ -68,6 +68,7 @@ MethodResult latent_classes(const CaptureHistories& h, const EstimationOptions& 
   if (r.split_r_hat > 1.05)
     a.warnings.push_back("split R-hat " + std::to_string(r.split_r_hat) +
                          " is over 1.05: the chains have not settled (longer burn-in)");
+  for (const std::string& w : mixing_warnings(r, lc)) a.warnings.push_back(w);
   return a;
 }
 
