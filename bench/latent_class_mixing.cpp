@@ -1,7 +1,8 @@
 // How the latent-class sampler's chains explore the posterior, seed by seed: the share of kept
 // draws with all K classes occupied, the longest stretch spent all occupied (in kept draws ×
 // thinning), N's 2.5%, 50% and 97.5% points and the ESS of N per chain, over SEEDS single chains
-// (seeds 1…SEEDS). SAMPLER: athar (the default), or the plain per-person sampler of the tests
+// (seeds 1…SEEDS). SAMPLER: athar (the default), athar-gibbs (without the collapsed moves of the
+// undocumented, as before them), or the plain per-person sampler of the tests
 // (tests/estimate/per_person_sampler.h) started as the reference implementation starts
 // (plain) or from random capture probabilities (plain-random).
 //
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
   if (argc != 7 && argc != 8) {
     std::fprintf(stderr,
                  "usage: latent_class_mixing HISTORIES.csv K BURN_IN SAMPLES THINNING SEEDS "
-                 "[athar|plain|plain-random]\n");
+                 "[athar|athar-gibbs|plain|plain-random]\n");
     return 2;
   }
   const athar::estimate::CaptureHistories h = athar::estimate::read_histories(argv[1]);
@@ -55,11 +56,12 @@ int main(int argc, char** argv) {
   o.threads = 1;
   const int seeds = std::atoi(argv[6]);
   const std::string sampler = argc == 8 ? argv[7] : "athar";
-  if (sampler != "athar" && sampler != "plain" && sampler != "plain-random") {
+  if (sampler != "athar" && sampler != "athar-gibbs" && sampler != "plain" &&
+      sampler != "plain-random") {
     std::fprintf(stderr, "unknown sampler %s\n", sampler.c_str());
     return 2;
   }
-  std::vector<double> shares, lows, medians, highs, stretches, ess_per_second;
+  std::vector<double> shares, lows, medians, highs, stretches, effective, ess_per_second;
   std::printf("%s sampler, K = %d, %llu burn-in, %llu draws at thinning %llu\n", sampler.c_str(),
               o.classes, static_cast<unsigned long long>(o.burn_in),
               static_cast<unsigned long long>(o.samples),
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
     std::vector<double> totals;
     std::vector<int> occupied;
     const auto started = std::chrono::steady_clock::now();
-    if (sampler == "athar") {
+    o.collapsed_moves = sampler != "athar-gibbs";
+    if (sampler == "athar" || sampler == "athar-gibbs") {
       athar::estimate::LatentClassResult r = athar::estimate::sample_latent_class(h, o);
       totals = std::move(r.totals);
       occupied = std::move(r.occupied);
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
     medians.push_back(median);
     highs.push_back(high);
     stretches.push_back(static_cast<double>(longest * o.thinning));
+    effective.push_back(ess);
     ess_per_second.push_back(ess / seconds);
   }
   const auto over_half =
@@ -110,10 +114,10 @@ int main(int argc, char** argv) {
       "all-occupied share: mean %.3f (se %.3f), min %.3f, max %.3f, chains above 0.5: %ld of %d\n"
       "longest all-occupied stretch: median %.0f, max %.0f iterations\n"
       "2.5%% point: mean %.0f (se %.0f); median: mean %.0f (se %.0f); 97.5%% point: mean %.0f (se "
-      "%.0f)\nESS of N per second (one chain, one core): mean %.0f\n",
+      "%.0f)\nESS of N: mean %.0f (se %.0f); per second (one chain, one core): mean %.0f\n",
       mean(shares), standard_error(shares), *std::min_element(shares.begin(), shares.end()),
       *std::max_element(shares.begin(), shares.end()), static_cast<long>(over_half), seeds,
       quantile(stretches, 0.5), *std::max_element(stretches.begin(), stretches.end()), mean(lows),
       standard_error(lows), mean(medians), standard_error(medians), mean(highs),
-      standard_error(highs), mean(ess_per_second));
+      standard_error(highs), mean(effective), standard_error(effective), mean(ess_per_second));
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <span>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -100,13 +101,118 @@ void swap_adjacent_labels(std::span<uint64_t> in_class, std::span<double> lambda
       const double rest = alpha + static_cast<double>(work[k]);
       log_ratio = std::log((rest + second) / (rest + first));
     } else {
-      log_ratio = std::lgamma(1 + second) + std::lgamma(alpha + first) - std::lgamma(1 + first) -
-                  std::lgamma(alpha + second);
+      log_ratio = log_gamma(1 + second) + log_gamma(alpha + first) - log_gamma(1 + first) -
+                  log_gamma(alpha + second);
     }
     if (log_ratio < 0 && std::log(draws.uniform()) >= log_ratio) continue;
     std::swap(in_class[k], in_class[k + 1]);
     for (size_t j = 0; j < lists; ++j) std::swap(lambda[j * k_max + k], lambda[j * k_max + k + 1]);
   }
+}
+
+std::vector<double> log_factorial_table(size_t size) {
+  std::vector<double> table(size);
+  for (size_t k = 0; k < size; ++k) table[k] = log_gamma(static_cast<double>(k) + 1);
+  return table;
+}
+
+namespace {
+
+double log_factorial(std::span<const double> table, uint64_t k) {
+  return k < table.size() ? table[k] : log_gamma(static_cast<double>(k) + 1);
+}
+
+}  // namespace
+
+void move_undocumented(std::span<uint64_t> in_class, std::span<uint64_t> undocumented,
+                       std::span<const uint64_t> captured, size_t lists, double alpha,
+                       RandomDraws& draws, std::span<const double> log_factorials,
+                       std::span<double> work) {
+  const size_t k_max = in_class.size();
+  const auto log_factorial_of = [&](uint64_t k) { return log_factorial(log_factorials, k); };
+  // work[i]: people in classes i and after; work[K + j]: class k's captures by list j.
+  double* tail = work.data();
+  double* captured_by_list = work.data() + k_max;
+  double after = 0;
+  for (size_t i = k_max; i-- > 0;) tail[i] = after += static_cast<double>(in_class[i]);
+  double log_gamma_alpha_total = log_gamma(alpha + tail[0]);
+  for (size_t k = 0; k < k_max; ++k) {
+    const bool last = k + 1 == k_max;
+    const uint64_t m = undocumented[k], n = in_class[k];
+    const uint64_t total = static_cast<uint64_t>(tail[0]);
+    for (size_t j = 0; j < lists; ++j)
+      captured_by_list[j] = static_cast<double>(captured[j * k_max + k]);
+    // Proposals step uniformly within a window of three of the conditional's standard
+    // deviations, from its curvature (the small terms of the denominators left out; m_k + 1
+    // where it is not concave: classes of undocumented only have a power-law tail). The window
+    // depends on m_k, hence the ratio of the windows in the acceptance.
+    const auto window = [&](double moved, double people, double everyone) {
+      double curvature = 1 / (moved + 1) - 1 / everyone + 1 / (alpha + everyone) -
+                         (last ? 1 / (alpha + people) : 1 / (1 + people));
+      for (size_t j = 0; j < lists; ++j)
+        curvature -= 1 / (1 + people - captured_by_list[j]) - 1 / (2 + people);
+      const double flat = moved + 1;
+      const double spread = curvature * flat * flat > 1 ? 1 / std::sqrt(curvature) : flat;
+      return std::max(1.0, std::floor(3 * spread));
+    };
+    const double width = window(static_cast<double>(m), static_cast<double>(n), tail[0]);
+    const double u = draws.uniform() * 2 * width;
+    const double step = u < width ? -1 - std::floor(u) : 1 + std::floor(u - width);
+    if (step < 0 && -step > static_cast<double>(m)) continue;
+    const double width_back =
+        window(static_cast<double>(m) + step, static_cast<double>(n) + step, tail[0] + step);
+    if (std::abs(step) > width_back) continue;
+    const auto moved = [&](uint64_t count) {
+      return static_cast<uint64_t>(static_cast<int64_t>(count) + static_cast<int64_t>(step));
+    };
+    const uint64_t m2 = moved(m), n2 = moved(n), total2 = moved(total);
+    const double log_gamma_alpha_total2 = log_gamma(alpha + static_cast<double>(total2));
+    double log_ratio = std::log(width / width_back) + log_factorial_of(total2 - 1) -
+                       log_factorial_of(total - 1) - log_gamma_alpha_total2 +
+                       log_gamma_alpha_total + log_factorial_of(m) - log_factorial_of(m2);
+    log_ratio += last ? log_gamma(alpha + static_cast<double>(n2)) -
+                            log_gamma(alpha + static_cast<double>(n))
+                      : log_factorial_of(n2) - log_factorial_of(n);
+    double growth = 1;  // of the denominators α + n_i + … + n_K, i ≤ k
+    for (size_t i = 0; i <= k && i + 1 < k_max; ++i)
+      growth *= (alpha + tail[i] + step) / (alpha + tail[i]);
+    log_ratio -= std::log(growth);
+    for (size_t j = 0; j < lists; ++j) {
+      const uint64_t escaped = n - captured[j * k_max + k];
+      log_ratio += log_factorial_of(moved(escaped)) - log_factorial_of(escaped);
+    }
+    log_ratio -= static_cast<double>(lists) * (log_factorial_of(n2 + 1) - log_factorial_of(n + 1));
+    if (log_ratio < 0 && std::log(draws.uniform()) >= log_ratio) continue;
+    undocumented[k] = m2;
+    in_class[k] = n2;
+    for (size_t i = 0; i <= k; ++i) tail[i] += step;
+    log_gamma_alpha_total = log_gamma_alpha_total2;
+  }
+}
+
+double undocumented_log_target(std::span<const uint64_t> in_class,
+                               std::span<const uint64_t> undocumented,
+                               std::span<const uint64_t> captured, size_t lists, double alpha) {
+  const size_t k_max = in_class.size();
+  double total = 0;
+  for (uint64_t n : in_class) total += static_cast<double>(n);
+  double l = std::lgamma(total) - std::lgamma(alpha + total);
+  double rest = total;  // people in class k and after
+  for (size_t k = 0; k < k_max; ++k) {
+    const double n = static_cast<double>(in_class[k]);
+    l -= std::lgamma(static_cast<double>(undocumented[k]) + 1);
+    if (k + 1 < k_max) {
+      l += std::lgamma(1 + n) - std::log(alpha + rest);
+    } else {
+      l += std::lgamma(alpha + n);
+    }
+    rest -= n;
+    for (size_t j = 0; j < lists; ++j) {
+      const double c = static_cast<double>(captured[j * k_max + k]);
+      l += std::lgamma(1 + c) + std::lgamma(1 + n - c) - std::lgamma(2 + n);
+    }
+  }
+  return l;
 }
 
 namespace {
@@ -135,11 +241,15 @@ class Chain {
         cumulative_(classes_),
         guide_(2 * classes_),
         by_binomials_(cells_),
-        suffix_(classes_) {
+        suffix_(classes_),
+        move_work_(classes_ * (lists_ + 1)) {
     for (size_t c = 0; c < cells_; ++c) {
       counts_[c] = static_cast<uint64_t>(h.counts[c]);
       if (c > 0) documented_ += counts_[c];
     }
+    // Counts stay below N, which rarely exceeds a few times the documented.
+    log_factorials_ =
+        log_factorial_table(std::min<uint64_t>(uint64_t{1} << 21, 16 * documented_ + 1024));
     // The reference implementation's start (LCMCR): every class alike, capturing at the lists'
     // rates among the documented, and nearly all weight in the first class, from which the
     // chain opens classes as the data ask. From random capture probabilities and equal weights
@@ -242,6 +352,14 @@ class Chain {
         uint64_t* hits = &captured_[j * k_max];
         for (size_t k = 0; k < k_max; ++k) hits[k] += row[k];
       }
+    }
+    // 2b. Each class's undocumented moved with λ and π integrated out: Gibbs updates alone
+    //     move N slowly, the undocumented and the capture probabilities holding each other.
+    if (options_.collapsed_moves && documented_ > 0) {
+      move_undocumented(in_class_, std::span<uint64_t>(table_.data(), k_max), captured_, lists_,
+                        alpha_, draws_, log_factorials_, move_work_);
+      missed_ =
+          std::accumulate(table_.begin(), table_.begin() + static_cast<long>(k_max), uint64_t{0});
     }
     // 3. Capture probabilities: Beta(1 + captured, 1 + not captured) within each class.
     for (size_t k = 0; k < k_max; ++k) {
@@ -369,7 +487,8 @@ class Chain {
   std::vector<uint64_t> table_, in_class_, captured_;  // table_[c * K + k], captured_[j * K + k]
   std::vector<double> cumulative_;                     // one_by_one's work space
   std::vector<size_t> guide_, by_binomials_;
-  std::vector<uint64_t> suffix_;  // swap_adjacent_labels' work space
+  std::vector<uint64_t> suffix_;                    // swap_adjacent_labels' work space
+  std::vector<double> log_factorials_, move_work_;  // move_undocumented's
 };
 
 }  // namespace

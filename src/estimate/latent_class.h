@@ -32,6 +32,10 @@ struct LatentClassOptions {
   int chains = 2;        // independent chains, each burnt in, sharing the kept samples
   unsigned threads = 0;  // 0: every core (results do not depend on it)
   double alpha_shape = 0.25, alpha_rate = 0.25;
+  // Moves of each class's undocumented count with the capture probabilities and weights
+  // integrated out, besides the Gibbs updates: twice the effective samples of N per second on
+  // the Kosovo lists (bench/RESULTS.md). Off only to measure what they bring.
+  bool collapsed_moves = true;
   // For benchmarks: when set, called after every iteration, from the chain's own thread, with
   // the chain, the number of classes then occupied and the iteration's wall time.
   std::function<void(size_t chain, int occupied, double seconds)> on_iteration;
@@ -79,6 +83,31 @@ class RandomDraws;  // estimate/random_draws.h
 // capture probability in class k; work: K entries. Exposed for the tests.
 void swap_adjacent_labels(std::span<uint64_t> in_class, std::span<double> lambda, size_t lists,
                           double alpha, RandomDraws& draws, std::span<uint64_t> work);
+
+// One sweep of Metropolis–Hastings moves of each class's number of undocumented people, with the
+// capture probabilities and the class weights integrated out; every iteration makes it after
+// drawing everyone's classes (docs/estimate.md, "Speed"). Given the capture probabilities the
+// undocumented are nearly determined, and the capture probabilities given them, so that Gibbs
+// updates alone move N slowly; with them integrated out a class's undocumented move as far as its
+// documented allow. The moves keep undocumented_log_target. in_class[k]: people in class k,
+// undocumented[k] of them undocumented (both updated); captured[j·K + k]: class k's people whom
+// list j captured; log_factorials: a log_factorial_table (any size); work: K·(lists + 1)
+// entries. Exposed for the tests.
+void move_undocumented(std::span<uint64_t> in_class, std::span<uint64_t> undocumented,
+                       std::span<const uint64_t> captured, size_t lists, double alpha,
+                       RandomDraws& draws, std::span<const double> log_factorials,
+                       std::span<double> work);
+// The log of that target, up to a constant, in the undocumented m_k with the documented held
+// (n_k people in class k, c_jk of them captured by list j, N = Σ n_k):
+//   (N − 1)! / Π m_k!  (the 1/N prior of N and the people's arrangements)
+//   × Π_jk B(1 + c_jk, 1 + n_k − c_jk)  (the capture probabilities integrated out)
+//   × Π_k<K Γ(1 + n_k) · Γ(α + n_K) / Γ(α + N) / Π_k<K (α + n_k + … + n_K)
+//     (the stick-breaking prior with the sticks integrated out, telescoped).
+double undocumented_log_target(std::span<const uint64_t> in_class,
+                               std::span<const uint64_t> undocumented,
+                               std::span<const uint64_t> captured, size_t lists, double alpha);
+// log k! for k below size, for move_undocumented.
+std::vector<double> log_factorial_table(size_t size);
 
 // Diagnostics of a chain of draws, exposed for the tests.
 double effective_sample_size(const std::vector<double>& draws);

@@ -45,7 +45,7 @@ double reciprocal(uint64_t x) {
   return x < Reciprocals::kSize ? kReciprocals.value[x] : 1.0 / static_cast<double>(x);
 }
 
-double log_factorial(uint64_t k) { return std::lgamma(static_cast<double>(k) + 1); }
+double log_factorial(uint64_t k) { return log_gamma(static_cast<double>(k) + 1); }
 
 }  // namespace
 
@@ -216,7 +216,7 @@ uint64_t RandomDraws::poisson_ptrs(double mean) {
     if (us >= 0.07 && v <= v_r) return static_cast<uint64_t>(kd);
     if (kd < 0 || (us < 0.013 && v > us)) continue;
     if (std::log(v) + std::log(inverse_alpha) - std::log(a / (us * us) + b) <=
-        -mean + kd * log_mean - std::lgamma(kd + 1))
+        -mean + kd * log_mean - log_gamma(kd + 1))
       return static_cast<uint64_t>(kd);
   }
 }
