@@ -62,27 +62,33 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<double> shares, lows, medians, highs, stretches, effective, ess_per_second;
+  std::vector<double> alpha_means, alpha_medians, alpha_highs;
   std::printf("%s sampler, K = %d, %llu burn-in, %llu draws at thinning %llu\n", sampler.c_str(),
               o.classes, static_cast<unsigned long long>(o.burn_in),
               static_cast<unsigned long long>(o.samples),
               static_cast<unsigned long long>(o.thinning));
-  std::printf("seed  all-occupied  longest-stretch  2.5%%      50%%      97.5%%   ESS   seconds\n");
+  std::printf(
+      "seed  all-occupied  longest-stretch  2.5%%      50%%      97.5%%   ESS   seconds  alpha: "
+      "mean  median  97.5%%\n");
   for (int seed = 1; seed <= seeds; ++seed) {
     o.seed = static_cast<uint64_t>(seed);
     std::vector<double> totals;
     std::vector<int> occupied;
+    std::vector<double> alphas;
     const auto started = std::chrono::steady_clock::now();
     o.collapsed_moves = sampler != "athar-gibbs";
     if (sampler == "athar" || sampler == "athar-gibbs") {
       athar::estimate::LatentClassResult r = athar::estimate::sample_latent_class(h, o);
       totals = std::move(r.totals);
       occupied = std::move(r.occupied);
+      alphas = std::move(r.alphas);
     } else {
       athar::estimate::testing::PlainDraws r = athar::estimate::testing::per_person_sampler(
           h, o.classes, static_cast<int>(o.burn_in), static_cast<int>(o.samples),
           static_cast<int>(o.thinning), static_cast<uint64_t>(seed), sampler == "plain");
       totals = std::move(r.totals);
       occupied = std::move(r.occupied);
+      alphas = std::move(r.alphas);
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -96,9 +102,10 @@ int main(int argc, char** argv) {
     const double ess = athar::estimate::effective_sample_size(totals);
     const double low = quantile(totals, 0.025), median = quantile(totals, 0.5),
                  high = quantile(totals, 0.975);
-    std::printf("%4d  %12.3f  %15llu  %7.0f  %7.0f  %7.0f  %5.0f  %7.2f\n", seed, share,
-                static_cast<unsigned long long>(longest * o.thinning), low, median, high, ess,
-                seconds);
+    const double alpha_mean = mean(alphas);
+    std::printf("%4d  %12.3f  %15llu  %7.0f  %7.0f  %7.0f  %5.0f  %7.2f  %11.3f  %6.3f  %6.3f\n",
+                seed, share, static_cast<unsigned long long>(longest * o.thinning), low, median,
+                high, ess, seconds, alpha_mean, quantile(alphas, 0.5), quantile(alphas, 0.975));
     std::fflush(stdout);
     shares.push_back(share);
     lows.push_back(low);
@@ -106,6 +113,9 @@ int main(int argc, char** argv) {
     highs.push_back(high);
     stretches.push_back(static_cast<double>(longest * o.thinning));
     effective.push_back(ess);
+    alpha_means.push_back(alpha_mean);
+    alpha_medians.push_back(quantile(alphas, 0.5));
+    alpha_highs.push_back(quantile(alphas, 0.975));
     ess_per_second.push_back(ess / seconds);
   }
   const auto over_half =
@@ -120,4 +130,7 @@ int main(int argc, char** argv) {
       quantile(stretches, 0.5), *std::max_element(stretches.begin(), stretches.end()), mean(lows),
       standard_error(lows), mean(medians), standard_error(medians), mean(highs),
       standard_error(highs), mean(effective), standard_error(effective), mean(ess_per_second));
+  std::printf("alpha: mean %.3f (se %.3f), median %.3f (se %.3f), 97.5%% point %.3f (se %.3f)\n",
+              mean(alpha_means), standard_error(alpha_means), mean(alpha_medians),
+              standard_error(alpha_medians), mean(alpha_highs), standard_error(alpha_highs));
 }

@@ -267,12 +267,12 @@ class Chain {
       pi_[k] = k == 0 ? (classes_ == 1 ? 1.0 : 0.9) : 0.1 / static_cast<double>(classes_ - 1);
   }
 
-  // Runs burn-in plus `kept` × thinning iterations, appending the kept totals to `totals` and
-  // the number of classes occupied at each to `occupied`.
+  // Runs burn-in plus `kept` × thinning iterations, appending the kept totals to `totals`, the
+  // number of classes occupied at each to `occupied` and the concentration α to `alphas`.
   // `progress` (the caller's thread only) hears how far this chain is; when it throws, `stop`
   // tells the other chains to end too.
   void run(uint64_t kept, std::vector<double>& totals, std::vector<int>& occupied,
-           const core::Progress* progress, std::atomic<bool>& stop) {
+           std::vector<double>& alphas, const core::Progress* progress, std::atomic<bool>& stop) {
     const uint64_t iterations = options_.burn_in + kept * options_.thinning;
     for (uint64_t it = 1; it <= iterations; ++it) {
       if (it % 1024 == 0) {
@@ -297,6 +297,7 @@ class Chain {
       if (it > options_.burn_in && (it - options_.burn_in) % options_.thinning == 0) {
         totals.push_back(static_cast<double>(documented_ + missed_));
         occupied.push_back(occupied_classes());
+        alphas.push_back(alpha_);
       }
     }
   }
@@ -544,6 +545,7 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
   const auto chains = static_cast<size_t>(o.chains);
   std::vector<std::vector<double>> kept(chains);
   std::vector<std::vector<int>> occupied(chains);
+  std::vector<std::vector<double>> alphas(chains);
   std::atomic<bool> stop{false};  // a cancelled progress stops every chain
   const unsigned threads = core::thread_count(o.threads);
   core::parallel_chunks(threads, chains, [&](unsigned thread, size_t c) {
@@ -551,16 +553,19 @@ LatentClassResult sample_latent_class(const CaptureHistories& h, const LatentCla
     Chain chain(h, o, c, o.seed + 0x9e3779b97f4a7c15ULL * c);
     kept[c].reserve(share);
     occupied[c].reserve(share);
+    alphas[c].reserve(share);
     // The caller's thread tells the progress: chains run in rounds of one per thread, alike.
     const double rounds = std::ceil(static_cast<double>(chains) / threads);
     const double round = std::floor(static_cast<double>(c) / threads);
     const core::Progress part = o.progress.part(round / rounds, (round + 1) / rounds);
-    chain.run(share, kept[c], occupied[c], thread == 0 && o.progress ? &part : nullptr, stop);
+    chain.run(share, kept[c], occupied[c], alphas[c], thread == 0 && o.progress ? &part : nullptr,
+              stop);
   });
   LatentClassResult result;
   for (size_t c = 0; c < chains; ++c) {
     result.totals.insert(result.totals.end(), kept[c].begin(), kept[c].end());
     result.occupied.insert(result.occupied.end(), occupied[c].begin(), occupied[c].end());
+    result.alphas.insert(result.alphas.end(), alphas[c].begin(), alphas[c].end());
   }
   for (size_t c = 0; c < chains; ++c) {
     uint64_t full = 0, run = 0, longest = 0;

@@ -51,6 +51,7 @@ struct LatentClassResult {
   // Occupied classes (holding anyone, documented or not) at each kept draw, in the order of
   // `totals`: where all K are often occupied, the truncation may bind (docs/estimate.md).
   std::vector<int> occupied;
+  std::vector<double> alphas;  // the concentration α at each kept draw, in the order of `totals`
   double occupied_median = 0, all_occupied_share = 0;
   // Per chain: the share of its kept draws with all K occupied, and its longest run of kept
   // draws with one number (below K) of classes occupied, in iterations (draws × thinning).

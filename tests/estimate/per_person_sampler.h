@@ -21,6 +21,7 @@ namespace athar::estimate::testing {
 struct PlainDraws {
   std::vector<double> totals;  // N at each kept draw
   std::vector<int> occupied;   // classes holding anyone at each kept draw
+  std::vector<double> alphas;  // the concentration α at each kept draw
 };
 
 inline double plain_beta(std::mt19937_64& rng, double a, double b) {
@@ -112,6 +113,7 @@ inline PlainDraws per_person_sampler(const CaptureHistories& h, int classes, int
       out.totals.push_back(static_cast<double>(documented + missed));
       out.occupied.push_back(static_cast<int>(
           std::count_if(in_class.begin(), in_class.end(), [](uint64_t n) { return n > 0; })));
+      out.alphas.push_back(alpha);
     }
   }
   return out;
